@@ -1,0 +1,69 @@
+"""Metric anomalies for an investigation: which series left their baseline, when, and how far.
+
+Wraps the online detector (:mod:`analyzers.detection`) for the investigation's
+window: a series is anomalous when its latest anomalous episode starts within
+the window of interest and its level after onset departs from the baseline
+before it. Pure: times are passed in.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Sequence
+
+import numpy as np
+
+from .detection import find_onset, raw_scores
+from .model import Anomaly, Series
+
+MIN_POINTS = 12
+ONSET_SCORE = 0.5
+
+
+def _relative_shift(before: np.ndarray, after: np.ndarray) -> tuple[float, float, str]:
+    base = float(np.median(before)) if before.size else 0.0
+    spread = float(np.median(np.abs(before - base))) * 1.4826 if before.size else 0.0
+    hi, lo = float(np.max(after)), float(np.min(after))
+    up = hi - base
+    down = base - lo
+    direction = "up" if up >= down else "down"
+    peak = hi if direction == "up" else lo
+    denom = max(abs(base), spread * 3, 1e-9)
+    return base, peak, direction if abs(peak - base) / denom >= 0.2 else "none"
+
+
+def detect_anomalies(series: Sequence[Series], since: datetime, until: datetime,
+                     id_prefix: str = "a") -> list[Anomaly]:
+    """Anomalies whose onset falls in [since, until], strongest first."""
+    out: list[Anomaly] = []
+    lo, hi = since.timestamp(), until.timestamp()
+    for s in series:
+        if len(s.values) < MIN_POINTS:
+            continue
+        values = np.asarray(s.values, dtype=float)
+        stamps = np.asarray(s.timestamps, dtype=float)
+        onset = find_onset(values, stamps, threshold=ONSET_SCORE, min_run=2)
+        if onset is None or not (lo <= stamps[onset] <= hi):
+            continue
+        before, after = values[:onset], values[onset:]
+        if before.size < MIN_POINTS // 2:
+            continue
+        base, peak, direction = _relative_shift(before, after)
+        if direction == "none":
+            continue
+        score = float(np.max(raw_scores(values, stamps)[onset:]))
+        out.append(Anomaly(id="", series_id=s.id, key=s.key, resource=s.key.resource(),
+                           onset=datetime.fromtimestamp(float(stamps[onset]), timezone.utc), score=score,
+                           baseline=round(base, 6), peak=round(peak, 6), direction=direction))
+    out.sort(key=lambda a: (-a.score, a.onset))
+    return [Anomaly(**{**a.__dict__, "id": f"{id_prefix}{i + 1}"}) for i, a in enumerate(out)]
+
+
+def level_after(series: Series, since: datetime) -> tuple[float, float]:
+    """(median before, max after) of a series around a time, for threshold-style checks."""
+    values = np.asarray(series.values, dtype=float)
+    stamps = np.asarray(series.timestamps, dtype=float)
+    if values.size == 0:
+        return 0.0, 0.0
+    cut = since.timestamp()
+    before, after = values[stamps < cut], values[stamps >= cut]
+    return (float(np.median(before)) if before.size else 0.0, float(np.max(after)) if after.size else 0.0)

@@ -1,0 +1,65 @@
+"""Change classification and relevance: which changes could have caused the incident.
+
+A change is relevant when it touches a candidate resource (by any of its
+aliases) and happened within the look-back window before onset. Kinds:
+deployment (code/image/version), config (settings, env vars, parameters,
+concurrency), iam (policies, roles), scaling, other.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Iterable, Sequence
+
+from .model import Change, ResourceRef
+
+_KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("iam", re.compile(r"(Attach|Detach|Put|Delete)(Role|User|Group)Policy|UpdateAssumeRolePolicy|"
+                       r"RemovePermission|AddPermission|DeletePolicyVersion|CreatePolicyVersion|SetDefaultPolicy",
+                       re.I)),
+    ("deployment", re.compile(r"UpdateFunctionCode|PublishVersion|UpdateAlias|CreateDeployment|"
+                              r"RegisterTaskDefinition|Deployment:|UpdateService|CreateService|"
+                              r"PutImage|UpdateStack|ExecuteChangeSet|StartDeployment", re.I)),
+    ("config", re.compile(r"UpdateFunctionConfiguration|PutFunctionConcurrency|DeleteFunctionConcurrency|"
+                          r"PutProvisionedConcurrency|Modify(DB|Cache|LoadBalancer|TargetGroup|Instance)|"
+                          r"ParameterGroup|PutParameter|UpdateStage|UpdateEnvironment|PutMetricAlarm|"
+                          r"UpdateUsagePlan|PutBucket|SetQueueAttributes|UpdateSecret|PutSecretValue|"
+                          r"LastModified|RDSEvent:.*parameter", re.I)),
+    ("scaling", re.compile(r"SetDesiredCapacity|UpdateAutoScalingGroup|RegisterScalableTarget|"
+                           r"PutScalingPolicy|Reboot|StopInstances|StartInstances", re.I)),
+)
+
+
+def change_kind(change: Change) -> str:
+    for kind, pattern in _KIND_RULES:
+        if pattern.search(change.event_name):
+            return kind
+    return "other"
+
+
+def touches(change: Change, resource: ResourceRef) -> bool:
+    """Whether a change names the resource (by id, name, ARN suffix, or cluster/service)."""
+    name = change.resource_name or ""
+    if not name:
+        return False
+    candidates = {name, name.rsplit(":", 1)[-1], name.rsplit("/", 1)[-1]}
+    return bool(candidates & set(resource.aliases))
+
+
+def relevant_changes(changes: Iterable[Change], resources: Sequence[ResourceRef], onset: datetime,
+                     lookback: timedelta, grace: timedelta = timedelta(minutes=2)) -> list[tuple[Change, ResourceRef]]:
+    """(change, resource) pairs for changes on candidate resources in [onset - lookback, onset + grace]."""
+    out = []
+    for change in changes:
+        if not (onset - lookback <= change.time <= onset + grace):
+            continue
+        for resource in resources:
+            if touches(change, resource):
+                out.append((change, resource))
+                break
+    return sorted(out, key=lambda pair: pair[0].time)
+
+
+def iam_changes(changes: Iterable[Change], onset: datetime, lookback: timedelta) -> list[Change]:
+    """IAM changes in the window: they rarely name the function they break, so kept separately."""
+    return [c for c in changes if change_kind(c) == "iam" and onset - lookback <= c.time <= onset + timedelta(minutes=2)]

@@ -1,0 +1,234 @@
+"""Vectorised scoring kernel shared by the batch and streaming anomaly detectors.
+
+Owns the maths: robust baselines refreshed every `block` points over a trailing
+window, the range-aware robust z-score, the seasonal (lagged residual) model,
+the z -> [0, 1] score mapping and the repeat-alert suppression. Everything here
+is causal: the score of point g only uses valid points 0..g.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+
+logger = logging.getLogger(__name__)
+
+_IQR_TO_SIGMA = 1.349  # (q75 - q25) of a Gaussian, in sigmas
+_Q90_TO_SIGMA = 2.0 * 1.2816  # (q90 - q10) of a Gaussian, in sigmas
+
+
+@dataclass(frozen=True)
+class DetectorConfig:
+    """Generic (not per-metric) knobs of the detector, in points."""
+
+    window: int = 1024  # trailing history used for the baseline
+    block: int = 64  # the baseline is refreshed every `block` points
+    suppress: int = 128  # a score is reported only if it beats the last `suppress` raw scores
+    within_range_cap: float = 3.0  # max z for a value already seen in the window
+    range_rank: int = 1  # the "seen range" spans the k-th smallest to the k-th largest value
+    score_scale: float = 10.0  # -log10 tail probability giving score 0.5
+    relative_floor: float = 1e-3  # minimum spread as a fraction of |median|
+    absolute_floor: float = 1e-9
+    max_season_points: int = 20_000
+    season_gain: float = 0.7  # seasonal model used when its spread < gain * plain spread
+
+
+DEFAULT_CONFIG = DetectorConfig()
+
+
+@dataclass(frozen=True)
+class KernelState:
+    """Everything a stream needs to continue scoring exactly like the batch path."""
+
+    tail_values: np.ndarray  # last valid values (enough history for windows + season lag)
+    tail_raw: np.ndarray  # last raw (unsuppressed) scores, for suppression
+    n_seen: int  # valid points seen so far
+    season_lag: int  # seasonal lag in points, 0 = no seasonal model
+
+    @staticmethod
+    def empty(season_lag: int = 0) -> "KernelState":
+        return KernelState(np.empty(0), np.empty(0), 0, season_lag)
+
+    def nbytes(self) -> int:
+        return int(self.tail_values.nbytes + self.tail_raw.nbytes)
+
+
+def history_needed(config: DetectorConfig, season_lag: int) -> int:
+    """Number of trailing values a stream must keep."""
+    return config.window + config.block + season_lag + 1
+
+
+def sliding_max(values: np.ndarray, width: int) -> np.ndarray:
+    """out[i] = max(values[max(0, i - width + 1) : i + 1]) in O(n) (van Herk / Gil-Werman)."""
+    n = values.size
+    if n == 0 or width <= 1:
+        return values.copy()
+    n_blocks = -(-n // width)
+    padded = np.full(n_blocks * width, -np.inf)
+    padded[:n] = values
+    blocks = padded.reshape(n_blocks, width)
+    prefix = np.maximum.accumulate(blocks, axis=1).ravel()
+    suffix = np.maximum.accumulate(blocks[:, ::-1], axis=1)[:, ::-1].ravel()
+    idx = np.arange(n)
+    start = idx - width + 1
+    out = prefix[:n].copy()
+    has_left = start >= 0
+    out[has_left] = np.maximum(suffix[start[has_left]], prefix[idx[has_left]])
+    early = ~has_left
+    out[early] = np.maximum.accumulate(values[: int(early.sum())])
+    return out
+
+
+def _block_stats(series: np.ndarray, ends: np.ndarray, config: DetectorConfig) -> np.ndarray:
+    """Robust stats of series[max(0, e - window):e] for each local end e.
+
+    Returns an array (len(ends), 4): median, robust sigma, low and high ends of the seen range.
+    """
+    out = np.empty((ends.size, 4))
+    window = config.window
+    full = ends >= window
+    if full.any():
+        rows = np.lib.stride_tricks.sliding_window_view(series, window)[ends[full] - window]
+        rows.sort(axis=1)  # fancy indexing made a private copy
+        out[full] = _row_stats(rows, config)
+    for j in np.flatnonzero(~full):
+        row = np.sort(series[: ends[j]])[None, :]
+        out[j] = _row_stats(row, config)[0]
+    return out
+
+
+def _row_stats(sorted_rows: np.ndarray, config: DetectorConfig) -> np.ndarray:
+    width = sorted_rows.shape[1]
+    half = width // 2
+    if width % 2:
+        median = sorted_rows[:, half]
+    else:
+        median = 0.5 * (sorted_rows[:, half - 1] + sorted_rows[:, half])
+
+    def quantile(q: float) -> np.ndarray:
+        return sorted_rows[:, int(round(q * (width - 1)))]
+
+    sigma = np.maximum(
+        (quantile(0.75) - quantile(0.25)) / _IQR_TO_SIGMA,
+        (quantile(0.9) - quantile(0.1)) / _Q90_TO_SIGMA,
+    )
+    sigma = np.maximum(sigma, np.maximum(config.relative_floor * np.abs(median), config.absolute_floor))
+    rank = min(config.range_rank, width) - 1
+    return np.column_stack([median, sigma, sorted_rows[:, rank], sorted_rows[:, width - 1 - rank]])
+
+
+def robust_z(
+    series: np.ndarray,
+    first: int,
+    offset: int,
+    config: DetectorConfig,
+    cache: dict[str, tuple[int, np.ndarray]] | None = None,
+    cache_key: str = "",
+) -> tuple[np.ndarray, np.ndarray]:
+    """Range-aware robust z of series[first:] against its block-refreshed trailing baseline.
+
+    `offset` is the global index of series[0]; the baseline of global point g is
+    computed at the block boundary floor(g / block) * block. NaN = no baseline yet.
+    Also returns the baseline's robust sigma per point (NaN without baseline).
+    """
+    glob = offset + np.arange(first, series.size)
+    boundary = (glob // config.block) * config.block
+    z = np.full(glob.size, np.nan)
+    spread = np.full(glob.size, np.nan)
+    has_base = boundary > 0
+    if not has_base.any():
+        return z, spread
+    local_end = boundary[has_base] - offset
+    unique_ends, inverse = np.unique(local_end, return_inverse=True)
+    last_boundary = int(unique_ends[-1]) + offset
+    cached = cache.get(cache_key) if cache is not None else None
+    if unique_ends.size == 1 and cached is not None and cached[0] == last_boundary:
+        block = cached[1]  # streaming: the baseline only changes at block boundaries
+    else:
+        block = _block_stats(series, unique_ends, config)
+    if cache is not None:
+        cache[cache_key] = (last_boundary, block[-1:])
+    stats = block[inverse]
+    median, sigma, low, high = stats.T
+    x = series[first:][has_base]
+    cap = config.within_range_cap
+    plain = np.abs(x - median) / sigma
+    beyond = np.maximum(x - high, low - x)  # > 0 only outside the seen range
+    z[has_base] = np.minimum(plain, cap + np.maximum(beyond, 0.0) / sigma)
+    spread[has_base] = sigma
+    return z, spread
+
+
+def z_to_score(z: np.ndarray, scale: float) -> np.ndarray:
+    """Map |z| to [0, 1) through -log10 of the Gaussian upper tail (Borjesson-Sundberg approx)."""
+    z = np.nan_to_num(np.abs(z), nan=0.0, posinf=1e6)
+    z = np.minimum(z, 1e6)
+    ln_tail = -0.5 * z * z - 0.5 * np.log(2 * np.pi) - np.log(0.339 * z + 0.661 * np.sqrt(z * z + 5.51))
+    surprise = np.maximum(-ln_tail / np.log(10.0) - 0.59, 0.0)  # 0 at z = 0
+    return surprise / (surprise + scale)
+
+
+def score_chunk(
+    state: KernelState,
+    new_values: np.ndarray,
+    config: DetectorConfig,
+    cache: dict[str, tuple[int, np.ndarray]] | None = None,
+) -> tuple[np.ndarray, np.ndarray, KernelState]:
+    """Score valid (non-NaN) values appended to a stream (`cache` speeds up 1-point chunks).
+
+    Returns (raw scores, reported scores, next state). Reported = raw when the raw
+    score beats every raw score of the previous `suppress` points, else 0.
+    """
+    new_values = np.asarray(new_values, dtype=float)
+    ext = np.concatenate([state.tail_values, new_values])
+    first = state.tail_values.size
+    base = state.n_seen - first
+    z, spread = robust_z(ext, first, base, config, cache, "plain")
+    lag = state.season_lag
+    if lag > 0 and ext.size > lag:
+        residual = ext[lag:] - ext[:-lag]
+        res_first = max(first - lag, 0)
+        z_season, spread_season = robust_z(residual, res_first, base, config, cache, "season")
+        take = slice(z.size - z_season.size, None)
+        # use the seasonal model only where it explains the series clearly better
+        better = spread_season < config.season_gain * spread[take]
+        seasonal_part = z[take]
+        seasonal_part[better] = z_season[better]
+        z[take] = seasonal_part
+    raw = z_to_score(z, config.score_scale)
+    reported = _suppress_repeats(state.tail_raw, raw, config.suppress)
+    keep = history_needed(config, lag)
+    next_state = KernelState(
+        tail_values=ext[-keep:].copy(),
+        tail_raw=np.concatenate([state.tail_raw, raw])[-config.suppress :].copy()
+        if config.suppress > 0
+        else np.empty(0),
+        n_seen=state.n_seen + new_values.size,
+        season_lag=lag,
+    )
+    return raw, reported, next_state
+
+
+def _suppress_repeats(previous_raw: np.ndarray, raw: np.ndarray, horizon: int) -> np.ndarray:
+    if horizon <= 0 or raw.size == 0:
+        return raw.copy()
+    joined = np.concatenate([previous_raw, raw])
+    running = sliding_max(joined, horizon)
+    prev_max = np.concatenate([[-np.inf], running[:-1]])[previous_raw.size :]
+    return np.where(raw > prev_max, raw, 0.0)
+
+
+def season_lag_points(
+    first_timestamps: np.ndarray, period_s: float | None, config: DetectorConfig
+) -> int:
+    """Seasonal lag in points from the sampling step of the first valid timestamps."""
+    if first_timestamps.size < 3:
+        return 0
+    period = 86_400.0 if period_s is None else float(period_s)
+    step = float(np.median(np.diff(first_timestamps)))
+    if step <= 0 or period <= 0:
+        return 0
+    lag = int(round(period / step))
+    return lag if 4 <= lag <= config.max_season_points else 0

@@ -1,0 +1,201 @@
+"""Single log message formats: AWS Lambda runtime and tab-separated lines, JSON logs, and
+severity detection in plain text. Each function looks at one message only."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass
+
+logger = logging.getLogger(__name__)
+
+_LAMBDA_PLATFORM = re.compile(
+    r"^(?:START|END|REPORT|INIT_START|INIT_REPORT|RESTORE_START|RESTORE_REPORT|EXTENSION|"
+    r"TELEMETRY|PLATFORM\.\w+)\b(?:\s+RequestId:|\s+Runtime Version:|\s+Name:|\s+Duration:|\s)"
+)
+_LAMBDA_TIMEOUT = re.compile(r"Task timed out after (?P<seconds>\d+(?:\.\d+)?) seconds")
+_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z?$")
+_REQUEST_ID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+# Python runtime: "[ERROR]\t2024-01-01T00:00:00.000Z\t<request id>\tmessage"
+_BRACKET_LEVEL = re.compile(r"^\[(?P<level>[A-Za-z]+)\]\t(?P<rest>.*)$", re.DOTALL)
+_LEVEL_WORDS = {
+    "FATAL": "ERROR",
+    "CRITICAL": "ERROR",
+    "CRIT": "ERROR",
+    "ERROR": "ERROR",
+    "ERR": "ERROR",
+    "SEVERE": "ERROR",
+    "PANIC": "ERROR",
+    "ALERT": "ERROR",
+    "EMERG": "ERROR",
+    "EMERGENCY": "ERROR",
+    "WARN": "WARN",
+    "WARNING": "WARN",
+    "INFO": "INFO",
+    "NOTICE": "INFO",
+    "LOG": "INFO",
+    "DEBUG": "DEBUG",
+    "TRACE": "DEBUG",
+    "FINE": "DEBUG",
+    "VERBOSE": "DEBUG",
+}
+# Upper-case level words in plain text ("ERROR", "FATAL:", "[warn]", "level=error").
+_PLAIN_LEVEL = re.compile(
+    r"(?:^|[\s\[(|:])(?P<word>FATAL|CRITICAL|ERROR|SEVERE|PANIC|WARNING|WARN|INFO|NOTICE|DEBUG|TRACE)"
+    r"(?=$|[\s\]):|,])"
+    r"|\[(?P<bracketed>fatal|critical|error|warn|warning|info|notice|debug|trace)\]"
+    r"|\b(?:level|severity|lvl)=\"?(?P<kv>[A-Za-z]+)"
+    r"|:(?P<postgres>LOG):\s",  # postgres "...:[pid]:LOG:  message"
+)
+_ERRORISH = re.compile(r"\bTraceback \(most recent call last\)|\b\w*Exception\b|\bUncaught\b")
+_JSON_LEVEL_KEYS = ("level", "severity", "lvl", "levelname", "log_level", "loglevel", "status")
+_JSON_MESSAGE_KEYS = ("message", "msg", "error", "err", "errorMessage", "event", "text")
+
+
+@dataclass(frozen=True)
+class LineFormat:
+    """Level and message read from one message, plus its Lambda classification."""
+
+    message: str
+    level: str | None
+    kind: str  # "platform", "timeout" or "app"
+    exception_type: str | None = None
+
+
+def normalize_level(word: str | None) -> str | None:
+    """Map a level word in any case to ERROR/WARN/INFO/DEBUG (None when unknown)."""
+    if not word:
+        return None
+    return _LEVEL_WORDS.get(word.strip().upper())
+
+
+def detect_level(text: str) -> str | None:
+    """Level written in plain text, or ERROR for exceptions and tracebacks."""
+    match = _PLAIN_LEVEL.search(text)
+    if match:
+        word = (
+            match.group("word")
+            or match.group("bracketed")
+            or match.group("kv")
+            or match.group("postgres")
+        )
+        level = normalize_level(word)
+        if level:
+            return level
+    if _ERRORISH.search(text):
+        return "ERROR"
+    return None
+
+
+def read_line_format(message: str) -> LineFormat:
+    """Classify one message: Lambda platform/timeout lines, Lambda tab format, JSON, text."""
+    text = message.rstrip("\n")
+    stripped = text.strip()
+    if _LAMBDA_PLATFORM.match(stripped):
+        return LineFormat(message=stripped, level=None, kind="platform")
+    timeout = _LAMBDA_TIMEOUT.search(stripped)
+    if timeout:
+        return LineFormat(message=stripped[timeout.start() :], level="ERROR", kind="timeout")
+    if stripped.startswith("{"):
+        parsed = _read_json(stripped)
+        if parsed is not None:
+            return parsed
+    tabbed = _read_lambda_tabbed(text)
+    if tabbed is not None:
+        return tabbed
+    return LineFormat(message=text, level=detect_level(text), kind="app")
+
+
+def _read_lambda_tabbed(text: str) -> LineFormat | None:
+    """``[LEVEL]\\t[time\\t]request-id\\tmessage`` or ``time\\trequest-id\\tLEVEL\\tmessage``."""
+    bracket = _BRACKET_LEVEL.match(text)
+    if bracket:
+        fields = bracket.group("rest").split("\t")
+        fields = _drop_time_and_request_id(fields)
+        message = "\t".join(fields)
+        level = normalize_level(bracket.group("level")) or detect_level(message)
+        return _with_json_body(message, level)
+    if "\t" not in text:
+        return None
+    fields = text.split("\t")
+    if len(fields) >= 4 and _ISO_TIME.match(fields[0]) and normalize_level(fields[2]):
+        message = "\t".join(fields[3:])
+        return _with_json_body(message, normalize_level(fields[2]))
+    if len(fields) >= 3 and _ISO_TIME.match(fields[0]) and _REQUEST_ID.match(fields[1]):
+        message = "\t".join(fields[2:])
+        return _with_json_body(message, detect_level(message))
+    return None
+
+
+def _drop_time_and_request_id(fields: list[str]) -> list[str]:
+    if len(fields) > 1 and _ISO_TIME.match(fields[0]):
+        fields = fields[1:]
+    if len(fields) > 1 and _REQUEST_ID.match(fields[0]):
+        fields = fields[1:]
+    return fields
+
+
+def _with_json_body(message: str, level: str | None) -> LineFormat:
+    """Node's ``Invoke Error \\t{"errorType": ...}`` carries a JSON body after the text."""
+    brace = message.find("{")
+    if brace >= 0 and message.rstrip().endswith("}"):
+        parsed = _read_json(message[brace:].strip())
+        if parsed is not None and parsed.exception_type:
+            return LineFormat(
+                message=parsed.message,
+                level=level or parsed.level,
+                kind="app",
+                exception_type=parsed.exception_type,
+            )
+    return LineFormat(message=message, level=level, kind="app")
+
+
+def _read_json(text: str) -> LineFormat | None:
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(document, dict):
+        return None
+    level = None
+    for key in _JSON_LEVEL_KEYS:
+        value = _lookup(document, key)
+        if isinstance(value, str) and normalize_level(value):
+            level = normalize_level(value)
+            break
+    message = None
+    exception_type = None
+    for key in _JSON_MESSAGE_KEYS:
+        value = _lookup(document, key)
+        if isinstance(value, dict):
+            exception_type = exception_type or _as_text(value.get("type") or value.get("name"))
+            value = value.get("message") or value.get("msg")
+        if isinstance(value, str) and value:
+            message = value
+            break
+    exception_type = exception_type or _as_text(
+        document.get("errorType") or document.get("exception_type") or document.get("exc_type")
+    )
+    if level is None and exception_type:
+        level = "ERROR"
+    return LineFormat(
+        message=message if message is not None else text,
+        level=level if level is not None else (detect_level(message) if message else None),
+        kind="app",
+        exception_type=exception_type,
+    )
+
+
+def _lookup(document: dict, key: str) -> object:
+    """Value under ``key``, also inside a nested ``log`` object (``{"log": {"level": ..}}``)."""
+    if key in document:
+        return document[key]
+    nested = document.get("log")
+    if isinstance(nested, dict):
+        return nested.get(key)
+    return None
+
+
+def _as_text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None

@@ -1,0 +1,207 @@
+"""Stack traces (Python, Java, Node): recognise their lines, find the exception type and the
+innermost frame of the application's own code (library and runtime frames are skipped)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+logger = logging.getLogger(__name__)
+
+PY_TRACEBACK_HEADER = "Traceback (most recent call last):"
+_PY_FRAME = re.compile(r'^\s*File "(?P<path>[^"]+)", line (?P<line>\d+)(?:, in (?P<func>\S+))?')
+_PY_EXCEPTION = re.compile(
+    r"^(?:\[\w+\]\s*)?(?P<type>[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning|Fault|"
+    r"Timeout|Failure|NotFound|Denied|Invalid\w*|Iteration))(?::\s?(?P<msg>.*))?$"
+)
+# Inside a Python traceback any unindented "Name: message" line names the exception.
+_PY_LOOSE_EXCEPTION = re.compile(r"^(?:\[\w+\]\s*)?(?P<type>[A-Za-z_][\w.]*)(?::\s?(?P<msg>.*))?$")
+_JAVA_FRAME = re.compile(r"^\s*at (?P<func>[\w$.<>]+)\((?P<where>[^)]*)\)")
+_JAVA_EXCEPTION = re.compile(
+    r"^(?:Exception in thread \"[^\"]*\"\s+|Caused by:\s+)?"
+    r"(?P<type>(?:[a-z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|Throwable)[\w$]*)(?::\s?(?P<msg>.*))?$"
+)
+_NODE_FRAME = re.compile(
+    r"^\s*at (?:(?P<func>.+?) \((?P<where>[^()]+)\)|(?P<bare>\S+:\d+:\d+))\s*$"
+)
+_NODE_EXCEPTION = re.compile(
+    r"^(?:Uncaught\s+)?(?P<type>[A-Z][\w$]*(?:Error|Exception))(?:\s*\[[^\]]*\])?:\s?(?P<msg>.*)$"
+)
+
+# Frames from these places are not the application's own code.
+_LIBRARY_MARKERS = (
+    "site-packages/",
+    "dist-packages/",
+    "/var/runtime/",
+    "/var/lang/",
+    "/opt/python/",
+    "/usr/lib/python",
+    "/usr/local/lib/python",
+    "<frozen ",
+    "node_modules/",
+    "node:internal",
+    "node:",
+    "internal/",
+)
+_JAVA_LIBRARY_PREFIXES = (
+    "java.",
+    "javax.",
+    "jdk.",
+    "sun.",
+    "com.sun.",
+    "kotlin.",
+    "scala.",
+    "org.springframework.",
+    "org.apache.",
+    "com.amazonaws.",
+    "software.amazon.",
+    "io.netty.",
+    "lambdainternal.",
+    "reactor.",
+)
+
+
+@dataclass(frozen=True)
+class StackSummary:
+    """What a stack trace says: exception type, message and innermost own-code frame."""
+
+    exception_type: str | None
+    exception_message: str | None
+    frame: str | None
+
+
+def starts_stack_trace(line: str) -> bool:
+    """True when ``line`` opens a stack trace (or a line announcing one)."""
+    stripped = line.strip()
+    if stripped.startswith(PY_TRACEBACK_HEADER) or stripped.startswith("Exception in thread"):
+        return True
+    return bool(_JAVA_EXCEPTION.match(stripped) or _NODE_EXCEPTION.match(stripped))
+
+
+def is_continuation(line: str) -> bool:
+    """True for lines that continue a stack trace (frames, causes, source lines)."""
+    if not line.strip():
+        return False
+    if line[0] in " \t":
+        return True
+    stripped = line.strip()
+    return (
+        stripped.startswith(("at ", "Caused by:", "Suppressed:", "... ", PY_TRACEBACK_HEADER))
+        or stripped.startswith("During handling of the above exception")
+        or stripped.startswith("The above exception was the direct cause")
+        or bool(_PY_EXCEPTION.match(stripped))
+    )
+
+
+def summarize_stack(text: str) -> StackSummary | None:
+    """Exception type and innermost own-code frame of a stack trace, or None if none."""
+    lines = [line.rstrip() for line in text.splitlines() if line.strip()]
+    if not lines:
+        return None
+    if any(line.strip().startswith(PY_TRACEBACK_HEADER) for line in lines) or any(
+        _PY_FRAME.match(line) for line in lines
+    ):
+        return _summarize_python(lines)
+    if any(_JAVA_FRAME.match(line) and "(" in line and ".java" in line for line in lines):
+        return _summarize_java(lines)
+    if any(_NODE_FRAME.match(line) for line in lines):
+        return _summarize_node(lines)
+    java = _JAVA_EXCEPTION.match(lines[0].strip())
+    if java:
+        return StackSummary(java.group("type"), java.group("msg"), None)
+    return None
+
+
+def _summarize_python(lines: list[str]) -> StackSummary:
+    exception_type = exception_message = None
+    own_frame: str | None = None
+    any_frame: str | None = None
+    for line in lines:
+        frame = _PY_FRAME.match(line)
+        if frame:
+            described = _describe(frame.group("path"), frame.group("line"), frame.group("func"))
+            any_frame = described
+            if not _is_library_path(frame.group("path")):
+                own_frame = described
+            continue
+        if line[:1] in " \t":
+            continue
+        stripped = line.strip()
+        if stripped.startswith((PY_TRACEBACK_HEADER, "During handling", "The above exception")):
+            continue
+        match = _PY_EXCEPTION.match(stripped) or _PY_LOOSE_EXCEPTION.match(stripped)
+        if match:
+            exception_type, exception_message = match.group("type"), match.group("msg")
+    return StackSummary(exception_type, exception_message, own_frame or any_frame)
+
+
+def _summarize_java(lines: list[str]) -> StackSummary:
+    """Root cause (last ``Caused by``) with its first own-code frame."""
+    sections: list[tuple[str | None, str | None, list[str]]] = []
+    for line in lines:
+        stripped = line.strip()
+        exception = _JAVA_EXCEPTION.match(stripped)
+        if exception and not stripped.startswith("at "):
+            sections.append((exception.group("type"), exception.group("msg"), []))
+            continue
+        frame = _JAVA_FRAME.match(line)
+        if frame and sections:
+            sections[-1][2].append(line)
+    if not sections:
+        return StackSummary(None, None, None)
+    exception_type, message, _frames = sections[-1]
+    own = _java_own_prefix(sections)
+    for _type, _msg, frames in reversed(sections):
+        for frame_line in frames:
+            match = _JAVA_FRAME.match(frame_line)
+            if match and _is_own_java(match.group("func"), own):
+                return StackSummary(exception_type, message, f"{match.group('func')}({match.group('where')})")
+    first = next((frames[0] for *_rest, frames in sections if frames), None)
+    frame_text = first.strip()[3:] if first else None
+    return StackSummary(exception_type, message, frame_text)
+
+
+def _java_own_prefix(sections: list[tuple[str | None, str | None, list[str]]]) -> str | None:
+    """Package prefix of the application: the outermost non-library frame's first two parts
+    (the entry point, e.g. ``com.acme``), so drivers like ``org.postgresql`` are skipped."""
+    for _type, _msg, frames in sections:
+        for frame_line in reversed(frames):
+            match = _JAVA_FRAME.match(frame_line)
+            if match and not match.group("func").startswith(_JAVA_LIBRARY_PREFIXES):
+                return ".".join(match.group("func").split(".")[:2]) + "."
+    return None
+
+
+def _is_own_java(func: str, own_prefix: str | None) -> bool:
+    if func.startswith(_JAVA_LIBRARY_PREFIXES):
+        return False
+    return own_prefix is None or func.startswith(own_prefix)
+
+
+def _summarize_node(lines: list[str]) -> StackSummary:
+    exception_type = exception_message = None
+    for line in lines:
+        match = _NODE_EXCEPTION.match(line.strip())
+        if match:
+            exception_type, exception_message = match.group("type"), match.group("msg")
+            break
+    first_frame: str | None = None
+    for line in lines:
+        match = _NODE_FRAME.match(line)
+        if not match:
+            continue
+        where = match.group("where") or match.group("bare") or ""
+        described = f"{match.group('func')} ({where})" if match.group("func") else where
+        first_frame = first_frame or described
+        if not _is_library_path(where):
+            return StackSummary(exception_type, exception_message, described)
+    return StackSummary(exception_type, exception_message, first_frame)
+
+
+def _is_library_path(path: str) -> bool:
+    return any(marker in path for marker in _LIBRARY_MARKERS)
+
+
+def _describe(path: str, line: str, func: str | None) -> str:
+    return f"{path}:{line} in {func}" if func else f"{path}:{line}"

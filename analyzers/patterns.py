@@ -1,0 +1,105 @@
+"""Log patterns of an investigation: templates with counts and rates before vs after onset.
+
+Raw records are assembled into events (stack traces joined, Lambda platform
+lines recognised), mined into templates, then compared across the onset: a
+pattern is **new** when it never occurs before onset, and **surging** when its
+rate after onset is several times its rate before. A pattern that was already
+there at the same rate is noise, however loud.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Iterable, Sequence
+
+from .logs import TemplateMiner
+from .logs import extract_keywords, parse_events
+from .model import LogPattern, LogRecord
+
+MAX_SAMPLES = 3
+SURGE_FACTOR = 3.0
+
+
+@dataclass(frozen=True)
+class PatternWindow:
+    """The time span the records cover, split at the onset."""
+
+    start: datetime
+    onset: datetime
+    end: datetime
+
+    def minutes_before(self) -> float:
+        return max((self.onset - self.start).total_seconds() / 60.0, 1.0)
+
+    def minutes_after(self) -> float:
+        return max((self.end - self.onset).total_seconds() / 60.0, 1.0)
+
+
+def is_surging(p: LogPattern) -> bool:
+    return p.new or p.rate_after >= SURGE_FACTOR * max(p.rate_before, 1e-9) and p.count_after >= 3
+
+
+def mine_patterns(records: Iterable[LogRecord], window: PatternWindow, id_prefix: str = "l") -> list[LogPattern]:
+    """Mine templates per log group; returns patterns, errors and new ones first."""
+    by_stream: dict[tuple[str, str], list[LogRecord]] = defaultdict(list)
+    for record in records:
+        by_stream[(record.group, record.stream)].append(record)
+    events = []
+    for (group, _stream), recs in by_stream.items():
+        recs.sort(key=lambda r: r.timestamp)
+        for event in parse_events([(r.timestamp, r.message) for r in recs]):
+            if event.kind != "platform":
+                events.append((group, event))
+    miners: dict[str, TemplateMiner] = defaultdict(TemplateMiner)
+    keyed: dict[tuple[str, int], list] = defaultdict(list)
+    for group, event in events:
+        text = _mining_text(event)
+        cluster = miners[group].add(text)
+        keyed[(group, cluster)].append(event)
+    onset_ts = window.onset.timestamp()
+    patterns: list[LogPattern] = []
+    for (group, cluster), evs in keyed.items():
+        before = sum(1 for e in evs if e.timestamp < onset_ts)
+        after = len(evs) - before
+        first, last = min(e.timestamp for e in evs), max(e.timestamp for e in evs)
+        template = miners[group].template(cluster)
+        levels = [e.level for e in evs if e.level]
+        exc = next((e.exception_type for e in evs if e.exception_type), None)
+        frame = next((e.frame for e in evs if e.frame), None)
+        kinds = {e.kind for e in evs}
+        kind = "exception" if "exception" in kinds else ("timeout" if "timeout" in kinds else "app")
+        samples = tuple(dict.fromkeys(e.message[:500] for e in _spread(evs)))[:MAX_SAMPLES]
+        patterns.append(LogPattern(
+            id="", template=template, count=len(evs), log_group=group,
+            first_seen=_dt(first), last_seen=_dt(last), samples=samples, count_before=before,
+            count_after=after, rate_before=before / window.minutes_before(),
+            rate_after=after / window.minutes_after(), new=before == 0,
+            level=_dominant(levels), kind=kind, exception_type=exc, frame=frame,
+            keywords=tuple(extract_keywords(template))))
+    patterns.sort(key=lambda p: (not (p.is_error and is_surging(p)), not p.is_error, not p.new, -p.count))
+    return [LogPattern(**{**p.__dict__, "id": f"{id_prefix}{i + 1}"}) for i, p in enumerate(patterns)]
+
+
+def _mining_text(event) -> str:
+    head = event.message.split("\n", 1)[0]
+    if event.exception_type and event.exception_type not in head:
+        head = f"{event.exception_type}: {head}"
+    return head[:1000]
+
+
+def _spread(events: Sequence) -> list:
+    if len(events) <= MAX_SAMPLES:
+        return list(events)
+    step = (len(events) - 1) / (MAX_SAMPLES - 1)
+    return [events[round(i * step)] for i in range(MAX_SAMPLES)]
+
+
+def _dominant(levels: list[str]) -> str | None:
+    if not levels:
+        return None
+    return max(set(levels), key=levels.count)
+
+
+def _dt(ts: float) -> datetime:
+    return datetime.fromtimestamp(ts, timezone.utc)

@@ -1,0 +1,5 @@
+"""Root-cause analysis: evidence rules and hypothesis ranking (pure)."""
+from .ranking import EvidenceSet, rank_hypotheses
+from .rules import LOG_RULES, log_categories
+
+__all__ = ["EvidenceSet", "rank_hypotheses", "LOG_RULES", "log_categories"]

@@ -1,0 +1,282 @@
+"""Ranked root-cause hypotheses from metric anomalies, log patterns and changes.
+
+Each candidate resource collects evidence per category: log patterns that are
+new or surging after onset (on its own log groups, or on others' that name it),
+metric anomalies that began no later than shortly after onset, and changes on it
+shortly before onset. Scores combine the kinds of evidence, weigh the resource's
+relation to the alarm, and apply the category tie-break rules. Weak evidence
+yields ``unknown`` with low confidence rather than a guess.
+"""
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Mapping, Sequence
+
+from ..changes import change_kind, touches
+from ..model import Alarm, Anomaly, Change, Hypothesis, LogPattern, ResourceRef, Series, iso
+from ..patterns import is_surging
+from ..topology import Candidate, mentioned_resources
+from .rules import CATEGORY_PRIOR, DEPENDENCY_CATEGORIES, ERROR_WORDS, METRIC_CATEGORIES, SPECIFICITY, log_categories
+
+UNKNOWN_BELOW = 0.3
+CHANGE_HORIZON = timedelta(hours=2)
+LATE_ANOMALY = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class EvidenceSet:
+    """Everything ranking looks at."""
+
+    alarm: Alarm
+    onset: datetime
+    candidates: Sequence[Candidate]
+    series: Sequence[Series]
+    anomalies: Sequence[Anomaly]
+    patterns: Sequence[LogPattern]
+    group_owner: Mapping[str, ResourceRef]
+    changes: Sequence[Change]
+
+
+@dataclass
+class _Score:
+    logs: float = 0.0
+    metrics: float = 0.0
+    change: float = 0.0
+    lines: list[str] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
+
+    def add(self, kind: str, strength: float, line: str, evidence_id: str | None) -> None:
+        setattr(self, kind, max(getattr(self, kind), strength))
+        if line not in self.lines:
+            self.lines.append(line)
+        if evidence_id and evidence_id not in self.ids:
+            self.ids.append(evidence_id)
+
+
+def _pattern_strength(p: LogPattern) -> float:
+    volume = min(1.0, math.log10(1 + p.count_after) / 1.5)
+    return (1.0 if p.new else 0.7) * max(volume, 0.3)
+
+
+def _fmt_pattern(p: LogPattern) -> str:
+    state = "new" if p.new else f"x{p.rate_after / max(p.rate_before, 1e-9):.0f} rate"
+    sample = (p.samples[0] if p.samples else p.template).split("\n", 1)[0][:180]
+    return f"[{p.id}] {p.count_after} log events after onset ({state}, first {iso(p.first_seen)}) in {p.log_group}: {sample}"
+
+
+def _fmt_anomaly(a: Anomaly, unit: str | None) -> str:
+    who = a.resource.id if a.resource else a.key.label
+    return (f"[{a.id}] {a.key.name} on {who} went {a.direction} from {a.baseline:g} to {a.peak:g}"
+            f"{' ' + unit if unit else ''} from {iso(a.onset)}")
+
+
+def _fmt_change(c: Change, onset: datetime) -> str:
+    minutes = (onset - c.time).total_seconds() / 60
+    who = f" by {c.username}" if c.username else ""
+    when = f"{minutes:.0f} min before onset" if minutes >= 0 else f"{-minutes:.0f} min after onset"
+    return f"[{c.id}] {c.event_name} on {c.resource_name}{who} at {iso(c.time)} ({when})"
+
+
+class _Ranker:
+    def __init__(self, ev: EvidenceSet):
+        self.ev = ev
+        self.scores: dict[tuple[str, tuple[str, str]], _Score] = defaultdict(_Score)
+        self.by_key = {c.resource.key: c for c in ev.candidates}
+        self.inventory = [c.resource for c in ev.candidates]
+        self.units = {s.key: s.unit for s in ev.series}
+        self.alarm_key = ev.alarm.resource.key if ev.alarm.resource else None
+
+    def score(self, category: str, resource: ResourceRef) -> _Score:
+        return self.scores[(category, resource.key)]
+
+    # Logs ----------------------------------------------------------------
+    def collect_logs(self) -> None:
+        for p in self.ev.patterns:
+            if not is_surging(p):
+                continue
+            owner = self.ev.group_owner.get(p.log_group)
+            text = " ".join((p.template, *p.samples, p.exception_type or ""))
+            cats = log_categories(text)
+            strength = _pattern_strength(p)
+            line = _fmt_pattern(p)
+            named = [k for k in mentioned_resources([text], self.inventory, exclude=owner) if k in self.by_key]
+            owned = owner is not None and owner.key in self.by_key
+            for cat in cats:
+                if cat == "dependency_failure" and "db_connection_exhaustion" in cats:
+                    continue
+                if named and cat in DEPENDENCY_CATEGORIES:
+                    for key in named:
+                        self.score(cat, self.by_key[key].resource).add("logs", strength * 0.9, line, p.id)
+                    if owned:
+                        self.score(cat, owner).add("logs", strength * 0.4, line, p.id)
+                elif owned:
+                    self.score(cat, owner).add("logs", strength, line, p.id)
+            if owned and (p.is_error or ERROR_WORDS.search(text)):
+                self.score("application_error", owner).add("logs", strength * (1.0 if p.exception_type else 0.8),
+                                                           line, p.id)
+
+    # Metrics -------------------------------------------------------------
+    def collect_metrics(self) -> None:
+        latest = self.ev.onset + LATE_ANOMALY
+        for a in self.ev.anomalies:
+            if a.resource is None or a.resource.key not in self.by_key or a.onset > latest:
+                continue
+            rule = METRIC_CATEGORIES.get(a.key.name)
+            if not rule or rule[1] != a.direction:
+                continue
+            category = rule[0]
+            resource = self.by_key[a.resource.key].resource
+            strength = self._metric_strength(category, a, resource)
+            if strength > 0:
+                self.score(category, resource).add("metrics", strength, _fmt_anomaly(a, self.units.get(a.key)), a.id)
+
+    def _metric_strength(self, category: str, a: Anomaly, resource: ResourceRef) -> float:
+        props = resource.properties
+        rel = abs(a.peak - a.baseline) / max(abs(a.baseline), 1e-9)
+        if category == "cpu_saturation":
+            return 1.0 if a.peak >= 85 else (0.5 if a.peak >= 70 else 0.0)
+        if category == "memory_exhaustion":
+            if a.key.name == "FreeableMemory":
+                return 0.8 if a.peak <= 0.1 * max(a.baseline, 1) else 0.0
+            return 1.0 if a.peak >= 90 else 0.0
+        if category == "storage_exhaustion":
+            if a.key.name == "FreeStorageSpace":
+                total = float(props.get("allocated_storage_gb") or 0) * 1e9
+                limit = 0.1 * total if total else 0.1 * max(a.baseline, 1)
+                return 1.0 if a.peak <= limit else 0.3
+            return 1.0 if a.peak >= 90 else 0.0
+        if category == "db_connection_exhaustion":
+            cap = props.get("max_connections")
+            if cap:
+                return 1.0 if a.peak >= 0.85 * float(cap) else 0.3
+            return 0.6 if rel >= 1.0 else 0.3
+        if category == "throttling":
+            return 1.0 if a.peak > 0 else 0.0
+        if category == "traffic_surge":
+            return 1.0 if rel >= 2.0 else (0.5 if rel >= 0.8 else 0.0)
+        if category == "function_timeout":
+            timeout = props.get("timeout")
+            if timeout and a.peak >= 0.9 * float(timeout) * 1000:
+                return 1.0
+            return 0.0
+        return 0.0
+
+    def collect_saturation_levels(self) -> None:
+        """Concurrency pinned at the reserved limit is throttling even without a Throttles anomaly."""
+        for s in self.ev.series:
+            resource = s.key.resource()
+            if s.key.name != "ConcurrentExecutions" or resource is None or resource.key not in self.by_key:
+                continue
+            full = self.by_key[resource.key].resource
+            limit = full.properties.get("reserved_concurrency")
+            after = [v for t, v in zip(s.timestamps, s.values) if t >= self.ev.onset.timestamp()]
+            if limit and after and max(after) >= float(limit):
+                line = f"[{s.id}] ConcurrentExecutions on {full.id} reached its reserved concurrency ({limit})"
+                self.score("throttling", full).add("metrics", 0.8, line, s.id)
+
+    # Changes -------------------------------------------------------------
+    def collect_changes(self) -> None:
+        for c in self.ev.changes:
+            if not (self.ev.onset - CHANGE_HORIZON <= c.time <= self.ev.onset + timedelta(minutes=2)):
+                continue
+            kind = change_kind(c)
+            category = {"deployment": "bad_deployment", "config": "config_change",
+                        "iam": "permission_denied"}.get(kind)
+            if category is None:
+                continue
+            gap_h = max((self.ev.onset - c.time).total_seconds() / 3600.0, 0.0)
+            strength = max(0.2, 1.0 - 0.35 * gap_h)
+            targets = [cand.resource for cand in self.ev.candidates if touches(c, cand.resource)]
+            if kind == "iam" and not targets and self.alarm_key:
+                targets = [self.by_key[self.alarm_key].resource]
+            for resource in targets:
+                self.score(category, resource).add("change", strength, _fmt_change(c, self.ev.onset), f"c:{c.id}")
+
+    # Combination ---------------------------------------------------------
+    def hypotheses(self) -> list[Hypothesis]:
+        out: list[tuple[float, int, Hypothesis]] = []
+        for (category, key), s in self.scores.items():
+            cand = self.by_key.get(key)
+            if cand is None:
+                continue
+            raw = self._combine(category, key, s)
+            if raw <= 0:
+                continue
+            value = raw * CATEGORY_PRIOR.get(category, 0.5) * cand.weight
+            hyp = Hypothesis(category=category, resource=cand.resource, confidence=0.0, evidence=tuple(s.lines),
+                             rationale=self._rationale(category, cand), evidence_ids=tuple(s.ids))
+            out.append((value, SPECIFICITY.index(category), hyp))
+        out.sort(key=lambda t: (-round(t[0], 3), t[1]))
+        return self._calibrate(out)
+
+    def _combine(self, category: str, key: tuple[str, str], s: _Score) -> float:
+        if category in ("bad_deployment", "config_change"):
+            errors = self.scores.get(("application_error", key))
+            err = errors.logs if errors else 0.0
+            own = s.logs  # config: errors naming a missing setting
+            if category == "config_change" and own and not s.change:
+                return 0.75 * own
+            if not s.change or max(err, own) <= 0:
+                return 0.0
+            bonus = 0.1 if category == "config_change" else 0.05
+            return min(1.0, 0.5 * s.change + 0.5 * max(err, own) + bonus)
+        if category == "permission_denied" and s.change and not s.logs:
+            return 0.0
+        if category == "dependency_failure":
+            dep = self.by_key[key].resource
+            exhausted = max((self.scores[(c, key)].metrics for c in ("db_connection_exhaustion", "cpu_saturation",
+                             "memory_exhaustion", "storage_exhaustion") if (c, key) in self.scores), default=0.0)
+            if exhausted >= 0.5:
+                return 0.0
+            return s.logs * (1.0 if key != self.alarm_key else 0.85)
+        if category == "traffic_surge":
+            faults = [v.logs for (c, k), v in self.scores.items() if c in ("throttling", "dependency_failure",
+                      "db_connection_exhaustion", "cpu_saturation", "memory_exhaustion", "permission_denied")]
+            return s.metrics * (0.5 if any(f > 0.3 for f in faults) else 1.0)
+        parts = sorted((s.logs, s.metrics), reverse=True)
+        combined = 0.65 * parts[0] + 0.35 * parts[1]
+        if category == "application_error":
+            return 0.8 * s.logs
+        return combined + 0.2 * s.change
+
+    def _rationale(self, category: str, cand: Candidate) -> str:
+        relation = {"alarm": "the alarmed resource", "dependency": f"a dependency ({cand.via})",
+                    "upstream": "upstream of the alarmed resource", "configured": "a configured resource",
+                    "context": "another resource in the account"}[cand.relation]
+        return f"{category.replace('_', ' ')} on {cand.resource.type} {cand.resource.id}, {relation}"
+
+    def _calibrate(self, ranked: list[tuple[float, int, Hypothesis]]) -> list[Hypothesis]:
+        unknown_res = self.by_key[self.alarm_key].resource if self.alarm_key in self.by_key else (
+            self.ev.alarm.resource or ResourceRef("other", self.ev.alarm.name, self.ev.alarm.region))
+        if not ranked or ranked[0][0] < UNKNOWN_BELOW:
+            best = ranked[0][0] if ranked else 0.0
+            unknown = Hypothesis("unknown", unknown_res, round(max(0.05, 0.4 - best), 3),
+                                 ("no evidence strong enough to name a cause",),
+                                 "the evidence does not support any specific cause")
+            return [unknown] + [self._with_conf(h, v * 0.5) for v, _, h in ranked[:4]]
+        top = ranked[0][0]
+        second = ranked[1][0] if len(ranked) > 1 else 0.0
+        margin = (top - second) / top if top else 0.0
+        out = []
+        for i, (value, _, hyp) in enumerate(ranked[:6]):
+            conf = min(0.97, value * (0.6 + 0.4 * margin)) if i == 0 else min(0.9, value * 0.6)
+            out.append(self._with_conf(hyp, conf))
+        return out
+
+    @staticmethod
+    def _with_conf(h: Hypothesis, conf: float) -> Hypothesis:
+        return Hypothesis(h.category, h.resource, round(max(0.01, min(conf, 0.99)), 3), h.evidence, h.rationale,
+                          h.evidence_ids)
+
+
+def rank_hypotheses(ev: EvidenceSet) -> list[Hypothesis]:
+    """Hypotheses ranked most likely first; the first is the root cause (``unknown`` when weak)."""
+    ranker = _Ranker(ev)
+    ranker.collect_logs()
+    ranker.collect_metrics()
+    ranker.collect_saturation_levels()
+    ranker.collect_changes()
+    return ranker.hypotheses()

@@ -1,0 +1,83 @@
+"""Evidence rules: what log text and which metric movements point at which root-cause category.
+
+Rules are generic (error vocabulary of AWS services, runtimes and databases),
+never names from a particular system.
+"""
+from __future__ import annotations
+
+import re
+
+LOG_RULES: dict[str, re.Pattern[str]] = {
+    "permission_denied": re.compile(
+        r"AccessDenied|Access ?Denied|not authori[sz]ed to perform|UnauthorizedOperation|"
+        r"AuthorizationError|is not authorized|Forbidden|permission denied for|InvalidClientTokenId|"
+        r"ExpiredToken|UnrecognizedClientException", re.I),
+    "db_connection_exhaustion": re.compile(
+        r"too many (clients|connections)|remaining connection slots|connection pool (is )?(exhausted|full)|"
+        r"pool exhausted|max_connections|Too many connections|could not obtain connection|"
+        r"QueuePool limit|connection limit exceeded|ER_CON_COUNT_ERROR|Cannot get a connection", re.I),
+    "throttling": re.compile(
+        r"Rate ?Exceeded|Throttl|TooManyRequests|status: 429|\b429\b|ProvisionedThroughputExceeded|"
+        r"SlowDown|RequestLimitExceeded|concurrency limit|ReservedFunctionConcurrentInvocationLimitExceeded|"
+        r"TooManyRequestsException|rate limit", re.I),
+    "memory_exhaustion": re.compile(
+        r"MemoryError|OutOfMemory|out of memory|OOM ?Kill|Cannot allocate memory|heap out of memory|"
+        r"Runtime exited with error: signal: killed|Java heap space|memory limit exceeded|"
+        r"JavaScript heap|std::bad_alloc", re.I),
+    "storage_exhaustion": re.compile(
+        r"No space left on device|disk (is )?full|ENOSPC|could not extend file|storage[- ]full|"
+        r"DiskFull|insufficient storage|database or disk is full", re.I),
+    "function_timeout": re.compile(r"Task timed out after|Function timed out|Lambda timeout", re.I),
+    "dependency_failure": re.compile(
+        r"timed out|timeout|Connection refused|ECONNREFUSED|ECONNRESET|connection reset|could not connect|"
+        r"Connection (to .* )?failed|failed to connect|Name or service not known|getaddrinfo|ENOTFOUND|"
+        r"UnknownHost|No route to host|Service Unavailable|Bad Gateway|\b50[234]\b|upstream|"
+        r"EndpointConnectionError|ConnectTimeout|ReadTimeout|OperationalError|circuit breaker", re.I),
+    "config_change": re.compile(
+        r"(missing|invalid|unknown|undefined|not set|not configured|no such) (required )?"
+        r"(environment variable|env var|setting|config(uration)?|parameter|option|feature flag)|"
+        r"(environment variable|setting|config(uration)? (key|value)|parameter) .{0,40}"
+        r"(is )?(missing|not set|invalid|required|undefined)|"
+        r"ConfigurationError|ImproperlyConfigured|ValidationException: .*parameter|"
+        r"(?-i:KeyError: '[A-Z][A-Z0-9_]{2,}')", re.I),
+    "cpu_saturation": re.compile(r"\bon CPU\b|CPU (usage|load|throttl|starv)|load average|CPU credit", re.I),
+}
+
+# A rule that also implies an unhealthy downstream (the origin may be the named dependency).
+DEPENDENCY_CATEGORIES = ("db_connection_exhaustion", "dependency_failure", "throttling", "permission_denied")
+
+ERROR_WORDS = re.compile(r"error|exception|fail|fatal|critical|panic|denied|refused|timed out|traceback", re.I)
+
+# Metric rules: (metric name, direction) -> category, with an optional absolute check.
+METRIC_CATEGORIES: dict[str, tuple[str, str]] = {
+    "CPUUtilization": ("cpu_saturation", "up"),
+    "DatabaseConnections": ("db_connection_exhaustion", "up"),
+    "Throttles": ("throttling", "up"),
+    "ThrottledRequests": ("throttling", "up"),
+    "mem_used_percent": ("memory_exhaustion", "up"),
+    "MemoryUtilization": ("memory_exhaustion", "up"),
+    "FreeableMemory": ("memory_exhaustion", "down"),
+    "FreeStorageSpace": ("storage_exhaustion", "down"),
+    "disk_used_percent": ("storage_exhaustion", "up"),
+    "Invocations": ("traffic_surge", "up"),
+    "Count": ("traffic_surge", "up"),
+    "RequestCount": ("traffic_surge", "up"),
+    "Duration": ("function_timeout", "up"),
+}
+
+# Categories whose fault is the resource itself (not a trigger), scaled by these priors.
+CATEGORY_PRIOR: dict[str, float] = {
+    "config_change": 1.0, "bad_deployment": 1.0, "permission_denied": 1.0, "db_connection_exhaustion": 1.0,
+    "cpu_saturation": 1.0, "memory_exhaustion": 1.0, "storage_exhaustion": 1.0, "throttling": 1.0,
+    "function_timeout": 0.95, "dependency_failure": 0.9, "traffic_surge": 0.75, "application_error": 0.7,
+}
+
+# Where two fit equally, the more specific wins (lower index = more specific).
+SPECIFICITY = ("config_change", "bad_deployment", "permission_denied", "db_connection_exhaustion",
+               "storage_exhaustion", "memory_exhaustion", "throttling", "cpu_saturation", "function_timeout",
+               "dependency_failure", "traffic_surge", "application_error", "unknown")
+
+
+def log_categories(text: str) -> list[str]:
+    """Categories whose vocabulary appears in a log template or sample."""
+    return [cat for cat, rule in LOG_RULES.items() if rule.search(text)]

@@ -1,0 +1,226 @@
+"""Secret and PII redaction for text that leaves the account (LLM prompts, Slack, reports).
+
+Pure and deterministic: compiled regular expressions, no I/O. A ``Redactor``
+replaces every finding with ``[REDACTED:<kind>]`` and keeps a cumulative
+receipt (kind -> count) so a report can say what was removed without showing it.
+Ordinary operational text is left alone: UUID request ids, ARNs, timestamps,
+version strings such as ``v1.2.3.4`` or ``version 1.2.3.4``, log templates with ``<*>``.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Callable, Pattern
+
+logger = logging.getLogger(__name__)
+
+MARK = "[REDACTED:{}]"
+
+# kind -> (singular label, plural label) for the receipt, in display order.
+KIND_LABELS: dict[str, tuple[str, str]] = {
+    "private_key": ("private key", "private keys"),
+    "aws_access_key": ("AWS access key", "AWS access keys"),
+    "aws_secret_key": ("AWS secret key", "AWS secret keys"),
+    "aws_session_token": ("AWS session token", "AWS session tokens"),
+    "jwt": ("JWT", "JWTs"),
+    "bearer_token": ("bearer token", "bearer tokens"),
+    "slack_token": ("Slack token", "Slack tokens"),
+    "api_key": ("API key", "API keys"),
+    "github_token": ("GitHub token", "GitHub tokens"),
+    "password": ("password", "passwords"),
+    "url_credential": ("URL credential", "URL credentials"),
+    "secret": ("secret", "secrets"),
+    "email": ("email", "emails"),
+    "ip_address": ("IP address", "IP addresses"),
+    "custom": ("custom match", "custom matches"),
+}
+
+_ALREADY = re.compile(r"\[REDACTED:")
+_PLACEHOLDER_VALUES = frozenset({"<*>", "null", "none", "nil", "true", "false", "undefined", "''", '""'})
+_NOT_SECRET_NAMES = re.compile(r"(?i)(next|pagination|continuation|page|cancellation|idempotency|client)_?token$")
+
+_SECRET_NAME = (r"[A-Za-z0-9_.-]*?(?:password|passwd|pwd|passphrase|secret|token|api[_-]?key|apikey"
+                r"|access[_-]?key|private[_-]?key|auth[_-]?key|credentials?)")
+_SECRET_NAME_ONLY = re.compile(rf"(?i)^{_SECRET_NAME}$")
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+_IPV4 = rf"{_OCTET}(?:\.{_OCTET}){{3}}"
+_H = r"[0-9A-Fa-f]{1,4}"
+_IPV6 = (
+    rf"(?:(?:{_H}:){{7}}{_H}"
+    rf"|(?:{_H}:){{1,6}}:{_H}"
+    rf"|(?:{_H}:){{1,5}}(?::{_H}){{1,2}}"
+    rf"|(?:{_H}:){{1,4}}(?::{_H}){{1,3}}"
+    rf"|(?:{_H}:){{1,3}}(?::{_H}){{1,4}}"
+    rf"|(?:{_H}:){{1,2}}(?::{_H}){{1,5}}"
+    rf"|{_H}:(?::{_H}){{1,6}}"
+    rf"|::(?:ffff:)?{_IPV4}"
+    rf"|::{_H}(?::{_H}){{0,6}}"
+    rf"|(?:{_H}:){{1,7}}:(?![0-9A-Fa-f]))"
+)
+_VERSION_CONTEXT = re.compile(r"(?i)(?:version|ver|release|build|rev|v)[\s:=/-]*$")
+_NON_SENSITIVE_IPS = frozenset({"0.0.0.0", "127.0.0.1", "::", "::1"})
+
+
+@dataclass(frozen=True)
+class RedactionConfig:
+    """What to redact beyond secrets (which are always redacted)."""
+
+    emails: bool = True
+    ip_addresses: bool = True
+    extra_patterns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Rule:
+    kind: str
+    pattern: Pattern[str]
+    group: int = 0                       # the group to replace; 0 = whole match
+    accept: Callable[[re.Match[str]], bool] | None = None
+    kind_of: Callable[[re.Match[str]], str] | None = None
+
+
+def _value_is_secret(match: re.Match[str]) -> bool:
+    value = match.group("value")
+    stripped = value.strip("\"'") if value else ""
+    if not stripped or _ALREADY.match(stripped):
+        return False
+    if stripped.lower() in _PLACEHOLDER_VALUES or set(stripped) <= {"*", "x", "X", "."}:
+        return False
+    return not _NOT_SECRET_NAMES.search(match.group("name"))
+
+
+def _secret_kind(match: re.Match[str]) -> str:
+    return "password" if re.search(r"(?i)pass|pwd", match.group("name")) else "secret"
+
+
+def _not_redacted(match: re.Match[str]) -> bool:
+    return not _ALREADY.match(match.group(match.lastindex or 0))
+
+
+def _ip_accept(match: re.Match[str]) -> bool:
+    if match.group(0) in _NON_SENSITIVE_IPS:
+        return False
+    if ":" not in match.group(0):  # IPv4: skip version strings such as "version 1.2.3.4"
+        before = match.string[max(0, match.start() - 12):match.start()]
+        return not _VERSION_CONTEXT.search(before)
+    return True
+
+
+def _secret_rules() -> list[_Rule]:
+    kv_value = r"(?P<value>\"(?:[^\"\\]|\\.)*\"|'[^']*'|[^\s\"'&,;)}\]]+)"
+    return [
+        _Rule("private_key", re.compile(
+            r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----(?:[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----"
+            r"|[A-Za-z0-9+/=\s\\]*)")),
+        _Rule("jwt", re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")),
+        _Rule("aws_access_key", re.compile(r"(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])")),
+        _Rule("aws_session_token", re.compile(r"(?<![A-Za-z0-9/+])(?:FwoGZXIvYXdz|IQoJb3JpZ2lu)[A-Za-z0-9/+=%]{40,}")),
+        _Rule("slack_token", re.compile(
+            r"\b(?:xox[abposr]-[A-Za-z0-9-]{10,}|xapp-\d-[A-Za-z0-9-]{10,})"
+            r"|hooks\.slack\.com/services/[A-Za-z0-9_/]+")),
+        _Rule("api_key", re.compile(r"(?<![A-Za-z0-9_-])sk-(?:ant-|proj-|svcacct-)?[A-Za-z0-9_-]{20,}")),
+        _Rule("github_token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})")),
+        _Rule("bearer_token", re.compile(
+            r"(?i)\b(?:authorization[\"']?\s*[:=]\s*[\"']?(?:bearer|basic|token)\s+|bearer\s+)"
+            r"([A-Za-z0-9._~+/-]{8,}=*)"), group=1, accept=_not_redacted),
+        _Rule("password", re.compile(r"(?i)\b[a-z][a-z0-9+.-]*://[^:/?#@\s\"']+:([^@/\s\"']+)@"),
+              group=1, accept=_not_redacted),
+        _Rule("url_credential", re.compile(
+            r"(?i)[?&;](?:api[_-]?key|apikey|key|token|access_token|id_token|refresh_token|auth|auth_token"
+            r"|sig|signature|x-amz-signature|x-amz-credential|x-amz-security-token|client_secret|password"
+            r"|secret)=([^&\s#\"']+)"), group=1, accept=_not_redacted),
+        _Rule("aws_secret_key", re.compile(
+            r"(?i)(?:aws_?secret_?access_?key|secret_?access_?key|aws_?secret_?key|secret_?key)[\"']?\s*[:=]\s*"
+            r"[\"']?([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])"), group=1, accept=_not_redacted),
+        _Rule("aws_session_token", re.compile(
+            r"(?i)(?:aws_?session_?token|session_?token|x-amz-security-token)[\"']?\s*[:=]\s*[\"']?"
+            r"([A-Za-z0-9/+=%]{16,})"), group=1, accept=_not_redacted),
+        _Rule("secret", re.compile(
+            rf"(?i)(?<![A-Za-z0-9_.-])[\"']?(?P<name>{_SECRET_NAME})[\"']?\s*[:=]\s*{kv_value}"),
+            group=2, accept=_value_is_secret, kind_of=_secret_kind),
+    ]
+
+
+def _pii_rules(config: RedactionConfig) -> list[_Rule]:
+    rules = []
+    if config.emails:
+        rules.append(_Rule("email", re.compile(
+            r"(?<![A-Za-z0-9._%+/:-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")))
+    if config.ip_addresses:
+        rules.append(_Rule("ip_address", re.compile(rf"(?<![\w.:-])(?:{_IPV6}|{_IPV4})(?![\w:]|\.\d)"),
+                           accept=_ip_accept))
+    return rules
+
+
+class Redactor:
+    """Replaces secrets and (configurable) PII with ``[REDACTED:<kind>]`` and counts them."""
+
+    def __init__(self, config: RedactionConfig = RedactionConfig()) -> None:
+        self.config = config
+        self._rules = _secret_rules()
+        self._rules += [_Rule("custom", re.compile(p)) for p in config.extra_patterns]
+        self._rules += _pii_rules(config)
+        self._counts: Counter[str] = Counter()
+
+    def redact(self, text: str) -> str:
+        """Return ``text`` with every finding replaced; counts go to the receipt."""
+        if not text:
+            return text
+        for rule in self._rules:
+            text = rule.pattern.sub(lambda m, r=rule: self._replace(r, m), text)
+        return text
+
+    def redact_obj(self, obj: object) -> object:
+        """Redact every string inside dicts, lists and tuples; values under secret-named keys entirely."""
+        if isinstance(obj, str):
+            return self.redact(obj)
+        if isinstance(obj, dict):
+            return {key: self._redact_item(key, value) for key, value in obj.items()}
+        if isinstance(obj, list):
+            return [self.redact_obj(item) for item in obj]
+        if isinstance(obj, tuple):
+            return tuple(self.redact_obj(item) for item in obj)
+        return obj
+
+    def receipt(self) -> dict[str, int]:
+        """Cumulative counts by kind."""
+        return dict(self._counts)
+
+    def receipt_text(self) -> str:
+        """Human summary, e.g. ``redacted: 3 AWS access keys, 12 emails``."""
+        if not self._counts:
+            return "nothing redacted"
+        order = list(KIND_LABELS)
+        parts = []
+        for kind in sorted(self._counts, key=lambda k: order.index(k) if k in order else len(order)):
+            count = self._counts[kind]
+            singular, plural = KIND_LABELS.get(kind, (kind, kind))
+            parts.append(f"{count} {singular if count == 1 else plural}")
+        return "redacted: " + ", ".join(parts)
+
+    def _redact_item(self, key: object, value: object) -> object:
+        if isinstance(key, str) and isinstance(value, str) and value and _SECRET_NAME_ONLY.match(key) \
+                and not _NOT_SECRET_NAMES.search(key) and not _ALREADY.match(value):
+            kind = "password" if re.search(r"(?i)pass|pwd", key) else "secret"
+            self._counts[kind] += 1
+            return MARK.format(kind)
+        return self.redact_obj(value)
+
+    def _replace(self, rule: _Rule, match: re.Match[str]) -> str:
+        if rule.accept is not None and not rule.accept(match):
+            return match.group(0)
+        kind = rule.kind_of(match) if rule.kind_of else rule.kind
+        self._counts[kind] += 1
+        whole, start = match.group(0), match.start()
+        inner_start, inner_end = match.start(rule.group) - start, match.end(rule.group) - start
+        value = whole[inner_start:inner_end]
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            inner_start, inner_end = inner_start + 1, inner_end - 1  # keep the quotes: JSON stays JSON
+        return whole[:inner_start] + MARK.format(kind) + whole[inner_end:]
+
+
+def redact_text(text: str, config: RedactionConfig = RedactionConfig()) -> str:
+    """One-shot convenience: redact ``text`` with a fresh ``Redactor``."""
+    return Redactor(config).redact(text)

@@ -1,0 +1,135 @@
+"""Input of the remediation library and the helpers templates use to read it.
+
+Only structured facts reach a template (category, resource, CloudTrail change
+records, properties); free text from logs or an LLM never does.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from analyzers.model import CATEGORIES, Change, ResourceRef
+from analyzers.remediation.steps import Plan, Step, Call, one_line
+
+logger = logging.getLogger(__name__)
+
+_VALID_IDS = {
+    "lambda": re.compile(r"^[A-Za-z0-9_:.$-]{1,170}$"),
+    "ec2": re.compile(r"^i-[0-9a-f]{8,17}$"),
+    "rds": re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,62}$"),
+    "ecs": re.compile(r"^[A-Za-z0-9_-]{1,255}/[A-Za-z0-9_-]{1,255}$"),
+    "apigateway": re.compile(r"^[\w .-]{1,128}$"),
+    "alb": re.compile(r"^(?:app/)?[A-Za-z0-9-]{1,32}(?:/[0-9a-f]+)?$"),
+}
+_REGION = re.compile(r"^[a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d$")
+
+
+@dataclass(frozen=True)
+class RemediationFacts:
+    """What a template may use: the classified root cause and structured facts about the resource."""
+
+    investigation_id: str
+    category: str
+    resource: ResourceRef
+    region: str
+    alarm_name: str
+    changes: tuple[Change, ...] = ()
+    production: bool = True
+    evidence: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.category not in CATEGORIES:
+            raise ValueError(f"unknown category {self.category!r}; expected one of {CATEGORIES}")
+
+    @property
+    def service(self) -> str:
+        return self.resource.type if self.resource.type in _VALID_IDS else "other"
+
+    def prop(self, *names: str) -> object | None:
+        """First non-empty property among ``names``."""
+        for name in names:
+            value = self.resource.properties.get(name)
+            if value not in (None, ""):
+                return value
+        return None
+
+    def int_prop(self, *names: str) -> int | None:
+        value = self.prop(*names)
+        if isinstance(value, bool):
+            return None
+        try:
+            return int(value) if value is not None else None
+        except (TypeError, ValueError):
+            return None
+
+    def str_prop(self, *names: str) -> str | None:
+        value = self.prop(*names)
+        return str(value) if value is not None else None
+
+    @property
+    def id_is_valid(self) -> bool:
+        pattern = _VALID_IDS.get(self.resource.type)
+        return bool(pattern.match(self.resource.id)) if pattern else True
+
+    @property
+    def region_is_valid(self) -> bool:
+        return bool(_REGION.match(self.region))
+
+
+def related_change_text(facts: RemediationFacts) -> str:
+    """The newest related change, from its CloudTrail fields (never from log text)."""
+    if not facts.changes:
+        return ""
+    change = facts.changes[-1]
+    who = f" by {change.username}" if change.username else ""
+    return one_line(f"{change.event_name} ({change.event_source}) at {change.time.isoformat()}{who}", 200)
+
+
+def why_text(facts: RemediationFacts, reason: str) -> str:
+    """Template reason + the alarm and, when present, the newest related change."""
+    parts = [f"Alarm {one_line(facts.alarm_name, 120)} fired; the investigation ranked "
+             f"'{facts.category}' first. {reason}"]
+    change = related_change_text(facts)
+    if change:
+        parts.append(f"Related change: {change}.")
+    cited = [e for e in facts.evidence if re.match(r"^[a-z]\d{1,5}$", e)]
+    if cited:
+        parts.append("Evidence: " + ", ".join(cited[:10]) + ".")
+    return " ".join(parts)
+
+
+def make_plan(facts: RemediationFacts, *, script_id: str, title: str, risk: str, what: str, reason: str,
+              changes: str, constants: dict, prechecks: tuple[Step, ...], apply: tuple[Step, ...] = (),
+              verify: tuple[Step, ...] = (), rollback: tuple[Call, ...] = (), rollback_note: str = "",
+              prerequisites: tuple[str, ...] = (), notes: tuple[str, ...] = ()) -> Plan:
+    """Assemble a Plan with the common constants (REGION, RESOURCE_ID) and validity notes."""
+    extra_notes = list(notes)
+    if not facts.id_is_valid:
+        extra_notes.append("the resource id does not look like a valid AWS identifier; pre-checks will fail")
+    if not facts.region_is_valid:
+        extra_notes.append("the region does not look like a valid AWS region; pre-checks will fail")
+    plan = Plan(
+        script_id=script_id, title=one_line(title, 120), risk=risk, category=facts.category,
+        investigation_id=one_line(facts.investigation_id, 80), alarm_name=one_line(facts.alarm_name, 120),
+        resource_label=one_line(f"{facts.resource.type} {facts.resource.id}", 200), what=what,
+        why=why_text(facts, reason), changes=changes,
+        constants={"REGION": facts.region, "RESOURCE_ID": facts.resource.id, **constants},
+        prechecks=prechecks, apply=apply, verify=verify, rollback=rollback, rollback_note=rollback_note,
+        production=facts.production, prerequisites=prerequisites, notes=tuple(extra_notes))
+    plan.validate()
+    return plan
+
+
+_EC2_SIZES = ("nano", "micro", "small", "medium", "large", "xlarge", "2xlarge", "4xlarge", "8xlarge",
+              "12xlarge", "16xlarge", "24xlarge")
+
+
+def next_size(instance_type: str | None) -> str | None:
+    """``m5.large`` -> ``m5.xlarge``; ``db.r6g.large`` -> ``db.r6g.xlarge``; None when unknown/maximal."""
+    if not instance_type:
+        return None
+    prefix, _, size = instance_type.rpartition(".")
+    if not prefix or size not in _EC2_SIZES or size == _EC2_SIZES[-1]:
+        return None
+    return f"{prefix}.{_EC2_SIZES[_EC2_SIZES.index(size) + 1]}"

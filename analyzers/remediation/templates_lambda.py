@@ -1,0 +1,189 @@
+"""Lambda templates: alias rollback, configuration restore, concurrency, timeout, memory, storage."""
+from __future__ import annotations
+
+import logging
+
+from analyzers.remediation.facts import RemediationFacts, make_plan
+from analyzers.remediation.steps import Call, Grow, Lit, Plan, Say, Step, StopIf, Var, Waiter, params
+
+logger = logging.getLogger(__name__)
+
+_FN = params(FunctionName=Var("FUNCTION_NAME"))
+_CONFIG_READ = Call("lambda", "GetFunctionConfiguration", _FN, label="configuration now",
+                    query="{timeout:Timeout,memory:MemorySize,ephemeralStorage:EphemeralStorage.Size,"
+                          "version:Version,lastUpdate:LastUpdateStatus,lastModified:LastModified}")
+_WAIT = Waiter("lambda", "function_updated", _FN)
+
+
+def rollback_alias(facts: RemediationFacts) -> Plan:
+    """Point the serving alias back at the previously published version."""
+    alias = facts.str_prop("alias") or "live"
+    target = facts.str_prop("previous_version") or ""
+    alias_params = params(FunctionName=Var("FUNCTION_NAME"), Name=Var("ALIAS"))
+    return make_plan(
+        facts, script_id="lambda-rollback-alias", title=f"Roll back alias {alias} to the previous version",
+        risk="medium",
+        what=f"Point alias '{alias}' of function {facts.resource.id} at version {target or 'TARGET_VERSION'} "
+             "(the version it served before the change).",
+        reason="A new version went live shortly before the errors started; the previous version did not fail.",
+        changes="One alias's FunctionVersion (lambda:UpdateAlias). Code and configuration are untouched.",
+        constants={"FUNCTION_NAME": facts.resource.id, "ALIAS": alias, "TARGET_VERSION": target},
+        prechecks=(
+            Call("lambda", "ListVersionsByFunction", _FN, query="Versions[-5:].[Version,LastModified,Description]",
+                 label="latest published versions"),
+            StopIf("empty", "TARGET_VERSION", None, "Pre-check failed: set TARGET_VERSION to the last good version "
+                   "(listed above) and re-review.", 1),
+            Call("lambda", "GetAlias", alias_params, query="FunctionVersion", capture="CURRENT_VERSION",
+                 label="version the alias serves now"),
+            Call("lambda", "GetFunction", params(FunctionName=Var("FUNCTION_NAME"), Qualifier=Var("TARGET_VERSION")),
+                 query="Configuration.[Version,LastModified,CodeSha256]", label="target version exists"),
+            StopIf("eq", "CURRENT_VERSION", Var("TARGET_VERSION"), "Alias already serves the target version: "
+                   "nothing to do."),
+        ),
+        apply=(Call("lambda", "UpdateAlias", alias_params + params(FunctionVersion=Var("TARGET_VERSION")),
+                    write=True, label="point the alias at the target version"),),
+        verify=(Call("lambda", "GetAlias", alias_params, query="[Name,FunctionVersion]", label="alias after"),),
+        rollback=(Call("lambda", "UpdateAlias", alias_params + params(FunctionVersion=Var("CURRENT_VERSION")),
+                       write=True),),
+        prerequisites=("lambda:GetAlias, lambda:GetFunction, lambda:UpdateAlias",
+                       "callers must invoke the function through the alias"))
+
+
+def restore_environment(facts: RemediationFacts) -> Plan:
+    """Put back the environment variables the function had before the configuration change."""
+    previous = facts.prop("previous_environment")
+    env = {"Variables": {str(k): str(v) for k, v in previous.items()}} if isinstance(previous, dict) else {}
+    return make_plan(
+        facts, script_id="lambda-restore-environment", title="Restore the previous environment variables",
+        risk="medium",
+        what=f"Replace the environment of {facts.resource.id} with the previous set of "
+             f"{len(env.get('Variables', {})) or 'PREVIOUS'} variables.",
+        reason="An UpdateFunctionConfiguration shortly before onset changed settings the code depends on.",
+        changes="The function's environment variables (lambda:UpdateFunctionConfiguration); a new cold start.",
+        constants={"FUNCTION_NAME": facts.resource.id, "PREVIOUS_ENVIRONMENT": env,
+                   "PREVIOUS_ENVIRONMENT_SET": "yes" if env else ""},
+        prechecks=(
+            Call("lambda", "GetFunctionConfiguration", _FN, label="environment variable names now (values hidden)",
+                 query="{names:keys(Environment.Variables || `{}`),lastModified:LastModified}"),
+            StopIf("empty", "PREVIOUS_ENVIRONMENT_SET", None, "Pre-check failed: PREVIOUS_ENVIRONMENT is unknown; "
+                   "fill it from the previous published version's configuration and re-review.", 1),
+            Call("lambda", "GetFunctionConfiguration", _FN, query="LastUpdateStatus", capture="UPDATE_STATUS"),
+            StopIf("eq", "UPDATE_STATUS", Lit("InProgress"), "Pre-check failed: an update is in progress.", 1),
+        ),
+        apply=(Call("lambda", "UpdateFunctionConfiguration", _FN + params(Environment=Var("PREVIOUS_ENVIRONMENT")),
+                    write=True, label="restore the environment"), _WAIT),
+        verify=(Call("lambda", "GetFunctionConfiguration", _FN, query="keys(Environment.Variables || `{}`)",
+                     label="variable names after"),),
+        rollback_note="Before applying, save the current values: aws lambda get-function-configuration "
+                      "--query Environment (they may be secrets: keep them out of chat). Re-apply them to undo.",
+        prerequisites=("lambda:GetFunctionConfiguration, lambda:UpdateFunctionConfiguration",))
+
+
+def _raise_setting(facts: RemediationFacts, *, script_id: str, title: str, setting: str, query: str,
+                   current: int | None, percent: int, step: int, cap: int, unit: str, reason: str,
+                   risk: str = "medium") -> Plan:
+    """Shared shape: read the setting, compute the new value, update, wait, verify, print the undo."""
+    target = min(cap, max(current * (100 + percent) // 100, current + step)) if current else None
+    var = "NEW_" + setting.upper()
+    constants: dict = {"FUNCTION_NAME": facts.resource.id}
+    pre: list[Step] = [_CONFIG_READ, Call("lambda", "GetFunctionConfiguration", _FN, query=query,
+                                          capture="CURRENT_VALUE", label=f"current {setting}")]
+    if target:
+        constants[var] = target
+        pre.append(StopIf("ge", "CURRENT_VALUE", Var(var), f"{setting} is already at or above the target: nothing "
+                          "to do."))
+    else:
+        pre.append(Grow(var, "CURRENT_VALUE", percent, step, cap))
+        pre.append(StopIf("ge", "CURRENT_VALUE", Var(var), f"{setting} is already at the maximum: nothing to do."))
+    api_name = {"timeout": "Timeout", "memory": "MemorySize"}.get(setting)
+    new_value = Var(var)
+    apply_params = params(**{api_name: new_value}) if api_name else params(EphemeralStorage=Var("NEW_STORAGE_SPEC"))
+    rollback_params = params(**{api_name: Var("CURRENT_VALUE")}) if api_name else ()
+    if not api_name:
+        constants["NEW_STORAGE_SPEC"] = {"Size": target or cap}
+    return make_plan(
+        facts, script_id=script_id, title=title, risk=risk,
+        what=f"Raise {setting} of {facts.resource.id} from {current or 'its current value'} to "
+             f"{target or 'a computed value'} {unit}.",
+        reason=reason,
+        changes=f"The function's {setting} (lambda:UpdateFunctionConfiguration); cost per invocation may rise.",
+        constants=constants, prechecks=tuple(pre) + (Say("Plan: " + setting + " {CURRENT_VALUE} -> {" + var + "}"),),
+        apply=(Call("lambda", "UpdateFunctionConfiguration", _FN + apply_params, write=True,
+                    label=f"raise {setting}"), _WAIT),
+        verify=(_CONFIG_READ,),
+        rollback=(Call("lambda", "UpdateFunctionConfiguration", _FN + rollback_params, write=True),)
+        if api_name else (),
+        rollback_note="" if api_name else "Set EphemeralStorage Size back to the CURRENT_VALUE printed above.",
+        prerequisites=("lambda:GetFunctionConfiguration, lambda:UpdateFunctionConfiguration",))
+
+
+def raise_timeout(facts: RemediationFacts) -> Plan:
+    return _raise_setting(
+        facts, script_id="lambda-raise-timeout", title="Raise the function timeout", setting="timeout",
+        query="Timeout", current=facts.int_prop("timeout"), percent=100, step=30, cap=900, unit="seconds",
+        reason="Invocations end at the configured timeout with no dependency errors; the work needs more time.")
+
+
+def raise_memory(facts: RemediationFacts) -> Plan:
+    cpu = facts.category == "cpu_saturation"
+    return _raise_setting(
+        facts, script_id="lambda-raise-memory", title="Raise the function memory", setting="memory",
+        query="MemorySize", current=facts.int_prop("memory_size"), percent=100, step=128, cap=10240, unit="MB",
+        reason="Lambda allocates CPU in proportion to memory; more memory relieves CPU saturation." if cpu
+        else "Invocations run out of memory; a larger allocation stops the out-of-memory failures.")
+
+
+def raise_ephemeral_storage(facts: RemediationFacts) -> Plan:
+    return _raise_setting(
+        facts, script_id="lambda-raise-ephemeral-storage", title="Raise the function's /tmp storage",
+        setting="storage", query="EphemeralStorage.Size", current=facts.int_prop("ephemeral_storage_mb") or 512,
+        percent=100, step=512, cap=10240, unit="MB",
+        reason="Invocations fail with 'No space left on device' in /tmp.")
+
+
+def set_concurrency(facts: RemediationFacts, *, lower: bool = False) -> Plan:
+    """Raise reserved concurrency (throttling, surge) or cap it (protect an exhausted database)."""
+    current = facts.int_prop("reserved_concurrency")
+    if lower:
+        target = max(1, (current or 20) // 2)
+    else:
+        target = max(current * 2, current + 50) if current else 100
+    pre = (_CONFIG_READ,
+           Call("lambda", "GetAccountSettings", query="AccountLimit.{total:ConcurrentExecutions,"
+                "unreserved:UnreservedConcurrentExecutions}", label="account concurrency"),
+           Call("lambda", "GetFunctionConcurrency", _FN, query="ReservedConcurrentExecutions",
+                capture="CURRENT_CONCURRENCY", label="reserved concurrency now"),
+           StopIf("eq", "CURRENT_CONCURRENCY", Var("NEW_CONCURRENCY"), "Already at the target: nothing to do."),
+           Say("Plan: reserved concurrency {CURRENT_CONCURRENCY} -> {NEW_CONCURRENCY}"))
+    if lower:
+        what = (f"Cap reserved concurrency of {facts.resource.id} at {target} so it cannot open more database "
+                "connections than the database accepts.")
+        reason = "Concurrent invocations each hold a connection; capping them keeps the database below its limit."
+    else:
+        what = f"Raise reserved concurrency of {facts.resource.id} from {current or 'unreserved'} to {target}."
+        reason = ("Invocations are throttled at the concurrency limit." if facts.category == "throttling"
+                  else "Request volume is far above normal; more concurrency absorbs the surge.")
+    return make_plan(
+        facts, script_id="lambda-cap-concurrency" if lower else "lambda-raise-concurrency",
+        title="Cap reserved concurrency" if lower else "Raise reserved concurrency", risk="medium",
+        what=what, reason=reason,
+        changes="The function's reserved concurrency (lambda:PutFunctionConcurrency); it takes from the "
+                "account's unreserved pool." + (" Excess invocations will be throttled." if lower else ""),
+        constants={"FUNCTION_NAME": facts.resource.id, "NEW_CONCURRENCY": target}, prechecks=pre,
+        apply=(Call("lambda", "PutFunctionConcurrency", _FN + params(ReservedConcurrentExecutions=Var(
+            "NEW_CONCURRENCY")), write=True, label="set reserved concurrency"),),
+        verify=(Call("lambda", "GetFunctionConcurrency", _FN, label="reserved concurrency after"),),
+        rollback=(Call("lambda", "PutFunctionConcurrency", _FN + params(ReservedConcurrentExecutions=Var(
+            "CURRENT_CONCURRENCY")), write=True),),
+        rollback_note="If CURRENT_CONCURRENCY was None (unreserved), remove the reservation with "
+                      "aws lambda delete-function-concurrency instead.",
+        prerequisites=("lambda:GetFunctionConcurrency, lambda:PutFunctionConcurrency, lambda:GetAccountSettings",
+                       "enough unreserved account concurrency (shown in the pre-checks)"))
+
+
+def raise_concurrency(facts: RemediationFacts) -> Plan:
+    return set_concurrency(facts)
+
+
+def cap_concurrency(facts: RemediationFacts) -> Plan:
+    return set_concurrency(facts, lower=True)

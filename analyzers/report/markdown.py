@@ -1,0 +1,67 @@
+"""Markdown rendering of a report dict (for files, `aiops-bot report`, and the terminal)."""
+from __future__ import annotations
+
+from typing import Any
+
+
+def _md_escape(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(report: dict[str, Any]) -> str:
+    """A complete Markdown document for one investigation report."""
+    alarm = report["alarm"]
+    root = report["root_cause"]
+    lines = [f"# Investigation {report['id']}: {alarm['name']}", "",
+             f"*Alarm* `{alarm['name']}` in `{alarm['region']}` is **{alarm.get('state')}** "
+             f"- report created {report['created_at']}", "", "## Summary", "", report["summary"], ""]
+    if report.get("llm", {}).get("narrative"):
+        lines += ["## Analysis (Claude)", "", report["llm"]["narrative"], ""]
+    lines += ["## Root cause", "",
+              f"**{root['category']}** on {root['resource']['type']} `{root['resource']['id']}` "
+              f"(confidence {root['confidence']:.0%})", ""]
+    lines += [f"- {_md_escape(e)}" for e in root.get("evidence", [])] + [""]
+    lines += ["## Hypotheses", "", "| # | category | resource | confidence |", "|---|---|---|---|"]
+    for i, h in enumerate(report["hypotheses"], 1):
+        lines.append(f"| {i} | {h['category']} | {h['resource']['type']} {_md_escape(h['resource']['id'])} "
+                     f"| {h['confidence']:.0%} |")
+    lines += ["", "## Timeline", "", "| time (UTC) | kind | what |", "|---|---|---|"]
+    for e in report["timeline"]:
+        lines.append(f"| {e['time']} | {e['kind']} | {_md_escape(e['text'])} |")
+    lines += ["", "## Log patterns", "", "| id | count | before -> after /min | new | template |",
+              "|---|---|---|---|---|"]
+    for p in report["log_patterns"][:15]:
+        lines.append(f"| {p.get('id', '')} | {p['count']} | {p.get('rate_before_per_min', 0):.2f} -> "
+                     f"{p.get('rate_after_per_min', 0):.2f} | {'yes' if p.get('new') else ''} | "
+                     f"`{_md_escape(p['template'][:140])}` |")
+    if report.get("changes"):
+        lines += ["", "## Changes", ""]
+        lines += [f"- {c['time']} {c['event_name']} on `{c['resource_name']}`"
+                  f"{' by ' + c['username'] if c.get('username') else ''}" for c in report["changes"]]
+    lines += ["", "## Remediation scripts", "",
+              "> Proposed for a human to review. aiops-bot never runs them; approval is only recorded.", ""]
+    for s in report["scripts"]:
+        approval = s.get("approval")
+        state = f" - {approval['decision']} by {approval.get('user_name') or approval.get('user_id')}" if approval else ""
+        lines += [f"### {s['title']} ({s['language']}, risk: {s['risk']}){state}", ""]
+        if s.get("description"):
+            lines += [s["description"], ""]
+        if s.get("instructions"):
+            lines += ["**How to run it yourself:**", "", s["instructions"], ""]
+        fence = "bash" if s["language"] in ("bash", "aws-cli") else "python"
+        lines += [f"```{fence}", s["body"].rstrip(), "```", f"sha256 `{s['sha256']}`", ""]
+    bundle = report.get("evidence_bundle") or {}
+    if bundle:
+        lines += ["## Evidence bundle (re-run these)", ""]
+        for q in bundle.get("log_queries", []):
+            lines.append(f"- logs `{q.get('log_group')}` {q.get('start')} -> {q.get('end')} via {q.get('api')}"
+                         f"{': `' + q['query'] + '`' if q.get('query') else ''}")
+        if bundle.get("metric_window"):
+            w = bundle["metric_window"]
+            lines.append(f"- GetMetricData {w.get('start')} -> {w.get('end')}, {w.get('series')} series")
+        lines.append("")
+    if report.get("degraded"):
+        lines += ["## Degraded steps", ""] + [f"- {k}: {v}" for k, v in report["degraded"].items()] + [""]
+    if report.get("redaction"):
+        lines += [f"_redacted: {', '.join(f'{v} {k}' for k, v in report['redaction'].items())}_", ""]
+    return "\n".join(lines)

@@ -1,0 +1,110 @@
+"""Which resources belong to an incident, and which log groups belong to which resource.
+
+Dependencies are followed the way a responder does: a function whose errors
+name a database host depends on that database; a function whose environment
+points at a host depends on it. Pure: works on names and messages only.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from .model import ResourceRef
+
+_APIGW = re.compile(r"^API-Gateway-Execution-Logs_([A-Za-z0-9]+)/")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A resource considered for the root cause and how it relates to the alarmed one."""
+
+    resource: ResourceRef
+    relation: str  # alarm | dependency | upstream | configured | context
+    weight: float
+    via: str = ""
+
+
+RELATION_WEIGHTS = {"alarm": 1.0, "dependency": 1.0, "upstream": 0.6, "configured": 0.6, "context": 0.35}
+
+
+def log_group_prefixes(resource: ResourceRef) -> list[str]:
+    """Log group names or prefixes (ending in '/') where this resource writes."""
+    explicit = resource.properties.get("log_groups")
+    groups = [str(g) for g in explicit] if isinstance(explicit, (list, tuple)) else []
+    if resource.type == "lambda":
+        groups.append(f"/aws/lambda/{resource.id}")
+    elif resource.type == "rds":
+        groups.append(f"/aws/rds/instance/{resource.id}/")
+    elif resource.type == "apigateway" and resource.properties.get("api_id"):
+        groups.append(f"API-Gateway-Execution-Logs_{resource.properties['api_id']}/")
+    elif resource.type == "ecs":
+        for group in resource.properties.get("awslogs_groups", []) or []:
+            groups.append(str(group))
+    return groups
+
+
+def map_log_groups(groups: Iterable[str], resources: Sequence[ResourceRef]) -> dict[str, ResourceRef]:
+    """Assign each log group to the resource that writes it (if any)."""
+    mapping: dict[str, ResourceRef] = {}
+    unmatched_apigw: list[str] = []
+    for group in groups:
+        for resource in resources:
+            if any(group == p or (p.endswith("/") and group.startswith(p)) for p in log_group_prefixes(resource)):
+                mapping[group] = resource
+                break
+        else:
+            if _APIGW.match(group):
+                unmatched_apigw.append(group)
+    apis = [r for r in resources if r.type == "apigateway"]
+    if len(apis) == 1:  # execution logs are named by API id; one API in the account owns them all
+        for group in unmatched_apigw:
+            mapping[group] = apis[0]
+    return mapping
+
+
+def _alias_pattern(resource: ResourceRef) -> re.Pattern[str] | None:
+    names = sorted((a for a in resource.aliases if len(a) >= 4), key=len, reverse=True)
+    if not names:
+        return None
+    return re.compile(r"(?<![A-Za-z0-9_-])(" + "|".join(re.escape(n) for n in names) + r")(?![A-Za-z0-9_-])")
+
+
+def mentioned_resources(messages: Iterable[str], inventory: Sequence[ResourceRef],
+                        exclude: ResourceRef | None = None) -> dict[tuple[str, str], int]:
+    """How many messages name each inventory resource (by alias, as a whole word or host label)."""
+    patterns = [(r, _alias_pattern(r)) for r in inventory if exclude is None or r.key != exclude.key]
+    counts: dict[tuple[str, str], int] = {}
+    for message in messages:
+        for resource, pattern in patterns:
+            if pattern is not None and pattern.search(message):
+                counts[resource.key] = counts.get(resource.key, 0) + 1
+    return counts
+
+
+def select_candidates(alarmed: ResourceRef | None, inventory: Sequence[ResourceRef],
+                      error_messages: Iterable[str], configured: Iterable[str] = (),
+                      context_limit: int = 25) -> list[Candidate]:
+    """The alarmed resource, its dependencies (named in its errors or env), configured ones, then context."""
+    out: dict[tuple[str, str], Candidate] = {}
+    if alarmed is not None:
+        full = next((r for r in inventory if r.key == alarmed.key), alarmed)
+        out[full.key] = Candidate(full, "alarm", RELATION_WEIGHTS["alarm"])
+        refs = set(full.properties.get("env_refs", []) or [])
+        mentions = mentioned_resources(error_messages, inventory, exclude=full)
+        for resource in inventory:
+            if resource.key in out:
+                continue
+            if mentions.get(resource.key, 0) >= 1 or (refs & set(resource.aliases)):
+                via = "named in its error logs" if mentions.get(resource.key) else "referenced in its configuration"
+                out[resource.key] = Candidate(resource, "dependency", RELATION_WEIGHTS["dependency"], via)
+    wanted = set(configured)
+    for resource in inventory:
+        if resource.key not in out and wanted & set(resource.aliases):
+            out[resource.key] = Candidate(resource, "configured", RELATION_WEIGHTS["configured"])
+    if len(inventory) <= context_limit:
+        for resource in inventory:
+            if resource.key not in out:
+                relation = "upstream" if resource.type in ("apigateway", "alb") else "context"
+                out[resource.key] = Candidate(resource, relation, RELATION_WEIGHTS[relation])
+    return list(out.values())

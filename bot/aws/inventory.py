@@ -1,0 +1,138 @@
+"""Resource inventory per region: Lambda, RDS, EC2, ECS, API Gateway, ALB.
+
+Each service is listed independently; one service's AccessDenied degrades the
+inventory (logged) instead of failing it. Properties kept are the few a
+responder looks at, plus references found in environment values (host names,
+ARNs) for dependency following — never the values themselves.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, Callable
+
+from analyzers.model import ResourceRef
+
+from .clients import AwsError, call
+
+log = logging.getLogger(__name__)
+
+_REF = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{2,}")
+
+
+def _env_refs(env: dict[str, str]) -> list[str]:
+    """Host-like tokens (names before the first dot) in environment values, for dependency following."""
+    refs: set[str] = set()
+    for value in env.values():
+        for token in re.findall(r"[@/]([A-Za-z0-9][A-Za-z0-9-]+)\.[A-Za-z0-9.-]+", f"/{value}"):
+            refs.add(token)
+    return sorted(refs)
+
+
+def list_lambda(factory: Any, region: str) -> list[ResourceRef]:
+    client = factory.client("lambda", region)
+    out: list[ResourceRef] = []
+    kwargs: dict[str, Any] = {}
+    while True:
+        page = call("ListFunctions", client.list_functions, **kwargs)
+        for fn in page.get("Functions", []):
+            env = (fn.get("Environment") or {}).get("Variables") or {}
+            props = {"runtime": fn.get("Runtime"), "timeout": fn.get("Timeout"),
+                     "memory_size": fn.get("MemorySize"), "last_modified": fn.get("LastModified"),
+                     "arn": fn.get("FunctionArn"), "env_names": sorted(env), "env_refs": _env_refs(env)}
+            out.append(ResourceRef("lambda", fn["FunctionName"], region, props))
+        token = page.get("NextMarker")
+        if not token:
+            return out
+        kwargs["Marker"] = token
+
+
+def list_rds(factory: Any, region: str) -> list[ResourceRef]:
+    client = factory.client("rds", region)
+    page = call("DescribeDBInstances", client.describe_db_instances)
+    out = []
+    for db in page.get("DBInstances", []):
+        props = {"engine": db.get("Engine"), "instance_class": db.get("DBInstanceClass"),
+                 "allocated_storage_gb": db.get("AllocatedStorage"), "arn": db.get("DBInstanceArn"),
+                 "endpoint": (db.get("Endpoint") or {}).get("Address")}
+        out.append(ResourceRef("rds", db["DBInstanceIdentifier"], region, props))
+    return out
+
+
+def list_ec2(factory: Any, region: str) -> list[ResourceRef]:
+    client = factory.client("ec2", region)
+    out = []
+    kwargs: dict[str, Any] = {}
+    while True:
+        page = call("DescribeInstances", client.describe_instances, **kwargs)
+        for reservation in page.get("Reservations", []):
+            for inst in reservation.get("Instances", []):
+                tags = {t["Key"]: t["Value"] for t in inst.get("Tags", [])}
+                props = {"name": tags.get("Name"), "instance_type": inst.get("InstanceType"),
+                         "state": (inst.get("State") or {}).get("Name")}
+                out.append(ResourceRef("ec2", inst["InstanceId"], region, props))
+        token = page.get("NextToken")
+        if not token:
+            return out
+        kwargs["NextToken"] = token
+
+
+def list_ecs(factory: Any, region: str) -> list[ResourceRef]:
+    client = factory.client("ecs", region)
+    out = []
+    for cluster_arn in call("ListClusters", client.list_clusters).get("clusterArns", []):
+        cluster = cluster_arn.rsplit("/", 1)[-1]
+        arns = call("ListServices", client.list_services, cluster=cluster).get("serviceArns", [])
+        if not arns:
+            continue
+        described = call("DescribeServices", client.describe_services, cluster=cluster, services=arns[:10])
+        for svc in described.get("services", []):
+            props = {"desired_count": svc.get("desiredCount"), "running_count": svc.get("runningCount"),
+                     "task_definition": svc.get("taskDefinition"), "cluster": cluster,
+                     "service": svc.get("serviceName")}
+            out.append(ResourceRef("ecs", f"{cluster}/{svc['serviceName']}", region, props))
+    return out
+
+
+def list_apigateway(factory: Any, region: str) -> list[ResourceRef]:
+    client = factory.client("apigateway", region)
+    page = call("GetRestApis", client.get_rest_apis)
+    return [ResourceRef("apigateway", api["name"], region, {"api_id": api.get("id")})
+            for api in page.get("items", [])]
+
+
+def list_alb(factory: Any, region: str) -> list[ResourceRef]:
+    client = factory.client("elbv2", region)
+    page = call("DescribeLoadBalancers", client.describe_load_balancers)
+    out = []
+    for lb in page.get("LoadBalancers", []):
+        arn = lb.get("LoadBalancerArn", "")
+        lb_id = arn.split(":loadbalancer/", 1)[-1] if ":loadbalancer/" in arn else lb["LoadBalancerName"]
+        out.append(ResourceRef("alb", lb_id, region, {"name": lb["LoadBalancerName"], "arn": arn,
+                                                      "dns_name": lb.get("DNSName")}))
+    return out
+
+
+LISTERS: dict[str, Callable[[Any, str], list[ResourceRef]]] = {
+    "lambda": list_lambda, "rds": list_rds, "ec2": list_ec2, "ecs": list_ecs,
+    "apigateway": list_apigateway, "alb": list_alb}
+
+
+def list_resources(factory: Any, region: str, services: tuple[str, ...] = tuple(LISTERS)) -> list[ResourceRef]:
+    """Every resource of the given services in a region; a failing service is skipped and logged."""
+    out: list[ResourceRef] = []
+    for service in services:
+        try:
+            out.extend(LISTERS[service](factory, region))
+        except AwsError as exc:
+            log.warning("inventory of %s in %s skipped: %s", service, region, exc.code)
+    return out
+
+
+def get_lambda_concurrency(factory: Any, region: str, function: str) -> int | None:
+    client = factory.client("lambda", region)
+    try:
+        page = call("GetFunctionConcurrency", client.get_function_concurrency, FunctionName=function)
+    except AwsError:
+        return None
+    return page.get("ReservedConcurrentExecutions")

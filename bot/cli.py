@@ -1,0 +1,131 @@
+"""The command line: ``aiops-bot investigate | history | report | purge | sandbox | demo | watch | serve | approvals``.
+
+Every command turns user errors (bad config, unknown alarm, malformed ARN,
+missing scenario, AWS errors) into one line on stderr and a non-zero exit;
+never a traceback. Results go to stdout; progress goes to stderr.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import secrets
+import sys
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from bot.aws import AwsError
+from bot.config import ConfigError
+from bot.engine import InvestigationError
+
+log = logging.getLogger("bot.cli")
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+class CliError(Exception):
+    def __init__(self, message: str, code: int = EXIT_FAIL):
+        super().__init__(message)
+        self.code = code
+
+
+def _add_common(p: argparse.ArgumentParser, scenario: bool = True) -> None:
+    p.add_argument("--config", help="config file (default: $AIOPS_CONFIG or ./config.yaml)")
+    p.add_argument("--db", help="SQLite database (default: $AIOPS_DB or ./.aiops/aiops.db)")
+    if scenario:
+        p.add_argument("--scenario", help="run against the local sandbox AWS seeded from this scenario file")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="aiops-bot", description="Investigate AWS CloudWatch alarms.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging on stderr")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("investigate", help="investigate one alarm (name or ARN) and print the report")
+    p.add_argument("alarm", nargs="?", help="alarm name or ARN")
+    _add_common(p)
+    p.add_argument("--time-window", type=float, metavar="HOURS", help="hours of history (default from config)")
+    p.add_argument("--resources", help="extra resources or log groups to include, comma separated")
+    p.add_argument("--description", help="what you observed (kept in the report)")
+    p.add_argument("--format", choices=("json", "markdown", "text"), default=None,
+                   help="stdout format (default: text on a terminal, markdown otherwise)")
+    p.add_argument("--output", help="also write the report to this path (.json or .md)")
+    p.add_argument("--resume", metavar="ID", help="resume an interrupted investigation")
+
+    p = sub.add_parser("history", help="list past investigations")
+    _add_common(p, scenario=False)
+    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--format", choices=("table", "json"), default="table")
+
+    p = sub.add_parser("report", help="show a stored report")
+    p.add_argument("id")
+    _add_common(p, scenario=False)
+    p.add_argument("--format", choices=("json", "markdown", "text"), default="markdown")
+
+    p = sub.add_parser("purge", help="delete records older than analysis.cache_retention days")
+    _add_common(p, scenario=False)
+
+    p = sub.add_parser("sandbox", help="run the local AWS emulator seeded from a scenario until Ctrl-C")
+    p.add_argument("--scenario", required=True)
+
+    p = sub.add_parser("demo", help="run the whole path on the bundled sandbox scenario")
+    p.add_argument("--scenario", help="another scenario file instead of the bundled one")
+    p.add_argument("--out", default="reports", help="where to write the reports (default ./reports)")
+
+    from bot.commands import register_extra_commands
+    register_extra_commands(sub, _add_common)
+    return parser
+
+
+def _configure_logging(verbose: bool) -> None:
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("botocore", "boto3", "urllib3", "werkzeug", "moto", "matplotlib"):
+        logging.getLogger(noisy).setLevel(logging.WARNING if verbose else logging.ERROR)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _configure_logging(args.verbose)
+    if not args.command:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    from bot import commands
+    handler: Callable[[argparse.Namespace], int] = getattr(args, "func", None) or getattr(commands, f"cmd_{args.command}")
+    try:
+        return handler(args)
+    except CliError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.code
+    except (ConfigError, InvestigationError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE if isinstance(exc, ConfigError) else EXIT_FAIL
+    except AwsError as exc:
+        print(f"error: AWS {exc.operation} failed: {exc.code}: {exc.message}", file=sys.stderr)
+        return EXIT_FAIL
+    except KeyboardInterrupt:
+        print("interrupted; resume with `aiops-bot investigate --resume ID`", file=sys.stderr)
+        return 130
+    except Exception as exc:  # last resort: an error id, never a traceback
+        error_id = secrets.token_hex(4)
+        log.debug("internal error %s", error_id, exc_info=True)
+        scenario_err = exc.__class__.__name__ == "ScenarioError"
+        if scenario_err:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        print(f"error: internal error {error_id} ({exc.__class__.__name__}); run with -v for details",
+              file=sys.stderr)
+        return EXIT_FAIL
+
+
+def write_json(data: Any, stream=None) -> None:
+    (stream or sys.stdout).write(json.dumps(data, indent=2, default=str) + "\n")
+
+
+def resolve_path(path: str) -> Path:
+    return Path(path).expanduser()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,210 @@
+"""CLI command implementations (argument parsing lives in :mod:`bot.cli`)."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from tabulate import tabulate
+
+from analyzers.report import render_markdown
+from bot.engine import InvestigationRequest
+from bot.wiring import build_runtime
+
+BUNDLED_SCENARIO = Path(__file__).parent / "scenarios" / "demo-checkout-outage.yaml"
+
+
+def register_extra_commands(sub: Any, add_common: Callable[..., None]) -> None:
+    """Commands that live in their own modules (watch, serve, approvals, summary) register here."""
+    for module_name in ("bot.watch_cli", "bot.slack_cli", "bot.summary_cli"):
+        try:
+            module = __import__(module_name, fromlist=["register"])
+        except ImportError:
+            continue
+        module.register(sub, add_common)
+
+
+def _progress_printer(stream=sys.stderr) -> Callable[[str, str, str], None]:
+    started: dict[str, float] = {}
+
+    def show(step: str, status: str, message: str) -> None:
+        if status == "started":
+            started[step] = time.monotonic()
+            stream.write(f"  ... {message}\n")
+        else:
+            took = time.monotonic() - started.get(step, time.monotonic())
+            mark = {"ok": "ok", "resumed": "done earlier", "skipped": "skipped", "degraded": "DEGRADED",
+                    "failed": "FAILED"}.get(status, status)
+            stream.write(f"  [{mark}] {step} ({took:.1f}s){': ' + message if status in ('degraded', 'failed', 'skipped') else ''}\n")
+        stream.flush()
+    return show
+
+
+def _emit(report: dict[str, Any], fmt: str | None) -> None:
+    if fmt is None:
+        fmt = "text" if sys.stdout.isatty() else "markdown"
+    if fmt == "json":
+        sys.stdout.write(json.dumps(report, indent=2, default=str) + "\n")
+    elif fmt == "markdown":
+        sys.stdout.write(render_markdown(report) + "\n")
+    else:
+        from bot.terminal import print_report
+        print_report(report)
+
+
+def write_report_files(report: dict[str, Any], path: Path) -> list[Path]:
+    """Write the report to ``path`` (.json or .md; other suffixes get both)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    written = []
+    if path.suffix == ".json":
+        path.write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")
+        written.append(path)
+    elif path.suffix == ".md":
+        path.write_text(render_markdown(report), encoding="utf-8")
+        written.append(path)
+    else:
+        for suffix in (".json", ".md"):
+            written += write_report_files(report, path.with_suffix(suffix))
+    try:
+        from bot.charts import write_charts_for_report
+        written += write_charts_for_report(report, written[0].parent)
+    except ImportError:
+        pass
+    return written
+
+
+def cmd_investigate(args: argparse.Namespace) -> int:
+    from bot.cli import CliError
+
+    if not args.alarm and not args.resume:
+        raise CliError("give an alarm name or ARN, or --resume ID", 2)
+    runtime = build_runtime(args.config, args.scenario, args.db)
+    try:
+        progress = _progress_printer()
+        if runtime.sandbox is not None:
+            sys.stderr.write(f"sandbox AWS at {runtime.sandbox.server.endpoint_url} "
+                             f"(scenario {runtime.sandbox.scenario.name})\n")
+        if args.resume:
+            sys.stderr.write(f"resuming {args.resume}\n")
+            report = runtime.investigator.run(args.resume, progress)
+        else:
+            resources = tuple(r.strip() for r in (args.resources or "").split(",") if r.strip())
+            request = InvestigationRequest(args.alarm, args.time_window, resources, args.description)
+            inv_id = runtime.investigator.start(request)
+            sys.stderr.write(f"investigation {inv_id}: {args.alarm}\n")
+            report = runtime.investigator.run(inv_id, progress)
+        _emit(report, args.format)
+        if args.output:
+            for path in write_report_files(report, Path(args.output)):
+                sys.stderr.write(f"wrote {path}\n")
+        return 0
+    finally:
+        runtime.close()
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from bot.store import Store
+
+    from bot.cli import CliError
+    if args.limit < 1:
+        raise CliError("--limit must be at least 1", 2)
+    store = Store(args.db)
+    rows = store.list_investigations(limit=args.limit)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return 0
+    if not rows:
+        sys.stdout.write("no investigations yet; try `aiops-bot demo`\n")
+        return 0
+    table = [[r["id"], r["created_at"][:19].replace("T", " "), r.get("alarm_name") or r.get("alarm_ref"),
+              r["status"], r.get("root_category") or "", r.get("root_resource") or ""] for r in rows]
+    sys.stdout.write(tabulate(table, headers=["id", "created (UTC)", "alarm", "status", "root cause", "resource"])
+                     + "\n")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from bot.cli import CliError
+    from bot.store import Store
+
+    store = Store(args.db)
+    record = store.get_investigation(args.id)
+    if record is None:
+        raise CliError(f"no investigation with id {args.id} (see `aiops-bot history`)")
+    if not record.get("report"):
+        raise CliError(f"investigation {record['id']} has no report yet (status {record['status']}); "
+                       f"resume it with `aiops-bot investigate --resume {record['id']}`")
+    report = record["report"]
+    approvals = {(a["script_id"]): a for a in store.list_approvals(record["id"]) if a["outcome"] == "recorded"}
+    for script in report.get("scripts", []):
+        if script["id"] in approvals:
+            script["approval"] = approvals[script["id"]]
+    _emit(report, args.format)
+    return 0
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    from bot.config import load_config
+    from bot.store import Store
+
+    config = load_config(args.config)
+    removed = Store(args.db).purge(config.analysis.cache_retention)
+    sys.stdout.write(f"purged {removed} investigations older than {config.analysis.cache_retention} days\n")
+    return 0
+
+
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    from bot.sandbox import Sandbox
+
+    sandbox = Sandbox.start(args.scenario)
+    region = sandbox.scenario.region
+    print(f"sandbox AWS for scenario '{sandbox.scenario.name}' is up at {sandbox.server.endpoint_url}")
+    print(f"seeded: {sandbox.counts}")
+    print("try:")
+    print("  export AWS_ACCESS_KEY_ID=sandbox AWS_SECRET_ACCESS_KEY=sandbox "
+          f"AWS_DEFAULT_REGION={region}")
+    print(f"  aws --endpoint-url {sandbox.server.endpoint_url} cloudwatch describe-alarms")
+    print("Ctrl-C to stop.", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sandbox.stop()
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from bot.cli import CliError
+    from bot.terminal import print_report
+
+    scenario = Path(args.scenario) if args.scenario else BUNDLED_SCENARIO
+    if not scenario.exists():
+        raise CliError(f"scenario {scenario} not found", 2)
+    from bot.sandbox import load_scenario
+    alarm = next((a.name for a in load_scenario(scenario).alarms if a.state == "ALARM"), None)
+    if alarm is None:
+        raise CliError(f"scenario {scenario} has no alarm in ALARM state", 2)
+    runtime = build_runtime(None, scenario, None)
+    try:
+        sys.stderr.write(f"aiops-bot demo: sandbox AWS at {runtime.sandbox.server.endpoint_url}, "
+                         f"scenario '{runtime.sandbox.scenario.name}': {runtime.sandbox.scenario.description}\n")
+        request = InvestigationRequest(alarm, None, (), "aiops-bot demo")
+        inv_id = runtime.investigator.start(request)
+        report = runtime.investigator.run(inv_id, _progress_printer())
+        print_report(report)
+        written = write_report_files(report, Path(args.out) / inv_id)
+        try:
+            from bot.slack_preview import print_slack_preview
+            print_slack_preview(report)
+        except ImportError:
+            pass
+        sys.stdout.write("\nReports written:\n" + "".join(f"  {p}\n" for p in written))
+        sys.stdout.write(f"History: aiops-bot history   |   Re-open: aiops-bot report {inv_id}\n")
+        return 0
+    finally:
+        runtime.close()

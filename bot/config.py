@@ -1,0 +1,217 @@
+"""Configuration: the YAML file's schema, its validation and the resolution order.
+
+Settings resolve argument > environment > file > default. The file never holds
+secrets: tokens and keys come only from environment variables (see
+:func:`Secrets.from_env`). A bad file gives one :class:`ConfigError` naming the
+key and the file, never a traceback.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+log = logging.getLogger(__name__)
+
+SERVICES = ("ec2", "lambda", "rds", "ecs", "apigateway", "alb")
+SECRET_KEYS = {"aws_access_key_id", "aws_secret_access_key", "aws_session_token", "access_key",
+               "secret_key", "token", "bot_token", "app_token", "signing_secret", "api_key",
+               "password"}
+
+
+class ConfigError(Exception):
+    """A configuration problem, phrased for the user (names the key and the file)."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AccountConfig(_Strict):
+    name: str
+    role_arn: str = Field(pattern=r"^arn:aws[a-z-]*:iam::\d{12}:role/.+$")
+    external_id_env: str | None = None
+
+
+class CredentialsConfig(_Strict):
+    profile: str | None = None
+    role_arn: str | None = Field(default=None, pattern=r"^arn:aws[a-z-]*:iam::\d{12}:role/.+$")
+
+
+class AwsConfig(_Strict):
+    regions: list[str] = Field(default_factory=lambda: ["us-east-1"], min_length=1)
+    credentials: CredentialsConfig = CredentialsConfig()
+    accounts: list[AccountConfig] = Field(default_factory=list)
+    endpoint_url: str | None = None
+
+    @field_validator("regions")
+    @classmethod
+    def _region_names(cls, regions: list[str]) -> list[str]:
+        for region in regions:
+            if not region or len(region.split("-")) < 3:
+                raise ValueError(f"'{region}' is not an AWS region name (like us-east-1)")
+        return regions
+
+
+class ServiceConfig(_Strict):
+    enabled: bool = True
+    resources: list[str] = Field(default_factory=list)
+
+
+class MetricRule(_Strict):
+    threshold: float | None = None
+    comparison: Literal["GreaterThanThreshold", "GreaterThanOrEqualToThreshold",
+                        "LessThanThreshold", "LessThanOrEqualToThreshold"] = "GreaterThanThreshold"
+    period: int = Field(default=60, ge=60)
+    statistic: Literal["Average", "Sum", "Minimum", "Maximum", "SampleCount"] | None = None
+    resources: dict[str, float] = Field(default_factory=dict, description="per-resource threshold")
+
+    @field_validator("period")
+    @classmethod
+    def _period_multiple(cls, period: int) -> int:
+        if period % 60:
+            raise ValueError("period must be a multiple of 60 seconds")
+        return period
+
+
+class MonitoringConfig(_Strict):
+    services: dict[str, ServiceConfig] = Field(default_factory=lambda: {s: ServiceConfig() for s in SERVICES})
+    metrics: dict[str, dict[str, MetricRule]] = Field(default_factory=dict)
+    poll_interval: int = Field(default=300, ge=30, description="seconds between polls")
+    jitter: int = Field(default=15, ge=0)
+
+    @field_validator("services", "metrics")
+    @classmethod
+    def _known_services(cls, value: dict) -> dict:
+        for name in value:
+            if name not in SERVICES:
+                raise ValueError(f"unknown service '{name}' (expected one of {', '.join(SERVICES)})")
+        return value
+
+
+class AnalysisConfig(_Strict):
+    time_window: float = Field(default=6, gt=0, le=24 * 14, description="hours of history")
+    log_query_limit: int = Field(default=10000, ge=1, le=100000)
+    cache_retention: int = Field(default=30, ge=1, description="days")
+    change_lookback: float = Field(default=6, gt=0, le=24 * 7, description="hours before onset")
+    insights_max_bytes: int = Field(default=5 * 1024**3, ge=0, description="cap on Logs Insights data scanned")
+
+
+class SlackConfig(_Strict):
+    channel: str | None = None
+    approvers: list[str] = Field(default_factory=list)
+    watch: bool = False
+    digest_hour_utc: int | None = Field(default=None, ge=0, le=23)
+
+
+class RedactionSettings(_Strict):
+    emails: bool = True
+    ip_addresses: bool = True
+    extra_patterns: list[str] = Field(default_factory=list)
+
+
+class LlmConfig(_Strict):
+    provider: Literal["anthropic", "bedrock", "none"] = "anthropic"
+    model: str = "claude-sonnet-4-5"
+    max_input_tokens: int = Field(default=8000, ge=500)
+    max_output_tokens: int = Field(default=1500, ge=100)
+    budget_usd: float = Field(default=0.50, ge=0)
+    timeout: float = Field(default=60, gt=0)
+    max_retries: int = Field(default=3, ge=0, le=10)
+
+
+class Config(_Strict):
+    """The whole validated configuration file."""
+
+    aws: AwsConfig = AwsConfig()
+    monitoring: MonitoringConfig = MonitoringConfig()
+    analysis: AnalysisConfig = AnalysisConfig()
+    slack: SlackConfig = SlackConfig()
+    llm: LlmConfig = LlmConfig()
+    redaction: RedactionSettings = RedactionSettings()
+
+
+def _find_secret_keys(node: object, path: str = "") -> list[str]:
+    found: list[str] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            here = f"{path}.{key}" if path else str(key)
+            if str(key).lower() in SECRET_KEYS and value not in (None, ""):
+                found.append(here)
+            found.extend(_find_secret_keys(value, here))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            found.extend(_find_secret_keys(value, f"{path}[{i}]"))
+    return found
+
+
+def _describe(error: ValidationError) -> str:
+    first = error.errors()[0]
+    key = ".".join(str(p) for p in first["loc"]) or "(top level)"
+    if first["type"] == "extra_forbidden":
+        return f"unknown key '{key}'"
+    return f"'{key}': {first['msg']}"
+
+
+def parse_config(data: object, source: str = "<config>") -> Config:
+    """Validate an already-parsed mapping. Raises ConfigError naming key and source."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: the top level must be a mapping of sections (aws, monitoring, ...)")
+    secrets = _find_secret_keys(data)
+    if secrets:
+        raise ConfigError(f"{source}: '{secrets[0]}' looks like a secret; secrets come only from "
+                          "environment variables, never from the config file")
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"{source}: {_describe(exc)}") from None
+
+
+def load_config(path: str | os.PathLike | None = None) -> Config:
+    """Load and validate the config: ``path`` > ``$AIOPS_CONFIG`` > ./config.yaml > defaults."""
+    chosen = path or os.environ.get("AIOPS_CONFIG")
+    if not chosen:
+        default = Path("config.yaml")
+        if not default.exists():
+            log.debug("no config file; using defaults")
+            return Config()
+        chosen = default
+    file = Path(chosen)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{file}: config file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{file}: cannot read config file ({exc.__class__.__name__})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"{file}: not valid YAML{where}") from None
+    return parse_config(data, str(file))
+
+
+class Secrets(BaseModel):
+    """Secrets, read only from the environment. Never logged (repr hides values)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    slack_bot_token: str | None = Field(default=None, repr=False)
+    slack_app_token: str | None = Field(default=None, repr=False)
+    slack_signing_secret: str | None = Field(default=None, repr=False)
+    anthropic_api_key: str | None = Field(default=None, repr=False)
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> "Secrets":
+        env = dict(os.environ) if env is None else env
+        return cls(slack_bot_token=env.get("SLACK_BOT_TOKEN") or None,
+                   slack_app_token=env.get("SLACK_APP_TOKEN") or None,
+                   slack_signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
+                   anthropic_api_key=env.get("ANTHROPIC_API_KEY") or None)

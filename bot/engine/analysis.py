@@ -1,0 +1,114 @@
+"""From gathered evidence to findings, scripts and the report (calls the pure analyzers)."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, Sequence
+
+import numpy as np
+
+from analyzers.anomalies import detect_anomalies
+from analyzers.changes import relevant_changes
+from analyzers.model import Change, ResourceRef, Script, Series, iso
+from analyzers.rca import EvidenceSet, rank_hypotheses
+from analyzers.remediation import RemediationFacts, build_scripts
+from analyzers.report import ReportInput, build_report
+from analyzers.timeline import build_timeline
+from analyzers.topology import select_candidates
+
+from .collect import AnalysisOutput, LogsOutput, ResolvedAlarm, incident_onset
+
+ANOMALY_LOOKBACK = timedelta(hours=2)
+
+
+def analyse(found: ResolvedAlarm, resources: Sequence[ResourceRef], series: Sequence[Series], logs: LogsOutput,
+            changes: Sequence[Change], params: dict[str, Any]) -> AnalysisOutput:
+    """Anomalies, candidate resources, ranked hypotheses and the timeline."""
+    onset = incident_onset(found, series)
+    end = datetime.fromisoformat(params["window_end"])
+    anomalies = detect_anomalies(series, onset - ANOMALY_LOOKBACK, end)
+    alarmed = found.alarm.resource
+    candidates = select_candidates(alarmed, list(resources), logs.error_samples, params.get("resources") or [])
+    related = relevant_changes(changes, [c.resource for c in candidates], onset, timedelta(hours=6))
+    related_changes = [c for c, _ in related]
+    iam_like = [c for c in changes if c not in related_changes and "iam" in c.event_source
+                and onset - timedelta(hours=6) <= c.time <= onset]
+    evidence = EvidenceSet(alarm=found.alarm, onset=onset, candidates=candidates, series=series,
+                           anomalies=anomalies, patterns=logs.patterns, group_owner=logs.group_owner,
+                           changes=related_changes + iam_like)
+    hypotheses = rank_hypotheses(evidence)
+    interesting = [a for a in anomalies if a.resource is None
+                   or any(a.resource.key == c.resource.key for c in candidates if c.relation != "context")]
+    timeline = build_timeline(found.alarm, found.alarm_time, interesting[:12], logs.patterns,
+                              related_changes + iam_like)
+    return AnalysisOutput(onset, tuple(candidates), tuple(anomalies), tuple(hypotheses), tuple(timeline),
+                          tuple(related_changes + iam_like))
+
+
+def make_scripts(inv_id: str, found: ResolvedAlarm, analysis: AnalysisOutput, changes: Sequence[Change]) -> list[Script]:
+    """Remediation scripts for the top hypotheses (at most two causes), deduplicated by id."""
+    scripts: dict[str, Script] = {}
+    for hyp in list(analysis.hypotheses)[:2]:
+        related = tuple(c for c in analysis.related_changes
+                        if c.resource_name and c.resource_name in hyp.resource.aliases)
+        facts = RemediationFacts(investigation_id=inv_id, category=hyp.category, resource=hyp.resource,
+                                 region=hyp.resource.region or found.alarm.region, alarm_name=found.alarm.name,
+                                 changes=related, production=True, evidence=hyp.evidence[:5])
+        for script in build_scripts(facts):
+            scripts.setdefault(script.id, script)
+    return list(scripts.values())
+
+
+def metrics_summary(series: Sequence[Series], onset: datetime | None) -> list[dict[str, Any]]:
+    out = []
+    cut = onset.timestamp() if onset else None
+    for s in series:
+        if not s.values:
+            continue
+        values = np.asarray(s.values, dtype=float)
+        stamps = np.asarray(s.timestamps, dtype=float)
+        before = values[stamps < cut] if cut else values
+        after = values[stamps >= cut] if cut else values[-10:]
+        resource = s.key.resource()
+        out.append({"id": s.id, "metric": s.key.name, "namespace": s.key.namespace, "stat": s.key.stat,
+                    "resource": resource.id if resource else None, "unit": s.unit, "points": len(values),
+                    "median_before": round(float(np.median(before)), 4) if before.size else None,
+                    "max_after": round(float(np.max(after)), 4) if after.size else None,
+                    "last": round(float(values[-1]), 4)})
+    return out
+
+
+def make_report(inv_id: str, created: datetime, params: dict[str, Any], outputs: dict[str, Any],
+                statuses: dict[str, dict[str, Any]], redactor: Any = None) -> dict[str, Any]:
+    """Assemble the report; untrusted text (logs, alarm descriptions) is redacted, scripts are not touched."""
+    found: ResolvedAlarm = outputs["alarm"]
+    analysis: AnalysisOutput = outputs["analysis"]
+    logs: LogsOutput = outputs["logs"]
+    scripts: list[Script] = outputs.get("scripts") or []
+    affected = [c.resource for c in analysis.candidates if c.relation in ("alarm", "dependency")]
+    root_key = analysis.hypotheses[0].resource.key if analysis.hypotheses else None
+    affected += [c.resource for c in analysis.candidates
+                 if c.resource.key == root_key and c.resource not in affected]
+    bundle = {"log_queries": list(logs.queries),
+              "metric_window": {"start": params["window_start"], "end": params["window_end"],
+                                "series": len(outputs.get("metrics") or [])},
+              "raw_log_lines": logs.raw_lines, "raw_log_bytes": logs.raw_bytes}
+    data = ReportInput(
+        investigation_id=inv_id, created_at=created, alarm=found.alarm,
+        window_start=datetime.fromisoformat(params["window_start"]),
+        window_end=datetime.fromisoformat(params["window_end"]), onset=analysis.onset, resources=affected,
+        hypotheses=analysis.hypotheses, timeline=analysis.timeline, patterns=logs.patterns,
+        anomalies=analysis.anomalies, changes=analysis.related_changes, scripts=scripts,
+        description=params.get("description"), evidence_bundle=bundle, steps=statuses,
+        llm=outputs.get("llm"), metrics_summary=metrics_summary(outputs.get("metrics") or [], analysis.onset))
+    report = build_report(data)
+    report["alarm"]["time"] = iso(found.alarm_time) if found.alarm_time else None
+    if redactor is not None:
+        kept = report.pop("scripts")
+        report = redactor.redact_obj(report)
+        report["scripts"] = kept
+        report["redaction"] = redactor.receipt()
+        report["redaction_receipt"] = redactor.receipt_text()
+    return report
+
+
+__all__ = ["analyse", "make_scripts", "make_report", "incident_onset"]

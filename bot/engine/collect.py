@@ -1,0 +1,258 @@
+"""Evidence gathering for an investigation: alarm, resources, metrics, logs and changes.
+
+Talks to one region's :class:`bot.aws.AwsGateway` and returns domain records.
+Logs are mined into patterns here (the raw lines never leave this step), in two
+windows around onset so that the baseline is never crowded out by the incident.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Sequence
+
+import numpy as np
+
+from analyzers.catalog import metric_keys
+from analyzers.detection import find_onset
+from analyzers.model import Alarm, Anomaly, Change, Hypothesis, LogPattern, ResourceRef, Series, TimelineEvent
+from analyzers.patterns import PatternWindow, mine_patterns
+from analyzers.topology import Candidate, log_group_prefixes, map_log_groups
+from bot.aws import AwsError, AwsGateway, GatewayProvider, MetricQuery
+from bot.config import Config
+
+from .alarm_ref import AlarmRef, InvestigationError
+
+log = logging.getLogger(__name__)
+
+BASELINE = timedelta(hours=2)
+ONSET_MARGIN = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class ResolvedAlarm:
+    alarm: Alarm
+    alarm_time: datetime | None
+    warning: str | None = None
+
+
+@dataclass(frozen=True)
+class LogsOutput:
+    patterns: tuple[LogPattern, ...] = ()
+    group_owner: dict[str, ResourceRef] = field(default_factory=dict)
+    queries: tuple[dict[str, Any], ...] = ()
+    errors: tuple[str, ...] = ()
+    error_samples: tuple[str, ...] = ()
+    raw_bytes: int = 0
+    raw_lines: int = 0
+
+
+@dataclass(frozen=True)
+class AnalysisOutput:
+    onset: datetime | None
+    candidates: tuple[Candidate, ...]
+    anomalies: tuple[Anomaly, ...]
+    hypotheses: tuple[Hypothesis, ...]
+    timeline: tuple[TimelineEvent, ...]
+    related_changes: tuple[Change, ...]
+
+
+def resolve_alarm(provider: GatewayProvider, ref: AlarmRef, start: datetime, end: datetime) -> ResolvedAlarm:
+    """Find the alarm (the ARN's region, else every configured region) and when it last fired."""
+    regions = [ref.region] if ref.region else provider.regions
+    for region in regions:
+        gateway = provider.region(region)
+        alarms = gateway.describe_alarms(names=[ref.name])
+        if not alarms:
+            continue
+        alarm = alarms[0]
+        warning = None
+        alarm_time = alarm.state_changed
+        try:
+            history = gateway.describe_alarm_history(alarm.name, start, end)
+            fired = [t for t in history if t.new_state == "ALARM"]
+            if fired:
+                alarm_time = fired[-1].time
+        except AwsError as exc:
+            warning = f"alarm history unavailable ({exc.code}); using the state change time"
+        if alarm.metric_key is None:
+            raise InvestigationError(f"alarm {alarm.name} is not a single-metric alarm; "
+                                     "composite and metric-math alarms are not supported yet")
+        return ResolvedAlarm(alarm, alarm_time, warning)
+    where = f"region {ref.region}" if ref.region else f"regions {', '.join(regions)}"
+    raise InvestigationError(f"unknown alarm '{ref.name}' (not found in {where})")
+
+
+def fallback_resources(found: ResolvedAlarm | None) -> list[ResourceRef]:
+    if found is None or found.alarm.resource is None:
+        return []
+    return [found.alarm.resource]
+
+
+def with_alarm_resource(inventory: list[ResourceRef], alarm: Alarm) -> list[ResourceRef]:
+    """The inventory, with the alarm's resource first (added if the inventory lacks it)."""
+    target = alarm.resource
+    if target is None:
+        return inventory
+    first = [r for r in inventory if r.key == target.key] or [target]
+    return first + [r for r in inventory if r.key != target.key]
+
+
+def fetch_metrics(gateway: AwsGateway, alarm: Alarm, resources: Sequence[ResourceRef], config: Config,
+                  start: datetime, end: datetime, max_resources: int = 25) -> list[Series]:
+    """The alarm's own metric plus the catalog metrics of up to ``max_resources`` resources, batched."""
+    queries: list[MetricQuery] = []
+    seen = set()
+    key = alarm.metric_key
+    if key is not None:
+        stat = key.stat if not key.stat.startswith("p") else "Maximum"  # percentiles: see README
+        queries.append(MetricQuery(type(key)(key.namespace, key.name, key.dimensions, stat, alarm.region),
+                                   max(60, alarm.period)))
+        seen.add((key.namespace, key.name, key.dimensions, stat))
+    for resource in list(resources)[:max_resources]:
+        extra = {name: (rule.statistic or "Average") for name, rule in
+                 config.monitoring.metrics.get(resource.type, {}).items()}
+        for mkey, _unit in metric_keys(resource, extra):
+            ident = (mkey.namespace, mkey.name, mkey.dimensions, mkey.stat)
+            if ident not in seen:
+                seen.add(ident)
+                queries.append(MetricQuery(mkey, 60))
+    series = gateway.get_metric_data(queries, start, end)
+    return [s for s in series if s.values or s.key == (queries[0].key if queries else None)]
+
+
+def incident_onset(found: ResolvedAlarm, series: Sequence[Series]) -> datetime:
+    """When the incident began: the alarm metric's anomaly/breach onset, else alarm time minus evaluation."""
+    alarm, alarm_time = found.alarm, found.alarm_time
+    fallback = (alarm_time or datetime.now().astimezone()) - timedelta(seconds=alarm.period * alarm.evaluation_periods)
+    key = alarm.metric_key
+    own = next((s for s in series if key and s.key.namespace == key.namespace and s.key.name == key.name
+                and s.key.dimensions == key.dimensions), None)
+    if own is None or len(own.values) < 5:
+        return fallback
+    values = np.asarray(own.values, dtype=float)
+    stamps = np.asarray(own.timestamps, dtype=float)
+    limit = (alarm_time or fallback).timestamp() + 120
+    mask = stamps <= limit
+    candidates = []
+    idx = find_onset(values[mask], stamps[mask], threshold=0.5, min_run=2)
+    if idx is not None:
+        candidates.append(stamps[mask][idx])
+    if alarm.threshold is not None and alarm.comparison:
+        breach = _breach_start(values[mask], stamps[mask], alarm.threshold, alarm.comparison)
+        if breach is not None:
+            candidates.append(breach)
+    earliest_allowed = (alarm_time or fallback).timestamp() - 3 * 3600
+    candidates = [c for c in candidates if c >= earliest_allowed]
+    if not candidates:
+        return fallback
+    return datetime.fromtimestamp(float(min(candidates)), fallback.tzinfo)
+
+
+def _breach_start(values: np.ndarray, stamps: np.ndarray, threshold: float, comparison: str) -> float | None:
+    ops = {"GreaterThanThreshold": np.greater, "GreaterThanOrEqualToThreshold": np.greater_equal,
+           "LessThanThreshold": np.less, "LessThanOrEqualToThreshold": np.less_equal}
+    op = ops.get(comparison)
+    if op is None or values.size == 0:
+        return None
+    breached = op(values, threshold)
+    if not breached.any():
+        return None
+    last = int(np.flatnonzero(breached)[-1])
+    # walk back over the final episode, tolerating single-point dips
+    start = last
+    gap = 0
+    for i in range(last, -1, -1):
+        if breached[i]:
+            start, gap = i, 0
+        else:
+            gap += 1
+            if gap > 2:
+                break
+    return float(stamps[start])
+
+
+def insights_query(limit: int) -> str:
+    return f"fields @timestamp, @message, @logStream | sort @timestamp desc | limit {min(limit, 10000)}"
+
+
+def fetch_logs(gateway: AwsGateway, resources: Sequence[ResourceRef], config: Config, onset: datetime,
+               start: datetime, end: datetime, extra_groups: Sequence[str] = (), max_groups: int = 20) -> LogsOutput:
+    """Read the log groups of the resources in two windows (baseline, incident) and mine patterns."""
+    from analyzers.model import LogRecord
+
+    limit = config.analysis.log_query_limit
+    all_groups = gateway.describe_log_groups()
+    owners = map_log_groups(all_groups, resources)
+    wanted = [g for g in all_groups if g in owners or g in extra_groups]
+    for r in resources:  # groups declared on the resource even if DescribeLogGroups paged them out
+        for prefix in log_group_prefixes(r):
+            if not prefix.endswith("/") and prefix in all_groups and prefix not in wanted:
+                wanted.append(prefix)
+    wanted = wanted[:max_groups]
+    base_start = max(start, onset - BASELINE)
+    windows = (("baseline", base_start, onset - ONSET_MARGIN), ("incident", onset - ONSET_MARGIN, end))
+    records: list[LogRecord] = []
+    queries: list[dict[str, Any]] = []
+    errors: list[str] = []
+    for group in wanted:
+        for label, w_start, w_end in windows:
+            if w_end <= w_start:
+                continue
+            entry = {"log_group": group, "window": label, "start": w_start.isoformat(), "end": w_end.isoformat()}
+            try:
+                got = _read_group(gateway, group, w_start, w_end, limit, entry)
+            except AwsError as exc:
+                errors.append(f"{group}: {exc.code}")
+                continue
+            records.extend(got)
+            queries.append(entry)
+    window = PatternWindow(base_start, onset, end)
+    patterns = mine_patterns(records, window)
+    error_samples = tuple(s for p in patterns if p.is_error or p.new for s in p.samples)[:200]
+    return LogsOutput(tuple(patterns), {g: owners[g] for g in wanted if g in owners}, tuple(queries),
+                      tuple(errors), error_samples, sum(len(r.message) for r in records), len(records))
+
+
+def _read_group(gateway: AwsGateway, group: str, start: datetime, end: datetime, limit: int,
+                entry: dict[str, Any]) -> list:
+    from analyzers.model import LogRecord
+
+    if gateway.insights_available:
+        query = insights_query(limit)
+        try:
+            result = gateway.run_insights_query([group], query, start, end, limit)
+            entry.update(api="StartQuery", query=query, bytes_scanned=result.bytes_scanned)
+            out = []
+            for row in result.rows:
+                try:
+                    ts = datetime.fromisoformat(row.get("@timestamp", "").replace(" ", "T") + "+00:00").timestamp()
+                except ValueError:
+                    continue
+                out.append(LogRecord(group, row.get("@logStream", ""), ts, row.get("@message", "")))
+            return out
+        except AwsError as exc:
+            log.info("Logs Insights unavailable for %s (%s); falling back to FilterLogEvents", group, exc.code)
+    records, truncated = gateway.filter_log_events(group, start, end, limit)
+    entry.update(api="FilterLogEvents", query=None, truncated=truncated, events=len(records))
+    return records
+
+
+def fetch_changes(gateway: AwsGateway, resources: Sequence[ResourceRef], onset: datetime, config: Config,
+                  start: datetime, end: datetime) -> tuple[list[Change], list[str]]:
+    """CloudTrail write events in the look-back before onset plus resource-metadata changes."""
+    lookback_start = max(start, onset - timedelta(hours=config.analysis.change_lookback))
+    errors: list[str] = []
+    changes: list[Change] = []
+    try:
+        changes.extend(gateway.lookup_events(lookback_start, end))
+    except AwsError as exc:
+        errors.append(f"CloudTrail LookupEvents: {exc.code}")
+    for resource in list(resources)[:10]:
+        try:
+            changes.extend(c for c in gateway.resource_metadata_changes(resource, lookback_start, end)
+                           if lookback_start <= c.time <= end)
+        except AwsError as exc:
+            errors.append(f"{resource.type} {resource.id} metadata: {exc.code}")
+    unique = {(c.time, c.event_name, c.resource_name): c for c in changes}
+    return sorted(unique.values(), key=lambda c: c.time), errors

@@ -1,0 +1,253 @@
+"""The investigation engine: persisted, resumable steps from an alarm reference to a report.
+
+``alarm -> resources -> metrics -> logs -> changes -> analysis -> llm -> scripts -> report``.
+Each step's output is stored before the next starts, so ``resume`` skips what
+is done. Steps return a :class:`StepResult` (ok / degraded / failed) instead of
+raising; only the alarm step is required. Progress is reported through a
+callback; the engine does not know whether a terminal or Slack listens.
+"""
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable
+
+from analyzers.model import Alarm, Change, LogPattern, ResourceRef, Series
+from bot.aws import AwsError, GatewayProvider
+from bot.codec import dump, load
+from bot.config import Config
+from bot.store import Store
+
+from . import collect
+from .alarm_ref import InvestigationError, parse_alarm_ref
+from .analysis import analyse, make_report, make_scripts
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, str, str], None]  # (step, status, message)
+
+STEP_LABELS = {"alarm": "reading the alarm", "resources": "finding related resources",
+               "metrics": "reading metrics", "logs": "reading logs", "changes": "reading changes",
+               "analysis": "ranking root causes", "llm": "asking Claude", "scripts": "writing remediation scripts",
+               "report": "writing the report"}
+
+
+@dataclass(frozen=True)
+class InvestigationRequest:
+    alarm_ref: str
+    time_window_hours: float | None = None
+    resources: tuple[str, ...] = ()
+    description: str | None = None
+    requested_by: str | None = None
+
+
+@dataclass(frozen=True)
+class StepResult:
+    status: str  # ok | degraded | failed | skipped
+    data: Any = None
+    error: str | None = None
+
+
+def new_investigation_id(now: datetime) -> str:
+    return f"inv-{now.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(3)}"
+
+
+@dataclass
+class _Context:
+    inv_id: str
+    params: dict[str, Any]
+    outputs: dict[str, Any] = field(default_factory=dict)
+    statuses: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+class Investigator:
+    """Runs investigations against a region-aware AWS gateway provider and persists every step."""
+
+    STEPS = ("alarm", "resources", "metrics", "logs", "changes", "analysis", "llm", "scripts", "report")
+
+    def __init__(self, config: Config, provider: GatewayProvider, store: Store,
+                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+                 llm: Any = None, redactor_factory: Callable[[], Any] | None = None):
+        self.config = config
+        self.provider = provider
+        self.store = store
+        self.clock = clock
+        self.llm = llm
+        self.redactor_factory = redactor_factory
+
+    # Public API -----------------------------------------------------------
+    def start(self, request: InvestigationRequest) -> str:
+        """Validate the request, create the investigation record, return its id (no AWS calls)."""
+        parse_alarm_ref(request.alarm_ref, self.provider.regions)
+        now = self.clock()
+        hours = request.time_window_hours or self.config.analysis.time_window
+        if not 0 < hours <= 24 * 14:
+            raise InvestigationError("time window must be between 0 and 336 hours")
+        inv_id = new_investigation_id(now)
+        params = {"alarm_ref": request.alarm_ref, "window_end": now.isoformat(),
+                  "window_start": (now - timedelta(hours=hours)).isoformat(), "resources": list(request.resources),
+                  "description": request.description, "requested_by": request.requested_by}
+        self.store.create_investigation(inv_id, request.alarm_ref, params)
+        return inv_id
+
+    def investigate(self, request: InvestigationRequest, progress: Progress | None = None) -> dict[str, Any]:
+        return self.run(self.start(request), progress)
+
+    def run(self, inv_id: str, progress: Progress | None = None) -> dict[str, Any]:
+        """Run (or resume) every unfinished step; returns the report. Raises InvestigationError on failure."""
+        record = self.store.get_investigation(inv_id)
+        if record is None:
+            raise InvestigationError(f"no investigation with id {inv_id}")
+        if record["status"] == "complete" and record.get("report"):
+            return record["report"]
+        inv_id = record["id"]
+        ctx = _Context(inv_id, record["params"])
+        done = self.store.get_steps(inv_id)
+        notify = progress or (lambda *_: None)
+        self.store.update_investigation(inv_id, status="running", error=None)
+        for name in self.STEPS:
+            previous = done.get(name)
+            if previous and previous["status"] in ("ok", "degraded", "skipped"):
+                ctx.outputs[name] = self._load(name, previous["output"])
+                ctx.statuses[name] = {"status": previous["status"], "error": previous.get("error")}
+                notify(name, "resumed", STEP_LABELS[name])
+                continue
+            notify(name, "started", STEP_LABELS[name])
+            started = datetime.now(timezone.utc).isoformat()
+            result = self._run_step(name, ctx)
+            self.store.save_step(inv_id, name, result.status, self._dump(name, result.data), result.error, started)
+            ctx.outputs[name] = result.data
+            ctx.statuses[name] = {"status": result.status, "error": result.error}
+            notify(name, result.status, result.error or STEP_LABELS[name])
+            if result.status == "failed" and name == "alarm":
+                self.store.update_investigation(inv_id, status="failed", error=result.error)
+                raise InvestigationError(result.error or "investigation failed")
+        report = ctx.outputs["report"]
+        root = report["root_cause"]
+        self.store.update_investigation(inv_id, status="complete", report=report, summary=report["summary"],
+                                        root_category=root["category"], root_resource=root["resource"]["id"])
+        return report
+
+    # Steps ----------------------------------------------------------------
+    def _run_step(self, name: str, ctx: _Context) -> StepResult:
+        try:
+            return getattr(self, f"_step_{name}")(ctx)
+        except InvestigationError as exc:
+            return StepResult("failed", None, str(exc))
+        except AwsError as exc:
+            log.warning("step %s of %s: %s", name, ctx.inv_id, exc)
+            return StepResult("failed" if name == "alarm" else "degraded", self._fallback(name, ctx),
+                              f"AWS {exc.operation} failed: {exc.code}: {exc.message}")
+        except Exception as exc:  # a bug in one step must not lose the investigation
+            log.exception("step %s of %s crashed", name, ctx.inv_id)
+            return StepResult("failed" if name in ("alarm", "report") else "degraded", self._fallback(name, ctx),
+                              f"internal error in step {name}: {exc.__class__.__name__}")
+
+    def _fallback(self, name: str, ctx: _Context) -> Any:
+        return {"resources": lambda: collect.fallback_resources(ctx.outputs["alarm"]),
+                "metrics": lambda: [], "logs": lambda: collect.LogsOutput(), "changes": lambda: [],
+                "llm": lambda: None, "scripts": lambda: []}.get(name, lambda: None)()
+
+    def _window(self, ctx: _Context) -> tuple[datetime, datetime]:
+        return (datetime.fromisoformat(ctx.params["window_start"]), datetime.fromisoformat(ctx.params["window_end"]))
+
+    def _step_alarm(self, ctx: _Context) -> StepResult:
+        ref = parse_alarm_ref(ctx.params["alarm_ref"], self.provider.regions)
+        start, end = self._window(ctx)
+        found = collect.resolve_alarm(self.provider, ref, start, end)
+        self.store.update_investigation(ctx.inv_id, alarm_name=found.alarm.name, alarm_region=found.alarm.region)
+        return StepResult("ok" if not found.warning else "degraded", found, found.warning)
+
+    def _step_resources(self, ctx: _Context) -> StepResult:
+        alarm = ctx.outputs["alarm"].alarm
+        inventory = self.provider.region(alarm.region).list_resources()
+        return StepResult("ok", collect.with_alarm_resource(inventory, alarm))
+
+    def _step_metrics(self, ctx: _Context) -> StepResult:
+        start, end = self._window(ctx)
+        alarm = ctx.outputs["alarm"].alarm
+        series = collect.fetch_metrics(self.provider.region(alarm.region), alarm, ctx.outputs["resources"],
+                                       self.config, start, end)
+        return StepResult("ok", series)
+
+    def _step_logs(self, ctx: _Context) -> StepResult:
+        start, end = self._window(ctx)
+        found = ctx.outputs["alarm"]
+        onset = collect.incident_onset(found, ctx.outputs["metrics"])
+        out = collect.fetch_logs(self.provider.region(found.alarm.region), ctx.outputs["resources"], self.config,
+                                 onset, start, end, extra_groups=ctx.params.get("resources") or [])
+        status = "degraded" if out.errors else "ok"
+        return StepResult(status, out, "; ".join(out.errors) or None)
+
+    def _step_changes(self, ctx: _Context) -> StepResult:
+        start, end = self._window(ctx)
+        found = ctx.outputs["alarm"]
+        onset = collect.incident_onset(found, ctx.outputs["metrics"])
+        changes, errors = collect.fetch_changes(self.provider.region(found.alarm.region), ctx.outputs["resources"],
+                                                onset, self.config, start, end)
+        return StepResult("degraded" if errors else "ok", changes, "; ".join(errors) or None)
+
+    def _step_analysis(self, ctx: _Context) -> StepResult:
+        found = ctx.outputs["alarm"]
+        return StepResult("ok", analyse(found, ctx.outputs["resources"], ctx.outputs["metrics"], ctx.outputs["logs"],
+                                        ctx.outputs["changes"], ctx.params))
+
+    def _step_llm(self, ctx: _Context) -> StepResult:
+        if self.llm is None:
+            return StepResult("skipped", {"status": "offline",
+                                          "note": "no LLM configured (set ANTHROPIC_API_KEY); deterministic analysis only"})
+        result = self.llm.explain(ctx.inv_id, ctx.outputs["analysis"], ctx.outputs["logs"])
+        return StepResult(result.get("step_status", "ok"), result, result.get("error"))
+
+    def _step_scripts(self, ctx: _Context) -> StepResult:
+        scripts = make_scripts(ctx.inv_id, ctx.outputs["alarm"], ctx.outputs["analysis"], ctx.outputs["changes"])
+        self.store.save_scripts(ctx.inv_id, [s.to_dict() for s in scripts])
+        return StepResult("ok", scripts)
+
+    def _step_report(self, ctx: _Context) -> StepResult:
+        record = self.store.get_investigation(ctx.inv_id) or {}
+        created = datetime.fromisoformat(record.get("created_at", "").replace("Z", "+00:00")) \
+            if record.get("created_at") else self.clock()
+        redactor = self.redactor_factory() if self.redactor_factory else None
+        report = make_report(ctx.inv_id, created, ctx.params, ctx.outputs, ctx.statuses, redactor)
+        return StepResult("ok", report)
+
+    # Persistence of step outputs ------------------------------------------
+    _TYPES: dict[str, Any] = {"resources": list[ResourceRef], "metrics": list[Series], "changes": list[Change]}
+
+    def _dump(self, name: str, data: Any) -> Any:
+        if data is None:
+            return None
+        if name == "alarm":
+            return dump(data, collect.ResolvedAlarm)
+        if name == "logs":
+            return dump(data, collect.LogsOutput)
+        if name == "analysis":
+            return dump(data, collect.AnalysisOutput)
+        if name == "scripts":
+            return [s.to_dict() for s in data]
+        if name in self._TYPES:
+            return dump(data, self._TYPES[name])
+        return data
+
+    def _load(self, name: str, data: Any) -> Any:
+        if data is None:
+            return None
+        if name == "alarm":
+            return load(data, collect.ResolvedAlarm)
+        if name == "logs":
+            return load(data, collect.LogsOutput)
+        if name == "analysis":
+            return load(data, collect.AnalysisOutput)
+        if name == "scripts":
+            from analyzers.model import Script
+            return [Script(**s) for s in data]
+        if name in self._TYPES:
+            return load(data, self._TYPES[name])
+        return data
+
+
+__all__ = ["Investigator", "InvestigationRequest", "InvestigationError", "StepResult", "STEP_LABELS",
+           "Alarm", "LogPattern"]

@@ -1,0 +1,54 @@
+"""The sandbox AWS account: a local moto server seeded from a scenario file."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.aws.clients import ClientFactory
+from bot.aws.gateway import GatewayProvider
+
+from .gateway import SandboxGateway
+from .loader import seed
+from .scenario import Scenario, ScenarioError, load_scenario
+from .server import SANDBOX_CREDENTIALS, EmulatorServer
+
+log = logging.getLogger(__name__)
+
+__all__ = ["Sandbox", "Scenario", "ScenarioError", "load_scenario", "SandboxGateway", "EmulatorServer"]
+
+
+@dataclass
+class Sandbox:
+    """A running emulator seeded with one scenario; ``provider`` hands out its gateways."""
+
+    scenario: Scenario
+    server: EmulatorServer
+    factory: ClientFactory
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def start(cls, scenario_path: str | Path) -> "Sandbox":
+        scenario = load_scenario(scenario_path)
+        server = EmulatorServer().start()
+        factory = ClientFactory(endpoint_url=server.endpoint_url, static_credentials=dict(SANDBOX_CREDENTIALS))
+        try:
+            counts = seed(factory, scenario)
+        except Exception:
+            server.stop()
+            raise
+        log.info("sandbox %s seeded: %s", scenario.name, counts)
+        return cls(scenario, server, factory, counts)
+
+    def provider(self, regions: list[str] | None = None) -> GatewayProvider:
+        return GatewayProvider(self.factory, regions or self.scenario.regions, SandboxGateway,
+                               scenario=self.scenario)
+
+    def stop(self) -> None:
+        self.server.stop()
+
+    def __enter__(self) -> "Sandbox":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

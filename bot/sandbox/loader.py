@@ -1,0 +1,140 @@
+"""Seeds the emulator from a scenario: resources, metric data, log events, alarms.
+
+Everything the emulator can hold goes in through the normal AWS APIs
+(PutMetricData, PutLogEvents, PutMetricAlarm, CreateFunction...), so the bot
+reads it back through its ordinary boto3 code. EC2 instances and load balancers
+are not created (the emulator would invent other ids than the scenario's).
+"""
+from __future__ import annotations
+
+import io
+import logging
+import zipfile
+from typing import Any
+
+from bot.aws.clients import ClientFactory, call
+
+from .scenario import Scenario
+
+log = logging.getLogger(__name__)
+
+_METRIC_BATCH = 1000
+_LOG_BATCH = 5000
+
+
+def _function_zip() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as archive:
+        archive.writestr("handler.py", "def handler(event, context):\n    return None\n")
+    return buf.getvalue()
+
+
+def seed(factory: ClientFactory, scenario: Scenario) -> dict[str, int]:
+    """Load the scenario into the emulator; returns counts of what was created."""
+    counts = {"resources": 0, "datapoints": 0, "log_events": 0, "alarms": 0}
+    _seed_resources(factory, scenario, counts)
+    _seed_metrics(factory, scenario, counts)
+    _seed_logs(factory, scenario, counts)
+    _seed_alarms(factory, scenario, counts)
+    return counts
+
+
+def _seed_resources(factory: ClientFactory, scenario: Scenario, counts: dict[str, int]) -> None:
+    role_arn = None
+    for res in scenario.resources:
+        region = scenario.region_of(res)
+        props = res.properties
+        if res.type == "lambda":
+            if role_arn is None:
+                iam = factory.client("iam", region)
+                role_arn = call("CreateRole", iam.create_role, RoleName="aiops-sandbox-lambda",
+                                AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+            client = factory.client("lambda", region)
+            env = props.get("environment") or {}
+            call("CreateFunction", client.create_function, FunctionName=res.id,
+                 Runtime=str(props.get("runtime", "python3.12")), Role=role_arn, Handler="handler.handler",
+                 Code={"ZipFile": _function_zip()}, Timeout=int(props.get("timeout", 30)),
+                 MemorySize=int(props.get("memory_size", 512)),
+                 Environment={"Variables": {str(k): str(v) for k, v in env.items()}})
+            if props.get("reserved_concurrency") is not None:
+                call("PutFunctionConcurrency", client.put_function_concurrency, FunctionName=res.id,
+                     ReservedConcurrentExecutions=int(props["reserved_concurrency"]))
+        elif res.type == "rds":
+            client = factory.client("rds", region)
+            call("CreateDBInstance", client.create_db_instance, DBInstanceIdentifier=res.id,
+                 Engine=str(props.get("engine", "postgres")),
+                 DBInstanceClass=str(props.get("instance_class", "db.t3.medium")),
+                 AllocatedStorage=int(props.get("allocated_storage_gb", 20)),
+                 MasterUsername="sandbox", MasterUserPassword="sandbox-password")
+        elif res.type == "ecs" and "/" in res.id:
+            client = factory.client("ecs", region)
+            cluster, service = res.id.split("/", 1)
+            call("CreateCluster", client.create_cluster, clusterName=cluster)
+            taskdef = call("RegisterTaskDefinition", client.register_task_definition, family=service,
+                           containerDefinitions=[{"name": service, "image": "app:latest", "memory": 512}])
+            call("CreateService", client.create_service, cluster=cluster, serviceName=service,
+                 taskDefinition=taskdef["taskDefinition"]["taskDefinitionArn"],
+                 desiredCount=int(props.get("desired_count", 2)))
+        elif res.type == "apigateway":
+            client = factory.client("apigateway", region)
+            tags = {"_custom_id_": str(props["api_id"])} if props.get("api_id") else {}
+            call("CreateRestApi", client.create_rest_api, name=res.id, tags=tags)
+        else:
+            continue
+        counts["resources"] += 1
+
+
+def _seed_metrics(factory: ClientFactory, scenario: Scenario, counts: dict[str, int]) -> None:
+    by_region: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for metric in scenario.metrics:
+        dims = [{"Name": k, "Value": v} for k, v in metric.dimensions.items()]
+        batch = by_region.setdefault((scenario.region_of(metric), metric.namespace), [])
+        for rel, value in metric.points:
+            datum = {"MetricName": metric.name, "Dimensions": dims, "Timestamp": scenario.at(rel),
+                     "Value": float(value)}
+            if metric.unit:
+                datum["Unit"] = metric.unit
+            batch.append(datum)
+    for (region, namespace), data in by_region.items():
+        client = factory.client("cloudwatch", region)
+        for i in range(0, len(data), _METRIC_BATCH):
+            call("PutMetricData", client.put_metric_data, Namespace=namespace, MetricData=data[i:i + _METRIC_BATCH])
+        counts["datapoints"] += len(data)
+
+
+def _seed_logs(factory: ClientFactory, scenario: Scenario, counts: dict[str, int]) -> None:
+    created: set[tuple[str, str]] = set()
+    for stream in scenario.logs:
+        region = scenario.region_of(stream)
+        client = factory.client("logs", region)
+        if (region, stream.group) not in created:
+            call("CreateLogGroup", client.create_log_group, logGroupName=stream.group)
+            created.add((region, stream.group))
+        call("CreateLogStream", client.create_log_stream, logGroupName=stream.group, logStreamName=stream.stream)
+        events = sorted(({"timestamp": int(scenario.at(rel).timestamp() * 1000), "message": msg}
+                         for rel, msg in stream.events), key=lambda e: e["timestamp"])
+        for i in range(0, len(events), _LOG_BATCH):
+            call("PutLogEvents", client.put_log_events, logGroupName=stream.group, logStreamName=stream.stream,
+                 logEvents=events[i:i + _LOG_BATCH])
+        counts["log_events"] += len(events)
+
+
+def _seed_alarms(factory: ClientFactory, scenario: Scenario, counts: dict[str, int]) -> None:
+    for alarm in scenario.alarms:
+        client = factory.client("cloudwatch", scenario.region_of(alarm))
+        kwargs: dict[str, Any] = {
+            "AlarmName": alarm.name, "Namespace": alarm.namespace, "MetricName": alarm.metric,
+            "Dimensions": [{"Name": k, "Value": v} for k, v in alarm.dimensions.items()],
+            "Period": alarm.period, "EvaluationPeriods": alarm.evaluation_periods,
+            "Threshold": alarm.threshold, "ComparisonOperator": alarm.comparison}
+        if alarm.statistic.startswith("p"):
+            kwargs["ExtendedStatistic"] = alarm.statistic
+        else:
+            kwargs["Statistic"] = alarm.statistic
+        if alarm.description:
+            kwargs["AlarmDescription"] = alarm.description
+        call("PutMetricAlarm", client.put_metric_alarm, **kwargs)
+        if alarm.state != "INSUFFICIENT_DATA":
+            call("SetAlarmState", client.set_alarm_state, AlarmName=alarm.name, StateValue=alarm.state,
+                 StateReason=alarm.state_reason or f"sandbox: {alarm.state}")
+        counts["alarms"] += 1

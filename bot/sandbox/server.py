@@ -1,0 +1,48 @@
+"""The local AWS emulator: a moto ThreadedMotoServer on 127.0.0.1 with a free port."""
+from __future__ import annotations
+
+import logging
+import socket
+
+from moto.server import ThreadedMotoServer
+
+log = logging.getLogger(__name__)
+
+SANDBOX_CREDENTIALS = {"aws_access_key_id": "sandbox", "aws_secret_access_key": "sandbox"}
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class EmulatorServer:
+    """Start/stop a moto server; ``endpoint_url`` is where boto3 clients point."""
+
+    def __init__(self, port: int | None = None):
+        self.port = port or _free_port()
+        self._server: ThreadedMotoServer | None = None
+
+    @property
+    def endpoint_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> "EmulatorServer":
+        for noisy in ("werkzeug", "moto"):
+            logging.getLogger(noisy).setLevel(logging.ERROR)
+        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
+        self._server.start()
+        log.info("AWS emulator listening on %s", self.endpoint_url)
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+
+    def __enter__(self) -> "EmulatorServer":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

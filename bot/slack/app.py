@@ -1,0 +1,45 @@
+"""Bolt app construction: signature verification on, our WebClient, a global error handler with error ids."""
+from __future__ import annotations
+
+import logging
+import secrets
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+from slack_sdk import WebClient
+
+log = logging.getLogger(__name__)
+
+LISTENER_THREADS = 16
+
+
+def _on_error(error: Exception, body: dict, response: BoltResponse | None, respond: Any) -> BoltResponse | None:
+    """Log with an error id; the user sees a short message naming that id, never a stack trace."""
+    error_id = secrets.token_hex(4)
+    log.error("listener error %s (%s)", error_id, error.__class__.__name__, exc_info=error)
+    text = f":warning: Something went wrong on our side (error id `{error_id}`). The details are in the bot's log."
+    is_command = isinstance(body, dict) and "command" in body
+    if response is not None and is_command:
+        return BoltResponse(status=200, body={"response_type": "ephemeral", "text": text})
+    if isinstance(body, dict) and body.get("response_url"):
+        try:
+            respond(text=text, response_type="ephemeral", replace_original=False)
+        except Exception:  # the error report itself must never raise
+            log.warning("could not tell the user about error %s", error_id)
+    if response is not None:
+        return BoltResponse(status=200, body="")
+    return None
+
+
+def build_app(services: Any, client: WebClient, signing_secret: str | None,
+              token_verification: bool = True, listener_threads: int = LISTENER_THREADS) -> App:
+    """The Bolt app with every listener from :mod:`handlers` registered."""
+    from handlers import register
+
+    app = App(client=client, signing_secret=signing_secret or "", request_verification_enabled=True,
+              token_verification_enabled=token_verification, process_before_response=False,
+              listener_executor=ThreadPoolExecutor(max_workers=listener_threads, thread_name_prefix="bolt"))
+    app.error(_on_error)
+    register(app, services)
+    return app

@@ -1,0 +1,236 @@
+"""The SQLite store (sqlite-utils): investigations, their steps, scripts, approvals, incidents.
+
+Schema changes are named migrations applied once, in order, and recorded in
+``_migrations``. File databases use WAL. Approvals are append-only: there is no
+method that updates or deletes an approval row. The default path is
+``$AIOPS_DB`` or ``./.aiops/aiops.db``; tests pass ``memory=True``.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import sqlite_utils
+
+log = logging.getLogger(__name__)
+
+
+def default_db_path() -> Path:
+    return Path(os.environ.get("AIOPS_DB") or Path(".aiops") / "aiops.db")
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _m001_initial(db: sqlite_utils.Database) -> None:
+    db["investigations"].create({
+        "id": str, "alarm_name": str, "alarm_region": str, "alarm_ref": str, "status": str,
+        "created_at": str, "updated_at": str, "params": str, "summary": str,
+        "root_category": str, "root_resource": str, "report": str, "error": str,
+    }, pk="id", if_not_exists=True)
+    db["investigations"].create_index(["created_at"], if_not_exists=True)
+    db["steps"].create({
+        "investigation_id": str, "name": str, "status": str, "started_at": str, "finished_at": str,
+        "output": str, "error": str,
+    }, pk=("investigation_id", "name"), foreign_keys=[("investigation_id", "investigations", "id")],
+        if_not_exists=True)
+    db["scripts"].create({
+        "investigation_id": str, "script_id": str, "language": str, "title": str, "body": str,
+        "sha256": str, "risk": str, "created_at": str,
+    }, pk=("investigation_id", "script_id"), foreign_keys=[("investigation_id", "investigations", "id")],
+        if_not_exists=True)
+
+
+def _m002_approvals_incidents(db: sqlite_utils.Database) -> None:
+    db["approvals"].create({
+        "id": int, "investigation_id": str, "script_id": str, "sha256": str, "user_id": str,
+        "user_name": str, "decision": str, "outcome": str, "decided_at": str, "note": str,
+    }, pk="id", if_not_exists=True)
+    db["approvals"].create_index(["investigation_id", "script_id"], if_not_exists=True)
+    db["incidents"].create({
+        "key": str, "alarm_name": str, "region": str, "state": str, "title": str, "details": str,
+        "channel": str, "thread_ts": str, "opened_at": str, "updated_at": str, "resolved_at": str,
+        "snoozed_until": str, "muted": int, "investigation_id": str,
+    }, pk="key", if_not_exists=True)
+
+
+def _m003_usage(db: sqlite_utils.Database) -> None:
+    db["llm_usage"].create({
+        "id": int, "investigation_id": str, "model": str, "input_tokens": int, "output_tokens": int,
+        "cost_usd": float, "created_at": str, "status": str,
+    }, pk="id", if_not_exists=True)
+
+
+MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
+    ("001_initial", _m001_initial),
+    ("002_approvals_incidents", _m002_approvals_incidents),
+    ("003_llm_usage", _m003_usage),
+]
+
+
+class Store:
+    """All persistence. Thread-safe for the bot's worker threads (one lock around writes)."""
+
+    def __init__(self, path: str | os.PathLike | None = None, memory: bool = False):
+        if memory:
+            self.db = sqlite_utils.Database(memory=True)
+            self.path: Path | None = None
+        else:
+            self.path = Path(path) if path else default_db_path()
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            import sqlite3
+            conn = sqlite3.connect(str(self.path), check_same_thread=False, timeout=30)
+            self.db = sqlite_utils.Database(conn)
+            self.db.enable_wal()
+        if memory:
+            self.db.conn.execute("PRAGMA foreign_keys=ON")
+        self._lock = threading.RLock()
+        self.migrate()
+
+    # Schema -----------------------------------------------------------------
+    def migrate(self) -> list[str]:
+        """Apply pending named migrations; returns the names applied now."""
+        with self._lock:
+            self.db["_migrations"].create({"name": str, "applied_at": str}, pk="name", if_not_exists=True)
+            done = {row["name"] for row in self.db["_migrations"].rows}
+            applied = []
+            for name, fn in MIGRATIONS:
+                if name in done:
+                    continue
+                with self.db.conn:
+                    fn(self.db)
+                    self.db["_migrations"].insert({"name": name, "applied_at": _now()})
+                applied.append(name)
+            return applied
+
+    # Investigations ------------------------------------------------------------
+    def create_investigation(self, inv_id: str, alarm_ref: str, params: dict[str, Any]) -> None:
+        with self._lock:
+            now = _now()
+            self.db["investigations"].insert({
+                "id": inv_id, "alarm_ref": alarm_ref, "alarm_name": None, "alarm_region": None,
+                "status": "running", "created_at": now, "updated_at": now,
+                "params": json.dumps(params, default=str)})
+
+    def update_investigation(self, inv_id: str, **fields: Any) -> None:
+        with self._lock:
+            fields["updated_at"] = _now()
+            if "report" in fields and not isinstance(fields["report"], str) and fields["report"] is not None:
+                fields["report"] = json.dumps(fields["report"], default=str)
+            self.db["investigations"].update(inv_id, fields)
+
+    def get_investigation(self, inv_id: str) -> dict[str, Any] | None:
+        rows = list(self.db["investigations"].rows_where("id = ?", [inv_id], limit=1))
+        if not rows:
+            rows = list(self.db["investigations"].rows_where("id like ?", [f"{inv_id}%"], limit=2))
+            if len(rows) != 1:
+                return None
+        row = dict(rows[0])
+        row["params"] = json.loads(row["params"] or "{}")
+        row["report"] = json.loads(row["report"]) if row.get("report") else None
+        return row
+
+    def list_investigations(self, limit: int = 20, since: datetime | None = None) -> list[dict[str, Any]]:
+        where, args = ("created_at >= ?", [since.strftime("%Y-%m-%dT%H:%M:%S")]) if since else (None, [])
+        rows = self.db["investigations"].rows_where(where, args, order_by="created_at desc", limit=limit,
+                                                    select="id, alarm_name, alarm_region, alarm_ref, status, "
+                                                           "created_at, summary, root_category, root_resource")
+        return [dict(r) for r in rows]
+
+    def find_running(self, alarm_name: str) -> dict[str, Any] | None:
+        rows = list(self.db["investigations"].rows_where(
+            "alarm_name = ? and status = 'running'", [alarm_name], order_by="created_at desc", limit=1))
+        return dict(rows[0]) if rows else None
+
+    # Steps ---------------------------------------------------------------------------
+    def save_step(self, inv_id: str, name: str, status: str, output: Any = None, error: str | None = None,
+                  started_at: str | None = None) -> None:
+        with self._lock:
+            self.db["steps"].upsert({
+                "investigation_id": inv_id, "name": name, "status": status, "started_at": started_at or _now(),
+                "finished_at": _now(), "output": json.dumps(output, default=str), "error": error,
+            }, pk=("investigation_id", "name"))
+
+    def get_steps(self, inv_id: str) -> dict[str, dict[str, Any]]:
+        rows = self.db["steps"].rows_where("investigation_id = ?", [inv_id])
+        out = {}
+        for row in rows:
+            row = dict(row)
+            row["output"] = json.loads(row["output"]) if row.get("output") else None
+            out[row["name"]] = row
+        return out
+
+    # Scripts ---------------------------------------------------------------------------
+    def save_scripts(self, inv_id: str, scripts: Iterable[dict[str, Any]]) -> None:
+        with self._lock:
+            now = _now()
+            self.db["scripts"].upsert_all([{
+                "investigation_id": inv_id, "script_id": s["id"], "language": s["language"], "title": s["title"],
+                "body": s["body"], "sha256": s["sha256"], "risk": s["risk"], "created_at": now}
+                for s in scripts], pk=("investigation_id", "script_id"))
+
+    def get_script(self, inv_id: str, script_id: str) -> dict[str, Any] | None:
+        rows = list(self.db["scripts"].rows_where("investigation_id = ? and script_id = ?", [inv_id, script_id]))
+        return dict(rows[0]) if rows else None
+
+    # Approvals (append-only) ---------------------------------------------------------
+    def record_approval(self, **row: Any) -> int:
+        with self._lock:
+            row.setdefault("decided_at", _now())
+            return int(self.db["approvals"].insert(row).last_pk)
+
+    def decision_for(self, inv_id: str, script_id: str) -> dict[str, Any] | None:
+        rows = list(self.db["approvals"].rows_where(
+            "investigation_id = ? and script_id = ? and outcome = 'recorded'", [inv_id, script_id],
+            order_by="id", limit=1))
+        return dict(rows[0]) if rows else None
+
+    def list_approvals(self, inv_id: str | None = None) -> list[dict[str, Any]]:
+        where, args = ("investigation_id = ?", [inv_id]) if inv_id else (None, [])
+        return [dict(r) for r in self.db["approvals"].rows_where(where, args, order_by="id")]
+
+    # Incidents ---------------------------------------------------------------------------
+    def get_incident(self, key: str) -> dict[str, Any] | None:
+        rows = list(self.db["incidents"].rows_where("key = ?", [key]))
+        return dict(rows[0]) if rows else None
+
+    def upsert_incident(self, key: str, **fields: Any) -> None:
+        with self._lock:
+            fields["key"] = key
+            fields["updated_at"] = _now()
+            self.db["incidents"].upsert(fields, pk="key")
+
+    def list_incidents(self, since: datetime | None = None, open_only: bool = False) -> list[dict[str, Any]]:
+        clauses, args = [], []
+        if since:
+            clauses.append("opened_at >= ?")
+            args.append(since.strftime("%Y-%m-%dT%H:%M:%S"))
+        if open_only:
+            clauses.append("resolved_at is null")
+        where = " and ".join(clauses) or None
+        return [dict(r) for r in self.db["incidents"].rows_where(where, args, order_by="opened_at desc")]
+
+    # LLM usage -----------------------------------------------------------------------------
+    def record_llm_usage(self, **row: Any) -> None:
+        with self._lock:
+            row.setdefault("created_at", _now())
+            self.db["llm_usage"].insert(row)
+
+    # Retention ------------------------------------------------------------------------------
+    def purge(self, retention_days: int, now: datetime | None = None) -> int:
+        """Delete investigations (and their steps/scripts) older than the retention. Approvals stay."""
+        cutoff = ((now or datetime.now(timezone.utc)) - timedelta(days=retention_days)).strftime("%Y-%m-%dT%H:%M:%S")
+        with self._lock, self.db.conn:
+            old = [r["id"] for r in self.db["investigations"].rows_where("created_at < ?", [cutoff], select="id")]
+            for inv_id in old:
+                self.db["steps"].delete_where("investigation_id = ?", [inv_id])
+                self.db["scripts"].delete_where("investigation_id = ?", [inv_id])
+                self.db["investigations"].delete(inv_id)
+            self.db["incidents"].delete_where("updated_at < ? and resolved_at is not null", [cutoff])
+        return len(old)

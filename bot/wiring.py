@@ -1,0 +1,89 @@
+"""The composition root: the one place that builds the object graph (config, store, AWS, LLM, engine).
+
+Every door (CLI, Slack app, scheduler) asks :func:`build_runtime` for a
+:class:`Runtime` and closes it when done. With a scenario, AWS is the local
+sandbox; otherwise boto3's normal credential chain (profile, role, env).
+"""
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.aws import ClientFactory, GatewayProvider
+from bot.config import Config, Secrets, load_config
+from bot.engine import Investigator
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    config: Config
+    secrets: Secrets
+    store: Store
+    provider: GatewayProvider
+    investigator: Investigator
+    sandbox: Any = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def close(self) -> None:
+        if self.sandbox is not None:
+            self.sandbox.stop()
+            self.sandbox = None
+
+
+def _redactor_factory(config: Config):
+    try:
+        from analyzers.redaction import RedactionConfig, Redactor
+    except ImportError:  # pragma: no cover - redaction ships with the package
+        return None
+    settings = RedactionConfig(emails=config.redaction.emails, ip_addresses=config.redaction.ip_addresses,
+                               extra_patterns=tuple(config.redaction.extra_patterns))
+    return lambda: Redactor(settings)
+
+
+def build_llm(config: Config, secrets: Secrets, store: Store, redactor_factory: Any) -> Any:
+    """The LLM adapter when configured (API key, or bedrock), else None (offline)."""
+    if config.llm.provider == "none":
+        return None
+    if config.llm.provider == "anthropic" and not secrets.anthropic_api_key:
+        return None
+    try:
+        from bot.llm import LlmAnalyst
+    except ImportError:
+        return None
+    return LlmAnalyst.from_config(config, secrets, store, redactor_factory)
+
+
+def build_runtime(config_path: str | os.PathLike | None = None, scenario: str | os.PathLike | None = None,
+                  db_path: str | os.PathLike | None = None, memory_db: bool = False,
+                  config: Config | None = None, env: dict[str, str] | None = None) -> Runtime:
+    """Build everything. Raises ConfigError / ScenarioError with user-facing messages."""
+    config = config or load_config(config_path)
+    secrets = Secrets.from_env(env)
+    store = Store(memory=True) if memory_db else Store(db_path)
+    sandbox = None
+    if scenario:
+        from bot.sandbox import Sandbox
+        sandbox = Sandbox.start(Path(scenario))
+        regions = sorted(set(config.aws.regions) | set(sandbox.scenario.regions))
+        provider = sandbox.provider(regions)
+    else:
+        creds = config.aws.credentials
+        factory = ClientFactory(endpoint_url=config.aws.endpoint_url, profile=creds.profile,
+                                role_arn=creds.role_arn)
+        provider = GatewayProvider(factory, config.aws.regions)
+    redactor_factory = _redactor_factory(config)
+    llm = build_llm(config, secrets, store, redactor_factory)
+    investigator = Investigator(config, provider, store, llm=llm, redactor_factory=redactor_factory)
+    try:
+        purged = store.purge(config.analysis.cache_retention)
+        if purged:
+            log.info("purged %d investigations older than %d days", purged, config.analysis.cache_retention)
+    except Exception:  # retention is housekeeping; never block start-up on it
+        log.exception("purge on start failed")
+    return Runtime(config, secrets, store, provider, investigator, sandbox)

@@ -1,0 +1,161 @@
+"""Tests for analyzers.detection: synthetic anomalies, causality, streaming parity, thresholds."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from analyzers.detection import OnlineDetector, StaticThreshold, find_onset, raw_scores, score_series
+
+STEP_S = 300.0  # 5-minute samples
+T0 = 1_700_000_000.0
+
+
+def _noise(n: int, seed: int = 0, level: float = 50.0, sigma: float = 2.0) -> np.ndarray:
+    return np.random.default_rng(seed).normal(level, sigma, n)
+
+
+def _times(n: int) -> np.ndarray:
+    return T0 + STEP_S * np.arange(n)
+
+
+def test_spike_is_the_top_score():
+    # GIVEN noise with one large spike
+    x = _noise(1500)
+    x[1200] += 30
+    # WHEN scored
+    s = score_series(x)
+    # THEN the spike is the highest score and clearly above the rest
+    assert int(np.argmax(s)) == 1200
+    assert s[1200] >= 0.5
+    assert np.max(np.delete(s, 1200)[200:]) < 0.35
+
+
+def test_step_is_detected_at_its_start_and_find_onset_points_there():
+    # GIVEN a level shift of 10 sigma at index 1000
+    x = _noise(1300, seed=1)
+    x[1000:] += 20
+    # WHEN scored
+    s = score_series(x)
+    # THEN the step start is flagged, repeats are mostly suppressed, and the onset is the step
+    assert s[1000] >= 0.5
+    assert np.count_nonzero(s[1001:1100] > 0) <= 3
+    assert np.all(raw_scores(x)[1000:1024] >= 0.5)  # until the next baseline refresh
+    assert find_onset(x, _times(x.size), threshold=0.5) == 1000
+    assert find_onset(x[:1000], threshold=0.5) is None
+
+
+def test_ramp_is_flagged_while_it_leaves_the_normal_range():
+    # GIVEN a flat noisy series that starts ramping at 1000
+    x = _noise(1400, seed=2)
+    x[1000:] += np.arange(400) * 0.5
+    # WHEN scored without suppression
+    raw = raw_scores(x)
+    # THEN the ramp is flagged within ~40 points, nothing before it is
+    first = int(np.flatnonzero(raw >= 0.5)[0])
+    assert 1000 <= first <= 1040
+    assert raw[200:1000].max() < 0.5
+
+
+def test_daily_peak_is_learned_and_not_flagged():
+    # GIVEN 8 days of 5-min data with a daily sinus and a sharp daily peak at the same hour
+    n = 288 * 8
+    t = _times(n)
+    phase = (np.arange(n) % 288) / 288.0
+    x = 100 + 20 * np.sin(2 * np.pi * phase) + np.random.default_rng(3).normal(0, 1, n)
+    peak = (np.arange(n) % 288 >= 100) & (np.arange(n) % 288 < 104)
+    x[peak] += 60
+    # ...and one peak at an unusual hour on the last day
+    x[288 * 7 + 200] += 60
+    # WHEN scored with timestamps (daily seasonality)
+    s = score_series(x, t)
+    # THEN regular peaks after two days score low, the off-hour peak scores high
+    learned = np.flatnonzero(peak)[np.flatnonzero(peak) >= 288 * 3]
+    assert s[learned].max() < 0.3
+    assert s[288 * 7 + 200] >= 0.5
+
+
+def test_flat_zero_flags_a_rare_blip_but_not_every_repeat():
+    # GIVEN a flat-zero series with a first blip, then blips of the same size every 40 points
+    x = np.zeros(1600)
+    x[700] = 5.0
+    x[800::40] = 5.0
+    # WHEN scored
+    s = score_series(x)
+    # THEN the first blip is anomalous, the flat part is not, later blips stay low
+    assert s[700] >= 0.5
+    assert s[:700].max() == 0.0
+    assert s[840:].max() < 0.3
+
+
+def test_missing_points_score_zero_and_do_not_change_state():
+    # GIVEN a series with NaNs, and the same series with the NaNs removed
+    x = _noise(1200, seed=4)
+    x[1100] += 25
+    holes = x.copy()
+    holes[[50, 300, 301, 900]] = np.nan
+    # WHEN both are scored
+    with_holes = score_series(holes)
+    dense = score_series(holes[~np.isnan(holes)])
+    # THEN NaNs score 0 and the other points score as if the NaNs never existed
+    assert np.all(with_holes[np.isnan(holes)] == 0.0)
+    np.testing.assert_allclose(with_holes[~np.isnan(holes)], dense)
+    assert with_holes[1100] >= 0.5
+
+
+def test_scores_are_causal_and_bounded():
+    # GIVEN a long seasonal series with anomalies
+    n = 3000
+    x = _noise(n, seed=5) + 10 * np.sin(np.arange(n) * 2 * np.pi / 288)
+    x[2500:] += 15
+    t = _times(n)
+    # WHEN scoring a prefix and the whole series
+    full = score_series(x, t)
+    prefix = score_series(x[:2000], t[:2000])
+    # THEN prefix scores are unchanged by later points and all scores lie in [0, 1]
+    np.testing.assert_array_equal(full[:2000], prefix)
+    assert np.all((full >= 0) & (full <= 1))
+
+
+@pytest.mark.parametrize("with_time", [True, False])
+def test_streaming_equals_batch(with_time: bool):
+    # GIVEN a series with a step, a spike, NaNs and daily seasonality
+    n = 1800
+    x = _noise(n, seed=6) + 5 * np.sin(np.arange(n) * 2 * np.pi / 288)
+    x[1500:] += 12
+    x[900] = np.nan
+    t = _times(n) if with_time else None
+    # WHEN fed one point at a time
+    det = OnlineDetector()
+    streamed = np.array([det.update(v, None if t is None else t[i]) for i, v in enumerate(x)])
+    # THEN the scores equal the batch scores
+    np.testing.assert_allclose(streamed, score_series(x, t), atol=1e-12)
+    assert det.n_seen == n - 1
+    assert 0 < det.state_nbytes() < 100_000
+
+
+def test_static_threshold_comparisons():
+    # GIVEN values around a threshold of 5 (with a NaN)
+    values = [4.0, 5.0, 6.0, float("nan")]
+    # WHEN/THEN each CloudWatch comparison breaches as documented, NaN never breaches
+    cases = {
+        "GreaterThanThreshold": [False, False, True, False],
+        "GreaterThanOrEqualToThreshold": [False, True, True, False],
+        "LessThanThreshold": [True, False, False, False],
+        "LessThanOrEqualToThreshold": [True, True, False, False],
+    }
+    for comparison, expected in cases.items():
+        assert StaticThreshold(5.0, comparison).breaches(values).tolist() == expected
+    with pytest.raises(ValueError):
+        StaticThreshold(5.0, "GreaterThan")
+
+
+def test_find_onset_respects_min_run():
+    # GIVEN an isolated spike, then a sustained (larger) step later
+    x = _noise(1400, seed=7)
+    x[1000] += 15
+    x[1200:] += 30
+    # WHEN asking for episodes of at least 3 points
+    onset = find_onset(x, threshold=0.5, min_run=3)
+    # THEN the step start is returned, not the earlier lone spike
+    assert onset == 1200

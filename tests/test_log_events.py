@@ -1,0 +1,219 @@
+"""Tests for log event assembly (analyzers.logs.events and helpers)."""
+
+from __future__ import annotations
+
+import pytest
+
+from analyzers.logs import ParsedEvent, extract_keywords, parse_event, parse_events
+
+REQUEST_ID = "6f2b9d3e-1c2a-4b5e-9f00-123456789abc"
+
+PYTHON_TRACE = "\n".join(
+    [
+        "Traceback (most recent call last):",
+        '  File "/var/runtime/bootstrap.py", line 60, in handle_event_request',
+        "    response = request_handler(event, lambda_context)",
+        '  File "/var/task/app/handler.py", line 12, in lambda_handler',
+        "    return process(event)",
+        '  File "/var/task/app/orders.py", line 40, in process',
+        "    total = fetch(order)",
+        '  File "/opt/python/lib/python3.11/site-packages/requests/api.py", line 73, in get',
+        '    return request("get", url)',
+        "requests.exceptions.ConnectionError: Max retries exceeded with url: /prices",
+    ]
+)
+JAVA_TRACE = "\n".join(
+    [
+        'Exception in thread "main" java.lang.IllegalStateException: order failed',
+        "\tat java.base/java.util.Objects.requireNonNull(Objects.java:233)",
+        "\tat com.acme.orders.OrderService.place(OrderService.java:42)",
+        "\tat com.acme.Main.main(Main.java:10)",
+        "Caused by: java.sql.SQLTransientConnectionException: pool exhausted",
+        "\tat com.zaxxer.hikari.pool.HikariPool.getConnection(HikariPool.java:181)",
+        "\tat com.acme.db.ConnectionPool.get(ConnectionPool.java:27)",
+        "\t... 2 more",
+    ]
+)
+NODE_TRACE = "\n".join(
+    [
+        "TypeError: Cannot read properties of undefined (reading 'id')",
+        "    at get (/var/task/node_modules/lodash/get.js:12:3)",
+        "    at handler (/var/task/src/orders.js:27:15)",
+        "    at Runtime.handleOnceNonStreaming (file:///var/runtime/index.mjs:1173:29)",
+    ]
+)
+EXPECTED = {
+    "python": (
+        "requests.exceptions.ConnectionError",
+        "/var/task/app/orders.py:40 in process",
+    ),
+    "java": (
+        "java.sql.SQLTransientConnectionException",
+        "com.acme.db.ConnectionPool.get(ConnectionPool.java:27)",
+    ),
+    "node": ("TypeError", "handler (/var/task/src/orders.js:27:15)"),
+}
+TRACES = {"python": PYTHON_TRACE, "java": JAVA_TRACE, "node": NODE_TRACE}
+
+
+@pytest.mark.parametrize("runtime", ["python", "java", "node"])
+def test_stack_trace_in_one_message(runtime: str) -> None:
+    """GIVEN a whole stack trace delivered as one message with embedded newlines
+    WHEN parsed
+    THEN it is one exception event with the exception type and innermost own-code frame."""
+    events = parse_events([(100.0, TRACES[runtime])])
+    assert len(events) == 1
+    event = events[0]
+    assert (event.exception_type, event.frame) == EXPECTED[runtime]
+    assert event.kind == "exception" and event.level == "ERROR"
+
+
+@pytest.mark.parametrize("runtime", ["python", "java", "node"])
+def test_stack_trace_split_over_consecutive_messages(runtime: str) -> None:
+    """GIVEN the same trace as one message per line at nearly the same timestamp,
+    surrounded by unrelated lines
+    WHEN parsed
+    THEN the trace is re-assembled into one event and the neighbours stay separate."""
+    lines = TRACES[runtime].split("\n")
+    records = [(99.0, "handling order 17")]
+    records += [(100.0 + index * 0.001, line) for index, line in enumerate(lines)]
+    records += [(100.5, "next request")]
+    events = parse_events(records)
+    assert [event.message for event in (events[0], events[-1])] == ["handling order 17", "next request"]
+    assert len(events) == 3
+    assert (events[1].exception_type, events[1].frame) == EXPECTED[runtime]
+    assert events[1].timestamp == 100.0
+
+
+def test_trace_lines_far_apart_are_not_joined() -> None:
+    """GIVEN indented lines arriving long after an exception line
+    WHEN parsed
+    THEN they are not glued to it."""
+    events = parse_events([(0.0, "ValueError: bad"), (60.0, "    at later (/var/task/x.js:1:1)")])
+    assert len(events) == 2
+
+
+def test_python_lambda_error_with_traceback_after_log_line() -> None:
+    """GIVEN Lambda's tab-separated [ERROR] line followed by the traceback as separate messages
+    WHEN parsed
+    THEN the traceback joins the error line and the request id is stripped."""
+    records = [(5.0, f"[ERROR]\t2024-05-01T10:00:00.000Z\t{REQUEST_ID}\torder failed")]
+    records += [(5.0, line) for line in PYTHON_TRACE.split("\n")]
+    events = parse_events(records)
+    assert len(events) == 1
+    assert events[0].first_line == "order failed"
+    assert events[0].exception_type == "requests.exceptions.ConnectionError"
+    assert REQUEST_ID not in events[0].message
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        f"START RequestId: {REQUEST_ID} Version: $LATEST",
+        f"END RequestId: {REQUEST_ID}",
+        f"REPORT RequestId: {REQUEST_ID}\tDuration: 12.3 ms\tBilled Duration: 13 ms\t"
+        "Memory Size: 128 MB\tMax Memory Used: 71 MB",
+        "INIT_START Runtime Version: python:3.11.v29\tRuntime Version ARN: arn:aws:lambda:x",
+    ],
+)
+def test_lambda_platform_lines(message: str) -> None:
+    """GIVEN a Lambda runtime platform line WHEN parsed THEN kind is platform, no level."""
+    event = parse_event(1.0, message)
+    assert event.kind == "platform" and event.level is None
+
+
+def test_lambda_timeout() -> None:
+    """GIVEN Lambda's timeout line (with its time and request-id prefix)
+    WHEN parsed
+    THEN it is a timeout at ERROR level."""
+    event = parse_event(1.0, f"2024-05-01T10:00:30.000Z {REQUEST_ID} Task timed out after 30.03 seconds")
+    assert (event.kind, event.level, event.message) == (
+        "timeout",
+        "ERROR",
+        "Task timed out after 30.03 seconds",
+    )
+
+
+@pytest.mark.parametrize(
+    ("message", "level", "text"),
+    [
+        (f"[ERROR]\t2024-05-01T10:00:00.000Z\t{REQUEST_ID}\tpayment declined", "ERROR", "payment declined"),
+        (f"[INFO]\t{REQUEST_ID}\tcart loaded", "INFO", "cart loaded"),
+        (f"[WARNING]\t{REQUEST_ID}\tslow downstream", "WARN", "slow downstream"),
+        (f"2024-05-01T10:00:00.000Z\t{REQUEST_ID}\tERROR\tdb unreachable", "ERROR", "db unreachable"),
+    ],
+)
+def test_lambda_tab_separated_lines(message: str, level: str, text: str) -> None:
+    """GIVEN Lambda's tab-separated runtime format WHEN parsed THEN level and message are read."""
+    event = parse_event(1.0, message)
+    assert (event.level, event.message, event.kind) == (level, text, "app")
+
+
+def test_node_invoke_error_json_body() -> None:
+    """GIVEN Node's 'Invoke Error' line carrying a JSON error body
+    WHEN parsed
+    THEN it is an exception with the JSON errorType and errorMessage."""
+    message = (
+        f"2024-05-01T10:00:00.000Z\t{REQUEST_ID}\tERROR\tInvoke Error \t"
+        '{"errorType":"TypeError","errorMessage":"x is undefined","stack":["TypeError: x"]}'
+    )
+    event = parse_event(1.0, message)
+    assert (event.kind, event.exception_type, event.message) == ("exception", "TypeError", "x is undefined")
+
+
+@pytest.mark.parametrize(
+    ("message", "level", "text"),
+    [
+        ('{"level": "error", "message": "db down", "attempt": 3}', "ERROR", "db down"),
+        ('{"severity": "WARNING", "msg": "retrying"}', "WARN", "retrying"),
+        ('{"lvl": "debug", "error": "cache miss"}', "DEBUG", "cache miss"),
+        ('{"log": {"level": "info"}, "message": "started"}', "INFO", "started"),
+    ],
+)
+def test_json_log_lines(message: str, level: str, text: str) -> None:
+    """GIVEN JSON log lines with common level and message keys
+    WHEN parsed
+    THEN the normalised level and the message field are returned."""
+    event = parse_event(1.0, message)
+    assert (event.level, event.message) == (level, text)
+
+
+@pytest.mark.parametrize(
+    ("message", "level"),
+    [
+        (
+            "2024-05-01 10:00:00 UTC:10.0.1.17(51234):app@orders:[4242]:FATAL:  "
+            'password authentication failed for user "app"',
+            "ERROR",
+        ),
+        ("2024-05-01 10:00:00 UTC::@:[612]:LOG:  checkpoint complete", "INFO"),
+        ("2024-05-01 10:00:00,123 WARN [pool-1] connection slow", "WARN"),
+        ("[error] client denied by server configuration", "ERROR"),
+        ("java.lang.OutOfMemoryError: Java heap space", "ERROR"),
+        ("all good here", None),
+    ],
+)
+def test_plain_text_levels(message: str, level: str | None) -> None:
+    """GIVEN plain-text lines WHEN parsed THEN the level is detected (None when absent)."""
+    assert parse_event(1.0, message).level == level
+
+
+def test_parsed_event_is_frozen() -> None:
+    """GIVEN a parsed event WHEN mutated THEN it refuses."""
+    event = parse_event(1.0, "hello")
+    assert isinstance(event, ParsedEvent)
+    with pytest.raises(AttributeError):
+        event.level = "ERROR"  # type: ignore[misc]
+
+
+def test_extract_keywords() -> None:
+    """GIVEN templates with exception names and error-ish words
+    WHEN keywords are extracted
+    THEN exception names keep their case, terms are lower-cased, order is preserved."""
+    template = (
+        "<*> botocore.exceptions.ClientError: An error occurred (ThrottlingException) "
+        "when calling <*>: Rate exceeded"
+    )
+    assert extract_keywords(template) == ("ClientError", "error", "ThrottlingException", "exceeded")
+    assert extract_keywords("Connection refused; Timed out after <*> ms") == ("refused", "timed out")
+    assert extract_keywords("cart loaded with <*> items") == ()

@@ -1,0 +1,107 @@
+"""Tests for benchmarks.nab_scoring against hand-computed NAB cases."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from benchmarks.nab_scoring import (
+    PUBLISHED_PROFILES,
+    CostProfile,
+    best_threshold,
+    load_profiles,
+    probation_length,
+    scaled_sigmoid,
+    score_corpus,
+    sweep_corpus,
+    sweep_file,
+    window_rows,
+)
+
+STANDARD = PUBLISHED_PROFILES[0]
+N = 1000  # probation = 150 rows
+WINDOWS = [(300, 399), (700, 749)]
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def test_scaled_sigmoid_matches_published_values():
+    # GIVEN/WHEN/THEN the anchor values quoted by NAB
+    assert scaled_sigmoid(-1.0) == pytest.approx(0.98661, abs=1e-5)
+    assert scaled_sigmoid(-0.5) == pytest.approx(0.84828, abs=1e-5)
+    assert scaled_sigmoid(0.0) == pytest.approx(0.0)
+    assert scaled_sigmoid(3.0) == -1.0
+    assert probation_length(1000) == 150 and probation_length(100_000) == 750
+
+
+def test_perfect_detector_scores_100_and_null_scores_0():
+    # GIVEN a detector firing exactly at each window start, and one never firing
+    perfect = np.zeros(N)
+    perfect[[300, 700]] = 1.0
+    null = np.zeros(N)
+    # WHEN scored over a two-file corpus for every profile
+    good = score_corpus([(perfect, WINDOWS), (perfect, WINDOWS)])
+    bad = score_corpus([(null, WINDOWS), (null, WINDOWS)])
+    # THEN perfect = 100 and null = 0
+    for profile in PUBLISHED_PROFILES:
+        assert good[profile.name]["score"] == pytest.approx(100.0)
+        assert bad[profile.name]["score"] == pytest.approx(0.0)
+
+
+def test_one_false_positive_costs_what_the_formula_says():
+    # GIVEN a perfect detector plus one extra detection 25 rows after the first window
+    scores = np.zeros(N)
+    scores[[300, 700, 424]] = 1.0
+    # WHEN scored
+    result = score_corpus([(scores, WINDOWS)], [STANDARD])["standard"]
+    # THEN raw = 2 + fpWeight * S(|399 - 424| / (100 - 1)), which beats not detecting
+    fp_cost = 0.11 * (2 * _sigmoid(-5 * 25 / 99) - 1)
+    assert result["raw"] == pytest.approx(2 + fp_cost)
+    assert result["score"] == pytest.approx(100 * (2 + fp_cost + 2) / 4)
+
+
+def test_fp_before_any_window_costs_full_weight_and_probation_is_ignored():
+    # GIVEN detections in probation (row 10), before the first window (row 200) and at window start
+    scores = np.zeros(N)
+    scores[[10, 200, 300, 700]] = 1.0
+    # WHEN swept
+    sweep = sweep_file(scores, WINDOWS, STANDARD)
+    best = best_threshold([sweep], STANDARD)
+    # THEN the probation row is gone and the early FP costs exactly fpWeight
+    assert sweep.scores.size == N - 150
+    assert best.raw_score == pytest.approx(2 - 0.11)
+    assert best.fp == 1
+
+
+def test_only_the_earliest_detection_in_a_window_counts():
+    # GIVEN detections at the middle and the end of window 1, none in window 2
+    scores = np.zeros(N)
+    scores[350] = 0.9
+    scores[399] = 0.8
+    # WHEN scored (threshold swept)
+    best = best_threshold([sweep_file(scores, WINDOWS, STANDARD)], STANDARD)
+    # THEN window 1 earns the mid-window sigmoid, window 2 costs fnWeight
+    position = -(399 - 350 + 1) / 100
+    expected = (2 * _sigmoid(-5 * position) - 1) / (2 * _sigmoid(5) - 1) - 1.0
+    assert best.raw_score == pytest.approx(expected)
+    at_08 = [r for r in sweep_corpus([sweep_file(scores, WINDOWS, STANDARD)], STANDARD) if r.threshold == 0.8]
+    assert at_08[0].raw_score == pytest.approx(expected) and at_08[0].tp == 2
+
+
+def test_window_rows_and_profiles_loading(tmp_path: Path):
+    # GIVEN timestamps every 60 s and a window between two samples
+    ts = np.arange(10) * 60.0
+    # WHEN mapped / profiles read from a file
+    rows = window_rows(ts, [(90.0, 300.0)])
+    path = tmp_path / "profiles.json"
+    path.write_text(json.dumps({"x": {"CostMatrix": {"tpWeight": 1, "fpWeight": 0.5, "fnWeight": 3, "tnWeight": 1}}}))
+    # THEN rows are the samples inside, weights come from the file, defaults without it
+    assert rows == [(2, 5)]
+    assert load_profiles(path) == (CostProfile("x", 1.0, 0.5, 3.0),)
+    assert load_profiles(tmp_path / "missing.json") == PUBLISHED_PROFILES
