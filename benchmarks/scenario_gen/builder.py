@@ -29,11 +29,16 @@ class Scenario:
     changes: list[dict[str, Any]] = field(default_factory=list)
     expect: dict[str, Any] = field(default_factory=dict)
     decoys: list[str] = field(default_factory=list)
+    _values: dict[tuple, np.ndarray] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.namer = Namer(self.rng)
         if not self.onset:
             self.onset = float(-int(self.rng.integers(15, 51)) * STEP - int(self.rng.integers(0, 60)))
+
+    def values_of(self, ref: dict[str, Any]) -> np.ndarray:
+        """The raw per-minute values of a metric added earlier (``ref`` as returned by add_metric)."""
+        return self._values[_key(ref["namespace"], ref["name"], ref["dimensions"])]
 
     # --- helpers -----------------------------------------------------------------------------
     def uniform(self, low: float, high: float) -> float:
@@ -58,6 +63,7 @@ class Scenario:
 
     def add_metric(self, namespace: str, name: str, dimensions: dict[str, str], unit: str, values: Series,
                    decimals: int = 3, keep: np.ndarray | None = None) -> dict[str, str]:
+        self._values[_key(namespace, name, dimensions)] = np.asarray(values, dtype=float)
         self.metrics.append({"namespace": namespace, "name": name, "dimensions": dict(dimensions), "unit": unit,
                              "points": to_points(values, decimals, keep)})
         return {"namespace": namespace, "name": name, "dimensions": dict(dimensions)}
@@ -108,3 +114,7 @@ class Scenario:
                 "logs": sorted(self.logs, key=lambda l: (l["group"], l["events"][0][0])),
                 "alarms": self.alarms, "changes": sorted(self.changes, key=lambda c: c["time"]),
                 "expect": self.expect}
+
+
+def _key(namespace: str, name: str, dimensions: dict[str, str]) -> tuple:
+    return namespace, name, tuple(sorted(dimensions.items()))

@@ -26,7 +26,7 @@ def emit_api(sc: Scenario, api: str, api_id: str, result: SimResult, function: s
         i = minute_index(t)
         overhead = sc.uniform(12, 35)
         lat_sum[i] += min(duration, 29000) + overhead
-        if status == "ok":
+        if status == "ok" or (status == "slow" and duration <= 29000):
             continue
         statuses[status] = statuses.get(status, 0) + 1
         err_5xx[i] += 1

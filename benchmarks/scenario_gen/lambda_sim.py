@@ -37,7 +37,8 @@ class Request:
 
 @dataclass
 class Outcome:
-    """What a faulty request did: ``error`` (handled by the runtime), ``timeout`` or ``killed``."""
+    """What a faulty request did: ``error`` (handled by the runtime), ``timeout``, ``killed`` or ``slow``
+    (succeeded, but took ``duration_ms``)."""
 
     kind: str
     lines: LogLines = field(default_factory=list)
@@ -104,7 +105,7 @@ def simulate(sc: Scenario, fn: LambdaFunction) -> SimResult:
             requests.append((t, streams.last_req, status, duration))
             inv[i] += 1
             dur_sum[i] += duration
-            err[i] += status != "ok"
+            err[i] += status not in ("ok", "slow")
         level = accepted * mean_s / 60
         if fn.reserved_concurrency and accepted < demand:
             conc[i] = fn.reserved_concurrency

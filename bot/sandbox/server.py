@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import logging
 import socket
+import urllib.request
 
+from moto.moto_api._internal.models import moto_api_backend
 from moto.server import ThreadedMotoServer
 
 log = logging.getLogger(__name__)
@@ -31,10 +33,17 @@ class EmulatorServer:
     def start(self) -> "EmulatorServer":
         for noisy in ("werkzeug", "moto"):
             logging.getLogger(noisy).setLevel(logging.ERROR)
+        moto_api_backend.reset()  # moto's state is process-global: each emulator starts empty
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
         self._server.start()
         log.info("AWS emulator listening on %s", self.endpoint_url)
         return self
+
+    def reset(self) -> None:
+        """Empty every emulated service (moto keeps its state per process, not per server)."""
+        request = urllib.request.Request(f"{self.endpoint_url}/moto-api/reset", data=b"", method="POST")
+        with urllib.request.urlopen(request, timeout=10):  # noqa: S310 - our own loopback server
+            pass
 
     def stop(self) -> None:
         if self._server is not None:

@@ -1,0 +1,197 @@
+"""Client-side series maths for polling: derived rates and the "current, sustained, material" gates.
+
+CloudWatch metric math is not used (the emulator lacks it, and it costs query
+slots): rates such as Lambda error rate (100 * Errors / Invocations) are computed
+here from the raw series. The gates turn a series into at most one threshold
+:class:`Signal` and one anomaly :class:`Signal`, and only when the problem is
+*current* (latest points), *sustained* (several points) and *material* (a real
+relative change) — the poller must not cry wolf. Pure: numpy only, times passed in.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from .catalog import DERIVED_RATES, ERROR_COUNT_METRICS, DerivedRate
+from .detection import StaticThreshold, raw_scores
+from .incidents import Signal
+from .model import MetricKey, ResourceRef, Series
+
+
+# Derived rates ------------------------------------------------------------------------------
+
+def ratio_series(numerator: Series | None, denominator: Series, rate: DerivedRate, series_id: str) -> Series:
+    """100 * numerator / denominator on the denominator's timestamps.
+
+    A missing numerator point counts as 0 (error counts are often not emitted when
+    nothing failed); a zero denominator is a missing point (NaN), not a rate.
+    """
+    num = dict(zip(numerator.timestamps, numerator.values)) if numerator is not None else {}
+    values = []
+    for ts, den in zip(denominator.timestamps, denominator.values):
+        values.append(100.0 * num.get(ts, 0.0) / den if den > 0 else math.nan)
+    key = denominator.key
+    derived_key = MetricKey(key.namespace, rate.name, key.dimensions, "Rate", key.region)
+    return Series(series_id, derived_key, denominator.timestamps, tuple(values), rate.unit)
+
+
+def derive_rates(series: Sequence[Series], wanted: Iterable[str] | None = None) -> list[Series]:
+    """Every derived rate (see ``catalog.DERIVED_RATES``) whose denominator series is present.
+
+    ``wanted`` limits the rates computed by name; None computes all of them.
+    """
+    names = set(wanted) if wanted is not None else None
+    by_identity: dict[tuple[str | None, str, tuple[tuple[str, str], ...]], dict[str, Series]] = {}
+    for s in series:
+        by_identity.setdefault((s.key.region, s.key.namespace, s.key.dimensions), {})[s.key.name] = s
+    out: list[Series] = []
+    for members in by_identity.values():
+        resource = next(iter(members.values())).key.resource()
+        if resource is None:
+            continue
+        for rate in DERIVED_RATES.get(resource.type, ()):
+            if names is not None and rate.name not in names:
+                continue
+            denominator = members.get(rate.denominator)
+            if denominator is None or not denominator.values:
+                continue
+            out.append(ratio_series(members.get(rate.numerator), denominator, rate, f"d{len(out) + 1}"))
+    return out
+
+
+# Gates ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Gates:
+    """How strict the poller is before it raises a signal."""
+
+    sustain_points: int = 3  # consecutive latest points (2 for periods of 5 minutes or more)
+    freshness_s: float = 300.0  # the latest point may lag "now" by this plus two periods
+    min_relative_change: float = 0.25  # |level - baseline| / max(|baseline|, floor)
+    min_history: int = 20  # valid points needed before the anomaly detector is trusted
+    anomaly_score: float = 0.5  # raw detector score that marks an anomalous point
+    max_gap: int = 1  # sub-threshold points tolerated inside an anomalous episode
+
+    def sustain_for(self, period: int) -> int:
+        return max(2, self.sustain_points if period < 300 else self.sustain_points - 1)
+
+
+DEFAULT_GATES = Gates()
+
+
+def _valid(series: Series) -> tuple[np.ndarray, np.ndarray]:
+    values = np.asarray(series.values, dtype=float)
+    stamps = np.asarray(series.timestamps, dtype=float)
+    ok = np.isfinite(values)
+    return stamps[ok], values[ok]
+
+
+def _is_current(stamps: np.ndarray, now: datetime, period: int, gates: Gates) -> bool:
+    return stamps.size > 0 and stamps[-1] >= now.timestamp() - gates.freshness_s - 2 * period
+
+
+def _absolute_floor(key: MetricKey) -> float:
+    """Smallest change that matters when the baseline is ~0 (one error per period, one percent point)."""
+    if key.name in ERROR_COUNT_METRICS or key.stat == "Rate":
+        return 1.0
+    return 1e-6
+
+
+def _utc(epoch: float) -> datetime:
+    return datetime.fromtimestamp(float(epoch), timezone.utc)
+
+
+def threshold_signal(series: Series, resource: ResourceRef | None, rule: StaticThreshold, period: int,
+                     now: datetime, gates: Gates = DEFAULT_GATES) -> Signal | None:
+    """A signal when the latest points all breach the static threshold; onset = start of that run."""
+    stamps, values = _valid(series)
+    sustain = gates.sustain_for(period)
+    if values.size < sustain or not _is_current(stamps, now, period, gates):
+        return None
+    hit = rule.breaches(values)
+    if not hit[-sustain:].all():
+        return None
+    misses = np.flatnonzero(~hit)
+    start = int(misses[-1]) + 1 if misses.size else 0
+    latest = float(values[-1])
+    excess = abs(latest - rule.threshold) / max(abs(rule.threshold), 1.0)
+    verb = "above" if rule.comparison.startswith("Greater") else "below"
+    text = (f"{series.key.name} {latest:g} {verb} threshold {rule.threshold:g} "
+            f"for {values.size - start} points")
+    return Signal("threshold", resource, series.key, _utc(stamps[start]), min(1.0, 0.5 + 0.5 * excess),
+                  latest, text)
+
+
+def _latest_episode(flags: np.ndarray, min_run: int, max_gap: int) -> tuple[int, int] | None:
+    """(start, end) indices of the latest run of flags (gaps of <= max_gap tolerated), if long enough."""
+    hits = np.flatnonzero(flags)
+    if hits.size == 0:
+        return None
+    end = start = int(hits[-1])
+    count = 1
+    for idx in hits[-2::-1]:
+        if start - int(idx) - 1 > max_gap:
+            break
+        start = int(idx)
+        count += 1
+    return (start, end) if count >= min_run else None
+
+
+def _material_now(values: np.ndarray, baseline: float, floor: float, sustain: int,
+                  min_change: float) -> str | None:
+    """'up' or 'down' when each of the latest points departs materially from the baseline."""
+    recent = values[-sustain:]
+    scale = max(abs(baseline), floor)
+    change = (recent - baseline) / scale
+    if (change >= min_change).all():
+        return "up"
+    if (change <= -min_change).all():
+        return "down"
+    return None
+
+
+def might_be_anomalous(series: Series, period: int, now: datetime, gates: Gates = DEFAULT_GATES) -> bool:
+    """Cheap pre-screen (no detector): current, enough history, latest points far from an older level."""
+    stamps, values = _valid(series)
+    sustain = gates.sustain_for(period)
+    if values.size < gates.min_history + sustain or not _is_current(stamps, now, period, gates):
+        return False
+    floor = _absolute_floor(series.key)
+    history = values[:-sustain]
+    oldest = history[: max(history.size // 2, gates.min_history // 2)]
+    return any(_material_now(values, float(np.median(base)), floor, sustain, gates.min_relative_change)
+               for base in (history, oldest))
+
+
+def anomaly_signal(series: Series, resource: ResourceRef | None, period: int, now: datetime,
+                   gates: Gates = DEFAULT_GATES) -> Signal | None:
+    """A signal when the detector's latest episode is sustained and its shift still holds now.
+
+    The online detector (causal, score in [0, 1]) finds the episode; the onset is its
+    first point; the baseline is the median before it; the latest points must still
+    differ materially from that baseline (so a signal survives the detector adapting).
+    """
+    if not might_be_anomalous(series, period, now, gates):
+        return None
+    stamps, values = _valid(series)
+    sustain = gates.sustain_for(period)
+    raw = raw_scores(values, stamps)
+    episode = _latest_episode(raw >= gates.anomaly_score, min_run=2, max_gap=gates.max_gap)
+    if episode is None:
+        return None
+    onset = episode[0]
+    if onset < gates.min_history // 2:
+        return None
+    baseline = float(np.median(values[:onset]))
+    direction = _material_now(values, baseline, _absolute_floor(series.key), sustain, gates.min_relative_change)
+    if direction is None:
+        return None
+    score = float(np.max(raw[onset:episode[1] + 1]))
+    latest = float(values[-1])
+    text = (f"{series.key.name} {direction} from ~{baseline:g} to {latest:g} "
+            f"(detector score {score:.2f})")
+    return Signal("anomaly", resource, series.key, _utc(stamps[onset]), score, latest, text)

@@ -1,0 +1,125 @@
+"""Runners: Bolt's HTTP mode at ``/slack/events`` (+ ``GET /healthz``) and Socket Mode with failure detection."""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+from slack_bolt import App, BoltRequest
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_sdk.errors import SlackApiError
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+MAX_BODY = 1024 * 1024
+
+
+class SocketModeFailure(Exception):
+    """Socket Mode could not connect (bad app token, network); phrased for the user."""
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: "_Server"
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        log.debug("http %s", format % args)
+
+    def _send(self, status: int, body: bytes, headers: dict[str, Any]) -> None:
+        self.send_response(status)
+        for key, value in headers.items():
+            for item in value if isinstance(value, (list, tuple)) else [value]:
+                self.send_header(key, str(item))
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self) -> None:
+        if urlsplit(self.path).path == HEALTH_PATH:
+            payload = json.dumps(self.server.health()).encode()
+            self._send(200, payload, {"Content-Type": "application/json"})
+        else:
+            self._send(404, b'{"ok": false}', {"Content-Type": "application/json"})
+
+    def do_POST(self) -> None:
+        url = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        if url.path != EVENTS_PATH or self.server.app is None or length > MAX_BODY:
+            self.close_connection = True
+            self._send(404, b"not found", {"Content-Type": "text/plain"})
+            return
+        body = self.rfile.read(length).decode("utf-8") if length else ""
+        headers: dict[str, list[str]] = {}
+        for key, value in self.headers.items():
+            headers.setdefault(key.lower(), []).append(value)
+        resp = self.server.app.dispatch(BoltRequest(body=body, query=url.query, headers=headers))
+        out_headers = {k: v for k, v in resp.headers.items() if k.lower() != "content-length"}
+        self._send(resp.status, (resp.body or "").encode("utf-8"), out_headers)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], app: App | None, health: Callable[[], dict]):
+        super().__init__(address, _Handler)
+        self.app = app
+        self.health = health
+
+
+class SlackHttpServer:
+    """``POST /slack/events`` through ``app.dispatch`` (signature verified by Bolt) and ``GET /healthz``.
+
+    With ``app=None`` it serves only the health endpoint (Socket Mode's side car)."""
+
+    def __init__(self, app: App | None, host: str = "0.0.0.0", port: int = 3000,
+                 health: Callable[[], dict] | None = None):
+        started = time.time()
+        mode = "http" if app is not None else "socket"
+        self._server = _Server((host, port), app, health or (lambda: {"ok": True, "mode": mode,
+                                                                    "uptime_s": round(time.time() - started)}))
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
+    def start(self) -> "SlackHttpServer":
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.2,), name="slack-http",
+                                        daemon=True)
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        self._server.serve_forever(0.5)
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+
+def connect_socket_mode(app: App, app_token: str, wait_seconds: float = 10.0) -> SocketModeHandler:
+    """Open the Socket Mode connection; raise SocketModeFailure (never silent) when it does not come up."""
+    handler = SocketModeHandler(app, app_token, web_client=app.client)
+    try:
+        handler.connect()
+    except SlackApiError as exc:
+        raise SocketModeFailure(f"Socket Mode connection refused by Slack: {exc.response.get('error')} "
+                                "(check SLACK_APP_TOKEN: an xapp- token with connections:write)") from None
+    except Exception as exc:
+        raise SocketModeFailure(f"Socket Mode connection failed: {exc.__class__.__name__}: {exc}") from None
+    deadline = time.monotonic() + wait_seconds
+    while not handler.client.is_connected():
+        if time.monotonic() > deadline:
+            handler.close()
+            raise SocketModeFailure(f"Socket Mode connection not established within {wait_seconds:.0f}s")
+        time.sleep(0.1)
+    return handler

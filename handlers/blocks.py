@@ -1,0 +1,208 @@
+"""Block Kit builders (pure functions returning dicts) and mrkdwn escaping of untrusted text."""
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable, Mapping, Sequence
+
+APPROVE, REJECT = "approve_script", "reject_script"
+ALERT_INVESTIGATE, ALERT_SNOOZE, ALERT_MUTE = "alert_investigate", "alert_snooze", "alert_mute"
+ACTION_IDS = (APPROVE, REJECT, ALERT_INVESTIGATE, ALERT_SNOOZE, ALERT_MUTE)
+SECTION_LIMIT = 2900
+MAX_CODE_SECTIONS = 12
+_BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
+STEP_MARK = {"started": ":hourglass_flowing_sand:", "ok": ":white_check_mark:", "resumed": ":white_check_mark:",
+             "skipped": ":heavy_minus_sign:", "degraded": ":warning:", "failed": ":x:"}
+RISK_MARK = {"low": ":large_green_circle:", "medium": ":large_yellow_circle:", "high": ":red_circle:"}
+
+
+def esc(text: Any, limit: int | None = None) -> str:
+    """Escape untrusted text for mrkdwn: & < > (so no <!here>, <@U..> or links) and defuse @channel/@here."""
+    value = "" if text is None else str(text)
+    if limit is not None and len(value) > limit:
+        value = value[: max(0, limit - 1)] + "…"
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _BROADCAST.sub(lambda m: "@\u200b" + m.group(1), value)
+
+
+def code(text: str) -> str:
+    return "```" + esc(text).replace("```", "`\u200b``") + "```"
+
+
+def section(text: str) -> dict:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}
+
+
+def context(*texts: str) -> dict:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": t[:3000]} for t in texts[:10]]}
+
+
+def button(text: str, action_id: str, value: str, style: str | None = None, confirm: dict | None = None) -> dict:
+    out: dict[str, Any] = {"type": "button", "text": {"type": "plain_text", "text": text[:75]},
+                           "action_id": action_id, "value": value[:2000]}
+    if style:
+        out["style"] = style
+    if confirm:
+        out["confirm"] = confirm
+    return out
+
+
+def actions(block_id: str, *elements: dict) -> dict:
+    return {"type": "actions", "block_id": block_id, "elements": list(elements)}
+
+
+def chunks(text: str, size: int = SECTION_LIMIT) -> list[str]:
+    """Split on line boundaries into pieces of at most ``size`` characters (long lines are cut)."""
+    out: list[str] = []
+    current = ""
+    for line in text.splitlines(keepends=True):
+        while len(line) > size:
+            line, rest = line[:size], line[size:]
+            if current:
+                out.append(current)
+                current = ""
+            out.append(line)
+            line = rest
+        if len(current) + len(line) > size:
+            out.append(current)
+            current = ""
+        current += line
+    if current:
+        out.append(current)
+    return out or [""]
+
+
+def _code_parts(body: str, size: int = 2400) -> list[str]:
+    """Code blocks that each fit a section once escaped (entities make text longer)."""
+    out: list[str] = []
+    for part in chunks(body, size):
+        rendered = code(part)
+        if len(rendered) > 3000 and size > 200:
+            out += _code_parts(part, size // 2)
+        else:
+            out.append(rendered)
+    return out
+
+
+# Investigations -----------------------------------------------------------------------------
+def investigation_parent(alarm: str, user_id: str | None, status: str, detail: str = "") -> list[dict]:
+    who = f" requested by <@{user_id}>" if user_id else ""
+    icon = {"running": ":mag:", "complete": ":white_check_mark:", "failed": ":x:"}.get(status, ":mag:")
+    blocks = [section(f"{icon} *Investigation of `{esc(alarm, 200)}`*{who} — {status}")]
+    if detail:
+        blocks.append(section(detail))
+    blocks.append(context("Progress, findings, ranked hypotheses and proposed scripts are in the thread."))
+    return blocks
+
+
+def progress_text(steps: Sequence[tuple[str, str, str]]) -> str:
+    """``steps``: (step, status, label) in order; the last status of each step wins."""
+    lines = [f"{STEP_MARK.get(status, '•')} {esc(label)}{'…' if status == 'started' else ''}"
+             for _, status, label in steps]
+    return "*Progress*\n" + "\n".join(lines)
+
+
+def findings_blocks(report: Mapping[str, Any]) -> list[dict]:
+    root = report.get("root_cause") or {}
+    blocks = [section(f"*Summary*\n{esc(report.get('summary'), 1500)}")]
+    evidence = [f"• {esc(line, 300)}" for line in (root.get("evidence") or [])[:6]]
+    if evidence:
+        blocks.append(section("*Evidence for the root cause*\n" + "\n".join(evidence)))
+    patterns = [p for p in report.get("log_patterns") or [] if p.get("new")][:4]
+    if patterns:
+        lines = [f"• {p.get('count')}× `{esc(p.get('template'), 200)}`" for p in patterns]
+        blocks.append(section("*New log patterns*\n" + "\n".join(lines)))
+    changes = (report.get("changes") or [])[:4]
+    if changes:
+        lines = [f"• {esc(c.get('time'))} {esc(c.get('event_name'))} on {esc(c.get('resource_name'))} "
+                 f"by {esc(c.get('username'))}" for c in changes]
+        blocks.append(section("*Recent changes*\n" + "\n".join(lines)))
+    narrative = (report.get("llm") or {}).get("narrative")
+    if narrative:
+        blocks.append(section(f"*Claude's reading*\n{esc(narrative, 2500)}"))
+    if report.get("degraded"):
+        blocks.append(context(":warning: Degraded steps: " + esc("; ".join(f"{k}: {v}" for k, v in
+                                                                          report["degraded"].items()), 1500)))
+    return blocks
+
+
+def hypotheses_blocks(report: Mapping[str, Any]) -> list[dict]:
+    lines = []
+    for i, h in enumerate((report.get("hypotheses") or [])[:5], 1):
+        res = h.get("resource") or {}
+        lines.append(f"{i}. *{esc(h.get('category', '')).replace('_', ' ')}* on {esc(res.get('type'))} "
+                     f"`{esc(res.get('id'), 120)}` — {float(h.get('confidence', 0)):.0%}")
+    return [section("*Ranked hypotheses*\n" + ("\n".join(lines) or "none"))]
+
+
+def script_blocks(inv_id: str, script: Mapping[str, Any], decision: Mapping[str, Any] | None = None) -> list[dict]:
+    sid, sha = str(script.get("id") or script.get("script_id")), str(script.get("sha256", ""))
+    risk = str(script.get("risk", ""))
+    head = (f"*Script `{esc(sid, 100)}`* — {esc(script.get('title'), 200)}\n"
+            f"{RISK_MARK.get(risk, '')} risk *{esc(risk)}* · {esc(script.get('language'))} · sha256 `{sha[:16]}…`")
+    if script.get("description"):
+        head += f"\n{esc(script['description'], 1000)}"
+    blocks = [section(head)]
+    parts = _code_parts(str(script.get("body", "")))
+    blocks += [section(p) for p in parts[:MAX_CODE_SECTIONS]]
+    if len(parts) > MAX_CODE_SECTIONS:
+        blocks.append(context(f"Script truncated here; full text: `aiops-bot report {esc(inv_id)}`"))
+    if decision:
+        verb = "Approved" if decision.get("decision") == "approve" else "Rejected"
+        icon = ":white_check_mark:" if verb == "Approved" else ":no_entry_sign:"
+        blocks.append(context(f"{icon} {verb} by <@{esc(decision.get('user_id'))}> — recorded only, not executed "
+                              f"· {esc(decision.get('decided_at', ''))[:19]} UTC"))
+        return blocks
+    value = f"{inv_id}|{sid}"
+    confirm = {"title": {"type": "plain_text", "text": "Record approval?"},
+               "text": {"type": "mrkdwn", "text": f"Approve script `{esc(sid, 100)}` (sha256 `{sha[:16]}…`). "
+                                                  "The bot records your decision; it never runs the script."},
+               "confirm": {"type": "plain_text", "text": "Approve"}, "deny": {"type": "plain_text", "text": "Cancel"}}
+    blocks.append(context("Proposed only. Approving records who/when/sha256; nothing is executed by the bot."))
+    blocks.append(actions("script_decision", button("Approve", APPROVE, value, "primary", confirm),
+                          button("Reject", REJECT, value, "danger")))
+    return blocks
+
+
+def script_text(script: Mapping[str, Any], decision: Mapping[str, Any] | None = None) -> str:
+    sid = script.get("id") or script.get("script_id")
+    if decision:
+        verb = "Approved" if decision.get("decision") == "approve" else "Rejected"
+        return f"Script {sid}: {verb} by {decision.get('user_name')} — recorded only, not executed"
+    return f"Proposed script {sid}: {script.get('title')}"
+
+
+# Incidents (proactive alerts) ------------------------------------------------------------------
+def alert_parent(row: Mapping[str, Any]) -> list[dict]:
+    resolved = row.get("state") == "resolved" or bool(row.get("resolved_at"))
+    icon = ":white_check_mark:" if resolved else ":rotating_light:"
+    status = f"resolved {str(row.get('resolved_at') or '')[:19]}" if resolved else f"{esc(row.get('state'))}"
+    blocks = [section(f"{icon} *{esc(row.get('title'), 250)}* ({esc(row.get('region'))}) — {status}")]
+    notes = [f"key `{esc(row.get('key'), 200)}` · opened {esc(row.get('opened_at', ''))[:19]}"]
+    if row.get("muted"):
+        notes.append(":mute: muted")
+    elif row.get("snoozed_until"):
+        notes.append(f":zzz: snoozed until {esc(row['snoozed_until'])[:16]}")
+    if row.get("investigation_id"):
+        notes.append(f"investigation `{esc(row['investigation_id'])}`")
+    blocks.append(context(*notes))
+    if not resolved:
+        key = str(row.get("key"))
+        blocks.append(actions("alert_actions", button("Investigate", ALERT_INVESTIGATE, key, "primary"),
+                              button("Snooze 1h", ALERT_SNOOZE, key), button("Mute", ALERT_MUTE, key)))
+    return blocks
+
+
+def alert_text(row: Mapping[str, Any]) -> str:
+    state = "resolved" if row.get("resolved_at") else row.get("state")
+    return f"Incident {row.get('title')} ({row.get('region')}): {state}"
+
+
+def alert_details(details: Iterable[str], signals: Iterable[Mapping[str, Any]]) -> list[dict]:
+    lines = [f"• {esc(d, 400)}" for d in list(details)[:8]]
+    lines += [f"• {esc(s.get('kind'))}: {esc(s.get('metric') or '')} {esc(s.get('text'), 300)}"
+              for s in list(signals)[:8]]
+    return [section("*Details*\n" + ("\n".join(lines) or "no details"))]
+
+
+def action_ids_in(blocks: Iterable[Mapping[str, Any]]) -> set[str]:
+    return {el["action_id"] for b in blocks if b.get("type") == "actions" for el in b.get("elements", [])}
