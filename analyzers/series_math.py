@@ -9,7 +9,6 @@ relative change) — the poller must not cry wolf. Pure: numpy only, times passe
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Iterable, Sequence
@@ -30,13 +29,17 @@ def ratio_series(numerator: Series | None, denominator: Series, rate: DerivedRat
     A missing numerator point counts as 0 (error counts are often not emitted when
     nothing failed); a zero denominator is a missing point (NaN), not a rate.
     """
-    num = dict(zip(numerator.timestamps, numerator.values)) if numerator is not None else {}
-    values = []
-    for ts, den in zip(denominator.timestamps, denominator.values):
-        values.append(100.0 * num.get(ts, 0.0) / den if den > 0 else math.nan)
+    den = np.asarray(denominator.values, dtype=float)
+    if numerator is not None and numerator.timestamps == denominator.timestamps:
+        num = np.asarray(numerator.values, dtype=float)
+    else:
+        known = dict(zip(numerator.timestamps, numerator.values)) if numerator is not None else {}
+        num = np.array([known.get(ts, 0.0) for ts in denominator.timestamps], dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        values = np.where(den > 0, 100.0 * num / np.where(den > 0, den, 1.0), np.nan)
     key = denominator.key
     derived_key = MetricKey(key.namespace, rate.name, key.dimensions, "Rate", key.region)
-    return Series(series_id, derived_key, denominator.timestamps, tuple(values), rate.unit)
+    return Series(series_id, derived_key, denominator.timestamps, tuple(values.tolist()), rate.unit)
 
 
 def derive_rates(series: Sequence[Series], wanted: Iterable[str] | None = None) -> list[Series]:
@@ -75,6 +78,7 @@ class Gates:
     min_history: int = 20  # valid points needed before the anomaly detector is trusted
     anomaly_score: float = 0.5  # raw detector score that marks an anomalous point
     max_gap: int = 1  # sub-threshold points tolerated inside an anomalous episode
+    held_fraction: float = 0.8  # an older episode still counts if this share of points since stayed shifted
 
     def sustain_for(self, period: int) -> int:
         return max(2, self.sustain_points if period < 300 else self.sustain_points - 1)
@@ -154,6 +158,14 @@ def _material_now(values: np.ndarray, baseline: float, floor: float, sustain: in
     return None
 
 
+def _held_since(values: np.ndarray, baseline: float, floor: float, direction: str, gates: Gates) -> bool:
+    """True when most points since the onset stayed shifted (the detector has since adapted to them)."""
+    change = (values - baseline) / max(abs(baseline), floor)
+    if direction == "down":
+        change = -change
+    return float(np.mean(change >= gates.min_relative_change)) >= gates.held_fraction
+
+
 def might_be_anomalous(series: Series, period: int, now: datetime, gates: Gates = DEFAULT_GATES) -> bool:
     """Cheap pre-screen (no detector): current, enough history, latest points far from an older level."""
     stamps, values = _valid(series)
@@ -167,15 +179,49 @@ def might_be_anomalous(series: Series, period: int, now: datetime, gates: Gates 
                for base in (history, oldest))
 
 
+def anomaly_candidates(series: Sequence[Series], periods: Sequence[int], now: datetime,
+                       gates: Gates = DEFAULT_GATES) -> list[bool]:
+    """:func:`might_be_anomalous` for many series at once (vectorised over series of equal length)."""
+    out = [False] * len(series)
+    cutoff = now.timestamp() - gates.freshness_s
+    groups: dict[tuple[int, int], list[int]] = {}
+    for i, (one, period) in enumerate(zip(series, periods)):
+        sustain = gates.sustain_for(period)
+        if len(one.values) >= gates.min_history + sustain and one.timestamps[-1] >= cutoff - 2 * period:
+            groups.setdefault((len(one.values), sustain), []).append(i)
+    for (length, sustain), members in groups.items():
+        matrix = np.array([series[i].values for i in members], dtype=float)
+        complete = np.isfinite(matrix).all(axis=1)
+        for row in np.flatnonzero(~complete):  # gaps: the exact per-series check
+            i = members[int(row)]
+            out[i] = might_be_anomalous(series[i], periods[i], now, gates)
+        rows = np.flatnonzero(complete)
+        if rows.size == 0:
+            continue
+        matrix = matrix[rows]
+        floors = np.array([_absolute_floor(series[members[int(r)]].key) for r in rows])
+        history, recent = matrix[:, :-sustain], matrix[:, -sustain:]
+        oldest = history[:, : max(history.shape[1] // 2, gates.min_history // 2)]
+        flagged = np.zeros(rows.size, dtype=bool)
+        for base in (np.median(history, axis=1), np.median(oldest, axis=1)):
+            change = (recent - base[:, None]) / np.maximum(np.abs(base), floors)[:, None]
+            flagged |= (change >= gates.min_relative_change).all(axis=1)
+            flagged |= (change <= -gates.min_relative_change).all(axis=1)
+        for row in np.flatnonzero(flagged):
+            out[members[int(rows[row])]] = True
+    return out
+
+
 def anomaly_signal(series: Series, resource: ResourceRef | None, period: int, now: datetime,
-                   gates: Gates = DEFAULT_GATES) -> Signal | None:
+                   gates: Gates = DEFAULT_GATES, screened: bool = False) -> Signal | None:
     """A signal when the detector's latest episode is sustained and its shift still holds now.
 
     The online detector (causal, score in [0, 1]) finds the episode; the onset is its
     first point; the baseline is the median before it; the latest points must still
     differ materially from that baseline (so a signal survives the detector adapting).
+    ``screened=True`` skips the cheap pre-screen (already done by :func:`anomaly_candidates`).
     """
-    if not might_be_anomalous(series, period, now, gates):
+    if not screened and not might_be_anomalous(series, period, now, gates):
         return None
     stamps, values = _valid(series)
     sustain = gates.sustain_for(period)
@@ -187,9 +233,13 @@ def anomaly_signal(series: Series, resource: ResourceRef | None, period: int, no
     if onset < gates.min_history // 2:
         return None
     baseline = float(np.median(values[:onset]))
-    direction = _material_now(values, baseline, _absolute_floor(series.key), sustain, gates.min_relative_change)
+    floor = _absolute_floor(series.key)
+    direction = _material_now(values, baseline, floor, sustain, gates.min_relative_change)
     if direction is None:
         return None
+    if episode[1] < values.size - 1 - sustain and not _held_since(values[onset:], baseline, floor, direction,
+                                                                   gates):
+        return None  # an old episode and only a coincidence of the latest points
     score = float(np.max(raw[onset:episode[1] + 1]))
     latest = float(values[-1])
     text = (f"{series.key.name} {direction} from ~{baseline:g} to {latest:g} "

@@ -27,8 +27,9 @@ def register_extra_commands(sub: Any, add_common: Callable[..., None]) -> None:
         module.register(sub, add_common)
 
 
-def _progress_printer(stream=sys.stderr) -> Callable[[str, str, str], None]:
+def _progress_printer(stream=None) -> Callable[[str, str, str], None]:
     started: dict[str, float] = {}
+    stream = stream or sys.stderr  # resolved per call: a default argument would pin the stderr of import time
 
     def show(step: str, status: str, message: str) -> None:
         if status == "started":

@@ -51,7 +51,24 @@ def print_report(report: dict[str, Any], console: Console | None = None) -> None
                             title=f"Script {escape(s['id'])} ({s['language']}) risk [{style}]{s['risk']}[/]",
                             subtitle=f"sha256 {s['sha256'][:16]}... - proposed only, never executed",
                             border_style=style))
+    _print_links(report.get("links") or {}, console)
     if report.get("degraded"):
         console.print("[yellow]Degraded steps:[/] " + "; ".join(f"{k}: {v}" for k, v in report["degraded"].items()))
     if report.get("redaction_receipt"):
         console.print(f"[dim]{escape(report['redaction_receipt'])}[/]")
+
+
+def _print_links(links: dict[str, Any], console: Console) -> None:
+    """Console deep links: short ones printed in full, long (metric graph, Logs Insights) as hyperlinks."""
+    if not links:
+        return
+    console.print("[bold]AWS console[/]")
+    if links.get("alarm"):
+        console.print(f"  alarm: {escape(links['alarm'])}", soft_wrap=True)
+    for ident, url in (links.get("resources") or {}).items():
+        console.print(f"  resource {escape(ident)}: {escape(url)}", soft_wrap=True)
+    for label, key in (("metric", "metrics"), ("logs", "log_groups")):
+        for ident, url in (links.get(key) or {}).items():
+            console.print(f"  {label} [link={url}]{escape(ident)}[/link] (open in the console)", soft_wrap=True)
+    for ident, url in (links.get("changes") or {}).items():
+        console.print(f"  change {escape(ident)}: {escape(url)}", soft_wrap=True)

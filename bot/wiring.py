@@ -46,7 +46,8 @@ def _redactor_factory(config: Config):
     return lambda: Redactor(settings)
 
 
-def build_llm(config: Config, secrets: Secrets, store: Store, redactor_factory: Any) -> Any:
+def build_llm(config: Config, secrets: Secrets, store: Store, redactor_factory: Any,
+              env: dict[str, str] | None = None) -> Any:
     """The LLM adapter when configured (API key, or bedrock), else None (offline)."""
     if config.llm.provider == "none":
         return None
@@ -56,7 +57,8 @@ def build_llm(config: Config, secrets: Secrets, store: Store, redactor_factory: 
         from bot.llm import LlmAnalyst
     except ImportError:
         return None
-    return LlmAnalyst.from_config(config, secrets, store, redactor_factory)
+    base_url = (os.environ if env is None else env).get("ANTHROPIC_BASE_URL") or None
+    return LlmAnalyst.from_config(config, secrets, store, redactor_factory, base_url=base_url)
 
 
 def build_runtime(config_path: str | os.PathLike | None = None, scenario: str | os.PathLike | None = None,
@@ -78,7 +80,7 @@ def build_runtime(config_path: str | os.PathLike | None = None, scenario: str | 
                                 role_arn=creds.role_arn)
         provider = GatewayProvider(factory, config.aws.regions)
     redactor_factory = _redactor_factory(config)
-    llm = build_llm(config, secrets, store, redactor_factory)
+    llm = build_llm(config, secrets, store, redactor_factory, env)
     investigator = Investigator(config, provider, store, llm=llm, redactor_factory=redactor_factory)
     try:
         purged = store.purge(config.analysis.cache_retention)

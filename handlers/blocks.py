@@ -119,9 +119,10 @@ def findings_blocks(report: Mapping[str, Any]) -> list[dict]:
     narrative = (report.get("llm") or {}).get("narrative")
     if narrative:
         blocks.append(section(f"*Claude's reading*\n{esc(narrative, 2500)}"))
-    if report.get("degraded"):
+    degraded = {k: v for k, v in (report.get("degraded") or {}).items() if v}
+    if degraded:
         blocks.append(context(":warning: Degraded steps: " + esc("; ".join(f"{k}: {v}" for k, v in
-                                                                          report["degraded"].items()), 1500)))
+                                                                          degraded.items()), 1500)))
     return blocks
 
 

@@ -1,8 +1,8 @@
 """Shared fixtures: a small incident scenario written by the tests, an in-memory Store, a sandbox.
 
 The scenario (``build_scenario``) is 90 one-minute points of a Lambda function
-``orders-api`` that was deployed 35 minutes ago and began failing with a NEW
-error signature 30 minutes ago, a healthy function ``report-builder``, an RDS
+``orders-api`` that was deployed 25 minutes ago and began failing with a NEW
+error signature 20 minutes ago, a healthy function ``report-builder``, an RDS
 instance ``orders-db`` and one alarm in ALARM. Times are relative seconds, as in
 every scenario file.
 """
@@ -26,10 +26,10 @@ DEPLOYED = "orders-api"
 HEALTHY = "report-builder"
 DATABASE = "orders-db"
 START = -5400          # first point: 90 minutes ago
-ONSET = -1800          # errors begin 30 minutes ago
-DEPLOY_AT = -2100      # code deployed 5 minutes before onset
+ONSET = -1200          # errors begin 20 minutes ago (the detector needs 64 baseline points)
+DEPLOY_AT = -1500      # code deployed 5 minutes before onset
 OLD_CHANGE_AT = -5000  # an unrelated change on the healthy function, long before
-ALARM_AT = -1620
+ALARM_AT = -1020
 NEW_ERROR = "TypeError: unsupported operand type(s) for +: 'NoneType' and 'float'"
 
 ENV_VARS = ("AIOPS_CONFIG", "AIOPS_DB", "ANTHROPIC_API_KEY", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN",
@@ -47,7 +47,7 @@ def invocations_at(rel: int) -> float:
 
 
 def errors_at(rel: int) -> float:
-    return 0.0 if rel < ONSET else float(9 + (rel // 60) % 4)
+    return (1.0 if (rel // 60) % 5 == 0 else 0.0) if rel < ONSET else float(9 + (rel // 60) % 4)
 
 
 def _lambda_logs(function: str, failing: bool) -> dict[str, Any]:

@@ -159,3 +159,29 @@ def test_find_onset_respects_min_run():
     onset = find_onset(x, threshold=0.5, min_run=3)
     # THEN the step start is returned, not the earlier lone spike
     assert onset == 1200
+
+
+def test_small_sustained_shift_is_caught_by_the_mean_channels():
+    # GIVEN noise whose level rises by 1.5 sigma at 1200 (each point stays inside the normal range)
+    x = _noise(1500, seed=8)
+    x[1200:] += 3.0
+    # WHEN scored without suppression
+    raw = raw_scores(x)
+    # THEN the shift is flagged within ~40 points, the noise before it is not
+    hits = np.flatnonzero(raw[1200:] >= 0.5)
+    assert hits.size and hits[0] <= 40
+    assert raw[200:1200].max() < 0.5
+
+
+def test_seasonal_anomaly_does_not_echo_one_period_later():
+    # GIVEN 8 days of a daily profile with a 2-hour burst on day 6
+    n = 288 * 8
+    t = _times(n)
+    x = 50 + 30 * np.sin(2 * np.pi * np.arange(n) / 288) + np.random.default_rng(9).normal(0, 1, n)
+    burst = 288 * 6 + 100
+    x[burst : burst + 24] += 40
+    # WHEN scored with daily seasonality
+    s = score_series(x, t)
+    # THEN the burst is flagged and the same hour of the next day is not
+    assert s[burst : burst + 24].max() >= 0.5
+    assert s[burst + 288 : burst + 288 + 24].max() < 0.3

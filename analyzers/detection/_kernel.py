@@ -33,6 +33,11 @@ class DetectorConfig:
     absolute_floor: float = 1e-9
     max_season_points: int = 20_000
     season_gain: float = 0.7  # seasonal model used when its spread < gain * plain spread
+    season_periods: int = 3  # seasonal reference = median of the same phase over this many periods (1 or 3)
+    ma_windows: tuple[int, ...] = (8, 32)  # extra channels: trailing means (level shifts, bursts)
+    ma_gain: float = 1.0  # weight of a mean channel's z against the point channel's
+    ma_stride_div: int = 4  # a mean channel's baseline samples its window every w // div points
+    repeat_ratio: float = 0.9  # a repeat must beat the recent max by 1 / ratio to be reported
 
 
 DEFAULT_CONFIG = DetectorConfig()
@@ -57,7 +62,52 @@ class KernelState:
 
 def history_needed(config: DetectorConfig, season_lag: int) -> int:
     """Number of trailing values a stream must keep."""
-    return config.window + config.block + season_lag + 1
+    widest = max((1, *config.ma_windows))
+    periods = max(config.season_periods, 1) if season_lag > 0 else 0
+    return config.window + config.block + periods * season_lag + widest + 1
+
+
+def trailing_mean(series: np.ndarray, width: int, offset: int) -> np.ndarray:
+    """Mean of the last `width` points (fewer at the start of the stream) for each local point.
+
+    `offset` is the global index of series[0]. Deterministic per point (same summation
+    whatever the chunking), so streaming and batch agree bit for bit. Local points
+    i < width - 1 of a stream that started before series[0] have no full history:
+    they get their own value (callers keep enough history never to use them).
+    """
+    if width <= 1:
+        return series
+    out = np.empty_like(series)
+    n = series.size
+    if n >= width:
+        out[width - 1 :] = np.lib.stride_tricks.sliding_window_view(series, width).sum(axis=1) / width
+    head = min(width - 1, n)
+    if offset == 0:
+        out[:head] = np.cumsum(series[:head]) / np.arange(1, head + 1)
+    else:
+        out[:head] = series[:head]
+    return out
+
+
+def seasonal_residual(series: np.ndarray, lag: int, offset: int, periods: int) -> np.ndarray:
+    """series[i] minus its seasonal reference, for local i >= lag.
+
+    The reference is the value one period back, or (once `periods` >= 3 periods of
+    history exist) the median of the same phase over the last three periods, so that
+    an anomaly does not come back as an "echo" one period later.
+    """
+    n = series.size
+    if n <= lag:
+        return np.empty(0)
+    idx = np.arange(lag, n)
+    ref = series[idx - lag].copy()
+    if periods >= 3:
+        glob = offset + idx
+        use = (glob >= 3 * lag) & (idx >= 3 * lag)
+        j = idx[use]
+        a, b, c = series[j - lag], series[j - 2 * lag], series[j - 3 * lag]
+        ref[use] = np.maximum(np.minimum(a, b), np.minimum(np.maximum(a, b), c))
+    return series[lag:] - ref
 
 
 def sliding_max(values: np.ndarray, width: int) -> np.ndarray:
@@ -81,8 +131,8 @@ def sliding_max(values: np.ndarray, width: int) -> np.ndarray:
     return out
 
 
-def _block_stats(series: np.ndarray, ends: np.ndarray, config: DetectorConfig) -> np.ndarray:
-    """Robust stats of series[max(0, e - window):e] for each local end e.
+def _block_stats(series: np.ndarray, ends: np.ndarray, config: DetectorConfig, stride: int = 1) -> np.ndarray:
+    """Robust stats of series[max(0, e - window):e] (every `stride`-th point) for each local end e.
 
     Returns an array (len(ends), 4): median, robust sigma, low and high ends of the seen range.
     """
@@ -90,11 +140,13 @@ def _block_stats(series: np.ndarray, ends: np.ndarray, config: DetectorConfig) -
     window = config.window
     full = ends >= window
     if full.any():
-        rows = np.lib.stride_tricks.sliding_window_view(series, window)[ends[full] - window]
+        view = np.lib.stride_tricks.sliding_window_view(series, window)[:, ::stride]
+        rows = view[ends[full] - window]
         rows.sort(axis=1)  # fancy indexing made a private copy
         out[full] = _row_stats(rows, config)
     for j in np.flatnonzero(~full):
-        row = np.sort(series[: ends[j]])[None, :]
+        start = int(ends[j]) % stride if stride > 1 else 0  # same phase as the full windows
+        row = np.sort(series[start : ends[j]][::stride])[None, :]
         out[j] = _row_stats(row, config)[0]
     return out
 
@@ -126,6 +178,7 @@ def robust_z(
     config: DetectorConfig,
     cache: dict[str, tuple[int, np.ndarray]] | None = None,
     cache_key: str = "",
+    stride: int = 1,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Range-aware robust z of series[first:] against its block-refreshed trailing baseline.
 
@@ -147,7 +200,7 @@ def robust_z(
     if unique_ends.size == 1 and cached is not None and cached[0] == last_boundary:
         block = cached[1]  # streaming: the baseline only changes at block boundaries
     else:
-        block = _block_stats(series, unique_ends, config)
+        block = _block_stats(series, unique_ends, config, stride)
     if cache is not None:
         cache[cache_key] = (last_boundary, block[-1:])
     stats = block[inverse]
@@ -185,20 +238,13 @@ def score_chunk(
     ext = np.concatenate([state.tail_values, new_values])
     first = state.tail_values.size
     base = state.n_seen - first
-    z, spread = robust_z(ext, first, base, config, cache, "plain")
     lag = state.season_lag
-    if lag > 0 and ext.size > lag:
-        residual = ext[lag:] - ext[:-lag]
-        res_first = max(first - lag, 0)
-        z_season, spread_season = robust_z(residual, res_first, base, config, cache, "season")
-        take = slice(z.size - z_season.size, None)
-        # use the seasonal model only where it explains the series clearly better
-        better = spread_season < config.season_gain * spread[take]
-        seasonal_part = z[take]
-        seasonal_part[better] = z_season[better]
-        z[take] = seasonal_part
+    z = _channel_z(ext, first, base, lag, 1, config, cache)
+    for width in config.ma_windows:
+        if width > 1:
+            z = np.maximum(z, config.ma_gain * _channel_z(ext, first, base, lag, width, config, cache))
     raw = z_to_score(z, config.score_scale)
-    reported = _suppress_repeats(state.tail_raw, raw, config.suppress)
+    reported = _suppress_repeats(state.tail_raw, raw, config.suppress, config.repeat_ratio)
     keep = history_needed(config, lag)
     next_state = KernelState(
         tail_values=ext[-keep:].copy(),
@@ -211,13 +257,43 @@ def score_chunk(
     return raw, reported, next_state
 
 
-def _suppress_repeats(previous_raw: np.ndarray, raw: np.ndarray, horizon: int) -> np.ndarray:
+def _channel_z(
+    ext: np.ndarray,
+    first: int,
+    base: int,
+    lag: int,
+    width: int,
+    config: DetectorConfig,
+    cache: dict[str, tuple[int, np.ndarray]] | None,
+) -> np.ndarray:
+    """Robust z of ext[first:] for the channel "trailing mean of `width` points" (1 = raw values).
+
+    The seasonal model (residual against the same phase in previous periods) replaces
+    the plain one where it explains the channel clearly better.
+    """
+    series = trailing_mean(ext, width, base)
+    stride = max(width // max(config.ma_stride_div, 1), 1)
+    z, spread = robust_z(series, first, base, config, cache, f"plain{width}", stride)
+    if lag > 0 and series.size > lag:
+        residual = seasonal_residual(series, lag, base, config.season_periods)
+        res_first = max(first - lag, 0)
+        z_season, spread_season = robust_z(residual, res_first, base, config, cache, f"season{width}", stride)
+        take = slice(z.size - z_season.size, None)
+        better = spread_season < config.season_gain * spread[take]
+        seasonal_part = z[take]
+        seasonal_part[better] = z_season[better]
+        z[take] = seasonal_part
+    return np.nan_to_num(z, nan=0.0)
+
+
+def _suppress_repeats(previous_raw: np.ndarray, raw: np.ndarray, horizon: int, ratio: float = 1.0) -> np.ndarray:
+    """Keep a raw score only if ratio * raw beats every raw score of the previous `horizon` points."""
     if horizon <= 0 or raw.size == 0:
         return raw.copy()
     joined = np.concatenate([previous_raw, raw])
     running = sliding_max(joined, horizon)
     prev_max = np.concatenate([[-np.inf], running[:-1]])[previous_raw.size :]
-    return np.where(raw > prev_max, raw, 0.0)
+    return np.where(ratio * raw > prev_max, raw, 0.0)
 
 
 def season_lag_points(

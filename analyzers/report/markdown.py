@@ -3,9 +3,36 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..charts_data import chart_file_name
+
 
 def _md_escape(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _charts_section(report: dict[str, Any]) -> list[str]:
+    """Chart images; the PNG files are written beside the report as ``<report id>-<chart id>.png``."""
+    charts = report.get("charts") or []
+    if not charts:
+        return []
+    lines = ["", "## Charts", ""]
+    for c in charts:
+        lines += [f"![{_md_escape(c.get('title', c['id']))}]({chart_file_name(str(report['id']), str(c['id']))})", ""]
+    return lines
+
+
+def _links_section(links: dict[str, Any]) -> list[str]:
+    """AWS console deep links (alarm, resources, metrics, log queries, changes)."""
+    if not links:
+        return []
+    lines = ["## AWS console links", ""]
+    if links.get("alarm"):
+        lines.append(f"- [alarm]({links['alarm']})")
+    for title, key in (("resource", "resources"), ("metric", "metrics"), ("logs", "log_groups"),
+                       ("change", "changes")):
+        for ident, url in (links.get(key) or {}).items():
+            lines.append(f"- [{title} `{_md_escape(ident)}`]({url})")
+    return lines + [""]
 
 
 def render_markdown(report: dict[str, Any]) -> str:
@@ -28,6 +55,7 @@ def render_markdown(report: dict[str, Any]) -> str:
     lines += ["", "## Timeline", "", "| time (UTC) | kind | what |", "|---|---|---|"]
     for e in report["timeline"]:
         lines.append(f"| {e['time']} | {e['kind']} | {_md_escape(e['text'])} |")
+    lines += _charts_section(report)
     lines += ["", "## Log patterns", "", "| id | count | before -> after /min | new | template |",
               "|---|---|---|---|---|"]
     for p in report["log_patterns"][:15]:
@@ -46,6 +74,9 @@ def render_markdown(report: dict[str, Any]) -> str:
         lines += [f"### {s['title']} ({s['language']}, risk: {s['risk']}){state}", ""]
         if s.get("description"):
             lines += [s["description"], ""]
+        lines += [f"**Risk:** {s['risk']}", ""]
+        if s.get("changes"):
+            lines += ["**What it changes:**", "", s["changes"], ""]
         if s.get("instructions"):
             lines += ["**How to run it yourself:**", "", s["instructions"], ""]
         fence = "bash" if s["language"] in ("bash", "aws-cli") else "python"
@@ -60,6 +91,7 @@ def render_markdown(report: dict[str, Any]) -> str:
             w = bundle["metric_window"]
             lines.append(f"- GetMetricData {w.get('start')} -> {w.get('end')}, {w.get('series')} series")
         lines.append("")
+    lines += _links_section(report.get("links") or {})
     if report.get("degraded"):
         lines += ["## Degraded steps", ""] + [f"- {k}: {v}" for k, v in report["degraded"].items()] + [""]
     if report.get("redaction"):

@@ -18,7 +18,7 @@ def main_function(sc: Scenario, domain: str | None = None, name: str | None = No
     domain = domain or sc.namer.domain()
     name = name or sc.namer.function(domain)
     params: dict[str, Any] = dict(
-        name=name, rate=baseline(sc.rng, sc.uniform(3, 8), 0.05, sc.uniform(0.1, 0.3)),
+        name=name, rate=baseline(sc.rng, sc.uniform(2.5, 6), 0.05, sc.uniform(0.1, 0.3)),
         work=content.work(domain, sc.uniform(0.7, 1.0)), runtime=sc.pick(["python3.12", "python3.12", "python3.11",
                                                                            "nodejs20.x"]),
         memory_size=sc.pick([256, 512, 1024]), timeout=sc.pick([10, 15, 30, 30, 60]),
@@ -67,18 +67,21 @@ def errors_alarm(sc: Scenario, function: str, errors_ref: dict) -> str:
     return alarm_from_data(sc, f"{function}-errors", errors_ref, "Sum", description=f"{function} Lambda errors")
 
 
+
 def alarm_from_data(sc: Scenario, name: str, ref: dict, statistic: str, comparison: str = "GreaterThanThreshold",
                     period: int = 60, evaluation_periods: int | None = None, description: str | None = None) -> str:
     """An alarm whose threshold sits between the pre-onset and post-onset values of the metric and whose
     state_changed is when the data first breached it for ``evaluation_periods`` periods."""
     values = sc.values_of(ref)
     evaluation_periods = evaluation_periods or sc.pick([2, 3])
-    threshold, changed = breach(values, sc.onset, comparison, period, evaluation_periods)
+    threshold, changed = breach(values, sc.onset, comparison, period, evaluation_periods,
+                                integer=statistic == "Sum")
     return sc.add_alarm(name, ref, statistic, threshold, comparison, period, evaluation_periods,
                         state_changed=changed + sc.randint(20, 90), description=description)
 
 
-def breach(values: np.ndarray, onset: float, comparison: str, period: int, periods: int) -> tuple[float, float]:
+def breach(values: np.ndarray, onset: float, comparison: str, period: int, periods: int,
+           integer: bool = False) -> tuple[float, float]:
     """(threshold, time of the first breach) for a metric that moves at ``onset``."""
     per = period // 60
     usable = len(values) // per * per
@@ -90,7 +93,9 @@ def breach(values: np.ndarray, onset: float, comparison: str, period: int, perio
         low, high = float(np.max(before)), float(np.quantile(after[len(after) // 3:], 0.25))
     else:
         low, high = float(np.quantile(after[len(after) // 3:], 0.75)), float(np.min(before))
-    threshold = _nice(low + (high - low) * 0.4) if high > low else _nice(low)
+    threshold = _nice(low + (high - low) * 0.6, down=greater) if high > low else _nice(low, down=greater)
+    if integer:
+        threshold = float(max(int(low), int(threshold)))
     for i in range(len(agg) - periods + 1):
         window = agg[i:i + periods]
         if times[i] >= onset - 60 and (np.all(window > threshold) if greater else np.all(window < threshold)):
@@ -98,10 +103,11 @@ def breach(values: np.ndarray, onset: float, comparison: str, period: int, perio
     return threshold, float(onset + periods * period)
 
 
-def _nice(value: float) -> float:
-    """A threshold a human would type: 2 significant digits."""
+def _nice(value: float, down: bool = True) -> float:
+    """A threshold a human would type: 2 significant digits, rounded toward the pre-incident side."""
     if value <= 0:
         return 0.0
     digits = 1 - int(np.floor(np.log10(abs(value))))
-    rounded = round(value, digits)
+    scale = 10.0 ** digits
+    rounded = round(float((np.floor if down else np.ceil)(value * scale) / scale), max(digits, 0))
     return float(int(rounded)) if rounded >= 10 or rounded == int(rounded) else float(rounded)

@@ -8,7 +8,7 @@ import numpy as np
 from . import logs
 from .builder import Scenario
 from .series import Series, baseline, clip, counts
-from .timeline import MINUTES, START, STEP
+from .timeline import MINUTES, START
 
 MB = 1_000_000
 

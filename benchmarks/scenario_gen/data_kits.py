@@ -7,7 +7,7 @@ from . import logs
 from .builder import Scenario
 from .lambda_sim import SimResult
 from .series import Series, baseline, clip, counts
-from .timeline import MINUTES, START, STEP, TIMES, minute_index
+from .timeline import MINUTES, START, minute_index
 
 GB = 1_000_000_000
 
@@ -18,7 +18,6 @@ def emit_api(sc: Scenario, api: str, api_id: str, result: SimResult, function: s
     sc.add_resource("apigateway", api, api_id=api_id, stage="prod", integration=function)
     client_4xx = counts(sc.rng, np.maximum(result.invocations, 0.5) * sc.uniform(0.005, 0.02))
     count = result.invocations + result.throttles + client_4xx
-    statuses = {"error": 0.0, "timeout": 0.0, "killed": 0.0}
     err_5xx = np.zeros(MINUTES)
     lat_sum = np.zeros(MINUTES)
     events: list[tuple[float, str]] = []
@@ -28,10 +27,9 @@ def emit_api(sc: Scenario, api: str, api_id: str, result: SimResult, function: s
         lat_sum[i] += min(duration, 29000) + overhead
         if status == "ok" or (status == "slow" and duration <= 29000):
             continue
-        statuses[status] = statuses.get(status, 0) + 1
         err_5xx[i] += 1
         api_req = sc.namer.request_id()
-        if status == "timeout" and duration > 29000:
+        if status in ("timeout", "slow") and duration > 29000:
             events.append((t + 29.0, logs.apigw(api_req, "Execution failed due to a timeout error")))
             events.append((t + 29.001, logs.apigw(api_req, "Method completed with status: 504")))
         else:
@@ -133,4 +131,4 @@ def _mysql_routine(sc: Scenario) -> list[tuple[float, str]]:
     return events
 
 
-__all__ = ["GB", "TIMES", "emit_api", "rds_baseline", "emit_rds"]
+__all__ = ["GB", "emit_api", "rds_baseline", "emit_rds"]

@@ -11,10 +11,11 @@ from .series import baseline, bump, clip
 from .timeline import START
 
 
-def add_background(sc: Scenario, kind: str | None = None) -> None:
+def add_background(sc: Scenario, kind: str | None = None, deploy: bool | None = None) -> None:
     """Add one unrelated resource plus a deployment to it and/or a benign spike on it."""
     kind = kind or sc.pick(["lambda", "lambda", "ec2", "ecs"])
-    deploy, spike = sc.pick([(True, True), (True, False), (False, True)])
+    deploy_default, spike = sc.pick([(True, True), (True, False), (False, True)])
+    deploy = deploy_default if deploy is None else deploy
     deploy_at = float(-sc.randint(3700, 10500))
     spike_end_limit = sc.onset - 45 * 60
     spike_at = sc.uniform(START + 600, spike_end_limit - 25 * 60)

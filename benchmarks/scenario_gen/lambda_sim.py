@@ -148,9 +148,9 @@ def _run_request(sc: Scenario, fn: LambdaFunction, streams: "_Streams", t: float
     t_end = t + duration / 1000 + 0.002
     lines.append((t_end, logs.end(req)))
     lines.append((t_end + 0.001, logs.report(req, duration, fn.memory_size, used, report_status)))
+    if status == "killed":  # the sandbox is reset and initialises again in the same stream
+        lines.append((t_end + sc.uniform(0.3, 1.5), logs.init_start(fn.runtime, sc.region)))
     stream.extend(lines)
-    if status == "killed":
-        streams.retire(stream)
     return status, duration
 
 
@@ -175,7 +175,7 @@ class _Streams:
             self.next_recycle = t + self.sc.uniform(2400, 6000)
         size = max(1, min(3, math.ceil(float(np.max(self.fn.rate)) * self.fn.duration_ms / 60000 + 0.5)))
         if len(self.pool) < size and (not self.pool or self.sc.chance(0.3)):
-            stream = [(t - self.sc.uniform(0.2, 0.9), logs.init_start(self.fn.runtime))]
+            stream = [(t - self.sc.uniform(0.2, 0.9), logs.init_start(self.fn.runtime, self.sc.region))]
             self.pool.append(stream)
             return stream
         return self.pool[int(self.sc.rng.integers(len(self.pool)))]

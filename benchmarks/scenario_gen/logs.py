@@ -10,10 +10,10 @@ Frame = tuple[str, int, str, str]  # path, line, function, source line
 
 
 # --- Lambda platform ---------------------------------------------------------------------------
-def init_start(runtime: str) -> str:
+def init_start(runtime: str, region: str = "us-east-1") -> str:
     version = {"python3.12": "python:3.12.v38", "python3.11": "python:3.11.v45",
                "nodejs20.x": "nodejs:20.v31"}.get(runtime, "python:3.12.v38")
-    return (f"INIT_START Runtime Version: {version}\tRuntime Version ARN: arn:aws:lambda:us-east-1::runtime:"
+    return (f"INIT_START Runtime Version: {version}\tRuntime Version ARN: arn:aws:lambda:{region}::runtime:"
             "0cdcfbdefbc5e7d3343f73c2e2dd3cba17d61dea0686b404502a0c9ce83931b9")
 
 

@@ -30,7 +30,7 @@ class Namer:
     def __init__(self, rng: np.random.Generator) -> None:
         self.rng = rng
         self.used: set[str] = set()
-        self._domains = list(rng.permutation(DOMAINS))
+        self._domains = [str(d) for d in rng.permutation(DOMAINS)]
 
     def pick(self, options: list[str]) -> str:
         return str(options[int(self.rng.integers(len(options)))])
@@ -54,8 +54,9 @@ class Namer:
             return f"{domain or self.domain()}-{self.pick(FUNCTION_ROLES)}"
         return self._unique(make)
 
-    def database(self, domain: str | None = None) -> str:
-        return self._unique(lambda: f"{domain or self.domain()}-{self.pick(DB_SUFFIXES)}")
+    def database(self, domain: str | None = None, engine: str = "postgres") -> str:
+        suffixes = [s for s in DB_SUFFIXES if s != ("mysql" if engine == "postgres" else "pg")]
+        return self._unique(lambda: f"{domain or self.domain()}-{self.pick(suffixes)}")
 
     def service(self, domain: str | None = None) -> str:
         return self._unique(lambda: f"{domain or self.domain()}-{self.pick(SERVICE_SUFFIXES)}")

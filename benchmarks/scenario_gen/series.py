@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .timeline import MINUTES, START, STEP, TIMES, minute_index
+from .timeline import MINUTES, STEP, TIMES, minute_index
 
 Series = np.ndarray
 
@@ -48,15 +48,6 @@ def bump(values: Series, start: float, minutes: int, height: float, shape: str =
     return out
 
 
-def drain(rng: np.random.Generator, start_value: float, end_value: float, onset: float,
-          cliff_minutes: int, noise: float = 0.002) -> Series:
-    """A level that declines slowly, then falls to ``end_value`` over ``cliff_minutes`` after onset."""
-    slow_end = start_value - (start_value - end_value) * rng.uniform(0.08, 0.2)
-    slow = np.linspace(start_value, slow_end, MINUTES)
-    weight = np.clip((TIMES - onset) / (cliff_minutes * STEP), 0, 1)
-    out = slow * (1 - weight) + end_value * weight
-    return out * (1 + rng.normal(0, noise, MINUTES))
-
 
 def counts(rng: np.random.Generator, rate: Series) -> Series:
     """Poisson counts for a per-minute expected ``rate``."""
@@ -66,10 +57,6 @@ def counts(rng: np.random.Generator, rate: Series) -> Series:
 def clip(values: Series, low: float | None = None, high: float | None = None) -> Series:
     return np.clip(values, low, high)
 
-
-def after(onset: float) -> np.ndarray:
-    """Boolean mask of the minutes at or after ``onset``."""
-    return TIMES >= onset
 
 
 def to_points(values: Series, decimals: int = 3, keep: np.ndarray | None = None) -> list[list[float]]:
@@ -82,5 +69,4 @@ def to_points(values: Series, decimals: int = 3, keep: np.ndarray | None = None)
     return rows
 
 
-__all__ = ["Series", "START", "baseline", "ramp", "scale_after", "bump", "drain", "counts", "clip",
-           "after", "to_points"]
+__all__ = ["Series", "baseline", "ramp", "scale_after", "bump", "counts", "clip", "to_points"]

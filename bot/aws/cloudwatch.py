@@ -110,7 +110,9 @@ def chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
 def get_metric_data(client: Any, queries: Sequence[MetricQuery], start: datetime, end: datetime,
                     units: dict[MetricKey, str] | None = None) -> list[Series]:
     """Fetch every query's series in batches of 500; result i answers queries[i] (id ``m{i+1}``)."""
-    stamps: dict[str, dict[float, float]] = {}
+    parts: dict[str, list[tuple[list[float], list[float]]]] = {}
+    last_stamps: list[datetime] = []
+    last_epochs: list[float] = []
     for offset, batch in _enumerate_batches(queries):
         payload = [metric_data_query(f"q{offset + j}", q) for j, q in enumerate(batch)]
         kwargs: dict[str, Any] = {"MetricDataQueries": payload, "StartTime": start, "EndTime": end,
@@ -118,21 +120,31 @@ def get_metric_data(client: Any, queries: Sequence[MetricQuery], start: datetime
         while True:
             page = call("GetMetricData", client.get_metric_data, **kwargs)
             for result in page.get("MetricDataResults", []):
-                points = stamps.setdefault(result["Id"], {})
-                for ts, value in zip(result.get("Timestamps", []), result.get("Values", [])):
-                    points[_utc(ts).timestamp()] = float(value)
+                stamps = result.get("Timestamps", [])
+                if stamps != last_stamps:  # series of one poll share their time grid: convert it once
+                    last_stamps, last_epochs = stamps, _epochs(stamps)
+                parts.setdefault(result["Id"], []).append((last_epochs, result.get("Values", [])))
             token = page.get("NextToken")
             if not token:
                 break
             kwargs["NextToken"] = token
     series: list[Series] = []
     for i, query in enumerate(queries):
-        points = stamps.get(f"q{i}", {})
-        ordered = sorted(points.items())
-        series.append(Series(id=f"m{i + 1}", key=query.key,
-                             timestamps=tuple(t for t, _ in ordered), values=tuple(v for _, v in ordered),
+        timestamps, values = _assemble(parts.get(f"q{i}", []))
+        series.append(Series(id=f"m{i + 1}", key=query.key, timestamps=timestamps, values=values,
                              unit=(units or {}).get(query.key)))
     return series
+
+
+def _assemble(parts: list[tuple[list[float], list[float]]]) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """One series from its result pages: ascending, one value per timestamp."""
+    if len(parts) == 1 and parts[0][0] == sorted(parts[0][0]):
+        return tuple(parts[0][0]), tuple(map(float, parts[0][1]))
+    points: dict[float, float] = {}
+    for epochs, values in parts:
+        points.update(zip(epochs, map(float, values)))
+    keys = sorted(points)
+    return tuple(keys), tuple(map(points.__getitem__, keys))
 
 
 def _enumerate_batches(queries: Sequence[MetricQuery]) -> Iterable[tuple[int, Sequence[MetricQuery]]]:
@@ -154,6 +166,11 @@ def list_metrics(client: Any, namespace: str, name: str | None = None) -> list[t
         if not token:
             return out
         kwargs["NextToken"] = token
+
+
+def _epochs(stamps: Sequence[datetime]) -> list[float]:
+    """Epoch seconds of response timestamps (naive ones are UTC); the hot loop of a large poll."""
+    return [t.timestamp() if t.tzinfo is not None else _utc(t).timestamp() for t in stamps]
 
 
 def _utc(value: datetime) -> datetime:

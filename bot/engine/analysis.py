@@ -8,7 +8,9 @@ import numpy as np
 
 from analyzers.anomalies import detect_anomalies
 from analyzers.changes import relevant_changes
-from analyzers.model import Change, ResourceRef, Script, Series, iso
+from analyzers.charts_data import chart_specs
+from analyzers.links import build_links
+from analyzers.model import Change, MetricKey, ResourceRef, Script, Series, iso
 from analyzers.rca import EvidenceSet, rank_hypotheses
 from analyzers.remediation import RemediationFacts, build_scripts
 from analyzers.report import ReportInput, build_report
@@ -102,13 +104,32 @@ def make_report(inv_id: str, created: datetime, params: dict[str, Any], outputs:
         llm=outputs.get("llm"), metrics_summary=metrics_summary(outputs.get("metrics") or [], analysis.onset))
     report = build_report(data)
     report["alarm"]["time"] = iso(found.alarm_time) if found.alarm_time else None
+    charts = chart_specs(found.alarm, outputs.get("metrics") or [], analysis.anomalies, analysis.onset,
+                         data.window_end, analysis.related_changes,
+                         [c.resource for c in analysis.candidates if c.relation != "context"])
+    report["charts"] = [c.to_dict() for c in charts]
+    links = console_links(found, analysis, charts, bundle, data)
     if redactor is not None:
         kept = report.pop("scripts")
         report = redactor.redact_obj(report)
         report["scripts"] = kept
         report["redaction"] = redactor.receipt()
         report["redaction_receipt"] = redactor.receipt_text()
+    report["links"] = links  # built from AWS identifiers only; kept out of redaction so URLs stay valid
     return report
 
 
-__all__ = ["analyse", "make_scripts", "make_report", "incident_onset"]
+def console_links(found: ResolvedAlarm, analysis: AnalysisOutput, charts: Sequence[Any], bundle: dict[str, Any],
+                  data: ReportInput) -> dict[str, Any]:
+    """AWS console deep links for the alarm, charted/anomalous series, log queries, resources and changes."""
+    alarm = found.alarm
+    metrics = [(c.id, MetricKey(c.namespace, c.name, c.dimensions, c.stat, c.region),
+                alarm.period if c.kind == "alarm" else 60) for c in charts]
+    resources = [c.resource for c in analysis.candidates if c.relation != "context"]
+    wanted = {r.key for r in resources}
+    metrics += [(a.series_id, a.key, 60) for a in analysis.anomalies if a.resource is None or a.resource.key in wanted]
+    return build_links(alarm, resources, metrics, bundle.get("log_queries") or [], analysis.related_changes,
+                       data.window_start, data.window_end)
+
+
+__all__ = ["analyse", "make_scripts", "make_report", "incident_onset", "console_links"]

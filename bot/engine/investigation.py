@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import logging
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
+from analyzers.llm_evidence import apply_llm_ranking
 from analyzers.model import Alarm, Change, LogPattern, ResourceRef, Series
 from bot.aws import AwsError, GatewayProvider
 from bot.codec import dump, load
@@ -112,6 +113,7 @@ class Investigator:
             if previous and previous["status"] in ("ok", "degraded", "skipped"):
                 ctx.outputs[name] = self._load(name, previous["output"])
                 ctx.statuses[name] = {"status": previous["status"], "error": previous.get("error")}
+                self._after_step(name, ctx)
                 notify(name, "resumed", STEP_LABELS[name])
                 continue
             notify(name, "started", STEP_LABELS[name])
@@ -120,6 +122,7 @@ class Investigator:
             self.store.save_step(inv_id, name, result.status, self._dump(name, result.data), result.error, started)
             ctx.outputs[name] = result.data
             ctx.statuses[name] = {"status": result.status, "error": result.error}
+            self._after_step(name, ctx)
             notify(name, result.status, result.error or STEP_LABELS[name])
             if result.status == "failed" and name == "alarm":
                 self.store.update_investigation(inv_id, status="failed", error=result.error)
@@ -129,6 +132,14 @@ class Investigator:
         self.store.update_investigation(inv_id, status="complete", report=report, summary=report["summary"],
                                         root_category=root["category"], root_resource=root["resource"]["id"])
         return report
+
+    @staticmethod
+    def _after_step(name: str, ctx: _Context) -> None:
+        """A valid LLM answer may re-rank hypotheses (only among evidence-backed ones)."""
+        if name == "llm" and ctx.outputs.get("analysis") is not None and ctx.outputs.get("llm"):
+            analysis = ctx.outputs["analysis"]
+            ranked = apply_llm_ranking(analysis.hypotheses, ctx.outputs["llm"])
+            ctx.outputs["analysis"] = replace(analysis, hypotheses=tuple(ranked))
 
     # Steps ----------------------------------------------------------------
     def _run_step(self, name: str, ctx: _Context) -> StepResult:

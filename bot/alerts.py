@@ -1,0 +1,169 @@
+"""Proactive alerts: one parent message per incident key, edited (never re-posted) as the incident evolves.
+
+The incident row (SQLite ``incidents``) keeps channel + thread ts, so a restart
+does not post again. Snooze and mute only silence thread replies; the parent is
+still edited so it stays accurate. ``alarm_poller`` is the fallback poller used
+until :mod:`bot.poller` exists.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable, Sequence
+
+from analyzers.incidents import Incident, Signal
+from analyzers.model import iso
+from bot.store import Store
+from handlers import blocks as ui
+
+log = logging.getLogger(__name__)
+
+SNOOZE = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    posted: int = 0
+    updated: int = 0
+    resolved: int = 0
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class AlertService:
+    """Posts and edits incident messages in one channel."""
+
+    def __init__(self, store: Store, poster: Any, channel: str, clock: Callable[[], datetime] = _utcnow):
+        self.store = store
+        self.poster = poster
+        self.channel = channel
+        self.clock = clock
+        self._lock = threading.RLock()
+
+    # Sync with the poller ---------------------------------------------------------------
+    def sync(self, incidents: Sequence[Incident]) -> SyncResult:
+        posted = updated = resolved = 0
+        with self._lock:
+            seen = set()
+            for incident in incidents:
+                seen.add(incident.key)
+                outcome = self._apply(incident)
+                posted += outcome == "posted"
+                updated += outcome == "updated"
+                resolved += outcome == "resolved"
+            for row in self.store.list_incidents(open_only=True):
+                if row["key"] not in seen and row.get("thread_ts") and row.get("channel") == self.channel:
+                    self._resolve(row)
+                    resolved += 1
+        return SyncResult(posted, updated, resolved)
+
+    def _apply(self, incident: Incident) -> str:
+        row = self.store.get_incident(incident.key)
+        details = json.dumps(incident.to_dict(), sort_keys=True, default=str)
+        if row is None or not row.get("thread_ts"):
+            if incident.state == "resolved":
+                return "skipped"
+            return self._post(incident, details)
+        if incident.state == "resolved":
+            if not row.get("resolved_at"):
+                self._resolve(row)
+                return "resolved"
+            return "unchanged"
+        if row.get("details") == details and row.get("state") == incident.state and not row.get("resolved_at"):
+            return "unchanged"
+        previous_state = "resolved" if row.get("resolved_at") else row.get("state")
+        self.store.upsert_incident(incident.key, state=incident.state, title=incident.title, details=details,
+                                   resolved_at=None)
+        row = self.store.get_incident(incident.key) or row
+        self.poster.update(row["channel"], row["thread_ts"], ui.alert_text(row), ui.alert_parent(row))
+        if previous_state != incident.state and not self._silenced(row):
+            self.poster.post(row["channel"], f"State changed: {previous_state} → {incident.state}",
+                             [ui.section(f"State changed: *{ui.esc(previous_state)}* → *{ui.esc(incident.state)}*")],
+                             thread_ts=row["thread_ts"])
+        return "updated"
+
+    def _post(self, incident: Incident, details: str) -> str:
+        now = iso(self.clock())
+        fields = {"alarm_name": incident.alarm_name, "region": incident.region, "state": incident.state,
+                  "title": incident.title, "details": details, "channel": self.channel, "opened_at": now,
+                  "muted": 0}
+        row = {"key": incident.key, **fields}
+        ts = self.poster.post(self.channel, ui.alert_text(row), ui.alert_parent(row))
+        self.store.upsert_incident(incident.key, **fields, thread_ts=ts)
+        try:
+            signals = [s.to_dict() for s in incident.signals]
+            self.poster.post(self.channel, f"Details of {incident.title}",
+                             ui.alert_details(incident.details, signals), thread_ts=ts)
+        except Exception:  # the parent exists and is recorded; details are best effort
+            log.warning("details post for %s failed", incident.key, exc_info=True)
+        return "posted"
+
+    def _resolve(self, row: dict[str, Any]) -> None:
+        self.store.upsert_incident(row["key"], state="resolved", resolved_at=iso(self.clock()))
+        row = self.store.get_incident(row["key"]) or row
+        self.poster.update(row["channel"], row["thread_ts"], ui.alert_text(row), ui.alert_parent(row))
+
+    def _silenced(self, row: dict[str, Any]) -> bool:
+        if row.get("muted"):
+            return True
+        until = row.get("snoozed_until")
+        return bool(until) and datetime.fromisoformat(until.replace("Z", "+00:00")) > self.clock()
+
+    # Buttons ----------------------------------------------------------------------------------
+    def snooze(self, key: str, user_id: str) -> str:
+        until = iso(self.clock() + SNOOZE)
+        if not self._set(key, snoozed_until=until):
+            return "This incident is not known to the bot."
+        return f"Snoozed until {until[:16]} UTC by <@{user_id}> (thread updates silenced)."
+
+    def mute(self, key: str, user_id: str) -> str:
+        if not self._set(key, muted=1):
+            return "This incident is not known to the bot."
+        return f"Muted by <@{user_id}>: no more thread updates for this incident."
+
+    def attach_investigation(self, key: str, inv_id: str) -> None:
+        self._set(key, investigation_id=inv_id)
+
+    def incident(self, key: str) -> dict[str, Any] | None:
+        return self.store.get_incident(key)
+
+    def _set(self, key: str, **fields: Any) -> bool:
+        with self._lock:
+            row = self.store.get_incident(key)
+            if row is None:
+                return False
+            self.store.upsert_incident(key, **fields)
+            row = self.store.get_incident(key) or row
+            if row.get("thread_ts") and row.get("channel"):
+                self.poster.update(row["channel"], row["thread_ts"], ui.alert_text(row), ui.alert_parent(row))
+            return True
+
+
+def alarm_incidents(provider: Any, clock: Callable[[], datetime] = _utcnow) -> list[Incident]:
+    """Fallback poller: every alarm in ALARM, one incident per alarm episode."""
+    out: list[Incident] = []
+    for region in provider.regions:
+        for alarm in provider.region(region).describe_alarms(state="ALARM"):
+            onset = alarm.state_changed or clock()
+            key = f"alarm:{region}:{alarm.name}:{iso(onset)}"
+            resource = alarm.resource
+            signal = Signal("alarm", resource, alarm.metric_key, onset, 1.0, None, alarm.state_reason or "")
+            details = tuple(d for d in (alarm.description, alarm.state_reason) if d)
+            out.append(Incident(key=key, title=f"{alarm.name} is in ALARM", region=region, severity="critical",
+                                state="open", onset=onset, signals=(signal,),
+                                resources=(resource,) if resource else (), alarm_name=alarm.name, details=details))
+    return out
+
+
+def default_poller(runtime: Any) -> Callable[[], list[Incident]]:
+    """``bot.poller.Poller(runtime).poll`` when it exists, else :func:`alarm_incidents`."""
+    try:
+        from bot.poller import Poller  # type: ignore[import-not-found]
+    except ImportError:
+        return lambda: alarm_incidents(runtime.provider)
+    return Poller(runtime).poll

@@ -1,0 +1,254 @@
+"""Poller: one pass over CloudWatch in every configured region, turned into current incidents.
+
+Per region a poll costs one DescribeAlarms (state ALARM) plus ceil(series / 500)
+GetMetricData calls (the adapter batches); resource discovery and the CWAgent
+ListMetrics are cached for ``discovery_ttl``. Derived rates are computed
+client-side, series pass the "current, sustained, material" gates, and the
+signals are grouped into incidents (:mod:`analyzers.grouping`). The poller keeps
+the open incidents between polls so keys stay stable and it can report what is
+new, updated or resolved (:attr:`Poller.last_changes`).
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
+from typing import Any, Sequence
+
+from analyzers.catalog import WatchRule, resource_dimensions, watch_rules
+from analyzers.detection import StaticThreshold
+from analyzers.grouping import Changes, Relations, carry_keys, diff, group_signals
+from analyzers.incidents import Incident, Signal
+from analyzers.model import Alarm, MetricKey, ResourceRef, Series
+from analyzers.series_math import (DEFAULT_GATES, Gates, anomaly_candidates, anomaly_signal, derive_rates,
+                                   threshold_signal)
+from bot.aws import AwsError
+from bot.aws.cloudwatch import MetricQuery
+
+log = logging.getLogger(__name__)
+
+CWAGENT = "CWAgent"
+SMALL_INVENTORY = 10  # at most this many watched resources in a region: its API / load balancer fronts them all
+
+
+@dataclass
+class PollStats:
+    """Figures of the last poll (for logs, the watch command and the benchmark)."""
+
+    regions: int = 0
+    resources: int = 0
+    series: int = 0
+    derived: int = 0
+    signals: int = 0
+    incidents: int = 0
+    cpu_seconds: float = 0.0
+    failed_regions: list[str] = field(default_factory=list)
+    small_regions: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class _Planned:
+    query: MetricQuery
+    resource: ResourceRef
+    rule: WatchRule
+
+
+def _parts(runtime_or_parts: Any) -> tuple[Any, Any]:
+    if isinstance(runtime_or_parts, tuple):
+        return runtime_or_parts[0], runtime_or_parts[1]
+    return runtime_or_parts.config, runtime_or_parts.provider
+
+
+class Poller:
+    """Polls CloudWatch; ``runtime_or_parts`` is a Runtime or a ``(config, provider)`` pair."""
+
+    def __init__(self, runtime_or_parts: Any, *, resources: Sequence[ResourceRef] | None = None,
+                 lookback: timedelta = timedelta(hours=3), relations: Relations | None = None,
+                 gates: Gates = DEFAULT_GATES, resolve_after: int = 2,
+                 discovery_ttl: timedelta = timedelta(minutes=30)):
+        self.config, self.provider = _parts(runtime_or_parts)
+        self.monitoring = self.config.monitoring
+        self.explicit = list(resources) if resources is not None else None
+        self.lookback = lookback
+        groups = getattr(self.monitoring, "groups", None) or {}
+        self.relations = relations or Relations(groups={k: tuple(v) for k, v in dict(groups).items()})
+        self.gates = gates
+        self.resolve_after = max(1, resolve_after)
+        self.discovery_ttl = discovery_ttl
+        self._rules = {svc: watch_rules(svc, dict(self.monitoring.metrics.get(svc, {})))
+                       for svc in self.monitoring.services}
+        for svc in self.monitoring.metrics:
+            self._rules.setdefault(svc, watch_rules(svc, dict(self.monitoring.metrics[svc])))
+        self._discovered: dict[str, tuple[datetime, list[ResourceRef]]] = {}
+        self._cwagent_dims: dict[str, tuple[datetime, list[tuple[str, dict[str, str]]] | None]] = {}
+        self._open: dict[str, Incident] = {}
+        self._misses: dict[str, int] = {}
+        self.last_changes = Changes()
+        self.last_stats = PollStats()
+
+    # The poll ----------------------------------------------------------------------------------
+    def poll(self, now: datetime | None = None) -> list[Incident]:
+        """Open incidents now, plus those that resolved in this poll (``state="resolved"``)."""
+        started = time.process_time()
+        now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+        stats = PollStats()
+        signals: list[Signal] = []
+        alarms: list[Alarm] = []
+        errors: list[AwsError] = []
+        for region in self.provider.regions:
+            stats.regions += 1
+            try:
+                region_signals, region_alarms = self._poll_region(region, now, stats)
+            except AwsError as exc:
+                log.warning("poll of %s failed: %s %s", region, exc.operation, exc.code)
+                stats.failed_regions.append(region)
+                errors.append(exc)
+                continue
+            signals.extend(region_signals)
+            alarms.extend(region_alarms)
+        if errors and len(errors) == stats.regions:
+            raise errors[0]
+        relations = replace(self.relations, front_door_regions=self.relations.front_door_regions
+                            | frozenset(stats.small_regions))
+        current = group_signals(signals, alarms, now=now, relations=relations,
+                                default_region=self.provider.regions[0])
+        result = self._track(carry_keys(list(self._open.values()), current), failed=bool(errors))
+        stats.signals = len(signals)
+        stats.incidents = sum(1 for i in result if i.state == "open")
+        stats.cpu_seconds = time.process_time() - started
+        self.last_stats = stats
+        log.info("poll: %d series (+%d derived), %d signals, %d open incidents",
+                 stats.series, stats.derived, stats.signals, stats.incidents)
+        return result
+
+    def _poll_region(self, region: str, now: datetime, stats: PollStats) -> tuple[list[Signal], list[Alarm]]:
+        gateway = self.provider.region(region)
+        resources = self._resources(gateway, region, now)
+        stats.resources += len(resources)
+        if len(resources) <= SMALL_INVENTORY:
+            stats.small_regions.add(region)
+        plan = self._plan(gateway, region, resources, now)
+        end = now.replace(second=0, microsecond=0)
+        series = gateway.get_metric_data([p.query for p in plan], end - self.lookback, end) if plan else []
+        stats.series += len(series)
+        watched: list[tuple[Series, ResourceRef, WatchRule]] = [
+            (one, planned.resource, planned.rule) for planned, one in zip(plan, series)]
+        wanted = {r.metric for rules in self._rules.values() for r in rules if r.derived is not None}
+        by_identity = {(p.query.key.dimensions, p.resource.type): p.resource for p in plan}
+        derived = derive_rates(series, wanted)
+        stats.derived += len(derived)
+        for one in derived:
+            resource = one.key.resource()
+            if resource is None:
+                continue
+            resource = by_identity.get((one.key.dimensions, resource.type), resource)
+            rule = next((r for r in self._rules.get(resource.type, ()) if r.metric == one.key.name), None)
+            if rule is not None:
+                watched.append((one, resource, rule))
+        signals = self._signals(watched, now)
+        alarms = gateway.describe_alarms(state="ALARM")
+        return signals, alarms
+
+    def _signals(self, watched: list[tuple[Series, ResourceRef, WatchRule]], now: datetime) -> list[Signal]:
+        """Threshold breaches, then the detector on the series the vectorised pre-screen lets through."""
+        out: list[Signal] = []
+        for series, resource, rule in watched:
+            threshold = rule.threshold_for(resource.id)
+            if threshold is not None:
+                found = threshold_signal(series, resource, StaticThreshold(threshold, rule.comparison),
+                                         rule.period, now, self.gates)
+                if found is not None:
+                    out.append(found)
+        candidates = anomaly_candidates([w[0] for w in watched], [w[2].period for w in watched], now, self.gates)
+        for (series, resource, rule), candidate in zip(watched, candidates):
+            if candidate:
+                found = anomaly_signal(series, resource, rule.period, now, self.gates, screened=True)
+                if found is not None:
+                    out.append(found)
+        return out
+
+    # What to fetch ------------------------------------------------------------------------------
+    def _resources(self, gateway: Any, region: str, now: datetime) -> list[ResourceRef]:
+        services = {name: svc for name, svc in self.monitoring.services.items() if svc.enabled}
+        chosen: dict[tuple[str, str], ResourceRef] = {}
+        for name, svc in services.items():
+            for rid in svc.resources:
+                chosen[(name, rid)] = ResourceRef(name, rid, region)
+        if self.explicit is not None:
+            for ref in self.explicit:
+                if ref.region in (None, region):
+                    chosen[ref.key] = ResourceRef(ref.type, ref.id, region, ref.properties)
+            return list(chosen.values())
+        to_discover = {name for name, svc in services.items() if not svc.resources}
+        if to_discover:
+            for ref in self._discover(gateway, region, now):
+                if ref.type in to_discover:
+                    chosen.setdefault(ref.key, ref)
+        return list(chosen.values())
+
+    def _discover(self, gateway: Any, region: str, now: datetime) -> list[ResourceRef]:
+        cached = self._discovered.get(region)
+        if cached and now - cached[0] < self.discovery_ttl:
+            return cached[1]
+        found = gateway.list_resources()
+        self._discovered[region] = (now, found)
+        return found
+
+    def _plan(self, gateway: Any, region: str, resources: Sequence[ResourceRef], now: datetime) -> list[_Planned]:
+        plan: list[_Planned] = []
+        for resource in resources:
+            dims = resource_dimensions(resource)
+            if not dims:
+                continue
+            for rule in self._rules.get(resource.type, ()):
+                if rule.derived is not None:
+                    continue
+                if rule.namespace == CWAGENT:
+                    for full_dims in self._cwagent_dimensions(gateway, region, now, rule.metric, dims):
+                        key = MetricKey.of(rule.namespace, rule.metric, full_dims, rule.stat, region)
+                        plan.append(_Planned(MetricQuery(key, rule.period), resource, rule))
+                    continue
+                key = MetricKey.of(rule.namespace, rule.metric, dims, rule.stat, region)
+                plan.append(_Planned(MetricQuery(key, rule.period), resource, rule))
+        return plan
+
+    def _cwagent_dimensions(self, gateway: Any, region: str, now: datetime, metric: str,
+                            dims: dict[str, str]) -> list[dict[str, str]]:
+        """The CloudWatch agent's real dimension sets (path, fstype, ...) for an instance's metric."""
+        cached = self._cwagent_dims.get(region)
+        if cached is None or now - cached[0] >= self.discovery_ttl:
+            try:
+                listed: list[tuple[str, dict[str, str]]] | None = gateway.list_metrics(CWAGENT)
+            except AwsError as exc:
+                log.warning("ListMetrics %s in %s failed (%s); using InstanceId only", CWAGENT, region, exc.code)
+                listed = None
+            cached = (now, listed)
+            self._cwagent_dims[region] = cached
+        listed = cached[1]
+        if listed is None:
+            return [dims]
+        unique = {tuple(sorted(d.items())) for name, d in listed
+                  if name == metric and all(d.get(k) == v for k, v in dims.items())}
+        return [dict(d) for d in sorted(unique)]
+
+    # Continuity -----------------------------------------------------------------------------------
+    def _track(self, current: list[Incident], failed: bool) -> list[Incident]:
+        previous = dict(self._open)
+        seen = {i.key for i in current}
+        resolved: list[Incident] = []
+        kept: list[Incident] = []
+        for key, prior in previous.items():
+            if key in seen:
+                self._misses.pop(key, None)
+                continue
+            misses = self._misses.get(key, 0) + (0 if failed else 1)
+            if not failed and (key.startswith("alarm:") or misses >= self.resolve_after):
+                resolved.append(replace(prior, state="resolved"))
+                self._misses.pop(key, None)
+            else:
+                self._misses[key] = misses
+                kept.append(prior)
+        self._open = {i.key: i for i in current + kept}
+        self.last_changes = diff(previous, current, resolved)
+        return current + kept + resolved

@@ -1,0 +1,243 @@
+"""The service layer behind the Slack handlers: investigations in worker threads, progress, approvals.
+
+No Slack SDK here: messages go through a small :class:`Poster` protocol
+(implemented by :class:`bot.slack.SlackPoster`). Approving a script only
+records the decision (who, when, sha256) in the append-only audit table;
+nothing is ever executed.
+"""
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from bot.config import Config
+from bot.engine import InvestigationError, InvestigationRequest, Investigator
+from bot.engine.alarm_ref import parse_alarm_ref
+from bot.store import Store
+from handlers import blocks as ui
+
+log = logging.getLogger(__name__)
+
+DECISIONS = ("approve", "reject")
+JOIN_WAIT_SECONDS = 5.0
+
+
+class Poster(Protocol):
+    def post(self, channel: str, text: str, blocks: list[dict] | None = None,
+             thread_ts: str | None = None) -> str: ...
+    def update(self, channel: str, ts: str, text: str, blocks: list[dict] | None = None) -> None: ...
+    def ephemeral(self, channel: str, user: str, text: str, blocks: list[dict] | None = None,
+                  thread_ts: str | None = None) -> None: ...
+    def permalink(self, channel: str, ts: str) -> str | None: ...
+    def usergroup_members(self, group_id: str) -> list[str]: ...
+    def user_name(self, user_id: str) -> str: ...
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the handler tells the requester (ephemeral), if anything."""
+
+    status: str  # started | joined | error | recorded | refused | duplicate | unknown
+    message: str = ""
+    investigation_id: str | None = None
+
+
+@dataclass
+class _Running:
+    alarm: str
+    channel: str
+    user_id: str | None
+    inv_id: str | None = None
+    thread_ts: str | None = None
+    parent_ts: str | None = None
+    ready: threading.Event = field(default_factory=threading.Event)
+
+
+class SlackService:
+    """Everything the Slack handlers do, minus Slack itself."""
+
+    def __init__(self, config: Config, store: Store, investigator: Investigator, poster: Poster,
+                 workers: int = 4, alerts: Any = None):
+        self.config = config
+        self.store = store
+        self.investigator = investigator
+        self.poster = poster
+        self.alerts = alerts
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="investigation")
+        self._running: dict[str, _Running] = {}
+        self._lock = threading.Lock()
+        self._decide_lock = threading.Lock()
+        self._futures: list[Any] = []
+
+    # Investigations -------------------------------------------------------------------
+    def start_investigation(self, alarm_ref: str, hours: float | None, channel: str, user_id: str | None,
+                            thread_ts: str | None = None) -> Outcome:
+        """Post the parent (or use ``thread_ts``) and run the investigation in a worker; join a running one."""
+        try:
+            ref = parse_alarm_ref(alarm_ref, self.investigator.provider.regions)
+        except InvestigationError as exc:
+            return Outcome("error", str(exc))
+        key = f"{ref.region or '*'}:{ref.name}"
+        with self._lock:
+            running = self._running.get(key)
+            if running is None:
+                running = self._running[key] = _Running(ref.name, channel, user_id)
+                owner = True
+            else:
+                owner = False
+        if not owner:
+            return self._joined(running)
+        try:
+            request = InvestigationRequest(alarm_ref, hours, requested_by=user_id)
+            running.inv_id = self.investigator.start(request)
+            parent_blocks = ui.investigation_parent(ref.name, user_id, "running", f"`{running.inv_id}`")
+            text = f"Investigating {ref.name} ({running.inv_id})"
+            running.parent_ts = self.poster.post(channel, text, parent_blocks, thread_ts=thread_ts)
+            running.thread_ts = thread_ts or running.parent_ts
+        except InvestigationError as exc:
+            self._finish(key, running)
+            return Outcome("error", str(exc))
+        except Exception:
+            self._finish(key, running)
+            raise
+        running.ready.set()
+        self._futures.append(self._pool.submit(self._run, key, running, thread_ts is not None))
+        return Outcome("started", f"Investigating `{ui.esc(ref.name)}` ({running.inv_id}).", running.inv_id)
+
+    def _joined(self, running: _Running) -> Outcome:
+        running.ready.wait(JOIN_WAIT_SECONDS)
+        link = self.poster.permalink(running.channel, running.thread_ts) if running.thread_ts else None
+        where = f"see thread {link}" if link else "see its thread"
+        return Outcome("joined", f"An investigation of `{ui.esc(running.alarm)}` is already running "
+                                 f"({running.inv_id}); {where}", running.inv_id)
+
+    def _finish(self, key: str, running: _Running) -> None:
+        running.ready.set()
+        with self._lock:
+            if self._running.get(key) is running:
+                del self._running[key]
+
+    def _run(self, key: str, running: _Running, in_foreign_thread: bool) -> None:
+        channel, thread, inv_id = running.channel, running.thread_ts, str(running.inv_id)
+        steps: dict[str, tuple[str, str, str]] = {}
+        progress_ts: list[str] = []
+        last_text: list[str] = []
+
+        def progress(step: str, status: str, message: str) -> None:
+            label = steps.get(step, (step, status, message))[2] if status not in ("started",) else message
+            steps[step] = (step, status, label)
+            text = ui.progress_text(list(steps.values()))
+            if last_text and last_text[0] == text:
+                return
+            last_text[:] = [text]
+            try:
+                if not progress_ts:
+                    progress_ts.append(self.poster.post(channel, text, [ui.section(text)], thread_ts=thread))
+                else:
+                    self.poster.update(channel, progress_ts[0], text, [ui.section(text)])
+            except Exception:  # progress is cosmetic; the report still gets posted
+                log.warning("progress update for %s failed", inv_id, exc_info=True)
+
+        try:
+            report = self.investigator.run(inv_id, progress)
+            self._post_report(channel, thread, inv_id, report)
+            self._update_parent(running, "complete", ui.esc(report.get("summary"), 1500))
+        except InvestigationError as exc:
+            self._update_parent(running, "failed", f"Could not investigate: {ui.esc(exc)}")
+            if running.user_id:
+                self.poster.ephemeral(channel, running.user_id, f"Investigation of {running.alarm} failed: {exc}")
+        except Exception as exc:
+            error_id = secrets.token_hex(4)
+            log.error("investigation %s crashed (error id %s)", inv_id, error_id, exc_info=exc)
+            self._update_parent(running, "failed", f"Internal error (error id `{error_id}`); see the bot's log.")
+        finally:
+            self._finish(key, running)
+
+    def _update_parent(self, running: _Running, status: str, detail: str) -> None:
+        if not running.parent_ts:
+            return
+        try:
+            self.poster.update(running.channel, running.parent_ts, f"Investigation of {running.alarm}: {status}",
+                               ui.investigation_parent(running.alarm, running.user_id, status, detail))
+        except Exception:
+            log.warning("could not update parent of %s", running.inv_id, exc_info=True)
+
+    def _post_report(self, channel: str, thread: str | None, inv_id: str, report: dict[str, Any]) -> None:
+        self.poster.post(channel, f"Findings for {inv_id}", ui.findings_blocks(report), thread_ts=thread)
+        self.poster.post(channel, "Ranked hypotheses", ui.hypotheses_blocks(report), thread_ts=thread)
+        for script in report.get("scripts") or []:
+            self.poster.post(channel, ui.script_text(script), ui.script_blocks(inv_id, script), thread_ts=thread)
+
+    def running(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return [{"alarm": r.alarm, "investigation_id": r.inv_id, "channel": r.channel,
+                     "thread_ts": r.thread_ts} for r in self._running.values()]
+
+    def wait_idle(self, timeout: float = 30.0) -> bool:
+        """Wait until no investigation is running or queued (tests, shutdown); False on timeout."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                busy = bool(self._running) or any(not f.done() for f in self._futures)
+            if not busy:
+                return True
+            time.sleep(0.02)
+        return False
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    # Read-only views ------------------------------------------------------------------
+    def history(self, limit: int = 10) -> list[dict[str, Any]]:
+        return self.store.list_investigations(limit=limit)
+
+    def report(self, inv_id: str) -> dict[str, Any] | None:
+        return self.store.get_investigation(inv_id)
+
+    def open_incidents(self) -> list[dict[str, Any]]:
+        return self.store.list_incidents(open_only=True)
+
+    # Approvals (recorded only, never executed) ----------------------------------------
+    def is_approver(self, user_id: str) -> bool:
+        approvers = self.config.slack.approvers
+        if user_id in approvers:
+            return True
+        return any(user_id in self.poster.usergroup_members(g) for g in approvers if g.startswith("S"))
+
+    def decide(self, inv_id: str, script_id: str, decision: str, user_id: str, channel: str | None,
+               message_ts: str | None, fallback_name: str = "") -> Outcome:
+        """Record an approve/reject click in the audit table and edit the script message. First decision wins."""
+        if decision not in DECISIONS:
+            raise ValueError(f"unknown decision {decision!r}")
+        script = self.store.get_script(inv_id, script_id)
+        if script is None:
+            return Outcome("unknown", f"Script {script_id} of {inv_id} is not known to this bot.")
+        name = self.poster.user_name(user_id) or fallback_name or user_id
+        audit = {"investigation_id": inv_id, "script_id": script_id, "sha256": script["sha256"],
+                 "user_id": user_id, "user_name": name, "decision": decision}
+        if not self.is_approver(user_id):
+            self.store.record_approval(**audit, outcome="refused", note="not in slack.approvers")
+            return Outcome("refused", "You are not allowed to approve or reject scripts (only users or groups in "
+                                      "`slack.approvers`). Your attempt was recorded.")
+        with self._decide_lock:
+            previous = self.store.decision_for(inv_id, script_id)
+            if previous is None:
+                self.store.record_approval(**audit, outcome="recorded")
+                recorded = self.store.decision_for(inv_id, script_id)
+            else:
+                self.store.record_approval(**audit, outcome="duplicate")
+        if previous is not None:
+            verb = "approved" if previous["decision"] == "approve" else "rejected"
+            return Outcome("duplicate", f"Already decided by <@{previous['user_id']}> ({verb} at "
+                                        f"{previous['decided_at'][:19]} UTC).")
+        script_view = dict(script, id=script_id)
+        if channel and message_ts:
+            self.poster.update(channel, message_ts, ui.script_text(script_view, recorded),
+                               ui.script_blocks(inv_id, script_view, recorded))
+        verb = "Approved" if decision == "approve" else "Rejected"
+        return Outcome("recorded", f"{verb} — recorded only, not executed (sha256 {script['sha256'][:16]}…).")

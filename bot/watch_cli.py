@@ -1,0 +1,149 @@
+"""The ``watch`` command: poll CloudWatch on a schedule and print incidents as they change.
+
+``--once`` runs one poll and prints its incidents (``--format json``: a list of
+``Incident.to_dict()``). Otherwise an APScheduler 3.x BackgroundScheduler runs the
+poller every ``monitoring.poll_interval`` seconds (coalesced, one at a time, with
+jitter) and each new / updated / resolved incident is printed (JSON Lines with
+``--format json``) until Ctrl-C or ``--duration`` minutes.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+from analyzers.grouping import Changes
+from analyzers.incidents import Incident
+from analyzers.model import ResourceRef, iso
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_USAGE = 0, 2
+
+
+class _ResourceEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    type: str = Field(pattern=r"^(ec2|lambda|rds|ecs|apigateway|alb)$")
+    id: str = Field(min_length=1)
+    region: str | None = None
+
+
+def register(sub: Any, add_common: Callable[..., None]) -> None:
+    p = sub.add_parser("watch", help="poll CloudWatch and print incidents as they open, change and resolve")
+    add_common(p)
+    p.add_argument("--once", action="store_true", help="poll once, print the incidents and exit")
+    p.add_argument("--duration", type=float, metavar="MIN", help="stop after this many minutes")
+    p.add_argument("--resources-file", metavar="FILE",
+                   help='JSON list of {"type", "id", "region"?} to watch instead of discovered resources')
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(func=cmd_watch)
+
+
+def load_resources_file(path: str) -> list[ResourceRef]:
+    """Parse ``--resources-file``; raises CliError (one line) when it is unusable."""
+    from bot.cli import CliError
+    file = Path(path).expanduser()
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CliError(f"{file}: resources file not found", EXIT_USAGE) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"{file}: cannot read resources file ({exc.__class__.__name__})", EXIT_USAGE) from None
+    except json.JSONDecodeError as exc:
+        raise CliError(f"{file}: not valid JSON (line {exc.lineno})", EXIT_USAGE) from None
+    try:
+        entries = TypeAdapter(list[_ResourceEntry]).validate_python(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        raise CliError(f"{file}: '{where}': {first['msg']} (expected a list of {{type, id, region?}})",
+                       EXIT_USAGE) from None
+    return [ResourceRef(e.type, e.id, e.region) for e in entries]
+
+
+def _row(change: str, incident: Incident) -> str:
+    top = max(incident.signals, key=lambda s: s.score, default=None)
+    score = f"{top.score:.2f}" if top else "-"
+    return (f"{iso(datetime.now(timezone.utc))}  {change.upper():8} {incident.severity:8} {score:>5}  "
+            f"{incident.title}  [{incident.key}]")
+
+
+def print_changes(changes: Changes, fmt: str, stream=None) -> None:
+    out = stream or sys.stdout
+    for kind, incidents in (("new", changes.new), ("updated", changes.updated), ("resolved", changes.resolved)):
+        for incident in incidents:
+            if fmt == "json":
+                out.write(json.dumps({"change": kind, "incident": incident.to_dict()}, default=str) + "\n")
+            else:
+                out.write(_row(kind, incident) + "\n")
+    out.flush()
+
+
+def print_incidents(incidents: Sequence[Incident], fmt: str, stream=None) -> None:
+    out = stream or sys.stdout
+    if fmt == "json":
+        out.write(json.dumps([i.to_dict() for i in incidents], indent=2, default=str) + "\n")
+    elif not incidents:
+        out.write("no incidents\n")
+    else:
+        for incident in incidents:
+            out.write(_row(incident.state, incident) + "\n")
+    out.flush()
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    from bot.cli import CliError
+    from bot.poller import Poller
+    from bot.wiring import build_runtime
+
+    if args.duration is not None and args.duration <= 0:
+        raise CliError("--duration must be a positive number of minutes", EXIT_USAGE)
+    resources = load_resources_file(args.resources_file) if args.resources_file else None
+    runtime = build_runtime(args.config, args.scenario, db_path=args.db, memory_db=args.db is None)
+    try:
+        poller = Poller(runtime, resources=resources)
+        if args.once:
+            print_incidents(poller.poll(), args.format)
+            return EXIT_OK
+        return _run_scheduled(poller, runtime.config.monitoring, args.format, args.duration)
+    finally:
+        runtime.close()
+
+
+def _run_scheduled(poller: Any, monitoring: Any, fmt: str, duration: float | None) -> int:
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    stop = threading.Event()
+
+    def poll_once() -> None:
+        try:
+            poller.poll()
+        except Exception as exc:  # one failed poll must not stop the watch
+            print(f"warning: poll failed: {exc}", file=sys.stderr)
+            return
+        print_changes(poller.last_changes, fmt)
+
+    scheduler = BackgroundScheduler(timezone=timezone.utc)
+    scheduler.add_job(poll_once, "interval", seconds=monitoring.poll_interval, jitter=monitoring.jitter or None,
+                      coalesce=True, max_instances=1, id="poll", next_run_time=datetime.now(timezone.utc))
+    scheduler.start()
+    print(f"watching every {monitoring.poll_interval}s"
+          + (f" for {duration:g} min" if duration else " (Ctrl-C to stop)"), file=sys.stderr)
+    try:
+        stop.wait(timeout=duration * 60 if duration else None)
+    except KeyboardInterrupt:
+        print("stopped", file=sys.stderr)
+    finally:
+        scheduler.shutdown(wait=True)
+    return EXIT_OK
+
+
+__all__ = ["register", "cmd_watch", "load_resources_file", "print_changes", "print_incidents"]

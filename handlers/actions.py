@@ -1,0 +1,69 @@
+"""Button listeners: approve / reject a script (recorded only), and the alert buttons."""
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable
+
+log = logging.getLogger(__name__)
+
+
+def _tell(respond: Callable[..., Any], text: str) -> None:
+    respond(text=text, response_type="ephemeral", replace_original=False)
+
+
+def _who(body: dict) -> tuple[str, str]:
+    user = body.get("user") or {}
+    return str(user.get("id", "")), str(user.get("username") or user.get("name") or "")
+
+
+def _where(body: dict) -> tuple[str | None, str | None]:
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+    ts = (body.get("message") or {}).get("ts") or (body.get("container") or {}).get("message_ts")
+    return channel, ts
+
+
+def decision(services: Any, verdict: str) -> Callable[..., None]:
+    def on_click(ack: Callable[..., Any], body: dict, action: dict, respond: Callable[..., Any]) -> None:
+        ack()
+        inv_id, _, script_id = str(action.get("value", "")).partition("|")
+        if not inv_id or not script_id:
+            _tell(respond, "This button carries no script reference.")
+            return
+        user_id, name = _who(body)
+        channel, ts = _where(body)
+        outcome = services.decide(inv_id, script_id, verdict, user_id, channel, ts, fallback_name=name)
+        if outcome.status != "recorded":
+            _tell(respond, outcome.message)
+    return on_click
+
+
+def alert_investigate(services: Any) -> Callable[..., None]:
+    def on_click(ack: Callable[..., Any], body: dict, action: dict, respond: Callable[..., Any]) -> None:
+        ack()
+        row = services.alerts.incident(str(action.get("value", "")))
+        if row is None or not row.get("alarm_name"):
+            _tell(respond, "This incident has no CloudWatch alarm to investigate.")
+            return
+        user_id, _ = _who(body)
+        channel = row.get("channel") or _where(body)[0]
+        outcome = services.start_investigation(row["alarm_name"], None, channel, user_id,
+                                               thread_ts=row.get("thread_ts"))
+        if outcome.status == "started":
+            services.alerts.attach_investigation(row["key"], outcome.investigation_id)
+        else:
+            _tell(respond, outcome.message)
+    return on_click
+
+
+def alert_snooze(services: Any) -> Callable[..., None]:
+    def on_click(ack: Callable[..., Any], body: dict, action: dict, respond: Callable[..., Any]) -> None:
+        ack()
+        _tell(respond, services.alerts.snooze(str(action.get("value", "")), _who(body)[0]))
+    return on_click
+
+
+def alert_mute(services: Any) -> Callable[..., None]:
+    def on_click(ack: Callable[..., Any], body: dict, action: dict, respond: Callable[..., Any]) -> None:
+        ack()
+        _tell(respond, services.alerts.mute(str(action.get("value", "")), _who(body)[0]))
+    return on_click

@@ -1,0 +1,97 @@
+"""Tests for the watch catalog (analyzers.catalog) and client-side series maths (analyzers.series_math)."""
+from __future__ import annotations
+
+import math
+from datetime import datetime, timezone
+
+import numpy as np
+
+from analyzers.catalog import CATALOG, metric_keys, watch_rules
+from analyzers.detection import StaticThreshold
+from analyzers.model import MetricKey, ResourceRef, Series
+from analyzers.series_math import anomaly_candidates, anomaly_signal, derive_rates, threshold_signal
+from bot.config import MetricRule
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+
+
+def _series(name: str, values, dims=None, stat="Sum", ns="AWS/Lambda") -> Series:
+    n = len(values)
+    stamps = tuple(NOW.timestamp() - 60 * (n - i) for i in range(n))
+    key = MetricKey.of(ns, name, dims or {"FunctionName": "shop-api"}, stat, "us-east-1")
+    return Series(name, key, stamps, tuple(float(v) for v in values))
+
+
+def test_catalog_covers_every_service_and_keeps_its_api():
+    # GIVEN the catalog THEN every watched service has its metrics, and metric_keys still works
+    assert {"ec2", "lambda", "rds", "ecs", "apigateway", "alb"} <= set(CATALOG)
+    names = {s.name for s in CATALOG["alb"]}
+    assert {"RequestCount", "TargetResponseTime", "HTTPCode_Target_5XX_Count", "UnHealthyHostCount"} <= names
+    keys = metric_keys(ResourceRef("lambda", "shop-api", "us-east-1"))
+    assert len(keys) == 5 and keys[0][0].dimension_map == {"FunctionName": "shop-api"}
+
+
+def test_watch_rules_have_defaults_derived_rates_and_config_overrides():
+    # GIVEN config overriding Errors, a per-resource CPU threshold, and an extra metric
+    rules = {r.metric: r for r in watch_rules("lambda", {
+        "Errors": MetricRule(threshold=5, period=120, statistic="Sum"),
+        "ErrorRate": MetricRule(resources={"shop-api": 2.0}),
+        "IteratorAge": MetricRule(threshold=60000, statistic="Maximum")})}
+    # THEN defaults, overrides, per-resource thresholds and additions are all present
+    assert rules["Errors"].threshold == 5 and rules["Errors"].period == 120
+    assert rules["ErrorRate"].derived is not None and rules["ErrorRate"].threshold_for("shop-api") == 2.0
+    assert rules["ErrorRate"].threshold_for("other") == 5.0
+    assert rules["IteratorAge"].namespace == "AWS/Lambda" and rules["IteratorAge"].stat == "Maximum"
+    assert rules["Duration"].threshold is None and rules["Duration"].stat == "Maximum"
+
+
+def test_error_rate_is_errors_over_invocations_with_missing_points_handled():
+    # GIVEN invocations (one zero) and errors missing one point
+    inv = _series("Invocations", [100, 50, 0, 200])
+    err = Series("e", inv.key.__class__.of("AWS/Lambda", "Errors", {"FunctionName": "shop-api"}, "Sum", "us-east-1"),
+                 inv.timestamps[:3], (5.0, 0.0, 0.0))
+    # WHEN rates are derived
+    (rate,) = derive_rates([inv, err], wanted={"ErrorRate"})
+    # THEN 100*Errors/Invocations; zero traffic is no data; a missing error point counts as zero
+    assert rate.key.name == "ErrorRate" and rate.values[0] == 5.0 and rate.values[1] == 0.0
+    assert math.isnan(rate.values[2]) and rate.values[3] == 0.0
+
+
+def test_threshold_needs_the_latest_points_to_breach():
+    # GIVEN a CPU series above 90 for the last 4 points, and one with a single latest spike
+    sustained = _series("CPUUtilization", [40] * 30 + [95] * 4, {"InstanceId": "i-1"}, "Average", "AWS/EC2")
+    blip = _series("CPUUtilization", [40] * 33 + [99], {"InstanceId": "i-1"}, "Average", "AWS/EC2")
+    rule = StaticThreshold(90, "GreaterThanThreshold")
+    # WHEN checked THEN only the sustained breach signals, with its onset at the run start
+    signal = threshold_signal(sustained, None, rule, 60, NOW)
+    assert signal is not None and signal.onset.timestamp() == sustained.timestamps[30]
+    assert threshold_signal(blip, None, rule, 60, NOW) is None
+
+
+def test_anomaly_gates_current_sustained_material():
+    rng = np.random.default_rng(3)
+    base = rng.normal(100, 3, 150)
+    shifted = base.copy()
+    shifted[-10:] += 60
+    small = base.copy()
+    small[-10:] += 8  # statistically odd but < 25% change: not material
+    old = base.copy()
+    old[60:70] += 60  # an episode long gone
+    series = [_series("Duration", v, stat="Maximum") for v in (shifted, small, old, base)]
+    # WHEN screened and scored
+    screened = anomaly_candidates(series, [60] * 4, NOW)
+    signals = [anomaly_signal(s, None, 60, NOW) for s in series]
+    # THEN only the current, sustained, material shift is a signal, with its onset at the shift
+    assert screened == [True, False, False, False]
+    assert signals[0] is not None and signals[0].onset.timestamp() == series[0].timestamps[-10]
+    assert 0.5 <= signals[0].score <= 1.0
+    assert signals[1:] == [None, None, None]
+
+
+def test_stale_series_are_not_current():
+    # GIVEN a shifted series whose last point is an hour old
+    values = [10.0] * 100 + [50.0] * 10
+    s = _series("Duration", values)
+    stale = Series(s.id, s.key, tuple(t - 3600 for t in s.timestamps), s.values)
+    # THEN it raises nothing
+    assert anomaly_signal(stale, None, 60, NOW) is None and anomaly_signal(s, None, 60, NOW) is not None

@@ -1,0 +1,176 @@
+"""bot.cli: the commands end to end (sandbox AWS, SQLite in tmp_path), and one-line errors."""
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.cli import main
+from tests.conftest import ALARM, DEPLOYED, ENV_VARS, assert_valid_report, build_scenario, write_scenario
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run(argv: list[str]) -> tuple[int, str, str]:
+    """Run the CLI in-process; returns (exit code, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(argv)
+    return code, out.getvalue(), err.getvalue()
+
+
+def assert_one_line_error(code: int, out: str, err: str, *needles: str) -> None:
+    assert code != 0
+    lines = [line for line in err.splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith("error:")]
+    assert len(errors) == 1, err
+    assert "Traceback" not in err and "Traceback" not in out
+    for needle in needles:
+        assert needle in errors[0], errors[0]
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory):
+    """A scenario, a database and one finished investigation (made through the CLI)."""
+    root = tmp_path_factory.mktemp("cli")
+    scenario = write_scenario(root)
+    with pytest.MonkeyPatch.context() as mp:
+        for name in ENV_VARS:
+            mp.delenv(name, raising=False)
+        mp.chdir(root)
+        mp.setenv("AIOPS_DB", str(root / "aiops.db"))
+        code, out, err = run(["investigate", ALARM, "--scenario", str(scenario), "--format", "json",
+                              "--output", str(root / "out" / "report.json")])
+        yield {"root": root, "scenario": scenario, "code": code, "out": out, "err": err}
+
+
+@pytest.fixture
+def env(workspace, monkeypatch) -> dict[str, Any]:
+    for name in ENV_VARS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(workspace["root"])
+    monkeypatch.setenv("AIOPS_DB", str(workspace["root"] / "aiops.db"))
+    return workspace
+
+
+def test_investigate_json_on_stdout_progress_on_stderr(env, report_schema):
+    # GIVEN `aiops-bot investigate ALARM --scenario F --format json` (run by the fixture)
+    # THEN it exits 0, stdout is exactly the JSON report and progress went to stderr
+    assert env["code"] == 0, env["err"]
+    report = json.loads(env["out"])
+    assert_valid_report(report, report_schema)
+    assert report["root_cause"]["category"] == "bad_deployment"
+    assert report["root_cause"]["resource"]["id"] == DEPLOYED
+    assert "reading metrics" in env["err"] and "[ok] alarm" in env["err"]
+    assert f"investigation {report['id']}" in env["err"]
+    assert "reading metrics" not in env["out"]
+    # AND --output x.json wrote the same report
+    written = json.loads((env["root"] / "out" / "report.json").read_text())
+    assert written["id"] == report["id"] and written["root_cause"] == report["root_cause"]
+    assert (env["root"] / "aiops.db").exists()  # $AIOPS_DB was used
+
+
+def test_history_json_lists_it(env):
+    code, out, _ = run(["history", "--format", "json"])
+    rows = json.loads(out)
+    assert code == 0
+    inv_id = json.loads(env["out"])["id"]
+    row = next(r for r in rows if r["id"] == inv_id)
+    assert row["status"] == "complete" and row["alarm_name"] == ALARM
+    assert row["root_category"] == "bad_deployment" and row["root_resource"] == DEPLOYED
+
+
+def test_history_table(env):
+    code, out, _ = run(["history"])
+    assert code == 0 and json.loads(env["out"])["id"] in out and "bad_deployment" in out
+
+
+def test_report_markdown_by_id_prefix(env):
+    inv_id = json.loads(env["out"])["id"]
+    code, out, _ = run(["report", inv_id[:-1], "--format", "markdown"])
+    assert code == 0
+    assert out.startswith(f"# Investigation {inv_id}: {ALARM}")
+    for section in ("## Summary", "## Root cause", "## Hypotheses", "## Timeline", "## Log patterns",
+                    "## Remediation scripts"):
+        assert section in out
+
+
+def test_report_json(env):
+    inv_id = json.loads(env["out"])["id"]
+    code, out, _ = run(["report", inv_id, "--format", "json"])
+    assert code == 0 and json.loads(out)["id"] == inv_id
+
+
+def test_report_unknown_id(env):
+    assert_one_line_error(*run(["report", "inv-does-not-exist"]), "no investigation")
+
+
+def test_purge(env):
+    code, out, _ = run(["purge"])
+    assert code == 0 and out.startswith("purged 0 investigations older than 30 days")
+
+
+def test_investigate_markdown_output_file(env):
+    code, out, err = run(["investigate", ALARM, "--scenario", str(env["scenario"]), "--format", "markdown",
+                          "--output", str(env["root"] / "x.md"), "--time-window", "2"])
+    assert code == 0, err
+    text = (env["root"] / "x.md").read_text()
+    assert text.startswith("# Investigation ") and "bad_deployment" in text
+    assert out.startswith("# Investigation ")
+    assert f"wrote {env['root'] / 'x.md'}" in err
+    assert "reading metrics" in err  # progress of a second run reaches the current stderr
+
+
+def test_unknown_alarm(env):
+    assert_one_line_error(*run(["investigate", "no-such-alarm", "--scenario", str(env["scenario"]),
+                                "--format", "json"]), "unknown alarm 'no-such-alarm'")
+
+
+def test_malformed_arn(env):
+    code, out, err = run(["investigate", "arn:aws:cloudwatch:us-east-1:nope", "--scenario", str(env["scenario"])])
+    assert_one_line_error(code, out, err, "malformed alarm ARN")
+    assert out == ""
+
+
+def test_missing_scenario_file(env):
+    assert_one_line_error(*run(["investigate", ALARM, "--scenario", str(env["root"] / "missing.yaml")]),
+                          "scenario file not found")
+
+
+def test_malformed_scenario(env):
+    bad = write_scenario(env["root"], build_scenario(alarms=[{"name": "a"}]), name="bad.yaml")
+    assert_one_line_error(*run(["investigate", ALARM, "--scenario", str(bad)]), "bad.yaml", "alarms.0")
+
+
+def test_bad_config_file(env):
+    config = env["root"] / "bad-config.yaml"
+    config.write_text("analysis:\n  time_window: -1\n", encoding="utf-8")
+    code, out, err = run(["investigate", ALARM, "--scenario", str(env["scenario"]), "--config", str(config)])
+    assert_one_line_error(code, out, err, "bad-config.yaml", "analysis.time_window")
+    assert code == 2
+
+
+def test_no_alarm_given(env):
+    assert_one_line_error(*run(["investigate"]), "alarm")
+
+
+def test_no_command_prints_help(env):
+    code, out, err = run([])
+    assert code == 2 and "usage:" in err
+
+
+def test_python_dash_m_bot_help():
+    environment = {k: v for k, v in os.environ.items() if k not in ENV_VARS}
+    result = subprocess.run([sys.executable, "-m", "bot", "--help"], cwd=REPO, env=environment,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0
+    assert "investigate" in result.stdout and "history" in result.stdout
+    assert "Traceback" not in result.stderr
+

@@ -1,0 +1,219 @@
+"""bot.engine: a whole investigation on the test scenario, resume after a crash, user-facing errors."""
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from typing import Any
+
+import pytest
+from botocore.awsrequest import AWSResponse
+
+from bot.aws import ClientFactory, GatewayProvider
+from bot.config import Config
+from bot.engine import InvestigationError, InvestigationRequest, Investigator
+from bot.sandbox import SandboxGateway
+from bot.sandbox.server import SANDBOX_CREDENTIALS
+from tests.conftest import ALARM, DEPLOYED, HEALTHY, NEW_ERROR, REGION, assert_valid_report
+
+GATEWAY_METHODS = ("describe_alarms", "describe_alarm_history", "list_resources", "get_metric_data",
+                   "describe_log_groups", "filter_log_events", "lookup_events", "resource_metadata_changes")
+
+
+def make_investigator(sandbox, store, config: Config | None = None, factory: ClientFactory | None = None):
+    provider = (GatewayProvider(factory, sandbox.scenario.regions, SandboxGateway, scenario=sandbox.scenario)
+                if factory else sandbox.provider())
+    return Investigator(config or Config(), provider, store)
+
+
+def spy_gateway(investigator: Investigator, monkeypatch) -> Counter:
+    """Count every AWS-facing call the engine makes through the region's gateway."""
+    calls: Counter = Counter()
+    gateway = investigator.provider.region(REGION)
+    for name in GATEWAY_METHODS:
+        original = getattr(gateway, name)
+
+        def counted(*args: Any, _name=name, _original=original, **kwargs: Any):
+            calls[_name] += 1
+            return _original(*args, **kwargs)
+        monkeypatch.setattr(gateway, name, counted)
+    return calls
+
+
+@pytest.fixture(scope="module")
+def report(sandbox) -> dict[str, Any]:
+    from bot.store import Store
+
+    investigator = make_investigator(sandbox, Store(memory=True))
+    return investigator.investigate(InvestigationRequest(ALARM, description="paged at night"))
+
+
+def test_report_validates_against_the_schema(report, report_schema):
+    assert_valid_report(report, report_schema)
+    assert report["alarm"]["name"] == ALARM and report["alarm"]["region"] == REGION
+    assert report["description"] == "paged at night"
+
+
+def test_root_cause_is_the_deploy_on_the_deployed_function(report):
+    root = report["root_cause"]
+    assert root["category"] == "bad_deployment"
+    assert (root["resource"]["type"], root["resource"]["id"]) == ("lambda", DEPLOYED)
+    assert 0.5 <= root["confidence"] <= 1
+    assert any("UpdateFunctionCode" in line for line in root["evidence"])
+    assert report["hypotheses"][0] == root
+    assert DEPLOYED in report["summary"] and "bad deployment" in report["summary"]
+
+
+def test_hypotheses_are_ranked_and_never_blame_the_healthy_function(report):
+    confidences = [h["confidence"] for h in report["hypotheses"]]
+    assert confidences == sorted(confidences, reverse=True)
+    assert len(report["hypotheses"]) >= 2
+    assert not [h for h in report["hypotheses"] if h["resource"]["id"] == HEALTHY]
+
+
+def test_timeline_has_change_anomaly_and_alarm(report):
+    kinds = [e["kind"] for e in report["timeline"]]
+    assert {"change", "anomaly_start", "alarm"} <= set(kinds)
+    times = [e["time"] for e in report["timeline"]]
+    assert times == sorted(times)
+    deploy = next(e for e in report["timeline"] if e["kind"] == "change" and DEPLOYED in e["text"])
+    anomaly = next(e for e in report["timeline"] if e["kind"] == "anomaly_start")
+    assert deploy["time"] < anomaly["time"] <= next(e for e in report["timeline"] if e["kind"] == "alarm")["time"]
+
+
+def test_log_patterns_include_the_new_error(report):
+    new = [p for p in report["log_patterns"] if p["new"]]
+    assert new, "the post-deploy error signature must be a NEW pattern"
+    assert any("TypeError" in p["template"] for p in new)
+    assert all(p["count_before"] == 0 for p in new)
+    created = [p for p in report["log_patterns"] if "Created order" in p["template"]]
+    assert created and not any(p["new"] for p in created)
+    assert NEW_ERROR.split(":")[0] in " ".join(report["log_patterns"][0]["samples"])
+
+
+def test_scripts_have_valid_sha256(report):
+    assert report["scripts"]
+    for script in report["scripts"]:
+        assert script["sha256"] == hashlib.sha256(script["body"].encode("utf-8")).hexdigest()
+        assert script["risk"] in ("low", "medium", "high")
+
+
+def test_steps_are_all_finished(report):
+    assert report["steps"]["llm"]["status"] == "skipped"
+    assert {name: s["status"] for name, s in report["steps"].items() if name != "llm"} == {
+        name: "ok" for name in ("alarm", "resources", "metrics", "logs", "changes", "analysis", "scripts")}
+    assert {"alarm", "resources", "metrics", "logs"} <= set(report["steps"])
+
+
+def test_report_is_stored(sandbox, store):
+    investigator = make_investigator(sandbox, store)
+    inv_id = investigator.start(InvestigationRequest(ALARM, time_window_hours=2))
+    report = investigator.run(inv_id)
+    row = store.get_investigation(inv_id)
+    assert row["status"] == "complete" and row["report"]["id"] == inv_id == report["id"]
+    assert row["root_category"] == "bad_deployment" and row["root_resource"] == DEPLOYED
+    assert row["alarm_name"] == ALARM and row["alarm_region"] == REGION
+    assert {s["script_id"] for s in store.db["scripts"].rows} == {s["id"] for s in report["scripts"]}
+    # a completed investigation is returned from the store without touching AWS again
+    assert investigator.run(inv_id[:-2]) == report
+
+
+def test_resume_after_a_crash_does_not_rerun_finished_steps(sandbox, store, monkeypatch):
+    # GIVEN an investigation that crashed (KeyboardInterrupt) in the changes step, after logs
+    investigator = make_investigator(sandbox, store)
+    inv_id = investigator.start(InvestigationRequest(ALARM))
+    original = Investigator._step_changes
+
+    def crash_once(self, ctx):
+        monkeypatch.setattr(Investigator, "_step_changes", original)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Investigator, "_step_changes", crash_once)
+    with pytest.raises(KeyboardInterrupt):
+        investigator.run(inv_id)
+    assert set(store.get_steps(inv_id)) == {"alarm", "resources", "metrics", "logs"}
+    assert store.get_investigation(inv_id)["status"] == "running"
+    # WHEN it is run again, with every gateway call counted
+    calls = spy_gateway(investigator, monkeypatch)
+    events: list[tuple[str, str]] = []
+    report = investigator.run(inv_id, lambda step, status, _msg: events.append((step, status)))
+    # THEN the earlier steps were NOT re-run: no alarm, inventory, metric or log calls
+    for name in ("describe_alarms", "describe_alarm_history", "list_resources", "get_metric_data",
+                 "describe_log_groups", "filter_log_events"):
+        assert calls[name] == 0, name
+    assert calls["lookup_events"] == 1
+    assert [s for s, status in events if status == "resumed"] == ["alarm", "resources", "metrics", "logs"]
+    # AND the report completes, with the resumed outputs
+    assert report["root_cause"]["category"] == "bad_deployment"
+    assert any(p["new"] for p in report["log_patterns"])
+    assert store.get_investigation(inv_id)["status"] == "complete"
+
+
+def test_progress_reports_every_step(sandbox, store):
+    events: list[tuple[str, str]] = []
+    make_investigator(sandbox, store).investigate(InvestigationRequest(ALARM),
+                                                  lambda step, status, _m: events.append((step, status)))
+    started = [s for s, status in events if status == "started"]
+    assert started == list(Investigator.STEPS)
+
+
+def test_unknown_alarm(sandbox, store):
+    investigator = make_investigator(sandbox, store)
+    inv_id = investigator.start(InvestigationRequest("no-such-alarm"))
+    with pytest.raises(InvestigationError, match="unknown alarm 'no-such-alarm'"):
+        investigator.run(inv_id)
+    row = store.get_investigation(inv_id)
+    assert row["status"] == "failed" and "unknown alarm" in row["error"]
+
+
+@pytest.mark.parametrize("ref", ["arn:aws:cloudwatch:us-east-1:12345:alarm:x", "arn:aws:sns:us-east-1:123456789012:t",
+                                 "arn:nonsense", "   "])
+def test_malformed_reference(sandbox, store, ref):
+    with pytest.raises(InvestigationError, match="malformed alarm ARN|no alarm given"):
+        make_investigator(sandbox, store).start(InvestigationRequest(ref))
+    assert store.list_investigations() == []
+
+
+def test_arn_in_a_region_that_is_not_configured(sandbox, store):
+    arn = f"arn:aws:cloudwatch:eu-west-1:123456789012:alarm:{ALARM}"
+    with pytest.raises(InvestigationError, match="eu-west-1.*not configured"):
+        make_investigator(sandbox, store).start(InvestigationRequest(arn))
+
+
+def test_arn_in_the_configured_region_works(sandbox, store):
+    arn = f"arn:aws:cloudwatch:{REGION}:123456789012:alarm:{ALARM}"
+    report = make_investigator(sandbox, store).investigate(InvestigationRequest(arn))
+    assert report["alarm"]["name"] == ALARM
+    assert report["root_cause"]["resource"]["id"] == DEPLOYED
+
+
+def test_time_window_out_of_range(sandbox, store):
+    with pytest.raises(InvestigationError, match="time window"):
+        make_investigator(sandbox, store).start(InvestigationRequest(ALARM, time_window_hours=400))
+
+
+def test_access_denied_on_logs_degrades_that_step_only(sandbox, store, report_schema):
+    # GIVEN CloudWatch Logs answers AccessDeniedException (a real botocore error response)
+    factory = ClientFactory(endpoint_url=sandbox.server.endpoint_url, static_credentials=dict(SANDBOX_CREDENTIALS))
+    denied: list[str] = []
+
+    def deny(model, **_):
+        denied.append(model.name)
+        response = AWSResponse("https://logs.us-east-1.amazonaws.com", 400, {}, None)
+        return response, {"Error": {"Code": "AccessDeniedException",
+                                    "Message": "User is not authorized to perform: logs:DescribeLogGroups"},
+                          "ResponseMetadata": {"HTTPStatusCode": 400}}
+
+    factory.client("logs", REGION).meta.events.register("before-call.cloudwatch-logs", deny)
+    investigator = make_investigator(sandbox, store, factory=factory)
+    # WHEN investigated
+    result = investigator.investigate(InvestigationRequest(ALARM))
+    # THEN a report is still produced, with the logs step degraded and named
+    assert denied
+    assert_valid_report(result, report_schema)
+    assert result["steps"]["logs"]["status"] == "degraded"
+    assert "AccessDenied" in result["steps"]["logs"]["error"]
+    assert "logs" in result["degraded"]
+    assert result["steps"]["metrics"]["status"] == "ok"
+    assert result["log_patterns"] == []
+    assert result["root_cause"]["resource"]["id"] == DEPLOYED
+

@@ -1,0 +1,151 @@
+"""Tests for bot.poller: collection against the moto sandbox, incidents on planted problems, batching."""
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import boto3
+import numpy as np
+import pytest
+import yaml
+from botocore.stub import Stubber
+
+from analyzers.model import MetricKey
+from bot.aws import cloudwatch
+from bot.config import Config
+from bot.poller import Poller
+from bot.wiring import build_runtime
+
+POINTS = 180  # three hours of one-minute points, the poller's default lookback
+
+
+def _points(values) -> list[list[float]]:
+    n = len(values)
+    return [[-60.0 * (n - i), float(v)] for i, v in enumerate(values)]
+
+
+def write_scenario(path: Path, incident: bool = True) -> Path:
+    """A small account: shop-api (Lambda) and shop-db (RDS) break together when ``incident``; quiet-fn never."""
+    rng = np.random.default_rng(11)
+    invocations = rng.poisson(100, POINTS)
+    errors = np.zeros(POINTS)
+    connections = rng.normal(20, 2, POINTS).round()
+    if incident:
+        errors[-20:] = rng.poisson(30, 20)
+        connections[-23:] = 95
+    lam = {"FunctionName": "shop-api"}
+    metrics = [
+        {"namespace": "AWS/Lambda", "name": "Invocations", "dimensions": lam, "unit": "Count",
+         "points": _points(invocations)},
+        {"namespace": "AWS/Lambda", "name": "Errors", "dimensions": lam, "unit": "Count", "points": _points(errors)},
+        {"namespace": "AWS/RDS", "name": "DatabaseConnections", "dimensions": {"DBInstanceIdentifier": "shop-db"},
+         "unit": "Count", "points": _points(connections)},
+        {"namespace": "AWS/Lambda", "name": "Invocations", "dimensions": {"FunctionName": "quiet-fn"},
+         "unit": "Count", "points": _points(rng.poisson(50, POINTS))},
+    ]
+    alarm = {"name": "shop-api-errors", "namespace": "AWS/Lambda", "metric": "Errors", "dimensions": lam,
+             "statistic": "Sum", "period": 60, "evaluation_periods": 3, "threshold": 5,
+             "state": "ALARM" if incident else "OK", "state_changed": -900}
+    scenario = {"format": "aiops-scenario/v1", "name": "shop-outage" if incident else "shop-calm",
+                "region": "us-east-1",
+                "resources": [{"type": "lambda", "id": "shop-api"}, {"type": "lambda", "id": "quiet-fn"},
+                              {"type": "rds", "id": "shop-db"}],
+                "metrics": metrics, "alarms": [alarm]}
+    path.write_text(yaml.safe_dump(scenario), encoding="utf-8")
+    return path
+
+
+CONFIG = Config.model_validate({"aws": {"regions": ["us-east-1"]},
+                                "monitoring": {"services": {"lambda": {}, "rds": {}}}})
+
+
+@pytest.fixture(scope="module")
+def outage(tmp_path_factory):
+    runtime = build_runtime(scenario=write_scenario(tmp_path_factory.mktemp("s") / "outage.yaml"),
+                            memory_db=True, config=CONFIG)
+    yield runtime
+    runtime.close()
+
+
+def test_poll_fetches_series_and_groups_the_planted_problem_into_one_incident(outage):
+    # GIVEN the sandbox with errors on shop-api, connections piling up on shop-db and the alarm firing
+    poller = Poller(outage)
+    # WHEN polled
+    incidents = poller.poll()
+    # THEN every catalog series was fetched (5 Lambda x 2 + 6 RDS) and rates were derived
+    assert poller.last_stats.series == 16 and poller.last_stats.derived >= 2
+    # AND one critical incident holds the alarm and both related resources, not the quiet function
+    assert len(incidents) == 1, [i.key for i in incidents]
+    incident = incidents[0]
+    assert incident.key.startswith("alarm:us-east-1:shop-api-errors:")
+    assert incident.severity == "critical" and incident.state == "open"
+    assert {r.id for r in incident.resources} == {"shop-api", "shop-db"}
+    kinds = {(s.kind, s.metric.name) for s in incident.signals}
+    assert ("threshold", "ErrorRate") in kinds and ("anomaly", "DatabaseConnections") in kinds
+    onset = next(s.onset for s in incident.signals if s.metric.name == "DatabaseConnections")
+    assert timedelta(minutes=20) <= datetime.now(timezone.utc) - onset <= timedelta(minutes=30)
+
+
+def test_second_poll_keeps_the_key_and_reports_no_change(outage):
+    # GIVEN a poller that already saw the incident
+    poller = Poller(outage)
+    first = poller.poll()
+    assert [i.key for i in poller.last_changes.new] == [first[0].key]
+    # WHEN polled again
+    second = poller.poll()
+    # THEN same key, nothing new or resolved
+    assert [i.key for i in second] == [first[0].key]
+    assert not poller.last_changes.new and not poller.last_changes.resolved
+
+
+def test_resources_restriction_watches_only_listed_resources(outage):
+    # GIVEN a poller restricted to the quiet function
+    from analyzers.model import ResourceRef
+    poller = Poller(outage, resources=[ResourceRef("lambda", "quiet-fn")])
+    # WHEN polled THEN only its series are fetched and the firing alarm still opens its incident
+    incidents = poller.poll()
+    assert poller.last_stats.series == 5
+    assert [i.alarm_name for i in incidents] == ["shop-api-errors"]
+
+
+def test_flat_data_gives_no_incident(tmp_path):
+    # GIVEN the same account on a calm day (alarm OK)
+    runtime = build_runtime(scenario=write_scenario(tmp_path / "calm.yaml", incident=False), memory_db=True,
+                            config=CONFIG)
+    try:
+        # WHEN polled THEN nothing is raised
+        poller = Poller(runtime)
+        assert poller.poll() == []
+        assert poller.last_stats.series == 16
+    finally:
+        runtime.close()
+
+
+def test_get_metric_data_batches_500_queries_per_call_with_stubber():
+    # GIVEN 1,001 queries and a real CloudWatch client answered by botocore's Stubber
+    client = boto3.client("cloudwatch", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+    queries = [cloudwatch.MetricQuery(MetricKey.of("AWS/Lambda", "Errors", {"FunctionName": f"f{i}"}, "Sum"))
+               for i in range(1001)]
+    stamp = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+    with Stubber(client) as stub:
+        for offset in range(0, 1001, 500):
+            ids = [f"q{i}" for i in range(offset, min(offset + 500, 1001))]
+            stub.add_response("get_metric_data", {"MetricDataResults": [
+                {"Id": qid, "Timestamps": [stamp], "Values": [float(n)], "StatusCode": "Complete"}
+                for n, qid in enumerate(ids)]})
+        # WHEN fetched
+        series = cloudwatch.get_metric_data(client, queries, stamp - timedelta(hours=1), stamp)
+        # THEN ceil(1001 / 500) = 3 calls were made and answers map back to their queries
+        stub.assert_no_pending_responses()
+    assert len(series) == 1001 and series[1000].values == (0.0,) and series[501].values == (1.0,)
+
+
+def test_poll_api_calls_are_ceil_series_over_500_at_the_botocore_boundary():
+    # GIVEN 1,205 series answered by a before-call hook (see benchmarks/poll.py)
+    from benchmarks.poll import run
+    # WHEN one poll runs
+    result = run(series=1205, points=60)
+    # THEN GetMetricData is called ceil(1205/500) = 3 times, plus one DescribeAlarms
+    assert result["get_metric_data_calls"] == math.ceil(1205 / 500) == 3
+    assert result["calls_by_operation"] == {"GetMetricData": 3, "DescribeAlarms": 1}

@@ -1,0 +1,174 @@
+"""bot.sandbox: scenario validation, seeding moto, reading back through AwsGateway, emulator gaps."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from analyzers.model import MetricKey
+from bot.aws import AwsError, AwsGateway, MetricQuery
+from bot.sandbox import SandboxGateway, ScenarioError, load_scenario
+from tests.conftest import (ALARM, ALARM_AT, DATABASE, DEPLOY_AT, DEPLOYED, HEALTHY, NEW_ERROR, OLD_CHANGE_AT,
+                            ONSET, REGION, START, build_scenario, invocations_at, write_scenario)
+
+# Scenario validation ---------------------------------------------------------------
+
+
+def test_missing_scenario_file(tmp_path):
+    with pytest.raises(ScenarioError, match="scenario file not found") as err:
+        load_scenario(tmp_path / "absent.yaml")
+    assert "absent.yaml" in str(err.value)
+
+
+def test_scenario_bad_yaml_has_line(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("format: aiops-scenario/v1\nname: x\nmetrics: [\n  {a: 1\n", encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"not valid YAML at line \d+"):
+        load_scenario(path)
+
+
+def test_scenario_wrong_format_string(tmp_path):
+    path = write_scenario(tmp_path, build_scenario(format="aiops-scenario/v9"))
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    assert "'format'" in str(err.value) and str(path) in str(err.value)
+
+
+def test_scenario_not_a_mapping(tmp_path):
+    path = tmp_path / "list.yaml"
+    path.write_text("- 1\n- 2\n", encoding="utf-8")
+    with pytest.raises(ScenarioError, match="not a scenario"):
+        load_scenario(path)
+
+
+@pytest.mark.parametrize("overrides, where", [
+    ({"metrics": [{"namespace": "AWS/Lambda", "name": "Errors", "points": [["soon", 1]]}]}, "metrics.0.points.0.0"),
+    ({"resources": [{"type": "mainframe", "id": "x"}]}, "resources.0.type"),
+    ({"alarms": [{"name": "a", "namespace": "n", "metric": "m", "threshold": "high"}]}, "alarms.0.threshold"),
+    ({"alarms": [{"name": "a", "namespace": "n", "metric": "m", "threshold": 1, "state": "RED"}]}, "alarms.0.state"),
+    ({"region": "moon"}, "region"),
+    ({"changes": [{"event_source": "s", "event_name": "e"}]}, "changes.0.time"),
+])
+def test_scenario_wrong_types_name_the_field(tmp_path, overrides, where):
+    # GIVEN a scenario with one wrong field WHEN loaded THEN ScenarioError names that field
+    path = write_scenario(tmp_path, build_scenario(**overrides))
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    assert f"'{where}'" in str(err.value)
+
+
+def test_scenario_expect_block_is_ignored_and_times_are_relative(scenario_file):
+    scenario = load_scenario(scenario_file)
+    assert not hasattr(scenario, "expect")
+    assert scenario.loaded_at.second == 0 and scenario.loaded_at.microsecond == 0
+    assert scenario.at(-60) == scenario.loaded_at - timedelta(minutes=1)
+    assert scenario.regions == [REGION]
+
+
+# Seeding and reading back (one emulator for the module) ----------------------------
+
+
+@pytest.fixture(scope="module")
+def gateway(sandbox) -> AwsGateway:
+    return sandbox.provider().region(REGION)
+
+
+def test_seed_counts(sandbox):
+    assert sandbox.counts["resources"] == 3
+    assert sandbox.counts["alarms"] == 2
+    assert sandbox.counts["datapoints"] == 7 * 90
+    assert sandbox.counts["log_events"] > 0
+
+
+def test_metrics_read_back_at_the_right_absolute_minutes(sandbox, gateway):
+    # GIVEN the scenario's Invocations series, whose value differs minute to minute
+    scenario = sandbox.scenario
+    key = MetricKey.of("AWS/Lambda", "Invocations", {"FunctionName": DEPLOYED}, "Sum", REGION)
+    # WHEN read through the real AwsGateway code (GetMetricData against the emulator)
+    [series] = gateway.get_metric_data([MetricQuery(key, 60)], scenario.at(START), scenario.at(0))
+    # THEN every point sits at loaded_at + its relative time, with its value
+    got = dict(zip(series.timestamps, series.values))
+    assert len(got) == 90
+    for rel in (START, -3000, ONSET, -60):
+        assert got[scenario.at(rel).timestamp()] == invocations_at(rel)
+
+
+def test_metric_window_is_honoured(sandbox, gateway):
+    scenario = sandbox.scenario
+    key = MetricKey.of("AWS/Lambda", "Errors", {"FunctionName": DEPLOYED}, "Sum", REGION)
+    [series] = gateway.get_metric_data([MetricQuery(key, 60)], scenario.at(ONSET), scenario.at(0))
+    assert min(series.timestamps) >= scenario.at(ONSET).timestamp()
+    assert len(series.values) == -ONSET // 60
+    assert min(series.values) >= 9
+
+
+def test_logs_read_back_with_absolute_times(sandbox, gateway):
+    scenario = sandbox.scenario
+    group = f"/aws/lambda/{DEPLOYED}"
+    assert group in gateway.describe_log_groups()
+    records, truncated = gateway.filter_log_events(group, scenario.at(START), scenario.at(0), 10000)
+    assert not truncated
+    errors = [r for r in records if NEW_ERROR in r.message]
+    assert errors and min(r.timestamp for r in errors) >= scenario.at(ONSET).timestamp()
+    # AND a narrower window returns only its own events
+    before, _ = gateway.filter_log_events(group, scenario.at(START), scenario.at(ONSET), 10000)
+    assert before and not [r for r in before if NEW_ERROR in r.message]
+    assert max(r.timestamp for r in before) < scenario.at(ONSET).timestamp()
+
+
+def test_alarms_read_back(gateway):
+    [alarm] = gateway.describe_alarms(names=[ALARM])
+    assert alarm.state == "ALARM"
+    assert alarm.metric_key.name == "Errors" and alarm.dimensions == (("FunctionName", DEPLOYED),)
+    assert alarm.threshold == 5 and alarm.evaluation_periods == 3
+    assert {a.name for a in gateway.describe_alarms(state="ALARM")} == {ALARM}
+
+
+def test_resources_listed_with_scenario_properties(gateway):
+    resources = {r.key: r for r in gateway.list_resources()}
+    assert set(resources) == {("lambda", DEPLOYED), ("lambda", HEALTHY), ("rds", DATABASE)}
+    assert resources[("rds", DATABASE)].properties["max_connections"] == 100
+    assert resources[("lambda", DEPLOYED)].properties["timeout"] == 30
+
+
+def test_lookup_events_honours_its_window(sandbox, gateway):
+    # GIVEN a deploy 25 min ago and an unrelated change 83 min ago
+    scenario = sandbox.scenario
+    assert isinstance(gateway, SandboxGateway)
+    # WHEN changes are looked up for the last 40 minutes
+    changes = gateway.lookup_events(scenario.at(-2400), scenario.at(0))
+    # THEN the deploy is there and the out-of-window change is EXCLUDED
+    assert [(c.resource_name, c.time) for c in changes] == [(DEPLOYED, scenario.at(DEPLOY_AT))]
+    # AND a wider window includes both, oldest first
+    wide = gateway.lookup_events(scenario.at(START), scenario.at(0))
+    assert [c.time for c in wide] == [scenario.at(OLD_CHANGE_AT), scenario.at(DEPLOY_AT)]
+    # AND another region sees none
+    assert sandbox.provider(["eu-west-1"]).region("eu-west-1").lookup_events(scenario.at(START), scenario.at(0)) == []
+
+
+def test_alarm_history_from_the_scenario(sandbox, gateway):
+    scenario = sandbox.scenario
+    [transition] = gateway.describe_alarm_history(ALARM, scenario.at(START), scenario.at(0))
+    assert transition.new_state == "ALARM" and transition.old_state == "OK"
+    assert transition.time == scenario.at(ALARM_AT)
+    # outside the window: nothing; unknown alarm: an AwsError
+    assert gateway.describe_alarm_history(ALARM, scenario.at(START), scenario.at(-3000)) == []
+    with pytest.raises(AwsError):
+        gateway.describe_alarm_history("no-such-alarm", scenario.at(START), scenario.at(0))
+
+
+def test_insights_is_reported_unavailable(sandbox, gateway):
+    assert gateway.insights_available is False
+    with pytest.raises(AwsError, match="Unavailable"):
+        gateway.run_insights_query(["g"], "fields @message", sandbox.scenario.at(-60), sandbox.scenario.at(0), 10)
+
+
+def test_two_sandboxes_in_one_process_start_clean(tmp_path):
+    # GIVEN a sandbox that was started and stopped
+    from bot.sandbox import Sandbox
+
+    path = write_scenario(tmp_path, build_scenario(metrics=[], logs=[], changes=[]))
+    Sandbox.start(path).stop()
+    # WHEN another one starts on the same scenario THEN seeding does not collide with the old state
+    with Sandbox.start(path) as again:
+        assert again.counts["resources"] == 3

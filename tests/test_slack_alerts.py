@@ -1,0 +1,109 @@
+"""Proactive alerts: one parent per incident key, edits instead of re-posts, dedup across a restart."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from analyzers.incidents import Incident
+from analyzers.model import Alarm
+from bot.alerts import AlertService, alarm_incidents
+from bot.scheduler import JOB_ID, build_scheduler, poll_once
+from bot.slack import SlackPoster, build_web_client
+from bot.store import Store
+from handlers import blocks as ui
+from tests.stubs import SlackApiStub
+from tests.test_slack_support import CHANNEL
+
+T0 = datetime(2026, 1, 1, 12, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def slack() -> Iterator[SlackApiStub]:
+    with SlackApiStub() as stub:
+        yield stub
+
+
+def incident(state: str = "open", title: str = "checkout-api-errors is in ALARM") -> Incident:
+    return Incident("alarm:us-east-1:checkout-api-errors:2026-01-01T11:55:00Z", title, "us-east-1", "critical",
+                    state, T0, alarm_name="checkout-api-errors", details=("Errors > 5 <!here>",))
+
+
+def service(slack: SlackApiStub, db: Path) -> AlertService:
+    return AlertService(Store(db), SlackPoster(build_web_client("xoxb-test", slack.base_url)), CHANNEL,
+                        clock=lambda: T0)
+
+
+def parents(slack: SlackApiStub) -> list[dict]:
+    return [m for m in slack.messages(CHANNEL) if "thread_ts" not in m]
+
+
+def test_one_parent_per_incident_and_no_repost_after_restart(slack, tmp_path):
+    db = tmp_path / "aiops.db"
+    # GIVEN an incident posted by a first process
+    first = service(slack, db)
+    assert first.sync([incident()]).posted == 1
+    first.sync([incident()])
+    # WHEN a new process (same DB file) polls the same incident
+    second = service(slack, db)
+    result = second.sync([incident()])
+    # THEN there is still one parent (with buttons) and its details are in the thread
+    assert result.posted == 0 and len(parents(slack)) == 1
+    assert ui.action_ids_in(parents(slack)[0]["blocks"]) == {ui.ALERT_INVESTIGATE, ui.ALERT_SNOOZE, ui.ALERT_MUTE}
+    details = [m for m in slack.messages(CHANNEL) if m.get("thread_ts")]
+    assert len(details) == 1 and "&lt;!here&gt;" in details[0]["blocks"][0]["text"]["text"]
+    row = Store(db).get_incident(incident().key)
+    assert row["channel"] == CHANNEL and row["thread_ts"] == slack.calls("chat.postMessage")[0].response["ts"]
+
+
+def test_change_and_resolution_edit_the_parent(slack, tmp_path):
+    alerts = service(slack, tmp_path / "aiops.db")
+    alerts.sync([incident()])
+    parent_ts = slack.calls("chat.postMessage")[0].response["ts"]
+    # WHEN the incident changes, then disappears from the poll
+    alerts.sync([incident(title="checkout-api-errors is in ALARM (worse)")])
+    result = alerts.sync([])
+    # THEN the parent is edited (never re-posted) and ends resolved without buttons
+    updates = [c for c in slack.calls("chat.update") if c.params["ts"] == parent_ts]
+    assert result.resolved == 1 and len(parents(slack)) == 1 and len(updates) == 2
+    assert "worse" in updates[0].params["blocks"][0]["text"]["text"]
+    assert "resolved" in updates[-1].params["blocks"][0]["text"]["text"]
+    assert ui.action_ids_in(updates[-1].params["blocks"]) == set()
+    assert alerts.sync([]).resolved == 0
+
+
+def test_resolved_state_from_poller_and_mute_silences_thread(slack, tmp_path):
+    alerts = service(slack, tmp_path / "aiops.db")
+    alerts.sync([incident()])
+    alerts.mute(incident().key, "U1")
+    before = len(slack.calls("chat.postMessage"))
+    alerts.sync([incident(state="resolved")])
+    assert len(slack.calls("chat.postMessage")) == before
+    assert Store(tmp_path / "aiops.db").get_incident(incident().key)["resolved_at"]
+
+
+def test_fallback_poller_turns_alarms_into_incidents():
+    class Gateway:
+        def describe_alarms(self, names=None, state=None):
+            assert state == "ALARM"
+            return [Alarm("cpu-high", "eu-west-1", state="ALARM", state_changed=T0, state_reason="cpu > 90")]
+
+    class Provider:
+        regions = ["eu-west-1"]
+
+        def region(self, region):
+            return Gateway()
+
+    [found] = alarm_incidents(Provider())
+    assert found.key == "alarm:eu-west-1:cpu-high:2026-01-01T12:00:00Z" and found.alarm_name == "cpu-high"
+
+
+def test_scheduler_job_is_coalesced_single_instance_and_poll_errors_are_skipped():
+    scheduler = build_scheduler(lambda: [], lambda incidents: None, 60, 5)
+    job = scheduler.get_job(JOB_ID)
+    assert job.coalesce is True and job.max_instances == 1 and job.trigger.jitter == 5
+    seen = []
+    assert poll_once(lambda: 1 / 0, seen.append) is False and seen == []
+    assert poll_once(lambda: ["i"], seen.append) is True and seen == [["i"]]

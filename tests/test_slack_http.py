@@ -1,0 +1,85 @@
+"""`serve --http` end to end on a free port, the CLI's token checks and the approvals audit listing."""
+from __future__ import annotations
+
+import argparse
+import json
+import threading
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.slack_cli import run_serve
+from bot.store import Store
+from handlers import blocks as ui
+from tests.stubs import SlackApiStub
+from tests.test_slack_support import APPROVER, SECRET, action_body, command_body, seed_scripts, signed_headers
+
+
+def post(url: str, body: str, headers: dict[str, list[str]]) -> tuple[int, str]:
+    request = urllib.request.Request(url, data=body.encode(), method="POST",
+                                     headers={k: v[0] for k, v in headers.items()})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as resp:
+            return resp.status, resp.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode()
+
+
+def test_serve_http_handles_signed_requests_and_health(tmp_path: Path):
+    config = tmp_path / "config.yaml"
+    config.write_text(f"slack:\n  approvers: [{APPROVER}]\nllm:\n  provider: none\n")
+    db = tmp_path / "aiops.db"
+    seed_scripts(Store(db), "inv-http")
+    with SlackApiStub() as slack:
+        env = {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_BASE_URL": slack.base_url}
+        args = argparse.Namespace(http=True, host="127.0.0.1", port=0, health_port=None, config=str(config),
+                                  db=str(db), scenario=None, watch=False, channel=None)
+        ready, stop, stacks = threading.Event(), threading.Event(), []
+        thread = threading.Thread(target=run_serve, args=(args, env, lambda s: (stacks.append(s), ready.set()), stop))
+        thread.start()
+        try:
+            assert ready.wait(10)
+            base = f"http://127.0.0.1:{stacks[0].server.port}"
+            # WHEN the health endpoint and signed Slack requests arrive over HTTP
+            with urllib.request.urlopen(base + "/healthz", timeout=5) as resp:
+                health = (resp.status, json.loads(resp.read()))
+            body = command_body("help", slack.response_url("help"))
+            status_help, _ = post(base + "/slack/events", body, signed_headers(body))
+            click = action_body(ui.APPROVE, "inv-http|s1", slack.response_url("click"))
+            status_click, _ = post(base + "/slack/events", click, signed_headers(click))
+            status_bad, _ = post(base + "/slack/events", body, signed_headers(body, secret="forged"))
+            # THEN health is 200 JSON, good requests are handled, the forged one is rejected
+            assert health[0] == 200 and health[1]["ok"] is True and health[1]["mode"] == "http"
+            assert (status_help, status_click, status_bad) == (200, 200, 401)
+            assert "/aiops investigate" in json.dumps(slack.wait_for_call("response_url:help")[0].params)
+            update = slack.wait_for_call("chat.update")[0]
+            assert "recorded only, not executed" in json.dumps(update.params["blocks"])
+        finally:
+            stop.set()
+            thread.join(10)
+    assert Store(db).decision_for("inv-http", "s1")["user_id"] == APPROVER
+
+
+@pytest.mark.parametrize("argv,missing", [(["serve"], "SLACK_APP_TOKEN"), (["serve", "--http"], "SLACK_SIGNING_SECRET")])
+def test_missing_tokens_name_the_variable_and_exit_2(monkeypatch, capsys, argv, missing):
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    for name in ("SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert missing in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_approvals_lists_the_audit(tmp_path, capsys):
+    store = Store(tmp_path / "aiops.db")
+    seed_scripts(store, "inv-z")
+    store.record_approval(investigation_id="inv-z", script_id="s1", sha256="1" * 64, user_id="U1", user_name="al",
+                          decision="approve", outcome="recorded")
+    assert main(["approvals", "--db", str(tmp_path / "aiops.db"), "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows[0]["outcome"] == "recorded" and rows[0]["user_name"] == "al"
+    assert main(["approvals", "--db", str(tmp_path / "aiops.db")]) == 0
+    assert "never executes" in capsys.readouterr().out

@@ -1,0 +1,93 @@
+"""Tests for the ``watch`` command: --once JSON on a scenario, input errors, the scheduled loop."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from analyzers.grouping import Changes
+from analyzers.incidents import Incident
+from bot import watch_cli
+from bot.cli import main
+from tests.test_poller import write_scenario
+
+CONFIG_YAML = "aws: {regions: [us-east-1]}\nmonitoring: {services: {lambda: {}, rds: {}}, poll_interval: 30}\n"
+
+
+@pytest.fixture()
+def config_file(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text(CONFIG_YAML, encoding="utf-8")
+    return str(path)
+
+
+def test_watch_once_json_prints_the_incidents_of_one_poll(tmp_path, config_file, capsys):
+    # GIVEN a scenario with a planted outage
+    scenario = write_scenario(tmp_path / "outage.yaml")
+    # WHEN watch --once --format json runs
+    code = main(["watch", "--once", "--format", "json", "--scenario", str(scenario), "--config", config_file])
+    # THEN it exits 0 and prints a JSON list of incidents with resource, metric, onset, score, severity
+    assert code == 0
+    incidents = json.loads(capsys.readouterr().out)
+    assert len(incidents) == 1
+    incident = incidents[0]
+    assert incident["severity"] == "critical" and incident["key"].startswith("alarm:us-east-1:shop-api-errors:")
+    signal = incident["signals"][0]
+    assert {"resource", "metric", "onset", "score"} <= set(signal) and 0 <= signal["score"] <= 1
+    assert {r["id"] for r in incident["resources"]} == {"shop-api", "shop-db"}
+
+
+@pytest.mark.parametrize("content, message", [
+    (None, "not found"),
+    ("{not json", "not valid JSON"),
+    ('[{"type": "queue", "id": "x"}]', "'0.type'"),
+    ('{"type": "lambda"}', "expected a list"),
+])
+def test_bad_resources_file_is_one_line_error(tmp_path, config_file, capsys, content, message):
+    # GIVEN a broken --resources-file
+    path = tmp_path / "resources.json"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    # WHEN watch runs
+    code = main(["watch", "--once", "--config", config_file, "--resources-file", str(path)])
+    # THEN exit 2 with one line on stderr naming the problem
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and message in err and len(err.splitlines()) == 1
+
+
+def test_bad_duration_and_missing_scenario_fail_cleanly(tmp_path, config_file, capsys):
+    assert main(["watch", "--duration", "0", "--config", config_file]) == 2
+    assert main(["watch", "--once", "--config", config_file, "--scenario", str(tmp_path / "nope.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert "--duration" in err and "not found" in err and "Traceback" not in err
+
+
+class _FakePoller:
+    def __init__(self, incident: Incident):
+        self.polls = 0
+        self.incident = incident
+        self.last_changes = Changes()
+
+    def poll(self):
+        self.polls += 1
+        self.last_changes = Changes(new=(self.incident,))
+        return [self.incident]
+
+
+class _Monitoring:
+    poll_interval = 30
+    jitter = 1
+
+
+def test_scheduled_watch_polls_at_once_prints_changes_and_stops_after_duration(capsys):
+    # GIVEN a poller that always reports a new incident
+    from datetime import datetime, timezone
+    incident = Incident("anomaly:us-east-1:x:2026-03-01T11:30:00Z", "Errors anomalous on x", "us-east-1",
+                        "warning", "open", datetime(2026, 3, 1, 11, 40, tzinfo=timezone.utc))
+    poller = _FakePoller(incident)
+    # WHEN the scheduled loop runs for 0.02 minutes (interval 30 s: only the immediate first poll)
+    code = watch_cli._run_scheduled(poller, _Monitoring(), "json", 0.02)
+    # THEN it polled once, printed the change as a JSON line, and stopped
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert code == 0 and poller.polls == 1
+    assert lines == [{"change": "new", "incident": incident.to_dict()}]
