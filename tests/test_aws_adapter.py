@@ -62,7 +62,8 @@ def test_lookup_events_paginates_filters_read_only_and_finds_resource_names(fact
     ]}, expected_params=base)
     ct.add_response("lookup_events", {"Events": [
         _event("e3", "UpdateFunctionConfiguration20150331v2", T0 - timedelta(minutes=90),
-               payload={"requestParameters": {"functionName": "arn:aws:lambda:us-east-1:123456789012:function:billing"}}),
+               payload={"requestParameters": {
+                   "functionName": "arn:aws:lambda:us-east-1:123456789012:function:billing"}}),
         _event("e4", "ModifyDBInstance", T0 - timedelta(minutes=10),
                payload={"requestParameters": {"dBInstanceIdentifier": "orders-db"}}),
     ]}, expected_params={**base, "NextToken": "page-2"})

@@ -167,8 +167,12 @@ def test_two_sandboxes_in_one_process_start_clean(tmp_path):
     # GIVEN a sandbox that was started and stopped
     from bot.sandbox import Sandbox
 
-    path = write_scenario(tmp_path, build_scenario(metrics=[], logs=[], changes=[]))
+    small = build_scenario()
+    small.update(resources=small["resources"][:1], metrics=[], changes=[], alarms=small["alarms"][:1],
+                 logs=[{"group": "/aws/lambda/x", "stream": "s", "events": [[-60, "hello"]]}])
+    path = write_scenario(tmp_path, small)
     Sandbox.start(path).stop()
-    # WHEN another one starts on the same scenario THEN seeding does not collide with the old state
+    # WHEN another one starts on the same scenario (same IAM role, function and log group names)
+    # THEN seeding does not collide with the old state
     with Sandbox.start(path) as again:
-        assert again.counts["resources"] == 3
+        assert again.counts == {"resources": 1, "datapoints": 0, "log_events": 1, "alarms": 1}
