@@ -57,7 +57,17 @@ def _emit(report: dict[str, Any], fmt: str | None) -> None:
 
 
 def write_report_files(report: dict[str, Any], path: Path) -> list[Path]:
-    """Write the report to ``path`` (.json or .md; other suffixes get both)."""
+    """Write the report to ``path`` (.json or .md; other suffixes get both) and its charts beside it."""
+    written = _write_documents(report, path)
+    try:
+        from bot.charts import write_charts_for_report
+        written += write_charts_for_report(report, written[0].parent)
+    except ImportError:
+        pass
+    return written
+
+
+def _write_documents(report: dict[str, Any], path: Path) -> list[Path]:
     path.parent.mkdir(parents=True, exist_ok=True)
     written = []
     if path.suffix == ".json":
@@ -68,12 +78,7 @@ def write_report_files(report: dict[str, Any], path: Path) -> list[Path]:
         written.append(path)
     else:
         for suffix in (".json", ".md"):
-            written += write_report_files(report, path.with_suffix(suffix))
-    try:
-        from bot.charts import write_charts_for_report
-        written += write_charts_for_report(report, written[0].parent)
-    except ImportError:
-        pass
+            written += _write_documents(report, path.with_suffix(suffix))
     return written
 
 

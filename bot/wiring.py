@@ -77,7 +77,7 @@ def build_runtime(config_path: str | os.PathLike | None = None, scenario: str | 
     else:
         creds = config.aws.credentials
         factory = ClientFactory(endpoint_url=config.aws.endpoint_url, profile=creds.profile,
-                                role_arn=creds.role_arn)
+                                role_arn=creds.role_arn, default_region=config.aws.regions[0])
         provider = GatewayProvider(factory, config.aws.regions)
     redactor_factory = _redactor_factory(config)
     llm = build_llm(config, secrets, store, redactor_factory, env)

@@ -36,7 +36,7 @@ class DetectorConfig:
     season_periods: int = 3  # seasonal reference = median of the same phase over this many periods (1 or 3)
     ma_windows: tuple[int, ...] = (8, 32)  # extra channels: trailing means (level shifts, bursts)
     ma_gain: float = 1.0  # weight of a mean channel's z against the point channel's
-    ma_stride_div: int = 4  # a mean channel's baseline samples its window every w // div points
+    ma_stride_div: int = 2  # a mean channel's baseline samples its window every w // div points
     repeat_ratio: float = 0.9  # a repeat must beat the recent max by 1 / ratio to be reported
 
 

@@ -69,7 +69,7 @@ def readme(built: list[tuple[Scenario, str, int]], seed: int) -> str:
         decoys = "; ".join(dict.fromkeys(sc.decoys))
         lines.append(f"| `{name}` | {sc.region} | {sc.variant} | `{sc.category}` | "
                      f"{', '.join(f'`{r}`' for r in sc.expect['root_cause']['resource'])} | `{sc.expect['alarm']}` | "
-                     f"{decoys} | {size // 1000} KB |")
+                     f"{sc.onset / 60:.0f} min | {decoys} | {size // 1000} KB |")
     counts = Counter(sc.category for sc, _, _ in built)
     lines += ["", "## Categories", ""] + [f"- `{c}`: {n}" for c, n in sorted(counts.items())] + [""]
     return "\n".join(lines)

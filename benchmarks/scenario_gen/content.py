@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Callable
 
+from . import logs
 from .builder import Scenario
+from .compute import sampled_times
 from .lambda_sim import LogLines, Request
 from .logs import Frame
 
@@ -102,3 +104,20 @@ def steady_warnings(sc: Scenario, probability: float) -> Callable[[Request], Log
         text = f"Cache miss for {peer} key cfg:{int(rng.integers(10, 99))}; falling back to origin"
         return [request.line("WARNING" if not request.fn.runtime.startswith("nodejs") else "WARN", text, 0.02)]
     return make
+
+
+def steady_text_warnings(sc: Scenario, style: str, every: tuple[float, float]) -> list[tuple[float, str]]:
+    """Long-standing warnings for container/instance logs (a decoy), from the start of the window."""
+    peer = sc.pick(["inventory-svc", "pricing-svc", "geo-lookup", "fraud-score", "recommendations"])
+    events = []
+    for t in sampled_times(sc, every):
+        text = sc.pick([f"Slow response from {peer} ({sc.randint(1200, 4800)} ms)",
+                        f"Call to {peer} failed: read timeout; retrying (attempt 1/3)"])
+        if style == "java":
+            events.append((t, logs.java_line(t, "WARN", f"http-nio-8080-exec-{sc.randint(1, 24)}",
+                                             "c.e.common.http.RetryingClient", text)))
+        elif style == "json":
+            events.append((t, logs.json_line(t, "warn", text, peer=peer)))
+        else:
+            events.append((t, f"WARN  {text}"))
+    return events

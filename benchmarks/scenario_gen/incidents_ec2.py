@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import compute, decoys, logs
+from . import compute, content, decoys, logs
 from .builder import Scenario
 from .common import alarm_from_data
 from .compute import sampled_times
@@ -31,6 +31,8 @@ def _routine(sc: Scenario, host: Host, busy: float = 0.4) -> None:
         workers = 16
         used = min(workers, max(1, int(workers * busy * sc.uniform(0.6, 1.3))))
         host.app.append((t, f"INFO  worker pool: {used}/{workers} busy, queue=0"))
+    host.app += content.steady_text_warnings(sc, "text", (150, 700))
+    sc.decoys.append(f"steady pre-existing warnings in {host.name} app log")
 
 
 def _emit(sc: Scenario, hosts: list[Host], role: str, domain: str, alb_id: str, alb: dict[str, Series],

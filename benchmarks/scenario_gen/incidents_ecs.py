@@ -121,9 +121,12 @@ def cpu_ecs(sc: Scenario) -> None:
         tier.extra_events.append((t, logs.json_line(t, "warn", text) if tier.style == "json" else
                                   logs.java_line(t, "WARN", f"http-nio-8080-exec-{sc.randint(1, 24)}",
                                                  f"c.e.{tier.domain}.web.LatencyFilter", text)))
-    alb, ecs = emit_tier(sc, tier, share, error_line(sc, tier, "java.util.concurrent.TimeoutException"
-                                                     if tier.style == "java" else "Error", "request timed out after "
-                                                     "10000 ms", frames_for(tier, "render", 77)))
+    if tier.style == "java":
+        exc, message = ("java.util.concurrent.RejectedExecutionException", "Task rejected from java.util.concurrent."
+                        "ThreadPoolExecutor[Running, pool size = 200, active threads = 200, queued tasks = 1000]")
+    else:
+        exc, message = "Error", "Server overloaded: event loop lag above 2000 ms, rejecting request"
+    alb, ecs = emit_tier(sc, tier, share, error_line(sc, tier, exc, message, frames_for(tier, "render", 77)))
     if sc.chance(0.5):
         alarm = alarm_from_data(sc, f"{tier.service}-cpu-high", ecs["CPUUtilization"], "Average", period=300,
                                 evaluation_periods=1)

@@ -7,7 +7,7 @@ from typing import Callable
 
 import numpy as np
 
-from . import compute, logs, web
+from . import compute, content, logs, web
 from .builder import Scenario
 from .series import Series
 from .timeline import TIMES
@@ -54,6 +54,8 @@ def emit_tier(sc: Scenario, tier: EcsTier, error_share: Callable[[float], float]
     alb_refs = compute.emit_alb(sc, tier.alb_id, tier.alb, [tier.id])
     ecs_refs = compute.emit_ecs(sc, tier.cluster, tier.service, tier.ecs, desired_count=tier.tasks,
                                 load_balancer=tier.alb_id)
+    tier.extra_events += content.steady_text_warnings(sc, tier.style, (120, 600))
+    sc.decoys.append(f"steady pre-existing warnings in /ecs/{tier.service}")
     rt = tier.alb["TargetResponseTime"]
     events = web.app_events(sc, web.ok_line(sc, tier.style, tier.domain, web.series_at(rt)),
                             error_share, error_line) + tier.extra_events

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Callable
 
-
 from . import compute, logs
 from .builder import Scenario
 from .compute import access_log, sampled_times

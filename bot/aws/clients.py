@@ -55,6 +55,7 @@ class ClientFactory:
     role_arn: str | None = None
     static_credentials: dict[str, str] | None = None
     event_hooks: list[tuple[str, Callable[..., Any]]] = field(default_factory=list)
+    default_region: str = "us-east-1"
     _session: Any = field(default=None, init=False, repr=False)
     _cache: dict[tuple[str, str], Any] = field(default_factory=dict, init=False, repr=False)
 
@@ -75,7 +76,8 @@ class ClientFactory:
         return session
 
     def _assume(self, session: Any, role_arn: str) -> Any:
-        sts = session.client("sts", config=RETRY_CONFIG, endpoint_url=self.endpoint_url)
+        region = session.region_name or self.default_region
+        sts = session.client("sts", region_name=region, config=RETRY_CONFIG, endpoint_url=self.endpoint_url)
         creds = call("AssumeRole", sts.assume_role, RoleArn=role_arn,
                      RoleSessionName="aiops-bot")["Credentials"]
         return boto3.session.Session(aws_access_key_id=creds["AccessKeyId"],
