@@ -193,6 +193,12 @@ class SlackService:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     # Read-only views ------------------------------------------------------------------
+    def summary(self, since: str) -> str:
+        """Markdown summary of the period's incidents and investigations (raises PeriodError on a bad period)."""
+        from analyzers.summary import render_summary_markdown
+        from bot.summary_cli import load_summary
+        return render_summary_markdown(load_summary(self.store, since))
+
     def history(self, limit: int = 10) -> list[dict[str, Any]]:
         return self.store.list_investigations(limit=limit)
 

@@ -132,6 +132,22 @@ def _report(ctx: CommandContext) -> None:
     ctx.reply(f"Report {record['id']}", body)
 
 
+def _summary(ctx: CommandContext) -> None:
+    text = ctx.services.summary(ctx.args[0] if ctx.args else "24h")
+    ctx.reply("aiops summary", [ui.section(ui.esc(text, 2900))])
+
+
+def _period(args: tuple[str, ...]) -> None:
+    from analyzers.summary import PeriodError, parse_period
+    if len(args) > 1:
+        raise UsageError("give at most one period, like 24h or 7d")
+    try:
+        if args:
+            parse_period(args[0])
+    except PeriodError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def _help(ctx: CommandContext) -> None:
     ctx.reply("aiops help", [ui.section(usage_text()),
                              ui.context("Scripts are proposed only: approving records who/when/sha256; "
@@ -153,4 +169,5 @@ add_subcommand("investigate", _investigate, "investigate <alarm name or ARN> [ti
 add_subcommand("status", _status, "status", _no_args)
 add_subcommand("history", _history, "history", _no_args)
 add_subcommand("report", _report, "report <investigation id>", _one_id)
+add_subcommand("summary", _summary, "summary [since, e.g. 24h or 7d]", _period)
 add_subcommand("help", _help, "help")

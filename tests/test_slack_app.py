@@ -282,3 +282,17 @@ def test_manifest_matches_the_registered_listeners(slack, canned):
     for action_id in ACTIONS:
         assert dispatch(app, action_body(action_id, "x|y", slack.response_url("m"))).status == 200
     assert dispatch(app, action_body("not_registered", "x", slack.response_url("m"))).status == 404
+
+
+def test_summary_subcommand_is_routed_and_bad_period_gets_usage():
+    # GIVEN the /aiops router
+    from handlers.commands import SUBCOMMANDS, UsageError
+    spec = SUBCOMMANDS["summary"]
+    # WHEN a bad period is validated THEN a usage error names it; a good one passes
+    try:
+        spec.validate(("yesterday",))
+        raised = False
+    except UsageError as exc:
+        raised = "yesterday" in str(exc) or "period" in str(exc)
+    assert raised
+    spec.validate(("24h",))
