@@ -82,6 +82,23 @@ def mentioned_resources(messages: Iterable[str], inventory: Sequence[ResourceRef
     return counts
 
 
+def downstream_ids(resource: ResourceRef, inventory: Sequence[ResourceRef]) -> list[tuple[str, str]]:
+    """Keys of the resources behind a front door: ALB targets, API integrations, services naming it."""
+    names: set[str] = set()
+    for prop in ("targets", "integration", "integrations"):
+        value = resource.properties.get(prop)
+        if isinstance(value, str):
+            names.add(value)
+        elif isinstance(value, (list, tuple)):
+            names.update(str(v) for v in value)
+    out = [r.key for r in inventory if r.key != resource.key and names & set(r.aliases)]
+    for r in inventory:
+        ref = r.properties.get("load_balancer") or r.properties.get("api")
+        if isinstance(ref, str) and ref in resource.aliases and r.key not in out:
+            out.append(r.key)
+    return out
+
+
 def select_candidates(alarmed: ResourceRef | None, inventory: Sequence[ResourceRef],
                       error_messages: Iterable[str], configured: Iterable[str] = (),
                       context_limit: int = 25) -> list[Candidate]:
@@ -90,13 +107,15 @@ def select_candidates(alarmed: ResourceRef | None, inventory: Sequence[ResourceR
     if alarmed is not None:
         full = next((r for r in inventory if r.key == alarmed.key), alarmed)
         out[full.key] = Candidate(full, "alarm", RELATION_WEIGHTS["alarm"])
+        behind = set(downstream_ids(full, inventory))
         refs = set(full.properties.get("env_refs", []) or [])
         mentions = mentioned_resources(error_messages, inventory, exclude=full)
         for resource in inventory:
             if resource.key in out:
                 continue
-            if mentions.get(resource.key, 0) >= 1 or (refs & set(resource.aliases)):
-                via = "named in its error logs" if mentions.get(resource.key) else "referenced in its configuration"
+            if resource.key in behind or mentions.get(resource.key, 0) >= 1 or (refs & set(resource.aliases)):
+                via = ("behind it" if resource.key in behind else
+                       "named in its error logs" if mentions.get(resource.key) else "referenced in its configuration")
                 out[resource.key] = Candidate(resource, "dependency", RELATION_WEIGHTS["dependency"], via)
     wanted = set(configured)
     for resource in inventory:

@@ -18,7 +18,7 @@ from typing import Mapping, Sequence
 from ..changes import change_kind, touches
 from ..model import Alarm, Anomaly, Change, Hypothesis, LogPattern, ResourceRef, Series, iso
 from ..patterns import is_surging
-from ..topology import Candidate, mentioned_resources
+from ..topology import Candidate, downstream_ids, mentioned_resources
 from .rules import CATEGORY_PRIOR, DEPENDENCY_CATEGORIES, ERROR_WORDS, METRIC_CATEGORIES, SPECIFICITY, log_categories
 
 UNKNOWN_BELOW = 0.3
@@ -104,6 +104,8 @@ class _Ranker:
             line = _fmt_pattern(p)
             named = [k for k in mentioned_resources([text], self.inventory, exclude=owner) if k in self.by_key]
             owned = owner is not None and owner.key in self.by_key
+            if owned and not named:  # a front door's errors about its backend point at what is behind it
+                named = [k for k in downstream_ids(owner, self.inventory) if k in self.by_key]
             for cat in cats:
                 if cat == "dependency_failure" and "db_connection_exhaustion" in cats:
                     continue
@@ -206,8 +208,14 @@ class _Ranker:
             if raw <= 0:
                 continue
             value = raw * CATEGORY_PRIOR.get(category, 0.5) * cand.weight
-            hyp = Hypothesis(category=category, resource=cand.resource, confidence=0.0, evidence=tuple(s.lines),
-                             rationale=self._rationale(category, cand), evidence_ids=tuple(s.ids))
+            lines, ids = list(s.lines), list(s.ids)
+            errors = self.scores.get(("application_error", key)) if category in ("bad_deployment",
+                                                                                 "config_change") else None
+            if errors is not None:  # a trigger is only a cause with the new errors it explains
+                lines += [line for line in errors.lines if line not in lines]
+                ids += [i for i in errors.ids if i not in ids]
+            hyp = Hypothesis(category=category, resource=cand.resource, confidence=0.0, evidence=tuple(lines),
+                             rationale=self._rationale(category, cand), evidence_ids=tuple(ids))
             out.append((value, SPECIFICITY.index(category), hyp))
         out.sort(key=lambda t: (-round(t[0], 3), t[1]))
         return self._calibrate(out)
