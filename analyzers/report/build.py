@@ -49,7 +49,8 @@ def summarize(root: Hypothesis, onset: datetime | None, alarm: Alarm) -> str:
 
 def build_report(data: ReportInput) -> dict[str, Any]:
     root = data.hypotheses[0]
-    degraded = {name: step.get("error") for name, step in data.steps.items() if step.get("status") != "ok"}
+    degraded = {name: step.get("error") for name, step in data.steps.items()
+                if step.get("status") in ("degraded", "failed")}
     return {
         "id": data.investigation_id,
         "created_at": iso(data.created_at),
