@@ -12,8 +12,9 @@ import os
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from bot.yaml_files import read_yaml_file
 
 log = logging.getLogger(__name__)
 
@@ -183,18 +184,7 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
             return Config()
         chosen = default
     file = Path(chosen)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{file}: config file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{file}: cannot read config file ({exc.__class__.__name__})") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise ConfigError(f"{file}: not valid YAML{where}") from None
+    data = read_yaml_file(file, "config", ConfigError)
     return parse_config(data, str(file))
 
 

@@ -31,7 +31,6 @@ class Sandbox:
     def start(cls, scenario_path: str | Path) -> "Sandbox":
         scenario = load_scenario(scenario_path)
         server = EmulatorServer().start()
-        server.reset()  # moto's backends are process-global: start every sandbox from an empty account
         factory = ClientFactory(endpoint_url=server.endpoint_url, static_credentials=dict(SANDBOX_CREDENTIALS))
         try:
             counts = seed(factory, scenario)

@@ -11,10 +11,9 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from bot.yaml_files import read_yaml_file
 
 
 class ScenarioError(Exception):
@@ -131,16 +130,5 @@ def parse_scenario(data: object, source: str = "<scenario>", loaded_at: datetime
 def load_scenario(path: str | Path, loaded_at: datetime | None = None) -> Scenario:
     """Read and validate a scenario file (YAML or JSON). Raises ScenarioError with a clear message."""
     file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(f"{file}: scenario file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"{file}: cannot read scenario ({exc.__class__.__name__})") from None
-    try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - safe loader (C or Python)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise ScenarioError(f"{file}: not valid YAML{where}") from None
+    data = read_yaml_file(file, "scenario", ScenarioError)
     return parse_scenario(data, str(file), loaded_at)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import logging
 import socket
-import urllib.request
 
 from moto.moto_api._internal.models import moto_api_backend
 from moto.server import ThreadedMotoServer
@@ -38,12 +37,6 @@ class EmulatorServer:
         self._server.start()
         log.info("AWS emulator listening on %s", self.endpoint_url)
         return self
-
-    def reset(self) -> None:
-        """Empty every emulated service (moto keeps its state per process, not per server)."""
-        request = urllib.request.Request(f"{self.endpoint_url}/moto-api/reset", data=b"", method="POST")
-        with urllib.request.urlopen(request, timeout=10):  # noqa: S310 - our own loopback server
-            pass
 
     def stop(self) -> None:
         if self._server is not None:

@@ -1,0 +1,26 @@
+"""Reading YAML files (config, scenarios) with one clear error message per failure, never a traceback."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def read_yaml_file(path: str | Path, kind: str, error: type[Exception]) -> Any:
+    """Parse a YAML (or JSON) file; raises ``error`` naming the file, the problem and the line."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error(f"{file}: {kind} file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"{file}: cannot read {kind} file ({exc.__class__.__name__})") from None
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader (C or Python)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise error(f"{file}: not valid YAML{where}") from None
