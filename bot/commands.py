@@ -27,6 +27,17 @@ def register_extra_commands(sub: Any, add_common: Callable[..., None]) -> None:
         module.register(sub, add_common)
 
 
+def print_rows(rows: list[dict[str, Any]], fmt: str, empty: str, table: list[list[Any]],
+               headers: list[str]) -> None:
+    """Rows as JSON, or as a table (with a friendly line when there are none)."""
+    if fmt == "json":
+        sys.stdout.write(json.dumps(rows, indent=2, default=str) + "\n")
+    elif not rows:
+        sys.stdout.write(empty + "\n")
+    else:
+        sys.stdout.write(tabulate(table, headers=headers) + "\n")
+
+
 def _progress_printer(stream=None) -> Callable[[str, str, str], None]:
     started: dict[str, float] = {}
     stream = stream or sys.stderr  # resolved per call: a default argument would pin the stderr of import time
@@ -117,18 +128,11 @@ def cmd_history(args: argparse.Namespace) -> int:
     from bot.cli import CliError
     if args.limit < 1:
         raise CliError("--limit must be at least 1", 2)
-    store = Store(args.db)
-    rows = store.list_investigations(limit=args.limit)
-    if args.format == "json":
-        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
-        return 0
-    if not rows:
-        sys.stdout.write("no investigations yet; try `aiops-bot demo`\n")
-        return 0
+    rows = Store(args.db).list_investigations(limit=args.limit)
     table = [[r["id"], r["created_at"][:19].replace("T", " "), r.get("alarm_name") or r.get("alarm_ref"),
               r["status"], r.get("root_category") or "", r.get("root_resource") or ""] for r in rows]
-    sys.stdout.write(tabulate(table, headers=["id", "created (UTC)", "alarm", "status", "root cause", "resource"])
-                     + "\n")
+    print_rows(rows, args.format, "no investigations yet; try `aiops-bot demo`", table,
+               ["id", "created (UTC)", "alarm", "status", "root cause", "resource"])
     return 0
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
@@ -10,7 +9,6 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-from tabulate import tabulate
 
 log = logging.getLogger(__name__)
 
@@ -142,16 +140,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_approvals(args: argparse.Namespace) -> int:
     from bot.store import Store
 
+    from bot.commands import print_rows
+
     rows = Store(args.db).list_approvals(args.investigation)
-    if args.format == "json":
-        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
-        return 0
-    if not rows:
-        sys.stdout.write("no approval decisions recorded yet\n")
-        return 0
     table = [[r["decided_at"][:19].replace("T", " "), r["investigation_id"], r["script_id"], r["sha256"][:12],
               r["user_name"] or r["user_id"], r["decision"], r["outcome"]] for r in rows]
-    sys.stdout.write(tabulate(table, headers=["when (UTC)", "investigation", "script", "sha256", "user",
-                                              "decision", "outcome"]) + "\n")
+    print_rows(rows, args.format, "no approval decisions recorded yet", table,
+               ["when (UTC)", "investigation", "script", "sha256", "user", "decision", "outcome"])
+    if args.format == "json" or not rows:
+        return 0
     sys.stdout.write("Recorded only: the bot never executes scripts.\n")
     return 0
