@@ -13,7 +13,7 @@ from typing import Sequence
 import numpy as np
 
 from .detection import find_onset, raw_scores
-from .model import Anomaly, Series
+from .model import Alarm, Anomaly, Series
 
 MIN_POINTS = 12
 ONSET_SCORE = 0.5
@@ -56,6 +56,41 @@ def detect_anomalies(series: Sequence[Series], since: datetime, until: datetime,
                            baseline=round(base, 6), peak=round(peak, 6), direction=direction))
     out.sort(key=lambda a: (-a.score, a.onset))
     return [Anomaly(**{**a.__dict__, "id": f"{id_prefix}{i + 1}"}) for i, a in enumerate(out)]
+
+
+_BREACHED = {"GreaterThanThreshold": np.greater, "GreaterThanOrEqualToThreshold": np.greater_equal,
+             "LessThanThreshold": np.less, "LessThanOrEqualToThreshold": np.less_equal}
+
+
+def with_alarm_breach(anomalies: Sequence[Anomaly], series: Sequence[Series], alarm: Alarm,
+                      onset: datetime) -> list[Anomaly]:
+    """The anomalies plus the alarm's own metric when the alarm saw it breach but the detector did not.
+
+    The alarm is a detector in its own right (the third signal): a series too short for a
+    learned baseline (a 5-minute alarm period over a few hours) still crossed its threshold.
+    """
+    key = alarm.metric_key
+    out = list(anomalies)
+    if key is None or alarm.threshold is None or alarm.comparison not in _BREACHED:
+        return out
+    own = next((s for s in series if (s.key.namespace, s.key.name, s.key.dimensions)
+                == (key.namespace, key.name, key.dimensions)), None)
+    if own is None or any(a.key == own.key for a in out):
+        return out
+    values = np.asarray(own.values, dtype=float)
+    stamps = np.asarray(own.timestamps, dtype=float)
+    after = stamps >= onset.timestamp()
+    breached = _BREACHED[alarm.comparison](values, alarm.threshold) & after
+    if not breached.any() or not (~after).any():
+        return out
+    base = float(np.median(values[~after]))
+    first = int(np.flatnonzero(breached)[0])
+    up = alarm.comparison.startswith("Greater")
+    peak = float(np.max(values[after]) if up else np.min(values[after]))
+    out.append(Anomaly(id=f"a{len(out) + 1}", series_id=own.id, key=own.key, resource=own.key.resource(),
+                       onset=datetime.fromtimestamp(float(stamps[first]), timezone.utc), score=ONSET_SCORE,
+                       baseline=round(base, 6), peak=round(peak, 6), direction="up" if up else "down"))
+    return out
 
 
 def level_after(series: Series, since: datetime) -> tuple[float, float]:

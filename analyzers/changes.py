@@ -38,12 +38,13 @@ def change_kind(change: Change) -> str:
 
 
 def touches(change: Change, resource: ResourceRef) -> bool:
-    """Whether a change names the resource (by id, name, ARN suffix, or cluster/service)."""
+    """Whether a change names the resource (by id, name, ARN suffix, or cluster/service) or
+    something attached to it (its role, parameter group, task definition family)."""
     name = change.resource_name or ""
     if not name:
         return False
     candidates = {name, name.rsplit(":", 1)[-1], name.rsplit("/", 1)[-1]}
-    return bool(candidates & set(resource.aliases))
+    return bool(candidates & (resource.aliases | resource.attached_names))
 
 
 def relevant_changes(changes: Iterable[Change], resources: Sequence[ResourceRef], onset: datetime,

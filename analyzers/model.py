@@ -42,6 +42,11 @@ DIMENSION_RESOURCE_TYPES: Mapping[str, str] = {
 }
 
 
+# Resource properties naming attached things (role, parameter group...) that a change may target.
+ATTACHMENT_PROPERTIES = ("role", "task_role", "execution_role", "iam_role", "instance_profile",
+                         "parameter_group", "parameter_groups", "option_group", "task_definition_family")
+
+
 @dataclass(frozen=True)
 class ResourceRef:
     """One AWS resource as a user names it (function name, instance id...)."""
@@ -70,6 +75,19 @@ class ResourceRef:
             if len(parts) >= 2:
                 names.add(parts[1])
         return frozenset(names)
+
+    @property
+    def attached_names(self) -> frozenset[str]:
+        """Names of things attached to this resource whose changes change it: IAM roles,
+        DB parameter groups, the ECS task definition family (full ARNs and their last part)."""
+        names: set[str] = set()
+        for prop in ATTACHMENT_PROPERTIES:
+            value = self.properties.get(prop)
+            values = value if isinstance(value, (list, tuple)) else [value]
+            for item in values:
+                if isinstance(item, str) and item:
+                    names.update({item, item.rsplit("/", 1)[-1], item.rsplit(":", 1)[-1]})
+        return frozenset(n for n in names if n)
 
     def to_dict(self) -> dict:
         return {"type": self.type, "id": self.id, "region": self.region}

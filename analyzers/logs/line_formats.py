@@ -177,6 +177,10 @@ def _read_json(text: str) -> LineFormat | None:
     exception_type = exception_type or _as_text(
         document.get("errorType") or document.get("exception_type") or document.get("exc_type")
     )
+    detail, detail_type = _error_detail(document, message)
+    exception_type = exception_type or detail_type
+    if detail:
+        message = f"{message}: {detail}" if message else detail
     if level is None and exception_type:
         level = "ERROR"
     return LineFormat(
@@ -185,6 +189,25 @@ def _read_json(text: str) -> LineFormat | None:
         kind="app",
         exception_type=exception_type,
     )
+
+
+_JSON_ERROR_KEYS = ("error", "err", "exception", "errorMessage", "error_message")
+
+
+def _error_detail(document: dict, message: str | None) -> tuple[str | None, str | None]:
+    """"Type: message" of an error object logged beside the main message (often where the cause is)."""
+    for key in _JSON_ERROR_KEYS:
+        value = _lookup(document, key)
+        if isinstance(value, dict):
+            kind = _as_text(value.get("type") or value.get("name") or value.get("code"))
+            text = _as_text(value.get("message") or value.get("msg"))
+        else:
+            kind, text = None, _as_text(value)
+        if text and text == message:
+            return None, kind
+        if text or kind:
+            return ": ".join(part for part in (kind, text) if part), kind
+    return None, None
 
 
 def _lookup(document: dict, key: str) -> object:

@@ -24,6 +24,9 @@ from .rules import CATEGORY_PRIOR, DEPENDENCY_CATEGORIES, ERROR_WORDS, METRIC_CA
 UNKNOWN_BELOW = 0.3
 CHANGE_HORIZON = timedelta(hours=2)
 LATE_ANOMALY = timedelta(minutes=10)
+TRIGGERS = ("bad_deployment", "config_change")
+SYMPTOMS = ("dependency_failure", "application_error", "function_timeout")
+RECENT_CHANGE = 0.5  # change strength of a change ~1.4 h before onset
 
 
 @dataclass(frozen=True)
@@ -211,14 +214,36 @@ class _Ranker:
             lines, ids = list(s.lines), list(s.ids)
             errors = self.scores.get(("application_error", key)) if category in ("bad_deployment",
                                                                                  "config_change") else None
+            shipped = self.scores.get(("bad_deployment", key)) if category == "config_change" and not s.change else None
+            if shipped is not None:  # the deployment that carried the setting is this cause's trigger
+                lines += [line for line in shipped.lines if line not in lines]
+                ids += [i for i in shipped.ids if i not in ids]
             if errors is not None:  # a trigger is only a cause with the new errors it explains
                 lines += [line for line in errors.lines if line not in lines]
                 ids += [i for i in errors.ids if i not in ids]
             hyp = Hypothesis(category=category, resource=cand.resource, confidence=0.0, evidence=tuple(lines),
                              rationale=self._rationale(category, cand), evidence_ids=tuple(ids))
             out.append((value, SPECIFICITY.index(category), hyp))
+        out = self._triggers_explain_symptoms(out)
         out.sort(key=lambda t: (-round(t[0], 3), t[1]))
         return self._calibrate(out)
+
+    def _triggers_explain_symptoms(self, ranked: list[tuple[float, int, Hypothesis]]
+                                   ) -> list[tuple[float, int, Hypothesis]]:
+        """A recent change that explains all of a symptom's evidence on the same resource is the more
+        specific cause: it ranks at least as high as that symptom (then wins the tie-break)."""
+        out = []
+        for value, spec, hyp in ranked:
+            s = self.scores[(hyp.category, hyp.resource.key)]
+            trigger = self.scores.get(("bad_deployment", hyp.resource.key)) if hyp.category == "config_change" \
+                and not s.change else s
+            if hyp.category in TRIGGERS and trigger is not None and trigger.change >= RECENT_CHANGE:
+                explained = [v for v, _, h in ranked if h.resource.key == hyp.resource.key
+                             and h.category in SYMPTOMS and h.evidence_ids
+                             and set(h.evidence_ids) <= set(hyp.evidence_ids)]
+                value = max([value, *explained])
+            out.append((value, spec, hyp))
+        return out
 
     def _combine(self, category: str, key: tuple[str, str], s: _Score) -> float:
         if category in ("bad_deployment", "config_change"):
@@ -226,6 +251,9 @@ class _Ranker:
             err = errors.logs if errors else 0.0
             own = s.logs  # config: errors naming a missing setting
             if category == "config_change" and own and not s.change:
+                shipped = self.scores.get(("bad_deployment", key))
+                if shipped is not None and shipped.change:  # the new revision carried the bad setting
+                    return min(1.0, 0.5 * shipped.change + 0.5 * max(err, own) + 0.1)
                 return 0.75 * own
             if not s.change or max(err, own) <= 0:
                 return 0.0
@@ -239,16 +267,25 @@ class _Ranker:
                              "memory_exhaustion", "storage_exhaustion") if (c, key) in self.scores), default=0.0)
             if exhausted >= 0.5:
                 return 0.0
+            if self._overloaded(key):  # it fails because of the load it receives, not a fault of its own
+                return 0.4 * s.logs
             return s.logs * (1.0 if key != self.alarm_key else 0.85)
         if category == "traffic_surge":
             faults = [v.logs for (c, k), v in self.scores.items() if c in ("throttling", "dependency_failure",
-                      "db_connection_exhaustion", "cpu_saturation", "memory_exhaustion", "permission_denied")]
+                      "db_connection_exhaustion", "cpu_saturation", "memory_exhaustion", "permission_denied")
+                      and not (c == "dependency_failure" and self._overloaded(k))]
             return s.metrics * (0.5 if any(f > 0.3 for f in faults) else 1.0)
         parts = sorted((s.logs, s.metrics), reverse=True)
         combined = 0.65 * parts[0] + 0.35 * parts[1]
         if category == "application_error":
             return 0.8 * s.logs
         return combined + 0.2 * s.change
+
+    def _overloaded(self, key: tuple[str, str]) -> bool:
+        """Request volume far above usual and no error of its own in its logs."""
+        surge = self.scores.get(("traffic_surge", key))
+        own_errors = self.scores.get(("application_error", key))
+        return surge is not None and surge.metrics >= 0.5 and (own_errors is None or own_errors.logs == 0)
 
     def _rationale(self, category: str, cand: Candidate) -> str:
         relation = {"alarm": "the alarmed resource", "dependency": f"a dependency ({cand.via})",

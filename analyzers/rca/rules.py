@@ -17,7 +17,7 @@ LOG_RULES: dict[str, re.Pattern[str]] = {
         r"pool exhausted|max_connections|Too many connections|could not obtain connection|"
         r"QueuePool limit|connection limit exceeded|ER_CON_COUNT_ERROR|Cannot get a connection", re.I),
     "throttling": re.compile(
-        r"Rate ?Exceeded|Throttl|TooManyRequests|status: 429|\b429\b|ProvisionedThroughputExceeded|"
+        r"Rate ?Exceeded|Throttl|TooManyRequests|status: 429|(?<![.:,\d])\b429\b(?![.:,]\d)|ProvisionedThroughputExceeded|"
         r"SlowDown|RequestLimitExceeded|concurrency limit|ReservedFunctionConcurrentInvocationLimitExceeded|"
         r"TooManyRequestsException|rate limit", re.I),
     "memory_exhaustion": re.compile(
@@ -31,7 +31,7 @@ LOG_RULES: dict[str, re.Pattern[str]] = {
     "dependency_failure": re.compile(
         r"timed out|timeout|Connection refused|ECONNREFUSED|ECONNRESET|connection reset|could not connect|"
         r"Connection (to .* )?failed|failed to connect|Name or service not known|getaddrinfo|ENOTFOUND|"
-        r"UnknownHost|No route to host|Service Unavailable|Bad Gateway|\b50[234]\b|upstream|"
+        r"UnknownHost|No route to host|Service Unavailable|Bad Gateway|(?<![.:,\d])\b50[234]\b(?![.:,]\d)|upstream|"
         r"EndpointConnectionError|ConnectTimeout|ReadTimeout|OperationalError|circuit breaker", re.I),
     "config_change": re.compile(
         r"(missing|invalid|unknown|undefined|not set|not configured|no such) (required )?"

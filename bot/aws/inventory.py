@@ -39,7 +39,8 @@ def list_lambda(factory: Any, region: str) -> list[ResourceRef]:
             env = (fn.get("Environment") or {}).get("Variables") or {}
             props = {"runtime": fn.get("Runtime"), "timeout": fn.get("Timeout"),
                      "memory_size": fn.get("MemorySize"), "last_modified": fn.get("LastModified"),
-                     "arn": fn.get("FunctionArn"), "env_names": sorted(env), "env_refs": _env_refs(env)}
+                     "arn": fn.get("FunctionArn"), "env_names": sorted(env), "env_refs": _env_refs(env),
+                     "role": fn.get("Role")}
             out.append(ResourceRef("lambda", fn["FunctionName"], region, props))
         token = page.get("NextMarker")
         if not token:
@@ -54,7 +55,9 @@ def list_rds(factory: Any, region: str) -> list[ResourceRef]:
     for db in page.get("DBInstances", []):
         props = {"engine": db.get("Engine"), "instance_class": db.get("DBInstanceClass"),
                  "allocated_storage_gb": db.get("AllocatedStorage"), "arn": db.get("DBInstanceArn"),
-                 "endpoint": (db.get("Endpoint") or {}).get("Address")}
+                 "endpoint": (db.get("Endpoint") or {}).get("Address"),
+                 "parameter_groups": [g["DBParameterGroupName"] for g in db.get("DBParameterGroups", [])
+                                      if g.get("DBParameterGroupName")]}
         out.append(ResourceRef("rds", db["DBInstanceIdentifier"], region, props))
     return out
 
@@ -90,8 +93,32 @@ def list_ecs(factory: Any, region: str) -> list[ResourceRef]:
             props = {"desired_count": svc.get("desiredCount"), "running_count": svc.get("runningCount"),
                      "task_definition": svc.get("taskDefinition"), "cluster": cluster,
                      "service": svc.get("serviceName")}
+            if svc.get("taskDefinition"):
+                props.update(describe_task_definition(client, svc["taskDefinition"]))
             out.append(ResourceRef("ecs", f"{cluster}/{svc['serviceName']}", region, props))
     return out
+
+
+def describe_task_definition(client: Any, task_definition: str) -> dict[str, Any]:
+    """Roles, family and awslogs log groups of a task definition ({} when it cannot be read)."""
+    try:
+        task = call("DescribeTaskDefinition", client.describe_task_definition,
+                    taskDefinition=task_definition).get("taskDefinition") or {}
+    except AwsError as exc:
+        log.info("task definition %s not readable: %s", task_definition, exc.code)
+        return {}
+    groups = []
+    for container in task.get("containerDefinitions", []):
+        config = container.get("logConfiguration") or {}
+        group = (config.get("options") or {}).get("awslogs-group")
+        if config.get("logDriver") == "awslogs" and group and group not in groups:
+            groups.append(group)
+    props: dict[str, Any] = {"task_definition_family": task.get("family"), "awslogs_groups": groups}
+    if task.get("taskRoleArn"):
+        props["task_role"] = task["taskRoleArn"]
+    if task.get("executionRoleArn"):
+        props["execution_role"] = task["executionRoleArn"]
+    return props
 
 
 def list_apigateway(factory: Any, region: str) -> list[ResourceRef]:

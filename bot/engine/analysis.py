@@ -6,7 +6,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from analyzers.anomalies import detect_anomalies
+from analyzers.anomalies import detect_anomalies, with_alarm_breach
 from analyzers.changes import relevant_changes
 from analyzers.charts_data import chart_specs
 from analyzers.links import build_links
@@ -27,7 +27,7 @@ def analyse(found: ResolvedAlarm, resources: Sequence[ResourceRef], series: Sequ
     """Anomalies, candidate resources, ranked hypotheses and the timeline."""
     onset = incident_onset(found, series)
     end = datetime.fromisoformat(params["window_end"])
-    anomalies = detect_anomalies(series, onset - ANOMALY_LOOKBACK, end)
+    anomalies = with_alarm_breach(detect_anomalies(series, onset - ANOMALY_LOOKBACK, end), series, found.alarm, onset)
     alarmed = found.alarm.resource
     candidates = select_candidates(alarmed, list(resources), logs.error_samples, params.get("resources") or [])
     related = relevant_changes(changes, [c.resource for c in candidates], onset, timedelta(hours=6))

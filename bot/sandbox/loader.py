@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 
 _METRIC_BATCH = 1000
 _LOG_BATCH = 5000
+_ACCOUNT = "123456789012"  # the emulator's default account
 
 
 def _function_zip() -> bytes:
@@ -70,8 +71,8 @@ def _seed_resources(factory: ClientFactory, scenario: Scenario, counts: dict[str
             client = factory.client("ecs", region)
             cluster, service = res.id.split("/", 1)
             call("CreateCluster", client.create_cluster, clusterName=cluster)
-            taskdef = call("RegisterTaskDefinition", client.register_task_definition, family=service,
-                           containerDefinitions=[{"name": service, "image": "app:latest", "memory": 512}])
+            taskdef = call("RegisterTaskDefinition", client.register_task_definition,
+                           **_task_definition(scenario, service, props, region))
             call("CreateService", client.create_service, cluster=cluster, serviceName=service,
                  taskDefinition=taskdef["taskDefinition"]["taskDefinitionArn"],
                  desiredCount=int(props.get("desired_count", 2)))
@@ -82,6 +83,25 @@ def _seed_resources(factory: ClientFactory, scenario: Scenario, counts: dict[str
         else:
             continue
         counts["resources"] += 1
+
+
+def _task_definition(scenario: Scenario, service: str, props: dict[str, Any], region: str) -> dict[str, Any]:
+    """A task definition like the service's real one: awslogs to its log group, its task role."""
+    container: dict[str, Any] = {"name": service, "image": "app:latest", "memory": 512}
+    groups = [str(g) for g in (props.get("awslogs_groups") or props.get("log_groups") or [])]
+    if not groups:  # the awslogs convention: a group named after the service
+        groups = sorted({s.group for s in scenario.logs if scenario.region_of(s) == region
+                         and s.group.rstrip("/").rsplit("/", 1)[-1] == service})
+    if groups:
+        container["logConfiguration"] = {"logDriver": "awslogs", "options": {
+            "awslogs-group": groups[0], "awslogs-region": region,
+            "awslogs-stream-prefix": service}}
+    kwargs: dict[str, Any] = {"family": service, "containerDefinitions": [container]}
+    for prop, arg in (("task_role", "taskRoleArn"), ("execution_role", "executionRoleArn")):
+        role = props.get(prop)
+        if isinstance(role, str) and role:
+            kwargs[arg] = role if role.startswith("arn:") else f"arn:aws:iam::{_ACCOUNT}:role/{role}"
+    return kwargs
 
 
 def _seed_metrics(factory: ClientFactory, scenario: Scenario, counts: dict[str, int]) -> None:

@@ -1,0 +1,44 @@
+"""Inventory of attached things through the emulator: ECS task definitions (awslogs groups, roles),
+RDS parameter groups, Lambda roles — what change correlation and log sources rely on."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from analyzers.topology import log_group_prefixes
+from tests.conftest import REGION, build_scenario, write_scenario
+
+SERVICE = "core/tickets"
+
+
+@pytest.fixture(scope="module")
+def resources(tmp_path_factory: pytest.TempPathFactory):
+    from bot.sandbox import Sandbox
+
+    base = build_scenario()
+    ecs = {"type": "ecs", "id": SERVICE, "properties": {"desired_count": 2, "task_role": "shared-task-role"}}
+    logs = base["logs"] + [{"group": "/ecs/tickets", "stream": "web/tickets/1", "events": [[-600, "GET /x 200"]]}]
+    path = write_scenario(Path(tmp_path_factory.mktemp("attach")),
+                          build_scenario(resources=base["resources"] + [ecs], logs=logs))
+    box = Sandbox.start(path)
+    try:
+        yield {r.key: r for r in box.provider([REGION]).region(REGION).list_resources()}
+    finally:
+        box.stop()
+
+
+def test_ecs_log_group_and_task_role_come_from_the_task_definition(resources):
+    # GIVEN an ECS service whose scenario declares no log group, only the awslogs convention /ecs/<service>
+    service = resources[("ecs", SERVICE)]
+    # THEN the inventory read the task definition: its awslogs group, family and task role
+    assert service.properties["awslogs_groups"] == ["/ecs/tickets"]
+    assert service.properties["task_definition_family"] == "tickets"
+    assert "/ecs/tickets" in log_group_prefixes(service)
+    assert {"shared-task-role", "tickets"} <= service.attached_names
+
+
+def test_lambda_role_is_an_attached_name(resources):
+    function = next(r for key, r in resources.items() if key[0] == "lambda")
+    assert str(function.properties["role"]).startswith("arn:aws:iam::")
+    assert function.properties["role"].rsplit("/", 1)[-1] in function.attached_names
