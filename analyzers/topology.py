@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from .model import ResourceRef
 
@@ -25,7 +25,9 @@ class Candidate:
     via: str = ""
 
 
-RELATION_WEIGHTS = {"alarm": 1.0, "dependency": 1.0, "upstream": 0.6, "configured": 0.6, "context": 0.35}
+RELATION_WEIGHTS = {"alarm": 1.0, "dependency": 1.0, "involved": 0.9, "upstream": 0.6, "configured": 0.6,
+                    "context": 0.35}
+FRONT_DOORS = ("apigateway", "alb")
 
 
 def log_group_prefixes(resource: ResourceRef) -> list[str]:
@@ -99,24 +101,37 @@ def downstream_ids(resource: ResourceRef, inventory: Sequence[ResourceRef]) -> l
     return out
 
 
+def referenced_ids(resource: ResourceRef, inventory: Sequence[ResourceRef]) -> list[tuple[str, str]]:
+    """Keys of the resources its configuration points at (hosts and ARNs in environment values)."""
+    refs = set(resource.properties.get("env_refs", []) or [])
+    return [r.key for r in inventory if r.key != resource.key and refs & set(r.aliases)]
+
+
 def select_candidates(alarmed: ResourceRef | None, inventory: Sequence[ResourceRef],
                       error_messages: Iterable[str], configured: Iterable[str] = (),
-                      context_limit: int = 25) -> list[Candidate]:
-    """The alarmed resource, its dependencies (named in its errors or env), configured ones, then context."""
+                      context_limit: int = 25, involved: Mapping[tuple[str, str], str] | None = None
+                      ) -> list[Candidate]:
+    """The alarmed resource, its dependencies (behind it, named in errors, in its env), resources whose
+    own errors began with the incident (``involved``: key -> why) and theirs, configured ones, then context."""
     out: dict[tuple[str, str], Candidate] = {}
+    involved = dict(involved or {})
     if alarmed is not None:
         full = next((r for r in inventory if r.key == alarmed.key), alarmed)
         out[full.key] = Candidate(full, "alarm", RELATION_WEIGHTS["alarm"])
-        behind = set(downstream_ids(full, inventory))
-        refs = set(full.properties.get("env_refs", []) or [])
+        anchors = [full] + [r for r in inventory if r.key in involved and r.key != full.key]
+        behind = {key for anchor in anchors for key in downstream_ids(anchor, inventory)}
+        referenced = {key for anchor in anchors for key in referenced_ids(anchor, inventory)}
         mentions = mentioned_resources(error_messages, inventory, exclude=full)
         for resource in inventory:
             if resource.key in out:
                 continue
-            if resource.key in behind or mentions.get(resource.key, 0) >= 1 or (refs & set(resource.aliases)):
+            if resource.key in behind or mentions.get(resource.key, 0) >= 1 or resource.key in referenced:
                 via = ("behind it" if resource.key in behind else
                        "named in its error logs" if mentions.get(resource.key) else "referenced in its configuration")
                 out[resource.key] = Candidate(resource, "dependency", RELATION_WEIGHTS["dependency"], via)
+        for resource in anchors[1:]:
+            if resource.key not in out:
+                out[resource.key] = Candidate(resource, "involved", RELATION_WEIGHTS["involved"], involved[resource.key])
     wanted = set(configured)
     for resource in inventory:
         if resource.key not in out and wanted & set(resource.aliases):

@@ -18,15 +18,17 @@ from typing import Mapping, Sequence
 from ..changes import change_kind, touches
 from ..model import Alarm, Anomaly, Change, Hypothesis, LogPattern, ResourceRef, Series, iso
 from ..patterns import is_surging
-from ..topology import Candidate, downstream_ids, mentioned_resources
-from .rules import CATEGORY_PRIOR, DEPENDENCY_CATEGORIES, ERROR_WORDS, METRIC_CATEGORIES, SPECIFICITY, log_categories
+from ..topology import FRONT_DOORS, Candidate, downstream_ids, mentioned_resources, referenced_ids
+from .rules import (CATEGORY_PRIOR, DATABASE_WORDS, DEPENDENCY_CATEGORIES, ERROR_WORDS, METRIC_CATEGORIES, SPECIFICITY,
+                    log_categories)
 
 UNKNOWN_BELOW = 0.3
 CHANGE_HORIZON = timedelta(hours=2)
 LATE_ANOMALY = timedelta(minutes=10)
 TRIGGERS = ("bad_deployment", "config_change")
 SYMPTOMS = ("dependency_failure", "application_error", "function_timeout")
-RECENT_CHANGE = 0.5  # change strength of a change ~1.4 h before onset
+RECENT_CHANGE = 0.5  # strength of a config change ~1.4 h (a deployment ~1.1 h) before onset
+RELAYED = 0.5  # weight of a front door's own log evidence when resources behind it fail too
 
 
 @dataclass(frozen=True)
@@ -107,10 +109,15 @@ class _Ranker:
             line = _fmt_pattern(p)
             named = [k for k in mentioned_resources([text], self.inventory, exclude=owner) if k in self.by_key]
             owned = owner is not None and owner.key in self.by_key
-            if owned and not named:  # a front door's errors about its backend point at what is behind it
-                named = [k for k in downstream_ids(owner, self.inventory) if k in self.by_key]
+            if owned and not named:  # errors about a backend point at what is behind it / what it is configured with
+                named = [k for k in (*downstream_ids(owner, self.inventory), *referenced_ids(owner, self.inventory))
+                         if k in self.by_key]
+            if owned and not named and DATABASE_WORDS.search(text) and owner.type != "rds":
+                named = self._databases()
+            if owned and owner.type in FRONT_DOORS and self._backends_failing():
+                strength *= RELAYED  # a front door relays what failed behind it
             for cat in cats:
-                if cat == "dependency_failure" and "db_connection_exhaustion" in cats:
+                if cat == "dependency_failure" and ("db_connection_exhaustion" in cats or "function_timeout" in cats):
                     continue
                 if named and cat in DEPENDENCY_CATEGORIES:
                     for key in named:
@@ -122,6 +129,16 @@ class _Ranker:
             if owned and (p.is_error or ERROR_WORDS.search(text)):
                 self.score("application_error", owner).add("logs", strength * (1.0 if p.exception_type else 0.8),
                                                            line, p.id)
+
+    def _databases(self) -> list[tuple[str, str]]:
+        """The database a victim's database errors point at: a linked or involved one, else the only one."""
+        dbs = [c for c in self.ev.candidates if c.resource.type == "rds"]
+        linked = [c.resource.key for c in dbs if c.relation in ("dependency", "involved")]
+        return linked or ([dbs[0].resource.key] if len(dbs) == 1 else [])
+
+    def _backends_failing(self) -> bool:
+        return any(c.relation == "involved" or (c.relation == "dependency" and c.via == "behind it")
+                   for c in self.ev.candidates)
 
     # Metrics -------------------------------------------------------------
     def collect_metrics(self) -> None:
@@ -194,6 +211,8 @@ class _Ranker:
                 continue
             gap_h = max((self.ev.onset - c.time).total_seconds() / 3600.0, 0.0)
             strength = max(0.2, 1.0 - 0.35 * gap_h)
+            if kind == "deployment":  # a bad roll-out fails within minutes, not after an hour of clean running
+                strength = max(0.2, min(1.0, 1.0 - 0.6 * (gap_h - 0.25)))
             targets = [cand.resource for cand in self.ev.candidates if touches(c, cand.resource)]
             if kind == "iam" and not targets and self.alarm_key:
                 targets = [self.by_key[self.alarm_key].resource]
@@ -230,8 +249,8 @@ class _Ranker:
 
     def _triggers_explain_symptoms(self, ranked: list[tuple[float, int, Hypothesis]]
                                    ) -> list[tuple[float, int, Hypothesis]]:
-        """A recent change that explains all of a symptom's evidence on the same resource is the more
-        specific cause: it ranks at least as high as that symptom (then wins the tie-break)."""
+        """A recent change on a resource whose errors it explains is the more specific cause than a
+        symptom read from those same errors: it ranks at least as high (then wins the tie-break)."""
         out = []
         for value, spec, hyp in ranked:
             s = self.scores[(hyp.category, hyp.resource.key)]
@@ -239,8 +258,7 @@ class _Ranker:
                 and not s.change else s
             if hyp.category in TRIGGERS and trigger is not None and trigger.change >= RECENT_CHANGE:
                 explained = [v for v, _, h in ranked if h.resource.key == hyp.resource.key
-                             and h.category in SYMPTOMS and h.evidence_ids
-                             and set(h.evidence_ids) <= set(hyp.evidence_ids)]
+                             and h.category in SYMPTOMS and set(h.evidence_ids) & set(hyp.evidence_ids)]
                 value = max([value, *explained])
             out.append((value, spec, hyp))
         return out
@@ -258,7 +276,8 @@ class _Ranker:
             if not s.change or max(err, own) <= 0:
                 return 0.0
             bonus = 0.1 if category == "config_change" else 0.05
-            return min(1.0, 0.5 * s.change + 0.5 * max(err, own) + bonus)
+            stale = min(1.0, s.change / RECENT_CHANGE)  # errors long after a change are not its doing
+            return min(1.0, 0.5 * s.change + 0.5 * max(err, own) + bonus) * stale
         if category == "permission_denied" and s.change and not s.logs:
             return 0.0
         if category == "dependency_failure":
@@ -289,6 +308,7 @@ class _Ranker:
 
     def _rationale(self, category: str, cand: Candidate) -> str:
         relation = {"alarm": "the alarmed resource", "dependency": f"a dependency ({cand.via})",
+                    "involved": f"involved in the incident ({cand.via})",
                     "upstream": "upstream of the alarmed resource", "configured": "a configured resource",
                     "context": "another resource in the account"}[cand.relation]
         return f"{category.replace('_', ' ')} on {cand.resource.type} {cand.resource.id}, {relation}"

@@ -23,7 +23,7 @@ LOG_RULES: dict[str, re.Pattern[str]] = {
     "memory_exhaustion": re.compile(
         r"MemoryError|OutOfMemory|out of memory|OOM ?Kill|Cannot allocate memory|heap out of memory|"
         r"Runtime exited with error: signal: killed|Java heap space|memory limit exceeded|"
-        r"JavaScript heap|std::bad_alloc", re.I),
+        r"JavaScript heap|std::bad_alloc|Runtime\.OutOfMemory", re.I),
     "storage_exhaustion": re.compile(
         r"No space left on device|disk (is )?full|ENOSPC|could not extend file|storage[- ]full|"
         r"DiskFull|insufficient storage|database or disk is full", re.I),
@@ -42,6 +42,12 @@ LOG_RULES: dict[str, re.Pattern[str]] = {
         r"(?-i:KeyError: '[A-Z][A-Z0-9_]{2,}')", re.I),
     "cpu_saturation": re.compile(r"\bon CPU\b|CPU (usage|load|throttl|starv)|load average|CPU credit", re.I),
 }
+
+# Errors that come from a database client (the victim names no host, but the fault is in "the database").
+DATABASE_WORDS = re.compile(
+    r"JDBC|SQLException|SQLSTATE|PreparedStatement|QueryTimeout|Hikari|psycopg|pymysql|MySQLdb|sqlalchemy|"
+    r"OperationalError|ER_[A-Z_]+|Sequelize|ActiveRecord|PG::|pq: |postgres|mysql|mariadb|deadlock|"
+    r"lock wait|statement timeout|database|too many (clients|connections)", re.I)
 
 # A rule that also implies an unhealthy downstream (the origin may be the named dependency).
 DEPENDENCY_CATEGORIES = ("db_connection_exhaustion", "dependency_failure", "throttling", "permission_denied")

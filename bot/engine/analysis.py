@@ -11,7 +11,7 @@ from analyzers.changes import relevant_changes
 from analyzers.charts_data import chart_specs
 from analyzers.links import build_links
 from analyzers.model import Change, MetricKey, ResourceRef, Script, Series, iso
-from analyzers.rca import EvidenceSet, rank_hypotheses
+from analyzers.rca import EvidenceSet, involved_resources, rank_hypotheses
 from analyzers.remediation import RemediationFacts, build_scripts
 from analyzers.report import ReportInput, build_report
 from analyzers.timeline import build_timeline
@@ -29,7 +29,9 @@ def analyse(found: ResolvedAlarm, resources: Sequence[ResourceRef], series: Sequ
     end = datetime.fromisoformat(params["window_end"])
     anomalies = with_alarm_breach(detect_anomalies(series, onset - ANOMALY_LOOKBACK, end), series, found.alarm, onset)
     alarmed = found.alarm.resource
-    candidates = select_candidates(alarmed, list(resources), logs.error_samples, params.get("resources") or [])
+    involved = involved_resources(logs.patterns, logs.group_owner, anomalies, onset, alarmed)
+    candidates = select_candidates(alarmed, list(resources), logs.error_samples, params.get("resources") or [],
+                                   involved=involved)
     related = relevant_changes(changes, [c.resource for c in candidates], onset, timedelta(hours=6))
     related_changes = [c for c, _ in related]
     iam_like = [c for c in changes if c not in related_changes and "iam" in c.event_source

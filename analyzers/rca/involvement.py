@@ -1,0 +1,47 @@
+"""Resources involved in an incident by timing: their own errors began with it.
+
+Front doors rarely say what is behind them (an API without its integrations, a load
+balancer without its targets), so a responder looks at what else started failing when
+the alarm's metric did: a function whose new errors begin at onset, a database whose
+error log surges at onset. Front doors themselves only relay errors and are never
+"involved" this way. Pure.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Mapping, Sequence
+
+from ..model import Anomaly, LogPattern, ResourceRef, iso
+from ..patterns import is_surging
+from ..topology import FRONT_DOORS
+from .rules import ERROR_WORDS
+
+ERROR_METRICS = frozenset({"Errors", "5XXError", "HTTPCode_Target_5XX_Count", "HTTPCode_ELB_5XX_Count",
+                           "Throttles", "StatusCheckFailed", "StatusCheckFailed_Instance", "DeadLetterErrors"})
+BEFORE = timedelta(minutes=15)
+AFTER = timedelta(minutes=20)
+
+
+def involved_resources(patterns: Sequence[LogPattern], group_owner: Mapping[str, ResourceRef],
+                       anomalies: Sequence[Anomaly], onset: datetime,
+                       alarmed: ResourceRef | None = None) -> dict[tuple[str, str], str]:
+    """Keys of resources (not front doors, not the alarmed one) whose errors began near onset -> why."""
+    out: dict[tuple[str, str], str] = {}
+    for p in patterns:
+        owner = group_owner.get(p.log_group)
+        if owner is None or owner.type in FRONT_DOORS or not is_surging(p):
+            continue
+        if not (p.is_error or ERROR_WORDS.search(p.template)):
+            continue
+        if p.new and not onset - BEFORE <= p.first_seen <= onset + AFTER:
+            continue
+        state = f"new from {iso(p.first_seen)}" if p.new else "surging after onset"
+        out.setdefault(owner.key, f"errors in its own logs ({state})")
+    for a in anomalies:
+        if (a.resource is None or a.resource.type in FRONT_DOORS or a.key.name not in ERROR_METRICS
+                or a.direction != "up" or not onset - BEFORE <= a.onset <= onset + AFTER):
+            continue
+        out.setdefault(a.resource.key, f"{a.key.name} rose from {iso(a.onset)}")
+    if alarmed is not None:
+        out.pop(alarmed.key, None)
+    return out

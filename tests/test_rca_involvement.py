@@ -1,0 +1,89 @@
+"""Following an incident past front doors that do not say what is behind them: resources involved by
+timing, database errors that name no host, relayed errors, stale deployments, platform timeouts."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from analyzers.model import Anomaly, MetricKey, ResourceRef
+from analyzers.rca import involved_resources, rank_hypotheses
+from analyzers.topology import select_candidates
+from tests.test_rca_rules import ONSET, REGION, alarm_on, deploy, evidence, pattern
+
+API = ResourceRef("apigateway", "claims-public", REGION, {"api_id": "p4m8zq1w7e"})
+SUBMIT = ResourceRef("lambda", "claims-submit", REGION, {"timeout": 20, "env_refs": ["claims-mysql"]})
+BATCH = ResourceRef("lambda", "nightly-batch", REGION, {"timeout": 900})
+DB = ResourceRef("rds", "claims-mysql", REGION, {"max_connections": 341})
+INVENTORY = [API, SUBMIT, BATCH, DB]
+API_LOGS, SUBMIT_LOGS, DB_LOGS = "API-Gateway-Execution-Logs_p4m8zq1w7e/prod", "/aws/lambda/claims-submit", \
+    "/aws/rds/instance/claims-mysql/error"
+OWNERS = {API_LOGS: API, SUBMIT_LOGS: SUBMIT, DB_LOGS: DB}
+
+
+def _errors_metric(resource: ResourceRef, minutes: int = 0, name: str = "Errors") -> Anomaly:
+    key = MetricKey.of("AWS/Lambda", name, {"FunctionName": resource.id}, "Sum", REGION)
+    return Anomaly(f"a-{resource.id}", "m1", key, ResourceRef(resource.type, resource.id, REGION),
+                   ONSET + timedelta(minutes=minutes), 0.9, 0.0, 40.0, "up")
+
+
+def _candidates(patterns, anomalies=()):
+    involved = involved_resources(patterns, OWNERS, list(anomalies), ONSET, API)
+    return select_candidates(API, INVENTORY, [], involved=involved), involved
+
+
+def test_a_function_whose_errors_start_with_the_alarm_is_involved_and_its_database_a_dependency():
+    # GIVEN an API alarm with no integration recorded, a function whose new errors start at onset
+    new = pattern("l1", "Too many connections", 0, 20, group=SUBMIT_LOGS)
+    candidates, involved = _candidates([new], [_errors_metric(BATCH, minutes=-90)])
+    relation = {c.resource.id: c.relation for c in candidates}
+    # THEN the function is involved, the database its environment points at is a dependency,
+    # and a function whose errors rose an hour and a half earlier is only context
+    assert set(involved) == {SUBMIT.key}
+    assert relation == {"claims-public": "alarm", "claims-submit": "involved", "claims-mysql": "dependency",
+                        "nightly-batch": "context"}
+
+
+def test_front_doors_and_pre_existing_errors_do_not_make_a_resource_involved():
+    relayed = pattern("l1", "Lambda execution failed with status 200 due to customer function error", 0, 30,
+                      group=API_LOGS)
+    steady = pattern("l2", "ERROR upstream timed out", 60, 20, group=SUBMIT_LOGS)
+    _, involved = _candidates([relayed, steady], [_errors_metric(API, name="5XXError")])
+    assert involved == {}
+
+
+def test_connection_errors_naming_no_host_point_at_the_database_at_its_limit():
+    # GIVEN the function logs "Too many connections" (no host) and the DB's connections sit at max_connections
+    new = pattern("l1", "Error: ER_CON_COUNT_ERROR: Too many connections", 0, 20, group=SUBMIT_LOGS)
+    candidates, _ = _candidates([new])
+    key = MetricKey.of("AWS/RDS", "DatabaseConnections", {"DBInstanceIdentifier": DB.id}, "Maximum", REGION)
+    at_limit = Anomaly("a1", "m2", key, DB, ONSET - timedelta(minutes=20), 0.9, 92.0, 341.0, "up")
+    ranked = rank_hypotheses(evidence(candidates, [new], anomalies=[at_limit], alarm=alarm_on(API, "5XXError"),
+                                      owners=OWNERS))
+    # THEN the origin is connection exhaustion on the database
+    assert (ranked[0].category, ranked[0].resource.key) == ("db_connection_exhaustion", DB.key)
+    assert {"l1", "a1"} <= set(ranked[0].evidence_ids)
+
+
+def test_a_platform_timeout_relayed_by_the_api_is_the_function_timing_out():
+    # GIVEN the API's execution logs and the function's logs both report the Lambda timeout
+    relayed = pattern("l1", 'Lambda execution failed due to customer function error: Task timed out after 6.01 '
+                            'seconds"}', 0, 50, group=API_LOGS)
+    own = pattern("l2", "Task timed out after 6.01 seconds", 0, 17, group=SUBMIT_LOGS)
+    candidates, _ = _candidates([relayed, own])
+    ranked = rank_hypotheses(evidence(candidates, [relayed, own], alarm=alarm_on(API, "5XXError"), owners=OWNERS))
+    # THEN the cause is a function timeout on the function, not a dependency failure at the API
+    assert (ranked[0].category, ranked[0].resource.key) == ("function_timeout", SUBMIT.key)
+    assert "dependency_failure" not in [h.category for h in ranked if h.resource.key == SUBMIT.key]
+
+
+def test_errors_beginning_long_after_a_deployment_are_not_that_deployment():
+    # GIVEN out-of-memory kills that start 80 minutes after a deploy of the same function
+    oom = pattern("l1", "Error: Runtime exited with error: signal: killed Runtime.OutOfMemory", 0, 12,
+                  group=SUBMIT_LOGS)
+    candidates = select_candidates(SUBMIT, INVENTORY, [])
+    late = rank_hypotheses(evidence(candidates, [oom], [deploy(SUBMIT, minutes_before=80)],
+                                    alarm=alarm_on(SUBMIT), owners=OWNERS))
+    recent = rank_hypotheses(evidence(candidates, [oom], [deploy(SUBMIT, minutes_before=8)],
+                                      alarm=alarm_on(SUBMIT), owners=OWNERS))
+    # THEN the memory fault wins; the same errors right after a deploy are the deploy's
+    assert (late[0].category, late[0].resource.key) == ("memory_exhaustion", SUBMIT.key)
+    assert recent[0].category == "bad_deployment"
