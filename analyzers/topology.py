@@ -94,11 +94,21 @@ def downstream_ids(resource: ResourceRef, inventory: Sequence[ResourceRef]) -> l
         elif isinstance(value, (list, tuple)):
             names.update(str(v) for v in value)
     out = [r.key for r in inventory if r.key != resource.key and names & set(r.aliases)]
+    groups = set(_strings(resource.properties.get("target_groups")))
+    if groups:  # a load balancer and the services registered in its target groups
+        out += [r.key for r in inventory if r.key != resource.key and r.key not in out
+                and groups & set(_strings(r.properties.get("target_groups")))]
     for r in inventory:
         ref = r.properties.get("load_balancer") or r.properties.get("api")
         if isinstance(ref, str) and ref in resource.aliases and r.key not in out:
             out.append(r.key)
     return out
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value] if isinstance(value, (list, tuple)) else []
 
 
 def referenced_ids(resource: ResourceRef, inventory: Sequence[ResourceRef]) -> list[tuple[str, str]]:

@@ -6,7 +6,11 @@ daily profile (low at night, high by day), and one labelled anomaly in the
 builds its windows). "No anomaly" files have no window: every detection there
 is a false positive.
 
-Usage: python -m benchmarks.nab_synth [--seeds 3] [--threshold T]
+A second set of "realistic" families (traffic/tweet-like counts, sparse spiky cloud
+metrics, small level shifts, variance changes, stuck sensors, leaks, latency) is
+harder and catches over-confident scores on busy-but-normal series.
+
+Usage: python -m benchmarks.nab_synth [--seeds 3] [--threshold T] [--families artificial,realistic]
 Prints the NAB scores of the detector on the synthetic corpus and, per family,
 the false positives (detections outside windows) at the given threshold
 (default: the corpus-optimal standard threshold).
@@ -39,6 +43,84 @@ def daily_profile(n: int, low: float = 20.0, high: float = 80.0) -> np.ndarray:
 def _window(n: int, at: int) -> list[tuple[int, int]]:
     half = int(0.1 * n) // 2
     return [(max(at - half, 0), min(at + half, n - 1))]
+
+
+def _windows(n: int, starts: list[int]) -> list[tuple[int, int]]:
+    """NAB windows: 10 % of the file shared between the anomalies, each centred on one."""
+    half = int(0.1 * n / max(len(starts), 1)) // 2
+    return [(max(a - half, 0), min(a + half, n - 1)) for a in sorted(starts)]
+
+
+def _daily_counts(rng: np.random.Generator, rate_low: float, rate_high: float) -> np.ndarray:
+    """Poisson counts around a day/night rate with a random weekly-ish wobble (traffic, tweets)."""
+    wobble = 1.0 + 0.15 * np.sin(2 * np.pi * np.arange(N) / (7 * DAY) + rng.uniform(0, 6.3))
+    return rng.poisson(daily_profile(N, rate_low, rate_high) * wobble).astype(float)
+
+
+def _sparse_spikes(rng: np.random.Generator, every: int, height: float) -> np.ndarray:
+    """Mostly-idle series with random lognormal bursts (disk writes, network in)."""
+    x = np.abs(rng.normal(0.0, 0.01 * height, N))
+    idx = rng.choice(N, N // every, replace=False)
+    x[idx] += height * rng.lognormal(0.0, 0.6, idx.size)
+    return x
+
+
+def generate_realistic(seed: int) -> list[tuple[str, np.ndarray, list[tuple[int, int]]]]:
+    """Harder families modelled on NAB's real data (traffic, tweets, cloud metrics, sensors)."""
+    rng = np.random.default_rng(1000 + seed)
+    out: list[tuple[str, np.ndarray, list[tuple[int, int]]]] = []
+    a1, a2 = int(rng.integers(4 * DAY, 7 * DAY)), int(rng.integers(9 * DAY, 13 * DAY))
+    # level shift of ~3 sigma (each point stays inside the normal range)
+    x = 30.0 + rng.normal(0.0, 2.0, N)
+    x[a2:] += 6.0
+    out.append(("realistic/small_levelshift", x, _windows(N, [a2])))
+    # variance change: the noise triples, the mean does not move
+    x = 50.0 + rng.normal(0.0, 1.5, N)
+    x[a2 : a2 + DAY] = 50.0 + rng.normal(0.0, 4.5, DAY)
+    out.append(("realistic/variance_up", x, _windows(N, [a2])))
+    # sensor stuck: noisy daily series flatlines for 8 hours
+    x = daily_profile(N, 40.0, 60.0) + rng.normal(0.0, 1.5, N)
+    x[a2 : a2 + 96] = x[a2 - 1]
+    out.append(("realistic/stuck_sensor", x, _windows(N, [a2])))
+    # traffic counts: an outage (counts drop to ~0 for 2 hours) and later a surge
+    x = _daily_counts(rng, 5.0, 60.0)
+    x[a1 : a1 + 24] = rng.poisson(0.5, 24)
+    x[a2 : a2 + 12] += rng.poisson(80.0, 12)
+    out.append(("realistic/traffic_outage_surge", x, _windows(N, [a1, a2])))
+    # tweet counts: heavy-tailed bursts are normal; the anomaly is a sustained day-long storm
+    x = _daily_counts(rng, 3.0, 20.0)
+    bursts = rng.choice(N, N // 100, replace=False)
+    x[bursts] += np.round(rng.lognormal(2.0, 0.8, bursts.size))
+    x[a2 : a2 + DAY // 2] += rng.poisson(25.0, DAY // 2)
+    out.append(("realistic/tweets_storm", x, _windows(N, [a2])))
+    # cloud cpu: random spikes are normal; the anomaly is a plateau at high load
+    x = 5.0 + rng.gamma(2.0, 0.5, N)
+    spikes = rng.choice(N, N // 150, replace=False)
+    x[spikes] = rng.uniform(40.0, 95.0, spikes.size)
+    x[a2 : a2 + 36] = 90.0 + rng.normal(0.0, 3.0, 36)
+    out.append(("realistic/cpu_plateau", x, _windows(N, [a2])))
+    # slow trend whose slope suddenly steepens (leak) then the value falls back (restart)
+    x = 20.0 + 0.002 * np.arange(N) + rng.normal(0.0, 0.8, N)
+    x[a2 : a2 + 72] += 0.25 * np.arange(72)
+    out.append(("realistic/leak_ramp", x, _windows(N, [a2])))
+    # latency: lognormal noise; anomaly = a 1-hour latency rise by 4x
+    x = rng.lognormal(3.0, 0.3, N)
+    x[a1 : a1 + 12] *= 4.0
+    out.append(("realistic/latency_rise", x, _windows(N, [a1])))
+    # --- no anomaly: busy but normal series ---
+    out.append(("realistic_noAnomaly/sparse_spikes", _sparse_spikes(rng, 40, 1e8), []))
+    out.append(("realistic_noAnomaly/traffic_counts", _daily_counts(rng, 5.0, 60.0), []))
+    x = _daily_counts(rng, 0.2, 2.0)
+    out.append(("realistic_noAnomaly/low_counts", x, []))
+    x = 0.1 + rng.normal(0.0, 0.005, N).round(3)
+    jitter = (np.arange(DAY // 2, N, DAY) + rng.integers(-12, 12, N // DAY)).clip(0, N - 1)
+    x[jitter] = 1.2 + rng.normal(0.0, 0.2, jitter.size)
+    out.append(("realistic_noAnomaly/daily_jittered_spike", x, []))
+    x = _daily_counts(rng, 3.0, 20.0)
+    bursts = rng.choice(N, N // 100, replace=False)
+    x[bursts] += np.round(rng.lognormal(2.0, 0.8, bursts.size))
+    out.append(("realistic_noAnomaly/tweets_bursty", x, []))
+    return out
 
 
 def generate(seed: int) -> list[tuple[str, np.ndarray, list[tuple[int, int]]]]:
@@ -85,14 +167,20 @@ def generate(seed: int) -> list[tuple[str, np.ndarray, list[tuple[int, int]]]]:
     return out
 
 
+FAMILIES = {"artificial": generate, "realistic": generate_realistic}
+
+
 def evaluate(
-    detector: Callable[[np.ndarray, np.ndarray], np.ndarray], seeds: int = 3, threshold: float | None = None
+    detector: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    seeds: int = 3,
+    threshold: float | None = None,
+    families: tuple[str, ...] = ("artificial",),
 ) -> tuple[dict[str, dict[str, float]], dict[str, list[int]], float]:
     """NAB scores on the synthetic corpus, FP counts per family at `threshold`, and the threshold used."""
     times = T0 + STEP_S * np.arange(N)
     per_file, names = [], []
     for seed in range(seeds):
-        for name, values, windows in generate(seed):
+        for name, values, windows in (f for fam in families for f in FAMILIES[fam](seed)):
             per_file.append((np.round(detector(values, times), 6), windows))
             names.append(name)
     results = score_corpus(per_file, PUBLISHED_PROFILES)
@@ -111,8 +199,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--threshold", type=float, default=None)
+    parser.add_argument("--families", default="artificial,realistic",
+                        help="comma-separated subset of: " + ",".join(FAMILIES))
     args = parser.parse_args(argv)
-    results, fps, th = evaluate(lambda v, t: score_series(v, t), args.seeds, args.threshold)
+    families = tuple(f for f in args.families.split(",") if f)
+    detector = lambda v, t: score_series(v, t)  # noqa: E731
+    if len(families) > 1:  # each family set on its own first (its own optimal threshold)
+        for family in families:
+            alone = evaluate(detector, args.seeds, args.threshold, (family,))[0]
+            print(f"[{family}] " + "  ".join(f"{name}={res['score']:.2f}" for name, res in alone.items()))
+    results, fps, th = evaluate(detector, args.seeds, args.threshold, families)
+    print(f"[{'+'.join(families)}]")
     for name, res in results.items():
         print(f"{name:>20}: {res['score']:7.2f}  threshold={res['threshold']:.6f}")
     print(f"false positives per file at threshold {th:.6f}:")

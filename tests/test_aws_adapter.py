@@ -232,6 +232,48 @@ def test_insights_query_times_out_and_stops_the_query(factory):
     stubber.assert_no_pending_responses()
 
 
+def test_insights_query_over_its_byte_cap_is_stopped_with_partial_rows(factory, gateway):
+    # GIVEN a query still running whose statistics already show more bytes scanned than the cap
+    stubber = stub(factory, "logs")
+    stubber.add_response("start_query", {"queryId": "q-big"})
+    stubber.add_response("get_query_results", {"status": "Running", "results": [],
+                                               "statistics": {"bytesScanned": 400.0, "recordsMatched": 0.0}})
+    stubber.add_response("get_query_results", {"status": "Running", "results": [
+        _row("2026-01-10 11:59:00.000", "ERROR partial")],
+        "statistics": {"bytesScanned": 1500.0, "recordsMatched": 1.0, "recordsScanned": 90.0}},
+        expected_params={"queryId": "q-big"})
+    stubber.add_response("stop_query", {"success": True}, expected_params={"queryId": "q-big"})
+    # WHEN it is run through the gateway with a 1000-byte cap
+    result = gateway.run_insights_query(["g"], "fields @message", START, END, 10, max_bytes=1000)
+    # THEN StopQuery was sent after the page over the cap, and the partial rows come back, flagged capped
+    stubber.assert_no_pending_responses()
+    assert result.capped is True and result.query_id == "q-big"
+    assert [r["@message"] for r in result.rows] == ["ERROR partial"]
+    assert result.bytes_scanned == 1500.0 and result.records_matched == 1.0
+
+
+def test_insights_query_that_completes_is_not_capped_and_stop_errors_are_tolerated(factory):
+    # GIVEN a query that finishes under its cap
+    logs_client = factory.client("logs", REGION)
+    stubber = stub(factory, "logs")
+    stubber.add_response("start_query", {"queryId": "q-ok"})
+    stubber.add_response("get_query_results", {"status": "Complete", "statistics": {"bytesScanned": 900.0},
+                                               "results": [_row("2026-01-10 11:59:00.000", "x")]})
+    # WHEN run with a 1000-byte cap THEN it is complete and not capped
+    done = aws_logs.run_insights_query(logs_client, ["g"], "q", START, END, 10, max_bytes=1000, sleep=lambda _: None)
+    assert (done.status, done.capped, done.bytes_scanned) == ("Complete", False, 900.0)
+    # GIVEN a capped query whose StopQuery fails (it finished meanwhile)
+    stubber.add_response("start_query", {"queryId": "q-gone"})
+    stubber.add_response("get_query_results", {"status": "Running", "results": [],
+                                               "statistics": {"bytesScanned": 2000.0}})
+    stubber.add_client_error("stop_query", "InvalidParameterException", "query is not running")
+    # WHEN run THEN the partial (empty) result still comes back capped instead of raising
+    stopped = aws_logs.run_insights_query(logs_client, ["g"], "q", START, END, 10, max_bytes=1000,
+                                          sleep=lambda _: None)
+    stubber.assert_no_pending_responses()
+    assert stopped.capped is True and stopped.rows == ()
+
+
 def test_filter_log_events_paginates_and_clips_to_window(factory, gateway):
     stubber = stub(factory, "logs")
     ms = lambda d: int(d.timestamp() * 1000)  # noqa: E731
@@ -256,3 +298,37 @@ def test_clients_use_adaptive_retries_and_endpoint(factory):
     local = ClientFactory(endpoint_url="http://127.0.0.1:1", static_credentials={"aws_access_key_id": "a",
                                                                                   "aws_secret_access_key": "b"})
     assert local.client("logs", REGION).meta.endpoint_url == "http://127.0.0.1:1"
+
+
+# Front doors: what is behind them ----------------------------------------------------
+
+def test_api_integrations_and_load_balancer_target_groups_link_front_doors_to_backends(factory):
+    # GIVEN an API whose methods integrate with a Lambda (two pages) and an ALB with a target group
+    from bot.aws.inventory import lambda_integrations, target_groups
+
+    api = stub(factory, "apigateway")
+    uri = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:1:function:{}/invocations"
+    api.add_response("get_resources", {"position": "p2", "items": [
+        {"id": "r1", "path": "/quotes", "resourceMethods": {"GET": {"methodIntegration": {
+            "type": "AWS_PROXY", "uri": uri.format("quote-pricer")}}}}]},
+        {"restApiId": "k2x9", "embed": ["methods"], "limit": 500})
+    api.add_response("get_resources", {"items": [
+        {"id": "r2", "path": "/health", "resourceMethods": {"GET": {"methodIntegration": {"type": "MOCK"}}}},
+        {"id": "r3", "path": "/quotes/{id}", "resourceMethods": {"PUT": {"methodIntegration": {
+            "type": "AWS_PROXY", "uri": uri.format("quote-pricer")}}}}]},
+        {"restApiId": "k2x9", "embed": ["methods"], "limit": 500, "position": "p2"})
+    elb = stub(factory, "elbv2")
+    lb_arn = "arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/app/web/abc"
+    tg_arn = "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/web-tg/def"
+    elb.add_response("describe_target_groups", {"TargetGroups": [{"TargetGroupArn": tg_arn}]},
+                     {"LoadBalancerArn": lb_arn})
+    elb.add_client_error("describe_target_groups", "AccessDenied", expected_params={"LoadBalancerArn": "x"})
+    # WHEN read
+    apis = lambda_integrations(factory.client("apigateway", REGION), "k2x9")
+    groups = target_groups(factory.client("elbv2", REGION), lb_arn)
+    denied = target_groups(factory.client("elbv2", REGION), "x")
+    # THEN each Lambda is named once, the target group is found, and AccessDenied degrades to "unknown"
+    assert apis == ["quote-pricer"]
+    assert groups == [tg_arn] and denied == []
+    api.assert_no_pending_responses()
+    elb.assert_no_pending_responses()

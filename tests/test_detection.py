@@ -185,3 +185,24 @@ def test_seasonal_anomaly_does_not_echo_one_period_later():
     # THEN the burst is flagged and the same hour of the next day is not
     assert s[burst : burst + 24].max() >= 0.5
     assert s[burst + 288 : burst + 288 + 24].max() < 0.3
+
+
+def test_new_record_on_a_spiky_series_scores_lower_than_an_outlier_on_a_smooth_one():
+    # GIVEN an idle series with frequent large random bursts (disk writes), whose latest burst
+    # is 10 % above every earlier one, and a smooth noisy series with one outlier
+    rng = np.random.default_rng(10)
+    spiky = np.abs(rng.normal(0.0, 1.0, 2000))
+    bursts = np.arange(37, 1990, 53)
+    spiky[bursts] = 1000.0 * rng.uniform(0.5, 1.0, bursts.size)
+    spiky[1995] = 1.1 * spiky[:1995].max()
+    smooth = _noise(2000, seed=11)
+    smooth[1995] += 20.0
+    # WHEN both are scored
+    s_spiky = score_series(spiky)
+    s_smooth = score_series(smooth)
+    # THEN the record burst is not alarming, while the smooth outlier (10 sigma) is
+    assert s_spiky[1995] < 0.3
+    assert s_smooth[1995] >= 0.5
+    # ...and a burst 5x the usual size is still flagged on the spiky series
+    spiky[1995] = 5000.0
+    assert score_series(spiky)[1995] >= 0.5

@@ -99,6 +99,7 @@ def _exercise_real_gateway(factory, region: str) -> None:
     from analyzers.model import ResourceRef
     from bot.aws import AwsError
     from bot.aws.gateway import AwsGateway
+    from bot.aws.inventory import target_groups
 
     gateway = AwsGateway(factory, region)
     now = datetime.now(timezone.utc)
@@ -111,6 +112,9 @@ def _exercise_real_gateway(factory, region: str) -> None:
         lambda: gateway.get_lambda_concurrency(DEPLOYED),
         lambda: gateway.list_metrics("CWAgent"),
         lambda: gateway.filter_log_events(f"/aws/lambda/{DEPLOYED}", start, now, 10),
+        # load balancers are not created in the emulator: ask for the target groups of a made-up one
+        lambda: target_groups(factory.client("elbv2", region),
+                              f"arn:aws:elasticloadbalancing:{region}:123456789012:loadbalancer/app/web/0123456789abcdef"),
     ]
     for ref in (ResourceRef("lambda", DEPLOYED, region), ResourceRef("ecs", "shop/web", region),
                 ResourceRef("rds", "orders-db", region)):

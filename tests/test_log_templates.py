@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import string
 from pathlib import Path
 
 import pytest
@@ -163,6 +165,75 @@ def test_masking_and_tokenizers_agree() -> None:
     assert tokenize(lines[1])[-1] == "<*>" and "Jun" not in mask_line(lines[1])
     assert tokenize(lines[2])[2] == "tag=<*>,"
     assert mask_line(lines[3]) == "interface eth0 up via SOCKS5"
+
+
+def _varied_lines(count: int, seed: int) -> list[str]:
+    """Lines mixing numbers, names with digits, dates, units and quoted values."""
+    rng = random.Random(seed)
+    shapes = [
+        "conn {n} from 10.0.{n}.{m}:{p} via eth{d} ok",
+        "sshd[{p}]: Failed password for root from 10.1.{n}.{m} port {p} ssh2",
+        "job {n} done in {n}.{m} ms, wrote {p} bytes ({m}.{d} KB) to /var/{n}/x{d}",
+        "seen at Fri Jun {d} 07:{m}:00 2005 by node-{n} (retry {d})",
+        'acquire lock={n}, tag="View Lock {d}", name=k{d}',
+        'set k{d}="unclosed {n} value',
+        "user{d} opened {n} files on SOCKS{d} at {m}% load",
+        "{n} {m} {p}",
+    ]
+    lines = []
+    for _ in range(count):
+        values = {key: rng.randrange(1, 99_999) for key in "nmp"}
+        lines.append(rng.choice(shapes).format(d=rng.randrange(10), **values))
+    return lines
+
+
+def test_bulk_tokenizer_agrees_with_single_line_on_varied_lines() -> None:
+    """GIVEN many lines whose digits vary (shared shapes), with names keeping their digits
+    WHEN tokenised in bulk, one by one, and with the cached tokenizer
+    THEN every line gets the same tokens from all three."""
+    lines = _varied_lines(3_000, seed=5)
+    bulk = tokenize_distinct(lines)
+    cached = LineTokenizer()
+    for line in lines:
+        assert bulk[line] == tokenize(line) == cached(line), line
+    assert any("eth" in token for tokens in bulk.values() for token in tokens)
+
+
+def test_batch_mining_groups_large_varied_input() -> None:
+    """GIVEN tens of thousands of lines from a few templates with varying numbers
+    WHEN mined in one batch
+    THEN each template is one cluster and counts add up."""
+    templates = [
+        "worker {n} finished task {m} in {p} ms",
+        "cache miss for key user:{n} shard {m}",
+        "GET /api/orders/{n} returned 500 after {p} ms",
+    ]
+    rng = random.Random(11)
+    lines, truth = [], []
+    for _ in range(30_000):
+        index = rng.randrange(len(templates))
+        truth.append(index)
+        values = {"n": rng.randrange(10**6), "m": rng.randrange(64), "p": rng.randrange(5_000)}
+        lines.append(templates[index].format(**values))
+    miner = TemplateMiner()
+    ids = miner.mine(lines)
+    assert len(set(ids)) == 3
+    cluster_of_template = {truth[index]: ids[index] for index in range(len(lines))}
+    assert all(ids[index] == cluster_of_template[truth[index]] for index in range(len(lines)))
+    assert sum(cluster.count for cluster in miner.clusters()) == len(lines)
+
+
+def test_online_add_finds_old_templates_among_many() -> None:
+    """GIVEN more same-length templates than the online candidate bound
+    WHEN a line of the first template arrives again
+    THEN it joins that template's cluster rather than starting a new one."""
+    rng = random.Random(3)
+    words = ["".join(rng.choice(string.ascii_lowercase) for _ in range(7)) for _ in range(4_000)]
+    miner = TemplateMiner()
+    first = miner.add(f"{words[0]} {words[1]} {words[2]} {words[3]} done")
+    for index in range(4, 4_000, 4):
+        miner.add(f"{words[index]} {words[index + 1]} {words[index + 2]} {words[index + 3]} done")
+    assert miner.add(f"{words[0]} {words[1]} {words[2]} zzzz done") == first
 
 
 def test_empty_inputs() -> None:

@@ -105,3 +105,22 @@ def test_window_rows_and_profiles_loading(tmp_path: Path):
     assert rows == [(2, 5)]
     assert load_profiles(path) == (CostProfile("x", 1.0, 0.5, 3.0),)
     assert load_profiles(tmp_path / "missing.json") == PUBLISHED_PROFILES
+
+
+def test_synthetic_corpus_windows_are_sane_and_scoreable():
+    # GIVEN the synthetic NAB-like corpus (artificial and realistic families, one seed)
+    from benchmarks import nab_synth
+
+    files = [f for fam in nab_synth.FAMILIES.values() for f in fam(0)]
+    # THEN every series is finite with sorted, in-range windows after the probation period
+    for name, values, windows in files:
+        assert values.size == nab_synth.N and np.all(np.isfinite(values)), name
+        assert windows == sorted(windows)
+        assert all(probation_length(values.size) <= a <= b < values.size for a, b in windows), name
+    # WHEN a perfect detector (1 at each window start) is scored THEN it gets 100
+    perfect = []
+    for _, values, windows in files:
+        scores = np.zeros(values.size)
+        scores[[a for a, _ in windows]] = 1.0
+        perfect.append((scores, windows))
+    assert score_corpus(perfect)["standard"]["score"] == pytest.approx(100.0)

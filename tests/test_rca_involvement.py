@@ -87,3 +87,12 @@ def test_errors_beginning_long_after_a_deployment_are_not_that_deployment():
     # THEN the memory fault wins; the same errors right after a deploy are the deploy's
     assert (late[0].category, late[0].resource.key) == ("memory_exhaustion", SUBMIT.key)
     assert recent[0].category == "bad_deployment"
+
+
+def test_a_load_balancer_is_in_front_of_the_services_registered_in_its_target_groups():
+    from analyzers.topology import downstream_ids
+
+    alb = ResourceRef("alb", "app/web/abc", REGION, {"target_groups": ["arn:tg/web-tg/def"]})
+    web = ResourceRef("ecs", "prod/web", REGION, {"target_groups": ["arn:tg/web-tg/def"]})
+    worker = ResourceRef("ecs", "prod/worker", REGION, {"target_groups": []})
+    assert downstream_ids(alb, [alb, web, worker]) == [web.key]

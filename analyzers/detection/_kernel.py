@@ -2,8 +2,10 @@
 
 Owns the maths: robust baselines refreshed every `block` points over a trailing
 window, the range-aware robust z-score, the seasonal (lagged residual) model,
-the z -> [0, 1] score mapping and the repeat-alert suppression. Everything here
-is causal: the score of point g only uses valid points 0..g.
+the z -> [0, 1] score mapping and the repeat-alert suppression. Excess beyond the
+seen range is scaled by the range's own excursion too, which calibrates spiky series
+against smooth ones. Everything here is causal: the score of point g only uses valid
+points 0..g.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ class DetectorConfig:
     ma_gain: float = 1.0  # weight of a mean channel's z against the point channel's
     ma_stride_div: int = 2  # a mean channel's baseline samples its window every w // div points
     repeat_ratio: float = 0.9  # a repeat must beat the recent max by 1 / ratio to be reported
+    tail_scale: float = 0.15  # excess beyond the seen range: in max(sigma, tail_scale * (extreme - median))
 
 
 DEFAULT_CONFIG = DetectorConfig()
@@ -99,14 +102,12 @@ def seasonal_residual(series: np.ndarray, lag: int, offset: int, periods: int) -
     n = series.size
     if n <= lag:
         return np.empty(0)
-    idx = np.arange(lag, n)
-    ref = series[idx - lag].copy()
+    ref = series[: n - lag].copy()  # one period back, for local i >= lag
     if periods >= 3:
-        glob = offset + idx
-        use = (glob >= 3 * lag) & (idx >= 3 * lag)
-        j = idx[use]
-        a, b, c = series[j - lag], series[j - 2 * lag], series[j - 3 * lag]
-        ref[use] = np.maximum(np.minimum(a, b), np.minimum(np.maximum(a, b), c))
+        # local i >= 3 * lag (so global i >= 3 * lag too) has three periods of history
+        if 3 * lag < n:
+            a, b, c = series[2 * lag : n - lag], series[lag : n - 2 * lag], series[: n - 3 * lag]
+            ref[2 * lag :] = np.maximum(np.minimum(a, b), np.minimum(np.maximum(a, b), c))
     return series[lag:] - ref
 
 
@@ -186,16 +187,21 @@ def robust_z(
     computed at the block boundary floor(g / block) * block. NaN = no baseline yet.
     Also returns the baseline's robust sigma per point (NaN without baseline).
     """
-    glob = offset + np.arange(first, series.size)
-    boundary = (glob // config.block) * config.block
-    z = np.full(glob.size, np.nan)
-    spread = np.full(glob.size, np.nan)
-    has_base = boundary > 0
-    if not has_base.any():
+    n = series.size - first
+    z = np.full(n, np.nan)
+    spread = np.full(n, np.nan)
+    # Global indices first+offset.. are increasing, so points with a baseline form a suffix
+    # and each baseline (block boundary) covers a contiguous run of points.
+    skip = min(max(config.block - (offset + first), 0), n)  # points before the first boundary
+    if skip >= n:
         return z, spread
-    local_end = boundary[has_base] - offset
-    unique_ends, inverse = np.unique(local_end, return_inverse=True)
-    last_boundary = int(unique_ends[-1]) + offset
+    glob_first = offset + first + skip
+    first_boundary = (glob_first // config.block) * config.block
+    last_boundary = ((offset + series.size - 1) // config.block) * config.block
+    boundaries = np.arange(first_boundary, last_boundary + 1, config.block)
+    run_starts = np.maximum(boundaries, glob_first)
+    counts = np.diff(np.append(run_starts, offset + series.size))  # points per baseline
+    unique_ends = boundaries - offset
     cached = cache.get(cache_key) if cache is not None else None
     if unique_ends.size == 1 and cached is not None and cached[0] == last_boundary:
         block = cached[1]  # streaming: the baseline only changes at block boundaries
@@ -203,14 +209,28 @@ def robust_z(
         block = _block_stats(series, unique_ends, config, stride)
     if cache is not None:
         cache[cache_key] = (last_boundary, block[-1:])
-    stats = block[inverse]
-    median, sigma, low, high = stats.T
-    x = series[first:][has_base]
-    cap = config.within_range_cap
-    plain = np.abs(x - median) / sigma
-    beyond = np.maximum(x - high, low - x)  # > 0 only outside the seen range
-    z[has_base] = np.minimum(plain, cap + np.maximum(beyond, 0.0) / sigma)
-    spread[has_base] = sigma
+    median, sigma, low, high = block.T
+    # Excess beyond the seen range is judged against the spread and (tail_scale) against the
+    # old record's own excursion, so a new record on a spiky series doesn't score 1 each time.
+    tail = config.tail_scale
+    inv_up = 1.0 / np.maximum(sigma, tail * (high - median))
+    inv_down = 1.0 / np.maximum(sigma, tail * (median - low))
+
+    def per_point(column: np.ndarray) -> np.ndarray:
+        return np.repeat(column, counts)
+
+    x = series[first + skip :]
+    plain = np.abs(x - per_point(median))
+    plain *= per_point(1.0 / sigma)
+    up = x - per_point(high)
+    up *= per_point(inv_up)
+    down = per_point(low) - x
+    down *= per_point(inv_down)
+    np.maximum(up, down, out=up)
+    np.maximum(up, 0.0, out=up)
+    up += config.within_range_cap
+    np.minimum(plain, up, out=z[skip:])
+    spread[skip:] = per_point(sigma)
     return z, spread
 
 

@@ -55,8 +55,9 @@ class AwsGateway:
         return logs.filter_log_events(self._client("logs"), group, start, end, limit, pattern)
 
     def run_insights_query(self, groups: list[str], query: str, start: datetime, end: datetime,
-                           limit: int) -> InsightsResult:
-        return logs.run_insights_query(self._client("logs"), groups, query, start, end, limit)
+                           limit: int, max_bytes: float | None = None) -> InsightsResult:
+        return logs.run_insights_query(self._client("logs"), groups, query, start, end, limit,
+                                       max_bytes=max_bytes)
 
     # Changes and resources -----------------------------------------------
     def lookup_events(self, start: datetime, end: datetime) -> list[Change]:

@@ -92,7 +92,9 @@ def list_ecs(factory: Any, region: str) -> list[ResourceRef]:
         for svc in described.get("services", []):
             props = {"desired_count": svc.get("desiredCount"), "running_count": svc.get("runningCount"),
                      "task_definition": svc.get("taskDefinition"), "cluster": cluster,
-                     "service": svc.get("serviceName")}
+                     "service": svc.get("serviceName"),
+                     "target_groups": [lb["targetGroupArn"] for lb in svc.get("loadBalancers", [])
+                                       if lb.get("targetGroupArn")]}
             if svc.get("taskDefinition"):
                 props.update(describe_task_definition(client, svc["taskDefinition"]))
             out.append(ResourceRef("ecs", f"{cluster}/{svc['serviceName']}", region, props))
@@ -124,8 +126,37 @@ def describe_task_definition(client: Any, task_definition: str) -> dict[str, Any
 def list_apigateway(factory: Any, region: str) -> list[ResourceRef]:
     client = factory.client("apigateway", region)
     page = call("GetRestApis", client.get_rest_apis)
-    return [ResourceRef("apigateway", api["name"], region, {"api_id": api.get("id")})
-            for api in page.get("items", [])]
+    out = []
+    for api in page.get("items", []):
+        props: dict[str, Any] = {"api_id": api.get("id")}
+        if api.get("id"):
+            props["integrations"] = lambda_integrations(client, api["id"])
+        out.append(ResourceRef("apigateway", api["name"], region, props))
+    return out
+
+
+_LAMBDA_URI = re.compile(r":function:([A-Za-z0-9_-]+)")
+
+
+def lambda_integrations(client: Any, api_id: str) -> list[str]:
+    """Names of the Lambda functions a REST API's methods integrate with ([] when unreadable)."""
+    names: list[str] = []
+    kwargs: dict[str, Any] = {"restApiId": api_id, "embed": ["methods"], "limit": 500}
+    try:
+        while True:
+            page = call("GetResources", client.get_resources, **kwargs)
+            for resource in page.get("items", []):
+                for method in (resource.get("resourceMethods") or {}).values():
+                    uri = (method.get("methodIntegration") or {}).get("uri", "")
+                    for name in _LAMBDA_URI.findall(uri):
+                        if name not in names:
+                            names.append(name)
+            if not page.get("position"):
+                return names
+            kwargs["position"] = page["position"]
+    except AwsError as exc:
+        log.info("integrations of API %s not readable: %s", api_id, exc.code)
+        return names
 
 
 def list_alb(factory: Any, region: str) -> list[ResourceRef]:
@@ -136,8 +167,21 @@ def list_alb(factory: Any, region: str) -> list[ResourceRef]:
         arn = lb.get("LoadBalancerArn", "")
         lb_id = arn.split(":loadbalancer/", 1)[-1] if ":loadbalancer/" in arn else lb["LoadBalancerName"]
         out.append(ResourceRef("alb", lb_id, region, {"name": lb["LoadBalancerName"], "arn": arn,
-                                                      "dns_name": lb.get("DNSName")}))
+                                                      "dns_name": lb.get("DNSName"),
+                                                      "target_groups": target_groups(client, arn)}))
     return out
+
+
+def target_groups(client: Any, load_balancer_arn: str) -> list[str]:
+    """ARNs of a load balancer's target groups ([] when unreadable): ECS services name the same ARNs."""
+    if not load_balancer_arn:
+        return []
+    try:
+        page = call("DescribeTargetGroups", client.describe_target_groups, LoadBalancerArn=load_balancer_arn)
+    except AwsError as exc:
+        log.info("target groups of %s not readable: %s", load_balancer_arn, exc.code)
+        return []
+    return [g["TargetGroupArn"] for g in page.get("TargetGroups", []) if g.get("TargetGroupArn")]
 
 
 LISTERS: dict[str, Callable[[Any, str], list[ResourceRef]]] = {

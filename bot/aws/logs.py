@@ -1,9 +1,9 @@
 """CloudWatch Logs operations: DescribeLogGroups, FilterLogEvents, Logs Insights queries.
 
 FilterLogEvents is paginated up to a line limit; Logs Insights queries are
-started, polled to completion (bounded) and returned as rows. Filtering that
-matters for correctness is also applied client-side, so no result depends on an
-emulator honouring a filter pattern.
+started, polled to completion (bounded in time and, optionally, in bytes scanned)
+and returned as rows. Filtering that matters for correctness is also applied
+client-side, so no result depends on an emulator honouring a filter pattern.
 """
 from __future__ import annotations
 
@@ -22,13 +22,18 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class InsightsResult:
-    """Rows of a finished Logs Insights query, with its statistics."""
+    """Rows of a finished Logs Insights query, with its statistics.
+
+    ``capped`` marks a query stopped early because it scanned more than its byte cap: the rows are
+    the partial results found until then.
+    """
 
     query_id: str
     status: str
     rows: tuple[dict[str, str], ...]
     bytes_scanned: float = 0.0
     records_matched: float = 0.0
+    capped: bool = False
 
 
 def describe_log_groups(client: Any, prefix: str | None = None, limit: int = 500) -> list[str]:
@@ -78,8 +83,13 @@ def filter_log_events(client: Any, group: str, start: datetime, end: datetime, l
 
 def run_insights_query(client: Any, groups: list[str], query: str, start: datetime, end: datetime,
                        limit: int, timeout_s: float = 60.0,
-                       sleep: Callable[[float], None] = time.sleep) -> InsightsResult:
-    """Start a Logs Insights query and poll it until it completes (or time out and stop it)."""
+                       sleep: Callable[[float], None] = time.sleep,
+                       max_bytes: float | None = None) -> InsightsResult:
+    """Start a Logs Insights query and poll it until it completes (or time out and stop it).
+
+    With ``max_bytes``, a query whose ``statistics.bytesScanned`` passes the cap while it runs is
+    stopped (StopQuery) and the rows it had found so far come back with ``capped=True``.
+    """
     started = call("StartQuery", client.start_query, logGroupNames=groups, queryString=query,
                    startTime=int(start.timestamp()), endTime=int(end.timestamp()), limit=min(limit, 10000))
     query_id = started["queryId"]
@@ -89,18 +99,31 @@ def run_insights_query(client: Any, groups: list[str], query: str, start: dateti
         status = page.get("status", "Unknown")
         if status in ("Complete", "Failed", "Cancelled", "Timeout"):
             break
+        scanned = float(page.get("statistics", {}).get("bytesScanned", 0.0))
+        if max_bytes is not None and scanned > max_bytes:
+            _stop_query(client, query_id)
+            log.info("Logs Insights query %s stopped at %.0f bytes scanned (cap %.0f)", query_id, scanned, max_bytes)
+            return _result(query_id, status, page, capped=True)
         if waited >= timeout_s:
-            try:
-                call("StopQuery", client.stop_query, queryId=query_id)
-            except AwsError:
-                pass
+            _stop_query(client, query_id)
             raise AwsError("GetQueryResults", "Timeout", f"query {query_id} did not finish in {timeout_s:.0f}s")
         sleep(delay)
         waited += delay
         delay = min(delay * 2, 5.0)
     if status != "Complete":
         raise AwsError("GetQueryResults", status, f"query {query_id} ended {status}")
+    return _result(query_id, status, page)
+
+
+def _stop_query(client: Any, query_id: str) -> None:
+    try:
+        call("StopQuery", client.stop_query, queryId=query_id)
+    except AwsError as exc:  # it may have finished meanwhile; nothing else to do
+        log.info("StopQuery %s: %s", query_id, exc.code)
+
+
+def _result(query_id: str, status: str, page: dict[str, Any], capped: bool = False) -> InsightsResult:
     rows = tuple({f["field"]: f.get("value", "") for f in row} for row in page.get("results", []))
     stats = page.get("statistics", {})
     return InsightsResult(query_id, status, rows, float(stats.get("bytesScanned", 0.0)),
-                          float(stats.get("recordsMatched", 0.0)))
+                          float(stats.get("recordsMatched", 0.0)), capped)

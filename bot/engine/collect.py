@@ -13,6 +13,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from analyzers import log_queries
 from analyzers.catalog import metric_keys
 from analyzers.detection import find_onset
 from analyzers.model import Alarm, Anomaly, Change, Hypothesis, LogPattern, ResourceRef, Series, TimelineEvent
@@ -172,16 +173,42 @@ def _breach_start(values: np.ndarray, stamps: np.ndarray, threshold: float, comp
     return float(stamps[start])
 
 
-def insights_query(limit: int) -> str:
-    return f"fields @timestamp, @message, @logStream | sort @timestamp desc | limit {min(limit, 10000)}"
+def insights_query(limit: int, kind: str = "generic") -> str:
+    """The Logs Insights query for an alarm ``kind`` (see :mod:`analyzers.log_queries`), ``limit`` rows at most."""
+    return log_queries.insights_query(kind, limit)
+
+
+class _ScanBudget:
+    """The Logs Insights bytes one investigation may still scan (``analysis.insights_max_bytes``)."""
+
+    def __init__(self, total: float) -> None:
+        self.total = float(total)
+        self.spent = 0.0
+
+    @property
+    def remaining(self) -> float:
+        return max(0.0, self.total - self.spent)
+
+    def spend(self, scanned: float) -> None:
+        self.spent += max(0.0, scanned)
 
 
 def fetch_logs(gateway: AwsGateway, resources: Sequence[ResourceRef], config: Config, onset: datetime,
-               start: datetime, end: datetime, extra_groups: Sequence[str] = (), max_groups: int = 20) -> LogsOutput:
-    """Read the log groups of the resources in two windows (baseline, incident) and mine patterns."""
+               start: datetime, end: datetime, extra_groups: Sequence[str] = (), max_groups: int = 20,
+               alarm: Alarm | None = None) -> LogsOutput:
+    """Read the log groups of the resources in two windows (baseline, incident) and mine patterns.
+
+    The Logs Insights query is chosen by the alarm's kind (errors, throttles, latency, saturation;
+    generic without an alarm). All queries share one scan budget, ``analysis.insights_max_bytes``:
+    each gets what is left as its cap, and once it is spent the remaining groups/windows are read
+    with FilterLogEvents (bounded by ``analysis.log_query_limit``); every evidence entry says which
+    API read it, with what query, how many bytes, whether it was capped, and why it fell back.
+    """
     from analyzers.model import LogRecord
 
     limit = config.analysis.log_query_limit
+    kind = log_queries.alarm_log_kind(alarm)
+    budget = _ScanBudget(config.analysis.insights_max_bytes)
     all_groups = gateway.describe_log_groups()
     owners = map_log_groups(all_groups, resources)
     wanted = [g for g in all_groups if g in owners or g in extra_groups]
@@ -199,9 +226,10 @@ def fetch_logs(gateway: AwsGateway, resources: Sequence[ResourceRef], config: Co
         for label, w_start, w_end in windows:
             if w_end <= w_start:
                 continue
-            entry = {"log_group": group, "window": label, "start": w_start.isoformat(), "end": w_end.isoformat()}
+            entry = {"log_group": group, "window": label, "start": w_start.isoformat(), "end": w_end.isoformat(),
+                     "kind": kind}
             try:
-                got = _read_group(gateway, group, w_start, w_end, limit, entry)
+                got = _read_group(gateway, group, w_start, w_end, limit, entry, kind, budget)
             except AwsError as exc:
                 errors.append(f"{group}: {exc.code}")
                 continue
@@ -215,14 +243,30 @@ def fetch_logs(gateway: AwsGateway, resources: Sequence[ResourceRef], config: Co
 
 
 def _read_group(gateway: AwsGateway, group: str, start: datetime, end: datetime, limit: int,
-                entry: dict[str, Any]) -> list:
+                entry: dict[str, Any], kind: str = "generic", budget: _ScanBudget | None = None) -> list:
+    """One group over one window: Logs Insights within the scan budget, else FilterLogEvents.
+
+    Records on ``entry`` the API used, the query, bytes scanned, ``capped`` and, for FilterLogEvents,
+    ``fallback_reason``.
+    """
     from analyzers.model import LogRecord
 
-    if gateway.insights_available:
-        query = insights_query(limit)
+    budget = budget if budget is not None else _ScanBudget(float("inf"))
+    if not gateway.insights_available:
+        reason = "Logs Insights is not available here"
+    elif budget.remaining <= 0:
+        reason = f"Logs Insights scan budget spent (analysis.insights_max_bytes = {budget.total:.0f} bytes)"
+    else:
+        query = insights_query(limit, kind)
         try:
-            result = gateway.run_insights_query([group], query, start, end, limit)
-            entry.update(api="StartQuery", query=query, bytes_scanned=result.bytes_scanned)
+            result = gateway.run_insights_query([group], query, start, end, limit, max_bytes=budget.remaining)
+        except AwsError as exc:
+            log.info("Logs Insights unavailable for %s (%s); falling back to FilterLogEvents", group, exc.code)
+            reason = f"Logs Insights failed ({exc.code})"
+        else:
+            budget.spend(result.bytes_scanned)
+            entry.update(api="StartQuery", query=query, bytes_scanned=result.bytes_scanned, capped=result.capped,
+                         rows=len(result.rows), truncated=len(result.rows) >= min(limit, 10000))
             out = []
             for row in result.rows:
                 try:
@@ -231,10 +275,9 @@ def _read_group(gateway: AwsGateway, group: str, start: datetime, end: datetime,
                     continue
                 out.append(LogRecord(group, row.get("@logStream", ""), ts, row.get("@message", "")))
             return out
-        except AwsError as exc:
-            log.info("Logs Insights unavailable for %s (%s); falling back to FilterLogEvents", group, exc.code)
     records, truncated = gateway.filter_log_events(group, start, end, limit)
-    entry.update(api="FilterLogEvents", query=None, truncated=truncated, events=len(records))
+    entry.update(api="FilterLogEvents", query=None, truncated=truncated, events=len(records), capped=False,
+                 fallback_reason=reason)
     return records
 
 

@@ -188,7 +188,8 @@ class Investigator:
         found = ctx.outputs["alarm"]
         onset = collect.incident_onset(found, ctx.outputs["metrics"])
         out = collect.fetch_logs(self.provider.region(found.alarm.region), ctx.outputs["resources"], self.config,
-                                 onset, start, end, extra_groups=ctx.params.get("resources") or [])
+                                 onset, start, end, extra_groups=ctx.params.get("resources") or [],
+                                 alarm=found.alarm)
         status = "degraded" if out.errors else "ok"
         return StepResult(status, out, "; ".join(out.errors) or None)
 

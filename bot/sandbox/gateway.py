@@ -55,7 +55,7 @@ class SandboxGateway(AwsGateway):
         raise AwsError("DescribeAlarmHistory", "ResourceNotFound", f"alarm {name} not found")
 
     def run_insights_query(self, groups: list[str], query: str, start: datetime, end: datetime,
-                           limit: int) -> InsightsResult:
+                           limit: int, max_bytes: float | None = None) -> InsightsResult:
         raise AwsError("StartQuery", "Unavailable", "Logs Insights is not emulated in the sandbox")
 
     def list_resources(self) -> list[ResourceRef]:
