@@ -46,6 +46,14 @@ def log_group_prefixes(resource: ResourceRef) -> list[str]:
     return groups
 
 
+def _named_in_path(group: str, resources: Sequence[ResourceRef]) -> ResourceRef | None:
+    """The one resource whose name is a whole segment of a log group path (``/aws/apigateway/<api>/...``,
+    ``/app/<service>/...``), if exactly one is."""
+    segments = {seg for seg in group.split("/") if len(seg) >= 4}
+    found = [r for r in resources if segments & {a for a in r.aliases if len(a) >= 4}]
+    return found[0] if len(found) == 1 else None
+
+
 def map_log_groups(groups: Iterable[str], resources: Sequence[ResourceRef]) -> dict[str, ResourceRef]:
     """Assign each log group to the resource that writes it (if any)."""
     mapping: dict[str, ResourceRef] = {}
@@ -58,6 +66,10 @@ def map_log_groups(groups: Iterable[str], resources: Sequence[ResourceRef]) -> d
         else:
             if _APIGW.match(group):
                 unmatched_apigw.append(group)
+            else:
+                named = _named_in_path(group, resources)
+                if named is not None:
+                    mapping[group] = named
     apis = [r for r in resources if r.type == "apigateway"]
     if len(apis) == 1:  # execution logs are named by API id; one API in the account owns them all
         for group in unmatched_apigw:

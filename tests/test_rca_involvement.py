@@ -96,3 +96,69 @@ def test_a_load_balancer_is_in_front_of_the_services_registered_in_its_target_gr
     web = ResourceRef("ecs", "prod/web", REGION, {"target_groups": ["arn:tg/web-tg/def"]})
     worker = ResourceRef("ecs", "prod/worker", REGION, {"target_groups": []})
     assert downstream_ids(alb, [alb, web, worker]) == [web.key]
+
+
+def _db_connections(db: ResourceRef, peak: float) -> Anomaly:
+    key = MetricKey.of("AWS/RDS", "DatabaseConnections", {"DBInstanceIdentifier": db.id}, "Maximum", REGION)
+    return Anomaly(f"a-{db.id}", "m9", key, db, ONSET - timedelta(minutes=10), 0.9, 93.0, peak, "up")
+
+
+def test_of_two_unlinked_databases_the_one_at_its_connection_limit_is_the_origin():
+    # GIVEN a Java function whose pool times out ("Connection is not available") and two databases, no links
+    primary = ResourceRef("rds", "loyalty-primary", REGION, {"max_connections": 420})
+    replica = ResourceRef("rds", "loyalty-replica", REGION, {"max_connections": 420})
+    fn = ResourceRef("lambda", "loyalty-accrual", REGION, {"timeout": 30})
+    group = "/aws/lambda/loyalty-accrual"
+    error = pattern("l1", "java.sql.SQLTransientConnectionException: HikariPool-1 - Connection is not available, "
+                          "request timed out after 30000ms", 0, 21, group=group)
+    candidates = select_candidates(fn, [fn, primary, replica], [])
+    ranked = rank_hypotheses(evidence(candidates, [error], anomalies=[_db_connections(primary, 423.0)],
+                                      alarm=alarm_on(fn), owners={group: fn}))
+    # THEN the database at its limit is named, not the function and not the other database
+    assert (ranked[0].category, ranked[0].resource.key) == ("db_connection_exhaustion", primary.key)
+
+
+def test_memory_at_its_limit_outranks_cpu_raised_by_garbage_collection():
+    from analyzers.model import Series
+
+    svc = ResourceRef("ecs", "wms/planner", REGION)
+    group = "/ecs/wms/planner"
+    oom = pattern("l1", "Terminating due to java.lang.OutOfMemoryError: Java heap space", 0, 4, group=group)
+    cpu_key = MetricKey.of("AWS/ECS", "CPUUtilization", {"ClusterName": "wms", "ServiceName": "planner"},
+                           "Average", REGION)
+    cpu = Anomaly("a1", "m1", cpu_key, svc, ONSET - timedelta(minutes=6), 0.9, 31.0, 89.0, "up")
+    mem_key = MetricKey.of("AWS/ECS", "MemoryUtilization", {"ClusterName": "wms", "ServiceName": "planner"},
+                           "Average", REGION)
+    climb = Series("m2", mem_key, tuple(ONSET.timestamp() + 60 * i for i in range(-120, 20)),
+                   tuple(min(100.0, 60 + 0.34 * (i + 120)) for i in range(-120, 20)), "Percent")
+    ev = evidence(select_candidates(svc, [svc], []), [oom], anomalies=[cpu], alarm=alarm_on(svc), owners={group: svc})
+    ranked = rank_hypotheses(ev.__class__(**{**ev.__dict__, "series": [climb]}))
+    assert (ranked[0].category, ranked[0].resource.key) == ("memory_exhaustion", svc.key)
+    assert "m2" in ranked[0].evidence_ids
+
+
+def test_log_groups_named_after_a_resource_belong_to_it_and_access_logs_show_throttling():
+    from analyzers.rca import log_categories
+    from analyzers.topology import map_log_groups
+
+    api = ResourceRef("apigateway", "merchant-directory", REGION, {"api_id": "m3rch"})
+    fn = ResourceRef("lambda", "merchant-lookup", REGION)
+    owners = map_log_groups(["/aws/apigateway/merchant-directory/v1/access", "/shared/misc"], [api, fn])
+    assert owners == {"/aws/apigateway/merchant-directory/v1/access": api}
+    assert log_categories('{"status": "429", "errorMessage": "Too Many Requests"}') == ["throttling"]
+
+
+def test_behind_a_front_door_that_names_nothing_the_host_pinned_with_the_alarm_is_involved():
+    alb = ResourceRef("alb", "app/tiles/2c4e", REGION)
+    busy = ResourceRef("ec2", "i-0render", REGION)
+    warm = ResourceRef("ec2", "i-0warmer", REGION)
+    key = lambda r: MetricKey.of("AWS/EC2", "CPUUtilization", {"InstanceId": r.id}, "Average", REGION)  # noqa: E731
+    pinned = Anomaly("a1", "m1", key(busy), busy, ONSET + timedelta(minutes=1), 0.9, 51.0, 100.0, "up")
+    earlier = Anomaly("a2", "m2", key(warm), warm, ONSET - timedelta(minutes=30), 0.9, 6.0, 90.0, "up")
+    involved = involved_resources([], {}, [pinned, earlier], ONSET, alb, blind_front_door=True)
+    assert set(involved) == {busy.key}
+    candidates = select_candidates(alb, [alb, busy, warm], [], involved=involved)
+    ranked = rank_hypotheses(evidence(candidates, anomalies=[pinned, earlier], alarm=alarm_on(alb, "Latency"),
+                                      owners={}))
+    assert (ranked[0].category, ranked[0].resource.key) == ("cpu_saturation", busy.key)
+    assert involved_resources([], {}, [pinned], ONSET, alb) == {}  # only when the front door is blind

@@ -22,10 +22,18 @@ BEFORE = timedelta(minutes=15)
 AFTER = timedelta(minutes=20)
 
 
+SATURATION_METRICS = frozenset({"CPUUtilization", "MemoryUtilization", "mem_used_percent"})
+SATURATION_WINDOW = timedelta(minutes=10)
+
+
 def involved_resources(patterns: Sequence[LogPattern], group_owner: Mapping[str, ResourceRef],
-                       anomalies: Sequence[Anomaly], onset: datetime,
-                       alarmed: ResourceRef | None = None) -> dict[tuple[str, str], str]:
-    """Keys of resources (not front doors, not the alarmed one) whose errors began near onset -> why."""
+                       anomalies: Sequence[Anomaly], onset: datetime, alarmed: ResourceRef | None = None,
+                       blind_front_door: bool = False) -> dict[tuple[str, str], str]:
+    """Keys of resources (not front doors, not the alarmed one) whose errors began near onset -> why.
+
+    ``blind_front_door``: the alarm is on a front door that names nothing behind it; when no
+    resource shows errors, those whose CPU or memory rose within minutes of onset are involved.
+    """
     out: dict[tuple[str, str], str] = {}
     for p in patterns:
         owner = group_owner.get(p.log_group)
@@ -44,4 +52,9 @@ def involved_resources(patterns: Sequence[LogPattern], group_owner: Mapping[str,
         out.setdefault(a.resource.key, f"{a.key.name} rose from {iso(a.onset)}")
     if alarmed is not None:
         out.pop(alarmed.key, None)
+    if blind_front_door and not out:
+        for a in anomalies:
+            if (a.resource is not None and a.resource.type not in FRONT_DOORS and a.direction == "up"
+                    and a.key.name in SATURATION_METRICS and abs(a.onset - onset) <= SATURATION_WINDOW):
+                out.setdefault(a.resource.key, f"{a.key.name} rose from {iso(a.onset)}, with the alarm")
     return out

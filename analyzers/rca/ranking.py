@@ -18,7 +18,7 @@ from typing import Mapping, Sequence
 from ..changes import change_kind, touches
 from ..model import Alarm, Anomaly, Change, Hypothesis, LogPattern, ResourceRef, Series, iso
 from ..patterns import is_surging
-from ..topology import FRONT_DOORS, Candidate, downstream_ids, mentioned_resources, referenced_ids
+from ..topology import FRONT_DOORS, RELATION_WEIGHTS, Candidate, downstream_ids, mentioned_resources, referenced_ids
 from .rules import (CATEGORY_PRIOR, DATABASE_WORDS, DEPENDENCY_CATEGORIES, ERROR_WORDS, METRIC_CATEGORIES, SPECIFICITY,
                     log_categories)
 
@@ -28,6 +28,8 @@ LATE_ANOMALY = timedelta(minutes=10)
 TRIGGERS = ("bad_deployment", "config_change")
 SYMPTOMS = ("dependency_failure", "application_error", "function_timeout")
 RECENT_CHANGE = 0.5  # strength of a config change ~1.4 h (a deployment ~1.1 h) before onset
+MEMORY_PERCENT = ("MemoryUtilization", "mem_used_percent")
+MEMORY_FULL = 97.0
 RELAYED = 0.5  # weight of a front door's own log evidence when resources behind it fail too
 
 
@@ -90,6 +92,7 @@ class _Ranker:
         self.ev = ev
         self.scores: dict[tuple[str, tuple[str, str]], _Score] = defaultdict(_Score)
         self.by_key = {c.resource.key: c for c in ev.candidates}
+        self.weights = {c.resource.key: c.weight for c in ev.candidates}
         self.inventory = [c.resource for c in ev.candidates]
         self.units = {s.key: s.unit for s in ev.series}
         self.alarm_key = ev.alarm.resource.key if ev.alarm.resource else None
@@ -113,7 +116,9 @@ class _Ranker:
                 named = [k for k in (*downstream_ids(owner, self.inventory), *referenced_ids(owner, self.inventory))
                          if k in self.by_key]
             if owned and not named and DATABASE_WORDS.search(text) and owner.type != "rds":
-                named = self._databases()
+                named = self._databases(cats)
+                for key in named:  # the victim's database errors make it a dependency
+                    self.weights[key] = max(self.weights[key], RELATION_WEIGHTS["dependency"])
             if owned and owner.type in FRONT_DOORS and self._backends_failing():
                 strength *= RELAYED  # a front door relays what failed behind it
             for cat in cats:
@@ -130,11 +135,16 @@ class _Ranker:
                 self.score("application_error", owner).add("logs", strength * (1.0 if p.exception_type else 0.8),
                                                            line, p.id)
 
-    def _databases(self) -> list[tuple[str, str]]:
-        """The database a victim's database errors point at: a linked or involved one, else the only one."""
+    def _databases(self, categories: Sequence[str]) -> list[tuple[str, str]]:
+        """The database a victim's database errors point at: a linked or involved one; else the one whose
+        metrics show the same fault (connections at the limit...); else the only one."""
         dbs = [c for c in self.ev.candidates if c.resource.type == "rds"]
         linked = [c.resource.key for c in dbs if c.relation in ("dependency", "involved")]
-        return linked or ([dbs[0].resource.key] if len(dbs) == 1 else [])
+        if linked:
+            return linked
+        faulty = [c.resource.key for c in dbs if any(self.scores[(cat, c.resource.key)].metrics >= 0.5
+                                                     for cat in categories if (cat, c.resource.key) in self.scores)]
+        return faulty or ([dbs[0].resource.key] if len(dbs) == 1 else [])
 
     def _backends_failing(self) -> bool:
         return any(c.relation == "involved" or (c.relation == "dependency" and c.via == "behind it")
@@ -158,8 +168,8 @@ class _Ranker:
     def _metric_strength(self, category: str, a: Anomaly, resource: ResourceRef) -> float:
         props = resource.properties
         rel = abs(a.peak - a.baseline) / max(abs(a.baseline), 1e-9)
-        if category == "cpu_saturation":
-            return 1.0 if a.peak >= 85 else (0.5 if a.peak >= 70 else 0.0)
+        if category == "cpu_saturation":  # pinned near 100 % is the fault; 85 % may be a symptom (GC, retries)
+            return 1.0 if a.peak >= 95 else (0.7 if a.peak >= 85 else (0.4 if a.peak >= 70 else 0.0))
         if category == "memory_exhaustion":
             if a.key.name == "FreeableMemory":
                 return 0.8 if a.peak <= 0.1 * max(a.baseline, 1) else 0.0
@@ -187,7 +197,17 @@ class _Ranker:
         return 0.0
 
     def collect_saturation_levels(self) -> None:
-        """Concurrency pinned at the reserved limit is throttling even without a Throttles anomaly."""
+        """Concurrency pinned at the reserved limit is throttling even without a Throttles anomaly;
+        memory at its limit after onset is memory exhaustion even when it crept up (no anomaly)."""
+        onset = self.ev.onset.timestamp()
+        for s in self.ev.series:
+            resource = s.key.resource()
+            if s.key.name in MEMORY_PERCENT and resource is not None and resource.key in self.by_key:
+                after = [v for t, v in zip(s.timestamps, s.values) if t >= onset - 600]
+                if after and max(after) >= MEMORY_FULL:
+                    full = self.by_key[resource.key].resource
+                    line = f"[{s.id}] {s.key.name} on {full.id} reached {max(after):.0f} % around onset"
+                    self.score("memory_exhaustion", full).add("metrics", 0.8, line, s.id)
         for s in self.ev.series:
             resource = s.key.resource()
             if s.key.name != "ConcurrentExecutions" or resource is None or resource.key not in self.by_key:
@@ -229,7 +249,7 @@ class _Ranker:
             raw = self._combine(category, key, s)
             if raw <= 0:
                 continue
-            value = raw * CATEGORY_PRIOR.get(category, 0.5) * cand.weight
+            value = raw * CATEGORY_PRIOR.get(category, 0.5) * self.weights[key]
             lines, ids = list(s.lines), list(s.ids)
             errors = self.scores.get(("application_error", key)) if category in ("bad_deployment",
                                                                                  "config_change") else None
@@ -340,8 +360,8 @@ class _Ranker:
 def rank_hypotheses(ev: EvidenceSet) -> list[Hypothesis]:
     """Hypotheses ranked most likely first; the first is the root cause (``unknown`` when weak)."""
     ranker = _Ranker(ev)
-    ranker.collect_logs()
     ranker.collect_metrics()
     ranker.collect_saturation_levels()
+    ranker.collect_logs()
     ranker.collect_changes()
     return ranker.hypotheses()

@@ -15,9 +15,10 @@ LOG_RULES: dict[str, re.Pattern[str]] = {
     "db_connection_exhaustion": re.compile(
         r"too many (clients|connections)|remaining connection slots|connection pool (is )?(exhausted|full)|"
         r"pool exhausted|max_connections|Too many connections|could not obtain connection|"
-        r"QueuePool limit|connection limit exceeded|ER_CON_COUNT_ERROR|Cannot get a connection", re.I),
+        r"QueuePool limit|connection limit exceeded|ER_CON_COUNT_ERROR|Cannot get a connection|"
+        r"Connection is not available, request timed out|Unable to acquire JDBC Connection", re.I),
     "throttling": re.compile(
-        r"Rate ?Exceeded|Throttl|TooManyRequests|status: 429|(?<![.:,\d])\b429\b(?![.:,]\d)|ProvisionedThroughputExceeded|"
+        r"Rate ?Exceeded|Throttl|TooManyRequests|Too Many Requests|status\"?\s*[:=]\s*\"?429\b|(?<![.:,\d])\b429\b(?![.:,]\d)|ProvisionedThroughputExceeded|"
         r"SlowDown|RequestLimitExceeded|concurrency limit|ReservedFunctionConcurrentInvocationLimitExceeded|"
         r"TooManyRequestsException|rate limit", re.I),
     "memory_exhaustion": re.compile(

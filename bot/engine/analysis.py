@@ -15,7 +15,7 @@ from analyzers.rca import EvidenceSet, involved_resources, rank_hypotheses
 from analyzers.remediation import RemediationFacts, build_scripts
 from analyzers.report import ReportInput, build_report
 from analyzers.timeline import build_timeline
-from analyzers.topology import select_candidates
+from analyzers.topology import FRONT_DOORS, downstream_ids, select_candidates
 
 from .collect import AnalysisOutput, LogsOutput, ResolvedAlarm, incident_onset
 
@@ -29,7 +29,9 @@ def analyse(found: ResolvedAlarm, resources: Sequence[ResourceRef], series: Sequ
     end = datetime.fromisoformat(params["window_end"])
     anomalies = with_alarm_breach(detect_anomalies(series, onset - ANOMALY_LOOKBACK, end), series, found.alarm, onset)
     alarmed = found.alarm.resource
-    involved = involved_resources(logs.patterns, logs.group_owner, anomalies, onset, alarmed)
+    full = next((r for r in resources if alarmed is not None and r.key == alarmed.key), alarmed)
+    blind = full is not None and full.type in FRONT_DOORS and not downstream_ids(full, list(resources))
+    involved = involved_resources(logs.patterns, logs.group_owner, anomalies, onset, alarmed, blind)
     candidates = select_candidates(alarmed, list(resources), logs.error_samples, params.get("resources") or [],
                                    involved=involved)
     related = relevant_changes(changes, [c.resource for c in candidates], onset, timedelta(hours=6))
