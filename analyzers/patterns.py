@@ -9,15 +9,45 @@ there at the same rate is noise, however loud.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Iterable, Sequence
 
 from .logs import TemplateMiner
 from .logs import extract_keywords, parse_events
+from .logs.events import ParsedEvent
 from .model import LogPattern, LogRecord
 
 MAX_SAMPLES = 3
+SAMPLE_CHARS = 500
+_CAUSED_BY = re.compile(r"^\s*(Caused by: .{0,200})", re.M)
+_REPORT_MEMORY = re.compile(r"Memory Size: (\d+) MB\s+Max Memory Used: (\d+) MB")
+
+
+def sample_text(message: str) -> str:
+    """A sample short enough to show, keeping the "Caused by:" chain where a Java trace names its cause."""
+    if len(message) <= SAMPLE_CHARS:
+        return message
+    causes = _CAUSED_BY.findall(message[SAMPLE_CHARS:])[-3:]
+    return "\n".join([message[:SAMPLE_CHARS], *("\t" + c for c in causes)])
+
+
+def lambda_report_problem(event: ParsedEvent) -> ParsedEvent | None:
+    """A Lambda REPORT line that shows a problem, as an error event (others are dropped as platform noise):
+    the invocation timed out, ran out of memory, or used all of its configured memory."""
+    text = event.message
+    if not text.startswith("REPORT"):
+        return None
+    memory = _REPORT_MEMORY.search(text)
+    full = memory is not None and int(memory.group(2)) >= 0.98 * int(memory.group(1))
+    if "Status: timeout" in text:
+        message = "Lambda REPORT: Task timed out after its configured timeout (Status: timeout)"
+    elif "Runtime.OutOfMemory" in text or full:
+        message = "Lambda REPORT: Max Memory Used reached Memory Size (out of memory)"
+    else:
+        return None
+    return replace(event, message=message, level="ERROR", kind="app")
 SURGE_FACTOR = 3.0
 
 
@@ -49,7 +79,9 @@ def mine_patterns(records: Iterable[LogRecord], window: PatternWindow, id_prefix
     for (group, _stream), recs in by_stream.items():
         recs.sort(key=lambda r: r.timestamp)
         for event in parse_events([(r.timestamp, r.message) for r in recs]):
-            if event.kind != "platform":
+            if event.kind == "platform":
+                event = lambda_report_problem(event)
+            if event is not None:
                 events.append((group, event))
     miners: dict[str, TemplateMiner] = defaultdict(TemplateMiner)
     keyed: dict[tuple[str, int], list] = defaultdict(list)
@@ -69,7 +101,7 @@ def mine_patterns(records: Iterable[LogRecord], window: PatternWindow, id_prefix
         frame = next((e.frame for e in evs if e.frame), None)
         kinds = {e.kind for e in evs}
         kind = "exception" if "exception" in kinds else ("timeout" if "timeout" in kinds else "app")
-        samples = tuple(dict.fromkeys(e.message[:500] for e in _spread(evs)))[:MAX_SAMPLES]
+        samples = tuple(dict.fromkeys(sample_text(e.message) for e in _spread(evs)))[:MAX_SAMPLES]
         patterns.append(LogPattern(
             id="", template=template, count=len(evs), log_group=group,
             first_seen=_dt(first), last_seen=_dt(last), samples=samples, count_before=before,

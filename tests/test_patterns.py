@@ -1,0 +1,46 @@
+"""analyzers.patterns: new vs pre-existing patterns, Lambda REPORT lines that show a problem, samples
+that keep a Java trace's cause."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from analyzers.model import LogRecord
+from analyzers.patterns import PatternWindow, mine_patterns, sample_text
+from analyzers.rca import log_categories
+
+ONSET = datetime(2026, 3, 14, 14, 0, tzinfo=timezone.utc)
+WINDOW = PatternWindow(ONSET - timedelta(minutes=60), ONSET, ONSET + timedelta(minutes=20))
+GROUP = "/aws/lambda/pdf-render"
+
+
+def report(minute: float, used: int, status: str = "") -> LogRecord:
+    line = (f"REPORT RequestId: 8c1d-{int(minute * 10)}\tDuration: 812.33 ms\tBilled Duration: 813 ms\t"
+            f"Memory Size: 1024 MB\tMax Memory Used: {used} MB{status}")
+    return LogRecord(GROUP, "2026/03/14/[$LATEST]ab", (ONSET + timedelta(minutes=minute)).timestamp(), line)
+
+
+def test_report_lines_at_the_memory_limit_or_timing_out_become_new_error_patterns():
+    # GIVEN healthy REPORT lines before onset, then REPORT lines at the memory limit and timeouts after it
+    records = [report(m, 400) for m in range(-60, 0, 2)]
+    records += [report(m + 0.5, 1024) for m in range(0, 20, 2)]
+    records += [report(m + 0.7, 700, "\tStatus: timeout") for m in range(0, 20, 4)]
+    patterns = mine_patterns(records, WINDOW)
+    # THEN the healthy REPORT lines are dropped as platform noise and the two problems are new error patterns
+    by_text = {p.samples[0]: p for p in patterns}
+    assert len(patterns) == 2
+    memory = next(p for text, p in by_text.items() if "Max Memory Used reached" in text)
+    timeout = next(p for text, p in by_text.items() if "timed out" in text)
+    assert memory.new and memory.is_error and memory.count_after == 10
+    assert timeout.new and timeout.count_after == 5
+    assert log_categories(memory.samples[0]) == ["memory_exhaustion"]
+    assert "function_timeout" in log_categories(timeout.samples[0])
+
+
+def test_long_java_traces_keep_their_caused_by_chain_in_samples():
+    frames = "\n".join(f"\tat com.example.loyalty.Step{i}.run(Step{i}.java:{i + 10})" for i in range(40))
+    trace = ("java.sql.SQLTransientConnectionException: HikariPool-1 - Connection is not available\n" + frames +
+             "\nCaused by: java.sql.SQLNonTransientConnectionException: Too many connections\n\t... 41 more")
+    sample = sample_text(trace)
+    assert sample.startswith("java.sql.SQLTransientConnectionException") and len(sample) < 800
+    assert sample.rstrip().endswith("Caused by: java.sql.SQLNonTransientConnectionException: Too many connections")
+    assert sample_text("short line") == "short line"
