@@ -44,7 +44,8 @@ DIMENSION_RESOURCE_TYPES: Mapping[str, str] = {
 
 # Resource properties naming attached things (role, parameter group...) that a change may target.
 ATTACHMENT_PROPERTIES = ("role", "task_role", "execution_role", "iam_role", "instance_profile",
-                         "parameter_group", "parameter_groups", "option_group", "task_definition_family")
+                         "parameter_group", "parameter_groups", "option_group", "task_definition_family",
+                         "config_refs")
 
 
 @dataclass(frozen=True)

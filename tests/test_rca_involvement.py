@@ -162,3 +162,78 @@ def test_behind_a_front_door_that_names_nothing_the_host_pinned_with_the_alarm_i
                                       owners={}))
     assert (ranked[0].category, ranked[0].resource.key) == ("cpu_saturation", busy.key)
     assert involved_resources([], {}, [pinned], ONSET, alb) == {}  # only when the front door is blind
+
+
+def _series(resource_dims: dict, namespace: str, name: str, values, sid: str):
+    from analyzers.model import Series
+
+    key = MetricKey.of(namespace, name, resource_dims, "Minimum", REGION)
+    return Series(sid, key, tuple(ONSET.timestamp() + 60 * (i - len(values) + 10) for i in range(len(values))),
+                  tuple(values), None)
+
+
+def test_storage_that_ran_out_is_exhaustion_not_a_dependency_failure():
+    # GIVEN a database whose free storage fell steadily to ~0 (no anomaly onset) and apps refused connections
+    db = ResourceRef("rds", "billing-pg", REGION, {"allocated_storage_gb": 200})
+    api = ResourceRef("ecs", "billing/api", REGION, {"env_refs": ["billing-pg"]})
+    group = "/aws/rds/instance/billing-pg/postgresql"
+    refused = pattern("l1", "FATAL: the database system is shut down; connection refused", 0, 30, group=group)
+    free = _series({"DBInstanceIdentifier": db.id}, "AWS/RDS", "FreeStorageSpace",
+                   [200e9 - 1.4e9 * i for i in range(140)] + [0.2e9] * 10, "m7")
+    ev = evidence(select_candidates(api, [api, db], []), [refused], alarm=alarm_on(api), owners={group: db})
+    ranked = rank_hypotheses(ev.__class__(**{**ev.__dict__, "series": [free]}))
+    assert (ranked[0].category, ranked[0].resource.key) == ("storage_exhaustion", db.key)
+
+
+def test_a_parameter_the_function_reads_from_its_environment_is_attached_to_it():
+    from analyzers.changes import touches
+    from analyzers.model import Change
+    from bot.aws.inventory import config_refs
+
+    fn = ResourceRef("lambda", "pricing-api", REGION,
+                     {"config_refs": config_refs({"RULES_PARAM": "/pricing/discount-rules", "TTL": "300"})})
+    put = Change("c1", ONSET - timedelta(minutes=30), "ssm.amazonaws.com", "PutParameter", "AWS::SSM::Parameter",
+                 "/pricing/discount-rules", "ops", REGION)
+    assert touches(put, fn)
+    parse = pattern("l1", "SyntaxError: Unexpected token } in JSON at position 812", 0, 40, group="/aws/lambda/x",
+                    exception="SyntaxError")
+    ranked = rank_hypotheses(evidence(select_candidates(fn, [fn], []), [parse], [put], alarm=alarm_on(fn),
+                                      owners={"/aws/lambda/x": fn}))
+    assert (ranked[0].category, ranked[0].resource.key) == ("config_change", fn.key)
+
+
+def test_throttles_at_the_concurrency_cap_outrank_the_demand_that_hit_it():
+    fn = ResourceRef("lambda", "quote-engine", REGION, {"reserved_concurrency": 4})
+    throttles = Anomaly("a1", "m1", MetricKey.of("AWS/Lambda", "Throttles", {"FunctionName": fn.id}, "Sum", REGION),
+                        fn, ONSET, 0.9, 0.0, 24.0, "up")
+    demand = Anomaly("a2", "m2", MetricKey.of("AWS/Lambda", "Invocations", {"FunctionName": fn.id}, "Sum", REGION),
+                     fn, ONSET, 0.9, 6.0, 41.0, "up")
+    ranked = rank_hypotheses(evidence(select_candidates(fn, [fn], []), anomalies=[throttles, demand],
+                                      alarm=alarm_on(fn), owners={}))
+    assert (ranked[0].category, ranked[0].resource.key) == ("throttling", fn.key)
+
+
+def test_a_surge_that_began_long_before_the_failures_is_not_their_cause():
+    fn = ResourceRef("lambda", "statement-render", REGION, {"timeout": 15})
+    group = "/aws/lambda/statement-render"
+    timeouts = pattern("l1", "Task timed out after 15.02 seconds", 0, 30, group=group)
+    early = Anomaly("a1", "m1", MetricKey.of("AWS/Lambda", "Invocations", {"FunctionName": fn.id}, "Sum", REGION),
+                    fn, ONSET - timedelta(hours=2), 0.9, 2.0, 16.0, "up")
+    ranked = rank_hypotheses(evidence(select_candidates(fn, [fn], []), [timeouts], anomalies=[early],
+                                      alarm=alarm_on(fn), owners={group: fn}))
+    assert ranked[0].category == "function_timeout"
+    assert "traffic_surge" not in [h.category for h in ranked]
+
+
+def test_a_refused_well_known_port_points_at_the_host_named_for_that_service():
+    from analyzers.logs.line_formats import read_line_format
+
+    api = ResourceRef("ecs", "core/api", REGION)
+    redis = ResourceRef("ec2", "i-0f3a6c1e", REGION, {"name": "sessions-redis-1"})
+    line = read_line_format('{"level": "error", "msg": "session lookup failed", "error": {"op": "dial", '
+                            '"addr": "10.0.12.44:6379", "cause": "connect: connection refused"}}').message
+    assert line == "session lookup failed: op=dial addr=10.0.12.44:6379 cause=connect: connection refused"
+    refused = pattern("l1", line, 0, 60, group="/ecs/core/api")
+    ranked = rank_hypotheses(evidence(select_candidates(api, [api, redis], []), [refused], alarm=alarm_on(api),
+                                      owners={"/ecs/core/api": api}))
+    assert (ranked[0].category, ranked[0].resource.key) == ("dependency_failure", redis.key)

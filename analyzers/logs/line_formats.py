@@ -200,7 +200,9 @@ def _error_detail(document: dict, message: str | None) -> tuple[str | None, str 
         value = _lookup(document, key)
         if isinstance(value, dict):
             kind = _as_text(value.get("type") or value.get("name") or value.get("code"))
-            text = _as_text(value.get("message") or value.get("msg"))
+            text = _as_text(value.get("message") or value.get("msg")) or _as_text(
+                " ".join(f"{k}={v}" for k, v in value.items() if isinstance(v, (str, int)) and k not in
+                         ("type", "name", "code", "stack"))[:300])
         else:
             kind, text = None, _as_text(value)
         if text and text == message:

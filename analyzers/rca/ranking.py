@@ -19,7 +19,7 @@ from ..changes import change_kind, touches
 from ..model import Alarm, Anomaly, Change, Hypothesis, LogPattern, ResourceRef, Series, iso
 from ..patterns import is_surging
 from ..topology import FRONT_DOORS, RELATION_WEIGHTS, Candidate, downstream_ids, mentioned_resources, referenced_ids
-from .rules import (CATEGORY_PRIOR, DATABASE_WORDS, DEPENDENCY_CATEGORIES, ERROR_WORDS, METRIC_CATEGORIES, SPECIFICITY,
+from .rules import (CATEGORY_PRIOR, DATABASE_WORDS, PORT, WELL_KNOWN_PORTS, DEPENDENCY_CATEGORIES, ERROR_WORDS, METRIC_CATEGORIES, SPECIFICITY,
                     log_categories)
 
 UNKNOWN_BELOW = 0.3
@@ -30,6 +30,9 @@ SYMPTOMS = ("dependency_failure", "application_error", "function_timeout")
 RECENT_CHANGE = 0.5  # strength of a config change ~1.4 h (a deployment ~1.1 h) before onset
 MEMORY_PERCENT = ("MemoryUtilization", "mem_used_percent")
 MEMORY_FULL = 97.0
+STORAGE_FULL = 0.02  # free storage under 2 % of the allocation
+HARD_LIMITS = ("throttling", "db_connection_exhaustion", "storage_exhaustion")  # a surge does not explain these
+SURGE_LEAD = timedelta(minutes=45)  # a surge that began earlier than this without failing is not the cause
 RELAYED = 0.5  # weight of a front door's own log evidence when resources behind it fail too
 
 
@@ -115,6 +118,8 @@ class _Ranker:
             if owned and not named:  # errors about a backend point at what is behind it / what it is configured with
                 named = [k for k in (*downstream_ids(owner, self.inventory), *referenced_ids(owner, self.inventory))
                          if k in self.by_key]
+            if owned and not named:
+                named = self._by_port(text, owner)
             if owned and not named and DATABASE_WORDS.search(text) and owner.type != "rds":
                 named = self._databases(cats)
                 for key in named:  # the victim's database errors make it a dependency
@@ -146,6 +151,15 @@ class _Ranker:
                                                      for cat in categories if (cat, c.resource.key) in self.scores)]
         return faulty or ([dbs[0].resource.key] if len(dbs) == 1 else [])
 
+    def _by_port(self, text: str, owner: ResourceRef) -> list[tuple[str, str]]:
+        """Resources named after the service behind a well-known port in the error (``:6379`` -> redis)."""
+        words = {WELL_KNOWN_PORTS[port] for port in PORT.findall(text) if port in WELL_KNOWN_PORTS}
+        found = [c.resource.key for c in self.ev.candidates if c.resource.key != owner.key and words
+                 and any(w in alias.lower() for alias in c.resource.aliases for w in words)]
+        for key in found:
+            self.weights[key] = max(self.weights[key], RELATION_WEIGHTS["dependency"])
+        return found
+
     def _backends_failing(self) -> bool:
         return any(c.relation == "involved" or (c.relation == "dependency" and c.via == "behind it")
                    for c in self.ev.candidates)
@@ -160,6 +174,8 @@ class _Ranker:
             if not rule or rule[1] != a.direction:
                 continue
             category = rule[0]
+            if category == "traffic_surge" and a.onset < self.ev.onset - SURGE_LEAD:
+                continue
             resource = self.by_key[a.resource.key].resource
             strength = self._metric_strength(category, a, resource)
             if strength > 0:
@@ -202,6 +218,13 @@ class _Ranker:
         onset = self.ev.onset.timestamp()
         for s in self.ev.series:
             resource = s.key.resource()
+            if s.key.name == "FreeStorageSpace" and resource is not None and resource.key in self.by_key:
+                full = self.by_key[resource.key].resource
+                total = float(full.properties.get("allocated_storage_gb") or 0) * 1e9
+                after = [v for t, v in zip(s.timestamps, s.values) if t >= onset - 600]
+                if after and total and min(after) <= STORAGE_FULL * total:
+                    line = f"[{s.id}] FreeStorageSpace on {full.id} fell to {min(after) / 1e9:.2f} GB around onset"
+                    self.score("storage_exhaustion", full).add("metrics", 0.9, line, s.id)
             if s.key.name in MEMORY_PERCENT and resource is not None and resource.key in self.by_key:
                 after = [v for t, v in zip(s.timestamps, s.values) if t >= onset - 600]
                 if after and max(after) >= MEMORY_FULL:
@@ -310,8 +333,10 @@ class _Ranker:
                 return 0.4 * s.logs
             return s.logs * (1.0 if key != self.alarm_key else 0.85)
         if category == "traffic_surge":
-            faults = [v.logs for (c, k), v in self.scores.items() if c in ("throttling", "dependency_failure",
-                      "db_connection_exhaustion", "cpu_saturation", "memory_exhaustion", "permission_denied")
+            faults = [max(v.logs, v.metrics if c in HARD_LIMITS and v.metrics > 0.5 else 0.0)
+                      for (c, k), v in self.scores.items()
+                      if c in ("throttling", "dependency_failure", "db_connection_exhaustion", "cpu_saturation",
+                               "memory_exhaustion", "storage_exhaustion", "permission_denied")
                       and not (c == "dependency_failure" and self._overloaded(k))]
             return s.metrics * (0.5 if any(f > 0.3 for f in faults) else 1.0)
         parts = sorted((s.logs, s.metrics), reverse=True)

@@ -50,6 +50,11 @@ DATABASE_WORDS = re.compile(
     r"OperationalError|ER_[A-Z_]+|Sequelize|ActiveRecord|PG::|pq: |postgres|mysql|mariadb|deadlock|"
     r"lock wait|statement timeout|database|too many (clients|connections)", re.I)
 
+# Ports in "host:port" errors and the technology that usually listens there (matched in resource names).
+PORT = re.compile(r"(?<=[0-9a-z\]]):(\d{4,5})\b")
+WELL_KNOWN_PORTS = {"6379": "redis", "11211": "memcache", "5432": "postgres", "3306": "mysql", "27017": "mongo",
+                    "9200": "elastic", "9092": "kafka", "5672": "rabbit", "2181": "zookeeper"}
+
 # A rule that also implies an unhealthy downstream (the origin may be the named dependency).
 DEPENDENCY_CATEGORIES = ("db_connection_exhaustion", "dependency_failure", "throttling", "permission_denied")
 

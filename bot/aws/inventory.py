@@ -29,6 +29,14 @@ def _env_refs(env: dict[str, str]) -> list[str]:
     return sorted(refs)
 
 
+_CONFIG_REF = re.compile(r"^(/[A-Za-z0-9_.\-/]+|arn:aws[a-z-]*:(ssm|secretsmanager|appconfig):\S+)$")
+
+
+def config_refs(env: dict[str, str]) -> list[str]:
+    """SSM parameter names and secret/parameter ARNs that environment values point at (names, not values)."""
+    return sorted({v for v in env.values() if isinstance(v, str) and _CONFIG_REF.match(v) and "/" in v[1:]})
+
+
 def list_lambda(factory: Any, region: str) -> list[ResourceRef]:
     client = factory.client("lambda", region)
     out: list[ResourceRef] = []
@@ -40,7 +48,7 @@ def list_lambda(factory: Any, region: str) -> list[ResourceRef]:
             props = {"runtime": fn.get("Runtime"), "timeout": fn.get("Timeout"),
                      "memory_size": fn.get("MemorySize"), "last_modified": fn.get("LastModified"),
                      "arn": fn.get("FunctionArn"), "env_names": sorted(env), "env_refs": _env_refs(env),
-                     "role": fn.get("Role")}
+                     "role": fn.get("Role"), "config_refs": config_refs(env)}
             out.append(ResourceRef("lambda", fn["FunctionName"], region, props))
         token = page.get("NextMarker")
         if not token:
