@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
-from analyzers.detection import OnlineDetector, StaticThreshold, find_onset, raw_scores, score_series
+from analyzers.detection import (
+    DEFAULT_CONFIG,
+    OnlineDetector,
+    StaticThreshold,
+    find_onset,
+    raw_scores,
+    score_series,
+)
 
 STEP_S = 300.0  # 5-minute samples
 T0 = 1_700_000_000.0
@@ -206,3 +215,21 @@ def test_new_record_on_a_spiky_series_scores_lower_than_an_outlier_on_a_smooth_o
     # ...and a burst 5x the usual size is still flagged on the spiky series
     spiky[1995] = 5000.0
     assert score_series(spiky)[1995] >= 0.5
+
+
+def test_channels_combine_by_noisy_or_or_by_max():
+    # GIVEN two channels with moderate z and one with none
+    from analyzers.detection._kernel import combine_channels, z_to_score
+
+    zs = [np.array([4.0, 0.0]), np.array([4.0, 0.0]), np.array([0.0, 0.0])]
+    single = z_to_score(np.array([4.0]), DEFAULT_CONFIG.score_scale)[0]
+    # WHEN combined by noisy-OR (default) and by max
+    noisy = combine_channels(zs, DEFAULT_CONFIG)
+    largest = combine_channels(zs, dataclasses.replace(DEFAULT_CONFIG, combine="max"))
+    # THEN agreeing channels add up (but stay below 1), quiet points stay at 0, max keeps one channel
+    assert single < noisy[0] < 1.0
+    assert noisy[0] == pytest.approx(1.0 - (1.0 - single) ** 2)
+    assert largest[0] == pytest.approx(single)
+    assert noisy[1] == 0.0 and largest[1] == 0.0
+    with pytest.raises(ValueError):
+        dataclasses.replace(DEFAULT_CONFIG, combine="mean")

@@ -124,3 +124,25 @@ def test_synthetic_corpus_windows_are_sane_and_scoreable():
         scores[[a for a, _ in windows]] = 1.0
         perfect.append((scores, windows))
     assert score_corpus(perfect)["standard"]["score"] == pytest.approx(100.0)
+
+
+def test_cross_validation_scores_held_out_files_at_the_tuned_threshold():
+    # GIVEN four files: a detector that is sharp on two files and noisy on the other two
+    from benchmarks.nab_cv import random_split_cv, raw_at_threshold, split_score
+
+    rng = np.random.default_rng(0)
+    standard = PUBLISHED_PROFILES[0]
+    sweeps = []
+    for k in range(4):
+        scores = rng.uniform(0.0, 0.5 if k < 2 else 0.8, 1000)
+        scores[600] = 0.9
+        sweeps.append(sweep_file(scores, [(550, 650)], standard))
+    # WHEN scoring at the corpus-best threshold, and cross-validating
+    best = best_threshold(sweeps, standard)
+    cv = random_split_cv(sweeps, standard, splits=10, seed=1)
+    # THEN the fixed-threshold scorer reproduces the sweep, and held-out scores are in NAB range
+    assert raw_at_threshold(sweeps, best.threshold, standard) == pytest.approx(best.raw_score)
+    assert split_score(sweeps, [0, 1], [0, 1], standard) == pytest.approx(
+        100.0 * (best_threshold(sweeps[:2], standard).raw_score + 2.0) / 4.0
+    )
+    assert cv.shape == (10,) and np.all(cv <= 100.0)

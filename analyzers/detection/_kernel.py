@@ -2,10 +2,10 @@
 
 Owns the maths: robust baselines refreshed every `block` points over a trailing
 window, the range-aware robust z-score, the seasonal (lagged residual) model,
-the z -> [0, 1] score mapping and the repeat-alert suppression. Excess beyond the
-seen range is scaled by the range's own excursion too, which calibrates spiky series
-against smooth ones. Everything here is causal: the score of point g only uses valid
-points 0..g.
+the z -> [0, 1] score mapping, the noisy-OR of the channels' scores and the
+repeat-alert suppression. Excess beyond the seen range is scaled by the range's own
+excursion too, which calibrates spiky series against smooth ones. Everything here is
+causal: the score of point g only uses valid points 0..g.
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ class DetectorConfig:
     suppress: int = 128  # a score is reported only if it beats the last `suppress` raw scores
     within_range_cap: float = 3.0  # max z for a value already seen in the window
     range_rank: int = 1  # the "seen range" spans the k-th smallest to the k-th largest value
-    score_scale: float = 10.0  # -log10 tail probability giving score 0.5
+    score_scale: float = 20.0  # -log10 tail probability giving a channel score of 0.5
+    combine: str = "noisy_or"  # channel scores -> point score: "noisy_or" (1 - prod(1 - s)) or "max"
     relative_floor: float = 1e-3  # minimum spread as a fraction of |median|
     absolute_floor: float = 1e-9
     max_season_points: int = 20_000
@@ -41,6 +42,10 @@ class DetectorConfig:
     ma_stride_div: int = 2  # a mean channel's baseline samples its window every w // div points
     repeat_ratio: float = 0.9  # a repeat must beat the recent max by 1 / ratio to be reported
     tail_scale: float = 0.15  # excess beyond the seen range: in max(sigma, tail_scale * (extreme - median))
+
+    def __post_init__(self) -> None:
+        if self.combine not in ("noisy_or", "max"):
+            raise ValueError(f"combine must be 'noisy_or' or 'max', not {self.combine!r}")
 
 
 DEFAULT_CONFIG = DetectorConfig()
@@ -234,13 +239,34 @@ def robust_z(
     return z, spread
 
 
-def z_to_score(z: np.ndarray, scale: float) -> np.ndarray:
-    """Map |z| to [0, 1) through -log10 of the Gaussian upper tail (Borjesson-Sundberg approx)."""
+_LN10 = float(np.log(10.0))
+_HALF_LN_2PI = 0.5 * float(np.log(2 * np.pi))
+
+
+def surprise(z: np.ndarray) -> np.ndarray:
+    """-log10 of the Gaussian upper tail of |z| (Borjesson-Sundberg approx), minus its
+    value at z = 0 (so 0 at z = 0), clipped at 0. In place on a private copy."""
     z = np.nan_to_num(np.abs(z), nan=0.0, posinf=1e6)
-    z = np.minimum(z, 1e6)
-    ln_tail = -0.5 * z * z - 0.5 * np.log(2 * np.pi) - np.log(0.339 * z + 0.661 * np.sqrt(z * z + 5.51))
-    surprise = np.maximum(-ln_tail / np.log(10.0) - 0.59, 0.0)  # 0 at z = 0
-    return surprise / (surprise + scale)
+    np.minimum(z, 1e6, out=z)
+    denom = z * z
+    minus_ln_tail = 0.5 * denom
+    denom += 5.51
+    np.sqrt(denom, out=denom)
+    denom *= 0.661
+    z *= 0.339
+    denom += z
+    np.log(denom, out=denom)
+    minus_ln_tail += denom
+    minus_ln_tail += _HALF_LN_2PI
+    minus_ln_tail *= 1.0 / _LN10
+    minus_ln_tail -= 0.59
+    return np.maximum(minus_ln_tail, 0.0, out=minus_ln_tail)
+
+
+def z_to_score(z: np.ndarray, scale: float) -> np.ndarray:
+    """Map |z| to [0, 1) through the tail surprise: surprise / (surprise + scale)."""
+    s = surprise(z)
+    return s / (s + scale)
 
 
 def score_chunk(
@@ -259,11 +285,11 @@ def score_chunk(
     first = state.tail_values.size
     base = state.n_seen - first
     lag = state.season_lag
-    z = _channel_z(ext, first, base, lag, 1, config, cache)
+    zs = [_channel_z(ext, first, base, lag, 1, config, cache)]
     for width in config.ma_windows:
         if width > 1:
-            z = np.maximum(z, config.ma_gain * _channel_z(ext, first, base, lag, width, config, cache))
-    raw = z_to_score(z, config.score_scale)
+            zs.append(config.ma_gain * _channel_z(ext, first, base, lag, width, config, cache))
+    raw = combine_channels(zs, config)
     reported = _suppress_repeats(state.tail_raw, raw, config.suppress, config.repeat_ratio)
     keep = history_needed(config, lag)
     next_state = KernelState(
@@ -275,6 +301,24 @@ def score_chunk(
         season_lag=lag,
     )
     return raw, reported, next_state
+
+
+def combine_channels(channel_z: list[np.ndarray], config: DetectorConfig) -> np.ndarray:
+    """Point score from the channels' z: noisy-OR of the per-channel scores (evidence from
+    several channels, e.g. a level shift seen by the point and the mean channels, adds up)
+    or the score of the largest z."""
+    scale = config.score_scale
+    if config.combine == "max":
+        return z_to_score(np.maximum.reduce(channel_z), scale)
+    # 1 - score = scale / (surprise + scale) per channel
+    denom = surprise(channel_z[0])
+    denom += scale
+    for z in channel_z[1:]:
+        more = surprise(z)
+        more += scale
+        denom *= more
+    miss = np.divide(scale ** len(channel_z), denom, out=denom)
+    return np.subtract(1.0, miss, out=miss)
 
 
 def _channel_z(
