@@ -123,7 +123,8 @@ class Investigator:
             ctx.outputs[name] = result.data
             ctx.statuses[name] = {"status": result.status, "error": result.error}
             self._after_step(name, ctx)
-            notify(name, result.status, result.error or STEP_LABELS[name])
+            note = result.data.get("note") if result.status == "skipped" and isinstance(result.data, dict) else None
+            notify(name, result.status, result.error or note or STEP_LABELS[name])
             if result.status == "failed" and name == "alarm":
                 self.store.update_investigation(inv_id, status="failed", error=result.error)
                 raise InvestigationError(result.error or "investigation failed")
