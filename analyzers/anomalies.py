@@ -58,7 +58,8 @@ def detect_anomalies(series: Sequence[Series], since: datetime, until: datetime,
     return [Anomaly(**{**a.__dict__, "id": f"{id_prefix}{i + 1}"}) for i, a in enumerate(out)]
 
 
-_BREACHED = {"GreaterThanThreshold": np.greater, "GreaterThanOrEqualToThreshold": np.greater_equal,
+# CloudWatch alarm comparisons as element-wise numpy tests (value vs threshold).
+BREACHED = {"GreaterThanThreshold": np.greater, "GreaterThanOrEqualToThreshold": np.greater_equal,
              "LessThanThreshold": np.less, "LessThanOrEqualToThreshold": np.less_equal}
 
 
@@ -71,7 +72,7 @@ def with_alarm_breach(anomalies: Sequence[Anomaly], series: Sequence[Series], al
     """
     key = alarm.metric_key
     out = list(anomalies)
-    if key is None or alarm.threshold is None or alarm.comparison not in _BREACHED:
+    if key is None or alarm.threshold is None or alarm.comparison not in BREACHED:
         return out
     own = next((s for s in series if (s.key.namespace, s.key.name, s.key.dimensions)
                 == (key.namespace, key.name, key.dimensions)), None)
@@ -80,7 +81,7 @@ def with_alarm_breach(anomalies: Sequence[Anomaly], series: Sequence[Series], al
     values = np.asarray(own.values, dtype=float)
     stamps = np.asarray(own.timestamps, dtype=float)
     after = stamps >= onset.timestamp()
-    breached = _BREACHED[alarm.comparison](values, alarm.threshold) & after
+    breached = BREACHED[alarm.comparison](values, alarm.threshold) & after
     if not breached.any() or not (~after).any():
         return out
     base = float(np.median(values[~after]))

@@ -98,13 +98,7 @@ def mentioned_resources(messages: Iterable[str], inventory: Sequence[ResourceRef
 
 def downstream_ids(resource: ResourceRef, inventory: Sequence[ResourceRef]) -> list[tuple[str, str]]:
     """Keys of the resources behind a front door: ALB targets, API integrations, services naming it."""
-    names: set[str] = set()
-    for prop in ("targets", "integration", "integrations"):
-        value = resource.properties.get(prop)
-        if isinstance(value, str):
-            names.add(value)
-        elif isinstance(value, (list, tuple)):
-            names.update(str(v) for v in value)
+    names = {n for prop in ("targets", "integration", "integrations") for n in _strings(resource.properties.get(prop))}
     out = [r.key for r in inventory if r.key != resource.key and names & set(r.aliases)]
     groups = set(_strings(resource.properties.get("target_groups")))
     if groups:  # a load balancer and the services registered in its target groups

@@ -213,34 +213,29 @@ class _Ranker:
         return 0.0
 
     def collect_saturation_levels(self) -> None:
-        """Concurrency pinned at the reserved limit is throttling even without a Throttles anomaly;
-        memory at its limit after onset is memory exhaustion even when it crept up (no anomaly)."""
+        """Limits reached even when the series crept up (no anomaly onset): concurrency at the reserved
+        limit is throttling, memory at its limit is memory exhaustion, storage run out is storage exhaustion."""
         onset = self.ev.onset.timestamp()
         for s in self.ev.series:
-            resource = s.key.resource()
-            if s.key.name == "FreeStorageSpace" and resource is not None and resource.key in self.by_key:
-                full = self.by_key[resource.key].resource
-                total = float(full.properties.get("allocated_storage_gb") or 0) * 1e9
-                after = [v for t, v in zip(s.timestamps, s.values) if t >= onset - 600]
-                if after and total and min(after) <= STORAGE_FULL * total:
-                    line = f"[{s.id}] FreeStorageSpace on {full.id} fell to {min(after) / 1e9:.2f} GB around onset"
-                    self.score("storage_exhaustion", full).add("metrics", 0.9, line, s.id)
-            if s.key.name in MEMORY_PERCENT and resource is not None and resource.key in self.by_key:
-                after = [v for t, v in zip(s.timestamps, s.values) if t >= onset - 600]
-                if after and max(after) >= MEMORY_FULL:
-                    full = self.by_key[resource.key].resource
-                    line = f"[{s.id}] {s.key.name} on {full.id} reached {max(after):.0f} % around onset"
-                    self.score("memory_exhaustion", full).add("metrics", 0.8, line, s.id)
-        for s in self.ev.series:
-            resource = s.key.resource()
-            if s.key.name != "ConcurrentExecutions" or resource is None or resource.key not in self.by_key:
+            ref = s.key.resource()
+            if ref is None or ref.key not in self.by_key:
                 continue
-            full = self.by_key[resource.key].resource
-            limit = full.properties.get("reserved_concurrency")
-            after = [v for t, v in zip(s.timestamps, s.values) if t >= self.ev.onset.timestamp()]
-            if limit and after and max(after) >= float(limit):
-                line = f"[{s.id}] ConcurrentExecutions on {full.id} reached its reserved concurrency ({limit})"
-                self.score("throttling", full).add("metrics", 0.8, line, s.id)
+            full = self.by_key[ref.key].resource
+            around = [v for t, v in zip(s.timestamps, s.values) if t >= onset - 600]
+            after = [v for t, v in zip(s.timestamps, s.values) if t >= onset]
+            if s.key.name == "FreeStorageSpace" and around:
+                total = float(full.properties.get("allocated_storage_gb") or 0) * 1e9
+                if total and min(around) <= STORAGE_FULL * total:
+                    line = f"[{s.id}] FreeStorageSpace on {full.id} fell to {min(around) / 1e9:.2f} GB around onset"
+                    self.score("storage_exhaustion", full).add("metrics", 0.9, line, s.id)
+            elif s.key.name in MEMORY_PERCENT and around and max(around) >= MEMORY_FULL:
+                line = f"[{s.id}] {s.key.name} on {full.id} reached {max(around):.0f} % around onset"
+                self.score("memory_exhaustion", full).add("metrics", 0.8, line, s.id)
+            elif s.key.name == "ConcurrentExecutions" and after:
+                limit = full.properties.get("reserved_concurrency")
+                if limit and max(after) >= float(limit):
+                    line = f"[{s.id}] ConcurrentExecutions on {full.id} reached its reserved concurrency ({limit})"
+                    self.score("throttling", full).add("metrics", 0.8, line, s.id)
 
     # Changes -------------------------------------------------------------
     def collect_changes(self) -> None:
@@ -276,10 +271,10 @@ class _Ranker:
             lines, ids = list(s.lines), list(s.ids)
             errors = self.scores.get(("application_error", key)) if category in ("bad_deployment",
                                                                                  "config_change") else None
-            shipped = self.scores.get(("bad_deployment", key)) if category == "config_change" and not s.change else None
-            if shipped is not None:  # the deployment that carried the setting is this cause's trigger
-                lines += [line for line in shipped.lines if line not in lines]
-                ids += [i for i in shipped.ids if i not in ids]
+            trigger = self._trigger(category, key)
+            if trigger is not None and trigger is not s:  # the deployment that carried the setting
+                lines += [line for line in trigger.lines if line not in lines]
+                ids += [i for i in trigger.ids if i not in ids]
             if errors is not None:  # a trigger is only a cause with the new errors it explains
                 lines += [line for line in errors.lines if line not in lines]
                 ids += [i for i in errors.ids if i not in ids]
@@ -290,16 +285,25 @@ class _Ranker:
         out.sort(key=lambda t: (-round(t[0], 3), t[1]))
         return self._calibrate(out)
 
+    def _trigger(self, category: str, key: tuple[str, str]) -> _Score | None:
+        """The score holding the change that triggers a trigger hypothesis: its own change, or for a config
+        change without one, the deployment that shipped the new setting; None when there is no change."""
+        if category not in TRIGGERS:
+            return None
+        own = self.scores.get((category, key))
+        if own is not None and own.change:
+            return own
+        shipped = self.scores.get(("bad_deployment", key)) if category == "config_change" else None
+        return shipped if shipped is not None and shipped.change else None
+
     def _triggers_explain_symptoms(self, ranked: list[tuple[float, int, Hypothesis]]
                                    ) -> list[tuple[float, int, Hypothesis]]:
         """A recent change on a resource whose errors it explains is the more specific cause than a
         symptom read from those same errors: it ranks at least as high (then wins the tie-break)."""
         out = []
         for value, spec, hyp in ranked:
-            s = self.scores[(hyp.category, hyp.resource.key)]
-            trigger = self.scores.get(("bad_deployment", hyp.resource.key)) if hyp.category == "config_change" \
-                and not s.change else s
-            if hyp.category in TRIGGERS and trigger is not None and trigger.change >= RECENT_CHANGE:
+            trigger = self._trigger(hyp.category, hyp.resource.key)
+            if trigger is not None and trigger.change >= RECENT_CHANGE:
                 explained = [v for v, _, h in ranked if h.resource.key == hyp.resource.key
                              and h.category in SYMPTOMS and set(h.evidence_ids) & set(hyp.evidence_ids)]
                 value = max([value, *explained])
@@ -311,16 +315,14 @@ class _Ranker:
             errors = self.scores.get(("application_error", key))
             err = errors.logs if errors else 0.0
             own = s.logs  # config: errors naming a missing setting
-            if category == "config_change" and own and not s.change:
-                shipped = self.scores.get(("bad_deployment", key))
-                if shipped is not None and shipped.change:  # the new revision carried the bad setting
-                    return min(1.0, 0.5 * shipped.change + 0.5 * max(err, own) + 0.1)
-                return 0.75 * own
-            if not s.change or max(err, own) <= 0:
+            trigger = self._trigger(category, key)
+            if trigger is None:
+                return 0.75 * own if category == "config_change" else 0.0
+            if max(err, own) <= 0:
                 return 0.0
             bonus = 0.1 if category == "config_change" else 0.05
-            stale = min(1.0, s.change / RECENT_CHANGE)  # errors long after a change are not its doing
-            return min(1.0, 0.5 * s.change + 0.5 * max(err, own) + bonus) * stale
+            stale = min(1.0, trigger.change / RECENT_CHANGE)  # errors long after a change are not its doing
+            return min(1.0, 0.5 * trigger.change + 0.5 * max(err, own) + bonus) * stale
         if category == "permission_denied" and s.change and not s.logs:
             return 0.0
         if category == "dependency_failure":

@@ -14,6 +14,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from analyzers import log_queries
+from analyzers.anomalies import BREACHED
 from analyzers.catalog import metric_keys
 from analyzers.detection import find_onset
 from analyzers.model import Alarm, Anomaly, Change, Hypothesis, LogPattern, ResourceRef, Series, TimelineEvent
@@ -151,9 +152,7 @@ def incident_onset(found: ResolvedAlarm, series: Sequence[Series]) -> datetime:
 
 
 def _breach_start(values: np.ndarray, stamps: np.ndarray, threshold: float, comparison: str) -> float | None:
-    ops = {"GreaterThanThreshold": np.greater, "GreaterThanOrEqualToThreshold": np.greater_equal,
-           "LessThanThreshold": np.less, "LessThanOrEqualToThreshold": np.less_equal}
-    op = ops.get(comparison)
+    op = BREACHED.get(comparison)
     if op is None or values.size == 0:
         return None
     breached = op(values, threshold)
