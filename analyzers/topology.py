@@ -100,15 +100,31 @@ def downstream_ids(resource: ResourceRef, inventory: Sequence[ResourceRef]) -> l
     """Keys of the resources behind a front door: ALB targets, API integrations, services naming it."""
     names = {n for prop in ("targets", "integration", "integrations") for n in _strings(resource.properties.get(prop))}
     out = [r.key for r in inventory if r.key != resource.key and names & set(r.aliases)]
-    groups = set(_strings(resource.properties.get("target_groups")))
-    if groups:  # a load balancer and the services registered in its target groups
+    groups = set(_strings(resource.properties.get("target_groups"))) | set(_strings(resource.properties.get("target_group")))
+    if groups:  # a load balancer and the services registered in its target groups (or named by them)
+        named = {_target_group_stem(g) for g in groups}
         out += [r.key for r in inventory if r.key != resource.key and r.key not in out
-                and groups & set(_strings(r.properties.get("target_groups")))]
+                and (groups & set(_strings(r.properties.get("target_groups")))
+                     or named & {_stem(a) for a in r.aliases if len(a) >= 4})]
     for r in inventory:
         ref = r.properties.get("load_balancer") or r.properties.get("api")
         if isinstance(ref, str) and ref in resource.aliases and r.key not in out:
             out.append(r.key)
     return out
+
+
+_TG_WORDS = re.compile(r"[-_](tg|tgt|targets?|target-group)$")
+
+
+def _stem(name: str) -> str:
+    return re.sub(r"[/_.]+", "-", name.lower())
+
+
+def _target_group_stem(group: str) -> str:
+    """``arn:...:targetgroup/storefront-web-tg/73e2...`` or ``storefront-web-tg`` -> ``storefront-web``."""
+    if ":targetgroup/" in group:
+        group = group.split(":targetgroup/", 1)[1].split("/", 1)[0]
+    return _TG_WORDS.sub("", _stem(group))
 
 
 def _strings(value: object) -> list[str]:

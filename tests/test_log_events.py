@@ -190,6 +190,10 @@ def test_json_log_lines(message: str, level: str, text: str) -> None:
         ("2024-05-01 10:00:00,123 WARN [pool-1] connection slow", "WARN"),
         ("[error] client denied by server configuration", "ERROR"),
         ("java.lang.OutOfMemoryError: Java heap space", "ERROR"),
+        ("warn: Microsoft.AspNetCore.Server.Kestrel[22]\n      Heartbeat took longer than expected", "WARN"),
+        ("fail: Orders.Api.Checkout[0]\n      checkout failed", "ERROR"),
+        ("info: Microsoft.Hosting.Lifetime[14]\n      Now listening on: http://[::]:8080", "INFO"),
+        ("the failover info: none", None),
         ("all good here", None),
     ],
 )

@@ -98,6 +98,19 @@ def test_a_load_balancer_is_in_front_of_the_services_registered_in_its_target_gr
     assert downstream_ids(alb, [alb, web, worker]) == [web.key]
 
 
+def test_a_load_balancer_is_in_front_of_the_service_its_target_group_is_named_after():
+    from analyzers.topology import downstream_ids
+
+    alb = ResourceRef("alb", "app/shop-alb/abc", REGION, {"target_group": "shop-web-tg"})
+    arn = ResourceRef("alb", "app/api-alb/abd", REGION,
+                      {"target_groups": ["arn:aws:elasticloadbalancing:eu-west-1:1:targetgroup/shop-api/9f2"]})
+    web = ResourceRef("ecs", "shop/web", REGION, {})
+    api = ResourceRef("ecs", "shop/api", REGION, {})
+    # THEN the group's name (without "-tg") names the cluster/service, and only that one
+    assert downstream_ids(alb, [alb, arn, web, api]) == [web.key]
+    assert downstream_ids(arn, [alb, arn, web, api]) == [api.key]
+
+
 def _db_connections(db: ResourceRef, peak: float) -> Anomaly:
     key = MetricKey.of("AWS/RDS", "DatabaseConnections", {"DBInstanceIdentifier": db.id}, "Maximum", REGION)
     return Anomaly(f"a-{db.id}", "m9", key, db, ONSET - timedelta(minutes=10), 0.9, 93.0, peak, "up")

@@ -48,6 +48,21 @@ def test_a_deployment_with_a_plain_new_exception_stays_a_bad_deployment():
     assert (ranked[0].category, ranked[0].resource.key) == ("bad_deployment", SERVICE.key)
 
 
+def test_a_new_warning_right_after_a_roll_out_makes_it_the_cause_and_an_old_warning_does_not():
+    # GIVEN a service update 3 min before onset and a warning signature (no error) in the service's logs
+    def ranked_with(before: int):
+        warning = pattern("l1", "warn: Kestrel[22] Heartbeat took longer than 00:00:01 (thread pool starvation)",
+                          before, 55, group=SERVICE_GROUP, level="WARN")
+        return rank_hypotheses(evidence([Candidate(SERVICE, "involved", 0.9)], [warning],
+                                        [change("UpdateService", "core/tickets", 3)],
+                                        alarm=alarm_on(API), owners={SERVICE_GROUP: SERVICE}))
+    new, old = ranked_with(0), ranked_with(60)
+    # THEN a warning that appeared only after the roll-out names it; one that was there before does not
+    assert (new[0].category, new[0].resource.key) == ("bad_deployment", SERVICE.key)
+    assert {"l1", "c:c-UpdateService"} <= set(new[0].evidence_ids)
+    assert all(h.category != "bad_deployment" for h in old)
+
+
 def test_changes_to_attached_things_touch_their_resource():
     # GIVEN changes that name a parameter group and a role, not the resources themselves
     params = change("ModifyDBParameterGroup", "orders-pg15", source="rds.amazonaws.com")

@@ -39,6 +39,9 @@ _LEVEL_WORDS = {
     "TRACE": "DEBUG",
     "FINE": "DEBUG",
     "VERBOSE": "DEBUG",
+    "FAIL": "ERROR",  # .NET console logger: "fail: Category[0]", "warn:", "info:", "dbug:", "trce:"
+    "DBUG": "DEBUG",
+    "TRCE": "DEBUG",
 }
 # Upper-case level words in plain text ("ERROR", "FATAL:", "[warn]", "level=error").
 _PLAIN_LEVEL = re.compile(
@@ -46,7 +49,8 @@ _PLAIN_LEVEL = re.compile(
     r"(?=$|[\s\]):|,])"
     r"|\[(?P<bracketed>fatal|critical|error|warn|warning|info|notice|debug|trace)\]"
     r"|\b(?:level|severity|lvl)=\"?(?P<kv>[A-Za-z]+)"
-    r"|:(?P<postgres>LOG):\s",  # postgres "...:[pid]:LOG:  message"
+    r"|:(?P<postgres>LOG):\s"  # postgres "...:[pid]:LOG:  message"
+    r"|^(?P<dotnet>trce|dbug|info|warn|fail|crit):\s",  # .NET console logger
 )
 _ERRORISH = re.compile(r"\bTraceback \(most recent call last\)|\b\w*Exception\b|\bUncaught\b")
 _JSON_LEVEL_KEYS = ("level", "severity", "lvl", "levelname", "log_level", "loglevel", "status")
@@ -79,6 +83,7 @@ def detect_level(text: str) -> str | None:
             or match.group("bracketed")
             or match.group("kv")
             or match.group("postgres")
+            or match.group("dotnet")
         )
         level = normalize_level(word)
         if level:

@@ -33,6 +33,7 @@ MEMORY_FULL = 97.0
 STORAGE_FULL = 0.02  # free storage under 2 % of the allocation
 HARD_LIMITS = ("throttling", "db_connection_exhaustion", "storage_exhaustion")  # a surge does not explain these
 SURGE_LEAD = timedelta(minutes=45)  # a surge that began earlier than this without failing is not the cause
+NEW_WARNING = 0.6  # weight of a new warning signature (not an error) after a deployment
 RELAYED = 0.5  # weight of a front door's own log evidence when resources behind it fail too
 
 
@@ -139,6 +140,8 @@ class _Ranker:
             if owned and (p.is_error or ERROR_WORDS.search(text)):
                 self.score("application_error", owner).add("logs", strength * (1.0 if p.exception_type else 0.8),
                                                            line, p.id)
+            elif owned and p.new and p.level == "WARN":  # a new warning only a roll-out explains
+                self.score("bad_deployment", owner).add("logs", strength * NEW_WARNING, line, p.id)
 
     def _databases(self, categories: Sequence[str]) -> list[tuple[str, str]]:
         """The database a victim's database errors point at: a linked or involved one; else the one whose
