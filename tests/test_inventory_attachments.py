@@ -42,3 +42,25 @@ def test_lambda_role_is_an_attached_name(resources):
     function = next(r for key, r in resources.items() if key[0] == "lambda")
     assert str(function.properties["role"]).startswith("arn:aws:iam::")
     assert function.properties["role"].rsplit("/", 1)[-1] in function.attached_names
+
+
+def test_lambda_release_names_the_alias_and_the_version_to_roll_back_to(tmp_path: Path):
+    from bot.sandbox import Sandbox
+
+    # GIVEN a function with three published versions and an alias serving version 2
+    box = Sandbox.start(write_scenario(tmp_path, build_scenario()))
+    try:
+        gateway = box.provider([REGION]).region(REGION)
+        function = next(r.id for r in gateway.list_resources() if r.type == "lambda")
+        client = gateway.factory.client("lambda", REGION)
+        for n in range(3):
+            client.update_function_configuration(FunctionName=function, Description=f"release {n + 1}")
+            client.get_waiter("function_updated").wait(FunctionName=function)
+            client.publish_version(FunctionName=function, Description=f"release {n + 1}")
+        client.create_alias(FunctionName=function, Name="live", FunctionVersion="2")
+        # WHEN the release is read for a rollback script
+        release = gateway.get_lambda_release(function)
+    finally:
+        box.stop()
+    # THEN the alias serves 2 and the version before it is 1 (not the newer, unserved 3)
+    assert release == {"alias": "live", "current_version": "2", "previous_version": "1"}

@@ -72,6 +72,9 @@ class AwsGateway:
     def get_lambda_concurrency(self, function: str) -> int | None:
         return inventory.get_lambda_concurrency(self.factory, self.region, function)
 
+    def get_lambda_release(self, function: str) -> dict[str, object]:
+        return inventory.get_lambda_release(self.factory, self.region, function)
+
 
 class GatewayProvider:
     """Hands out one gateway per configured region (the object graph's AWS door)."""

@@ -215,3 +215,26 @@ def get_lambda_concurrency(factory: Any, region: str, function: str) -> int | No
     except AwsError:
         return None
     return page.get("ReservedConcurrentExecutions")
+
+
+def get_lambda_release(factory: Any, region: str, function: str) -> dict[str, Any]:
+    """Which published version an alias serves and the version before it, for a rollback script.
+
+    Returns ``{"alias", "current_version", "previous_version"}`` (values None when unknown). The
+    alias is the one serving the newest version; without aliases the newest version is current.
+    """
+    client = factory.client("lambda", region)
+    versions: list[int] = []
+    kwargs: dict[str, Any] = {"FunctionName": function}
+    while True:
+        page = call("ListVersionsByFunction", client.list_versions_by_function, **kwargs)
+        versions += [int(v["Version"]) for v in page.get("Versions", []) if str(v.get("Version", "")).isdigit()]
+        if not page.get("NextMarker"):
+            break
+        kwargs["Marker"] = page["NextMarker"]
+    aliases = call("ListAliases", client.list_aliases, FunctionName=function).get("Aliases", [])
+    served = [(int(a["FunctionVersion"]), a["Name"]) for a in aliases if str(a.get("FunctionVersion", "")).isdigit()]
+    current, alias = max(served) if served else (max(versions) if versions else None, None)
+    older = [v for v in versions if current is not None and v < current]
+    return {"alias": alias, "current_version": None if current is None else str(current),
+            "previous_version": str(max(older)) if older else None}

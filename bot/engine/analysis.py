@@ -1,8 +1,9 @@
 """From gathered evidence to findings, scripts and the report (calls the pure analyzers)."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
@@ -50,14 +51,26 @@ def analyse(found: ResolvedAlarm, resources: Sequence[ResourceRef], series: Sequ
                           tuple(related_changes + iam_like))
 
 
-def make_scripts(inv_id: str, found: ResolvedAlarm, analysis: AnalysisOutput, changes: Sequence[Change]) -> list[Script]:
-    """Remediation scripts for the top hypotheses (at most two causes), deduplicated by id."""
+SCRIPTED_CAUSES = 2  # remediation is written for this many top hypotheses
+
+
+def make_scripts(inv_id: str, found: ResolvedAlarm, analysis: AnalysisOutput, changes: Sequence[Change],
+                 extra_properties: Mapping[tuple[str, str], Mapping[str, Any]] | None = None) -> list[Script]:
+    """Remediation scripts for the top hypotheses (at most two causes), deduplicated by id.
+
+    ``extra_properties`` (resource key -> properties) adds facts read for the scripts only, such as
+    the Lambda version to roll back to.
+    """
     scripts: dict[str, Script] = {}
-    for hyp in list(analysis.hypotheses)[:2]:
+    for hyp in list(analysis.hypotheses)[:SCRIPTED_CAUSES]:
         related = tuple(c for c in analysis.related_changes
                         if c.resource_name and c.resource_name in hyp.resource.aliases)
-        facts = RemediationFacts(investigation_id=inv_id, category=hyp.category, resource=hyp.resource,
-                                 region=hyp.resource.region or found.alarm.region, alarm_name=found.alarm.name,
+        resource = hyp.resource
+        extra = {k: v for k, v in (extra_properties or {}).get(resource.key, {}).items() if v is not None}
+        if extra:
+            resource = replace(resource, properties={**resource.properties, **extra})
+        facts = RemediationFacts(investigation_id=inv_id, category=hyp.category, resource=resource,
+                                 region=resource.region or found.alarm.region, alarm_name=found.alarm.name,
                                  changes=related, production=True, evidence=hyp.evidence[:5])
         for script in build_scripts(facts):
             scripts.setdefault(script.id, script)

@@ -23,7 +23,7 @@ from bot.store import Store
 
 from . import collect
 from .alarm_ref import InvestigationError, parse_alarm_ref
-from .analysis import analyse, make_report, make_scripts
+from .analysis import SCRIPTED_CAUSES, analyse, make_report, make_scripts
 
 log = logging.getLogger(__name__)
 
@@ -215,9 +215,23 @@ class Investigator:
         return StepResult(result.get("step_status", "ok"), result, result.get("error"))
 
     def _step_scripts(self, ctx: _Context) -> StepResult:
-        scripts = make_scripts(ctx.inv_id, ctx.outputs["alarm"], ctx.outputs["analysis"], ctx.outputs["changes"])
+        scripts = make_scripts(ctx.inv_id, ctx.outputs["alarm"], ctx.outputs["analysis"], ctx.outputs["changes"],
+                               self._rollback_facts(ctx))
         self.store.save_scripts(ctx.inv_id, [s.to_dict() for s in scripts])
         return StepResult("ok", scripts)
+
+    def _rollback_facts(self, ctx: _Context) -> dict[tuple[str, str], dict[str, object]]:
+        """Alias and previous version of each Lambda blamed for a deployment (read-only calls)."""
+        out: dict[tuple[str, str], dict[str, object]] = {}
+        for hyp in list(ctx.outputs["analysis"].hypotheses)[:SCRIPTED_CAUSES]:
+            if hyp.category != "bad_deployment" or hyp.resource.type != "lambda":
+                continue
+            region = hyp.resource.region or ctx.outputs["alarm"].alarm.region
+            try:
+                out[hyp.resource.key] = self.provider.region(region).get_lambda_release(hyp.resource.id)
+            except AwsError as exc:
+                log.info("versions of %s not readable: %s", hyp.resource.id, exc.code)
+        return out
 
     def _step_report(self, ctx: _Context) -> StepResult:
         record = self.store.get_investigation(ctx.inv_id) or {}
