@@ -233,3 +233,40 @@ def test_channels_combine_by_noisy_or_or_by_max():
     assert noisy[1] == 0.0 and largest[1] == 0.0
     with pytest.raises(ValueError):
         dataclasses.replace(DEFAULT_CONFIG, combine="mean")
+
+
+@pytest.mark.parametrize("seed", [2, 3, 4])
+def test_variance_change_and_flatline_are_raised_by_the_volatility_channel(seed: int):
+    # GIVEN noise whose spread triples at 1300 (the mean does not move), and the same noise
+    # stuck at its last value for 100 points from 1300 (a frozen sensor)
+    wider = _noise(1600, seed=seed, sigma=1.5)
+    wider[1300:] = _noise(300, seed=100 + seed, sigma=4.5)
+    stuck = _noise(1600, seed=seed, sigma=1.5)
+    stuck[1300:1400] = stuck[1299]
+    no_volatility = dataclasses.replace(DEFAULT_CONFIG, vol_windows=())
+    # WHEN scored without suppression, with and without the volatility channel
+    wide_vol, wide_plain = raw_scores(wider), raw_scores(wider, config=no_volatility)
+    stuck_vol, stuck_plain = raw_scores(stuck), raw_scores(stuck, config=no_volatility)
+    # THEN the change scores clearly higher within 32 points with the channel, the noise before it stays low
+    assert wide_vol[1300:1332].max() >= 0.45
+    assert wide_vol[1300:1332].max() > wide_plain[1300:1332].max() + 0.05
+    assert wide_vol[200:1300].max() < 0.35
+    assert stuck_vol[1300:1340].max() > stuck_plain[1300:1340].max() + 0.03
+    assert stuck_vol[200:1300].max() < 0.35
+
+
+def test_streaming_from_a_mid_series_state_matches_batch_with_volatility_channels():
+    # GIVEN a batch-scored prefix whose kernel state is carried into point-by-point updates
+    from analyzers.detection._kernel import KernelState, score_chunk
+
+    config = dataclasses.replace(DEFAULT_CONFIG, vol_windows=(4, 16))
+    x = _noise(1700, seed=12)
+    x[1500:] = _noise(200, seed=13, sigma=6.0)
+    _, _, state = score_chunk(KernelState.empty(), x[:1400], config)
+    # WHEN the rest is streamed one point at a time
+    streamed = []
+    for value in x[1400:]:
+        _, reported, state = score_chunk(state, np.array([value]), config)
+        streamed.append(reported[0])
+    # THEN every score equals the batch score (the first-difference history is kept)
+    np.testing.assert_allclose(streamed, score_series(x, config=config)[1400:], atol=1e-12)

@@ -2,7 +2,8 @@
 
 Owns the maths: robust baselines refreshed every `block` points over a trailing
 window, the range-aware robust z-score, the seasonal (lagged residual) model,
-the z -> [0, 1] score mapping, the noisy-OR of the channels' scores and the
+the volatility channels (trailing mean of |first difference|: variance changes and
+flatlines), the z -> [0, 1] score mapping, the noisy-OR of the channels' scores and the
 repeat-alert suppression. Excess beyond the seen range is scaled by the range's own
 excursion too, which calibrates spiky series against smooth ones. Everything here is
 causal: the score of point g only uses valid points 0..g.
@@ -35,13 +36,15 @@ class DetectorConfig:
     relative_floor: float = 1e-3  # minimum spread as a fraction of |median|
     absolute_floor: float = 1e-9
     max_season_points: int = 20_000
-    season_gain: float = 0.7  # seasonal model used when its spread < gain * plain spread
+    season_gain: float = 0.5  # seasonal model used when its spread < gain * plain spread
     season_periods: int = 3  # seasonal reference = median of the same phase over this many periods (1 or 3)
     ma_windows: tuple[int, ...] = (8, 32)  # extra channels: trailing means (level shifts, bursts)
     ma_gain: float = 1.0  # weight of a mean channel's z against the point channel's
     ma_stride_div: int = 2  # a mean channel's baseline samples its window every w // div points
     repeat_ratio: float = 0.9  # a repeat must beat the recent max by 1 / ratio to be reported
     tail_scale: float = 0.15  # excess beyond the seen range: in max(sigma, tail_scale * (extreme - median))
+    vol_windows: tuple[int, ...] = (16,)  # extra channels: trailing mean of |first difference| (variance changes)
+    vol_gain: float = 0.6  # weight of a volatility channel's z against the point channel's
 
     def __post_init__(self) -> None:
         if self.combine not in ("noisy_or", "max"):
@@ -70,9 +73,9 @@ class KernelState:
 
 def history_needed(config: DetectorConfig, season_lag: int) -> int:
     """Number of trailing values a stream must keep."""
-    widest = max((1, *config.ma_windows))
+    widest = max((1, *config.ma_windows, *config.vol_windows))
     periods = max(config.season_periods, 1) if season_lag > 0 else 0
-    return config.window + config.block + periods * season_lag + widest + 1
+    return config.window + config.block + periods * season_lag + widest + 2  # +1 for first differences
 
 
 def trailing_mean(series: np.ndarray, width: int, offset: int) -> np.ndarray:
@@ -289,6 +292,10 @@ def score_chunk(
     for width in config.ma_windows:
         if width > 1:
             zs.append(config.ma_gain * _channel_z(ext, first, base, lag, width, config, cache))
+    if config.vol_windows:
+        steps = np.abs(np.diff(ext, prepend=ext[:1]))  # 0 for the first point of the stream
+        for width in config.vol_windows:
+            zs.append(config.vol_gain * _channel_z(steps, first, base, lag, width, config, cache, "vol"))
     raw = combine_channels(zs, config)
     reported = _suppress_repeats(state.tail_raw, raw, config.suppress, config.repeat_ratio)
     keep = history_needed(config, lag)
@@ -329,19 +336,21 @@ def _channel_z(
     width: int,
     config: DetectorConfig,
     cache: dict[str, tuple[int, np.ndarray]] | None,
+    kind: str = "",
 ) -> np.ndarray:
-    """Robust z of ext[first:] for the channel "trailing mean of `width` points" (1 = raw values).
+    """Robust z of ext[first:] for the channel "trailing mean of `width` points" (1 = raw values);
+    `kind` names the transformed input (e.g. "vol" for |first differences|) in the baseline cache.
 
     The seasonal model (residual against the same phase in previous periods) replaces
     the plain one where it explains the channel clearly better.
     """
     series = trailing_mean(ext, width, base)
     stride = max(width // max(config.ma_stride_div, 1), 1)
-    z, spread = robust_z(series, first, base, config, cache, f"plain{width}", stride)
+    z, spread = robust_z(series, first, base, config, cache, f"{kind}plain{width}", stride)
     if lag > 0 and series.size > lag:
         residual = seasonal_residual(series, lag, base, config.season_periods)
         res_first = max(first - lag, 0)
-        z_season, spread_season = robust_z(residual, res_first, base, config, cache, f"season{width}", stride)
+        z_season, spread_season = robust_z(residual, res_first, base, config, cache, f"{kind}season{width}", stride)
         take = slice(z.size - z_season.size, None)
         better = spread_season < config.season_gain * spread[take]
         seasonal_part = z[take]
