@@ -30,6 +30,9 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+SETTING_STORES = ("ssm.amazonaws.com", "secretsmanager.amazonaws.com", "appconfig.amazonaws.com")
+
+
 def change_kind(change: Change) -> str:
     for kind, pattern in _KIND_RULES:
         if pattern.search(change.event_name):
@@ -44,7 +47,12 @@ def touches(change: Change, resource: ResourceRef) -> bool:
     if not name:
         return False
     candidates = {name, name.rsplit(":", 1)[-1], name.rsplit("/", 1)[-1]}
-    return bool(candidates & (resource.aliases | resource.attached_names))
+    if candidates & (resource.aliases | resource.attached_names):
+        return True
+    if change.event_source in SETTING_STORES and "/" in name:  # /<app>/<env>/<service>/<KEY> names its service
+        segments = set(name.rsplit(":", 1)[-1].split("/"))
+        return bool(segments & {a for a in resource.aliases if len(a) >= 4 and "/" not in a})
+    return False
 
 
 def relevant_changes(changes: Iterable[Change], resources: Sequence[ResourceRef], onset: datetime,

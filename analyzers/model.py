@@ -239,6 +239,7 @@ class LogPattern:
     exception_type: str | None = None
     frame: str | None = None
     keywords: tuple[str, ...] = ()
+    source: str = ""  # resource whose streams these are, when several resources write the group
 
     @property
     def is_error(self) -> bool:
@@ -252,7 +253,7 @@ class LogPattern:
                 "rate_before_per_min": round(self.rate_before, 4),
                 "rate_after_per_min": round(self.rate_after, 4), "level": self.level,
                 "kind": self.kind, "exception_type": self.exception_type, "frame": self.frame,
-                "keywords": list(self.keywords)}
+                "keywords": list(self.keywords), **({"source": self.source} if self.source else {})}
 
 
 @dataclass(frozen=True)

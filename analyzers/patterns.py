@@ -12,7 +12,7 @@ from collections import defaultdict
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from .logs import TemplateMiner
 from .logs import extract_keywords, parse_events
@@ -70,28 +70,35 @@ def is_surging(p: LogPattern) -> bool:
     return p.new or p.rate_after >= SURGE_FACTOR * max(p.rate_before, 1e-9) and p.count_after >= 3
 
 
-def mine_patterns(records: Iterable[LogRecord], window: PatternWindow, id_prefix: str = "l") -> list[LogPattern]:
-    """Mine templates per log group; returns patterns, errors and new ones first."""
+def mine_patterns(records: Iterable[LogRecord], window: PatternWindow, id_prefix: str = "l",
+                  stream_sources: Mapping[tuple[str, str], str] | None = None) -> list[LogPattern]:
+    """Mine templates per log group; returns patterns, errors and new ones first.
+
+    ``stream_sources`` ((group, stream) -> resource id) splits a group that several resources
+    write (instances sharing an agent config) into one set of patterns per resource.
+    """
+    sources = stream_sources or {}
     by_stream: dict[tuple[str, str], list[LogRecord]] = defaultdict(list)
     for record in records:
         by_stream[(record.group, record.stream)].append(record)
     events = []
-    for (group, _stream), recs in by_stream.items():
+    for (group, stream), recs in by_stream.items():
         recs.sort(key=lambda r: r.timestamp)
+        source = sources.get((group, stream), "")
         for event in parse_events([(r.timestamp, r.message) for r in recs]):
             if event.kind == "platform":
                 event = lambda_report_problem(event)
             if event is not None:
-                events.append((group, event))
+                events.append((group, source, event))
     miners: dict[str, TemplateMiner] = defaultdict(TemplateMiner)
-    keyed: dict[tuple[str, int], list] = defaultdict(list)
-    for group, event in events:
+    keyed: dict[tuple[str, str, int], list] = defaultdict(list)
+    for group, source, event in events:
         text = _mining_text(event)
         cluster = miners[group].add(text)
-        keyed[(group, cluster)].append(event)
+        keyed[(group, source, cluster)].append(event)
     onset_ts = window.onset.timestamp()
     patterns: list[LogPattern] = []
-    for (group, cluster), evs in keyed.items():
+    for (group, source, cluster), evs in keyed.items():
         before = sum(1 for e in evs if e.timestamp < onset_ts)
         after = len(evs) - before
         first, last = min(e.timestamp for e in evs), max(e.timestamp for e in evs)
@@ -108,7 +115,7 @@ def mine_patterns(records: Iterable[LogRecord], window: PatternWindow, id_prefix
             count_after=after, rate_before=before / window.minutes_before(),
             rate_after=after / window.minutes_after(), new=before == 0,
             level=_dominant(levels), kind=kind, exception_type=exc, frame=frame,
-            keywords=tuple(extract_keywords(template))))
+            keywords=tuple(extract_keywords(template)), source=source))
     patterns.sort(key=lambda p: (not (p.is_error and is_surging(p)), not p.is_error, not p.new, -p.count))
     return [LogPattern(**{**p.__dict__, "id": f"{id_prefix}{i + 1}"}) for i, p in enumerate(patterns)]
 

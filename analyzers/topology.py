@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
-from .model import ResourceRef
+from .model import LogPattern, ResourceRef
 
 _APIGW = re.compile(r"^API-Gateway-Execution-Logs_([A-Za-z0-9]+)/")
 
@@ -75,6 +75,38 @@ def map_log_groups(groups: Iterable[str], resources: Sequence[ResourceRef]) -> d
         for group in unmatched_apigw:
             mapping[group] = apis[0]
     return mapping
+
+
+def stream_sources(streams: Iterable[tuple[str, str]], resources: Sequence[ResourceRef]) -> dict[tuple[str, str], str]:
+    """(group, stream) -> id of the resource a stream belongs to, for groups that several resources
+    write (the CloudWatch agent names streams after the instance id by default)."""
+    claims: dict[str, list[ResourceRef]] = {}
+    for resource in resources:
+        for prefix in log_group_prefixes(resource):
+            claims.setdefault(prefix, []).append(resource)
+    out: dict[tuple[str, str], str] = {}
+    for group, stream in streams:
+        claimants = claims.get(group, [])
+        if len(claimants) < 2:
+            continue
+        named = [r for r in claimants if any(len(a) >= 4 and a in stream for a in r.aliases)]
+        if len(named) == 1:
+            out[(group, stream)] = named[0].id
+    return out
+
+
+def source_key(group: str, source: str) -> str:
+    """Key of a group's per-resource streams in a group -> owner mapping."""
+    return f"{group}@{source}" if source else group
+
+
+def pattern_owner(pattern: LogPattern, group_owner: Mapping[str, ResourceRef]) -> ResourceRef | None:
+    """The resource that wrote a pattern: its streams' resource, else its group's owner."""
+    if pattern.source:
+        owner = group_owner.get(source_key(pattern.log_group, pattern.source))
+        if owner is not None:
+            return owner
+    return group_owner.get(pattern.log_group)
 
 
 def _alias_pattern(resource: ResourceRef) -> re.Pattern[str] | None:

@@ -74,7 +74,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     rows = []
     for path in paths:
-        row = run_one(path)
+        try:
+            row = run_one(path)
+        except Exception as exc:  # one broken scenario is a miss, not the end of the run
+            row = {"scenario": path.stem, "expected": "-", "got": [f"error: {exc}"[:200]], "top1": False,
+                   "top3": False, "investigate_s": 0.0, "setup_s": 0.0}
         rows.append(row)
         if "skipped" in row:
             print(f"{row['scenario']:<40} skipped: {row['skipped']}")

@@ -176,3 +176,15 @@ def test_two_sandboxes_in_one_process_start_clean(tmp_path):
     # THEN seeding does not collide with the old state
     with Sandbox.start(path) as again:
         assert again.counts == {"resources": 1, "datapoints": 0, "log_events": 1, "alarms": 1}
+
+
+def test_empty_log_messages_are_skipped_not_fatal(tmp_path):
+    # GIVEN a scenario whose stream has blank lines between messages (CloudWatch Logs rejects empty ones)
+    from bot.sandbox import Sandbox
+
+    small = build_scenario()
+    small.update(resources=small["resources"][:1], metrics=[], changes=[], alarms=small["alarms"][:1],
+                 logs=[{"group": "/aws/lambda/x", "stream": "s", "events": [[-120, "a"], [-90, ""], [-60, "b"]]}])
+    # WHEN it is loaded THEN the two messages are there and the blank one is counted as skipped
+    with Sandbox.start(write_scenario(tmp_path, small)) as box:
+        assert box.counts["log_events"] == 2 and box.counts["empty_log_events_skipped"] == 1

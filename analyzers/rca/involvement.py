@@ -13,7 +13,7 @@ from typing import Mapping, Sequence
 
 from ..model import Anomaly, LogPattern, ResourceRef, iso
 from ..patterns import is_surging
-from ..topology import FRONT_DOORS
+from ..topology import FRONT_DOORS, pattern_owner
 from .rules import ERROR_WORDS
 
 ERROR_METRICS = frozenset({"Errors", "5XXError", "HTTPCode_Target_5XX_Count", "HTTPCode_ELB_5XX_Count",
@@ -36,7 +36,7 @@ def involved_resources(patterns: Sequence[LogPattern], group_owner: Mapping[str,
     """
     out: dict[tuple[str, str], str] = {}
     for p in patterns:
-        owner = group_owner.get(p.log_group)
+        owner = pattern_owner(p, group_owner)
         if owner is None or owner.type in FRONT_DOORS or not is_surging(p):
             continue
         if not (p.is_error or ERROR_WORDS.search(p.template)):

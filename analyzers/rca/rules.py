@@ -55,6 +55,11 @@ PORT = re.compile(r"(?<=[0-9a-z\]]):(\d{4,5})\b")
 WELL_KNOWN_PORTS = {"6379": "redis", "11211": "memcache", "5432": "postgres", "3306": "mysql", "27017": "mongo",
                     "9200": "elastic", "9092": "kafka", "5672": "rabbit", "2181": "zookeeper"}
 
+# A front door's own limits (API Gateway usage plans, stage, account throttling): not relayed from behind it.
+FRONT_DOOR_LIMIT = re.compile(
+    r"usage plan|throttle limit (exceeded )?for API Stage|Key throttle limit|Account throttle limit|"
+    r"(stage|method) throttl", re.I)
+
 # A rule that also implies an unhealthy downstream (the origin may be the named dependency).
 DEPENDENCY_CATEGORIES = ("db_connection_exhaustion", "dependency_failure", "throttling", "permission_denied")
 

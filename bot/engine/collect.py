@@ -19,7 +19,7 @@ from analyzers.catalog import metric_keys
 from analyzers.detection import find_onset
 from analyzers.model import Alarm, Anomaly, Change, Hypothesis, LogPattern, ResourceRef, Series, TimelineEvent
 from analyzers.patterns import PatternWindow, mine_patterns
-from analyzers.topology import Candidate, log_group_prefixes, map_log_groups
+from analyzers.topology import Candidate, log_group_prefixes, map_log_groups, source_key, stream_sources
 from bot.aws import AwsError, AwsGateway, GatewayProvider, MetricQuery
 from bot.config import Config
 
@@ -235,9 +235,13 @@ def fetch_logs(gateway: AwsGateway, resources: Sequence[ResourceRef], config: Co
             records.extend(got)
             queries.append(entry)
     window = PatternWindow(base_start, onset, end)
-    patterns = mine_patterns(records, window)
+    sources = stream_sources({(r.group, r.stream) for r in records}, resources)
+    patterns = mine_patterns(records, window, stream_sources=sources)
     error_samples = tuple(s for p in patterns if p.is_error or p.new for s in p.samples)[:200]
-    return LogsOutput(tuple(patterns), {g: owners[g] for g in wanted if g in owners}, tuple(queries),
+    group_owner = {g: owners[g] for g in wanted if g in owners}
+    by_id = {r.id: r for r in resources}
+    group_owner.update({source_key(g, source): by_id[source] for (g, _), source in sources.items()})
+    return LogsOutput(tuple(patterns), group_owner, tuple(queries),
                       tuple(errors), error_samples, sum(len(r.message) for r in records), len(records))
 
 

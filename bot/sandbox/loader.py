@@ -132,7 +132,12 @@ def _seed_logs(factory: ClientFactory, scenario: Scenario, counts: dict[str, int
             created.add((region, stream.group))
         call("CreateLogStream", client.create_log_stream, logGroupName=stream.group, logStreamName=stream.stream)
         events = sorted(({"timestamp": int(scenario.at(rel).timestamp() * 1000), "message": msg}
-                         for rel, msg in stream.events), key=lambda e: e["timestamp"])
+                         for rel, msg in stream.events if msg), key=lambda e: e["timestamp"])
+        if len(events) < len(stream.events):  # CloudWatch Logs rejects empty messages
+            log.warning("%s %s: %d empty log messages skipped", stream.group, stream.stream,
+                        len(stream.events) - len(events))
+            counts["empty_log_events_skipped"] = counts.get("empty_log_events_skipped", 0) + \
+                len(stream.events) - len(events)
         for i in range(0, len(events), _LOG_BATCH):
             call("PutLogEvents", client.put_log_events, logGroupName=stream.group, logStreamName=stream.stream,
                  logEvents=events[i:i + _LOG_BATCH])

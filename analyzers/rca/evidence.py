@@ -1,0 +1,304 @@
+"""Evidence per (category, resource): what log patterns, metric anomalies, limit levels and
+changes say about each candidate, before the categories are weighed against each other.
+
+Log patterns that are new or surging after onset count for the resource that wrote them, or for
+the resources they are about (named, behind a front door, on a well-known port, the database);
+metric anomalies that began no later than shortly after onset; limits reached around onset; and
+changes on a candidate (or on something attached to it) shortly before onset.
+"""
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Mapping, Sequence
+
+from ..changes import change_kind, touches
+from ..model import Alarm, Anomaly, Change, LogPattern, ResourceRef, Series, iso
+from ..patterns import is_surging
+from ..topology import (FRONT_DOORS, RELATION_WEIGHTS, Candidate, downstream_ids, mentioned_resources, pattern_owner,
+                        referenced_ids)
+from .rules import (DATABASE_WORDS, DEPENDENCY_CATEGORIES, ERROR_WORDS, FRONT_DOOR_LIMIT, METRIC_CATEGORIES, PORT,
+                    WELL_KNOWN_PORTS, log_categories)
+
+CHANGE_HORIZON = timedelta(hours=2)
+LATE_ANOMALY = timedelta(minutes=10)
+DEPLOY_FRESH_H = 1 / 3  # a roll-out is fully suspect for 20 min, hardly after an hour of clean running
+MEMORY_PERCENT = ("MemoryUtilization", "mem_used_percent")
+MEMORY_FULL = 97.0
+STORAGE_FULL = 0.02  # free storage under 2 % of the allocation
+EXHAUSTION = ("db_connection_exhaustion", "cpu_saturation", "memory_exhaustion", "storage_exhaustion")
+SURGE_LEAD = timedelta(minutes=45)  # a surge that began earlier than this without failing is not the cause
+NEW_WARNING = 0.6  # weight of a new warning signature (not an error) after a deployment
+RELAYED = 0.5  # weight of a front door's own log evidence when resources behind it fail too
+
+
+@dataclass(frozen=True)
+class EvidenceSet:
+    """Everything ranking looks at."""
+
+    alarm: Alarm
+    onset: datetime
+    candidates: Sequence[Candidate]
+    series: Sequence[Series]
+    anomalies: Sequence[Anomaly]
+    patterns: Sequence[LogPattern]
+    group_owner: Mapping[str, ResourceRef]
+    changes: Sequence[Change]
+
+
+@dataclass
+class Score:
+    logs: float = 0.0
+    metrics: float = 0.0
+    change: float = 0.0
+    lines: list[str] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
+
+    def add(self, kind: str, strength: float, line: str, evidence_id: str | None) -> None:
+        setattr(self, kind, max(getattr(self, kind), strength))
+        if line not in self.lines:
+            self.lines.append(line)
+        if evidence_id and evidence_id not in self.ids:
+            self.ids.append(evidence_id)
+
+
+def _pattern_strength(p: LogPattern) -> float:
+    volume = min(1.0, math.log10(1 + p.count_after) / 1.5)
+    return (1.0 if p.new else 0.7) * max(volume, 0.3)
+
+
+def _fmt_pattern(p: LogPattern) -> str:
+    state = "new" if p.new else f"x{p.rate_after / max(p.rate_before, 1e-9):.0f} rate"
+    sample = (p.samples[0] if p.samples else p.template).split("\n", 1)[0][:180]
+    return f"[{p.id}] {p.count_after} log events after onset ({state}, first {iso(p.first_seen)}) in {p.log_group}: {sample}"
+
+
+def _fmt_anomaly(a: Anomaly, unit: str | None) -> str:
+    who = a.resource.id if a.resource else a.key.label
+    return (f"[{a.id}] {a.key.name} on {who} went {a.direction} from {a.baseline:g} to {a.peak:g}"
+            f"{' ' + unit if unit else ''} from {iso(a.onset)}")
+
+
+def _fmt_change(c: Change, onset: datetime) -> str:
+    minutes = (onset - c.time).total_seconds() / 60
+    who = f" by {c.username}" if c.username else ""
+    when = f"{minutes:.0f} min before onset" if minutes >= 0 else f"{-minutes:.0f} min after onset"
+    return f"[{c.id}] {c.event_name} on {c.resource_name}{who} at {iso(c.time)} ({when})"
+
+
+class EvidenceCollector:
+    """Collects evidence into scores keyed by (category, resource key)."""
+
+    def __init__(self, ev: EvidenceSet):
+        self.ev = ev
+        self.scores: dict[tuple[str, tuple[str, str]], Score] = defaultdict(Score)
+        self.by_key = {c.resource.key: c for c in ev.candidates}
+        self.weights = {c.resource.key: c.weight for c in ev.candidates}
+        self.inventory = [c.resource for c in ev.candidates]
+        self.units = {s.key: s.unit for s in ev.series}
+        self.alarm_key = ev.alarm.resource.key if ev.alarm.resource else None
+
+    def score(self, category: str, resource: ResourceRef) -> Score:
+        return self.scores[(category, resource.key)]
+
+    # Logs ----------------------------------------------------------------
+    def collect_logs(self) -> None:
+        for p in self.ev.patterns:
+            if not is_surging(p):
+                continue
+            owner = pattern_owner(p, self.ev.group_owner)
+            text = " ".join((p.template, *p.samples, p.exception_type or ""))
+            cats = log_categories(text)
+            strength = _pattern_strength(p)
+            line = _fmt_pattern(p)
+            owned = owner is not None and owner.key in self.by_key
+            own_limit = owned and owner.type in FRONT_DOORS and bool(FRONT_DOOR_LIMIT.search(text))
+            named, explained, behind = self._blamed(text, cats, owner if owned else None, own_limit)
+            if owned and owner.type in FRONT_DOORS and not own_limit and self._backends_failing():
+                strength *= RELAYED  # a front door relays what failed behind it
+            for cat in cats:
+                if cat == "dependency_failure" and ("db_connection_exhaustion" in cats or "function_timeout" in cats):
+                    continue
+                if named and cat in DEPENDENCY_CATEGORIES:
+                    # a front door's bare 5xx about what is behind it says that it failed, not why
+                    relayed = 0.9 * (RELAYED if behind and cat == "dependency_failure" else 1.0)
+                    for key in named:
+                        self.score(cat, self.by_key[key].resource).add("logs", strength * relayed, line, p.id)
+                    if owned:
+                        self.score(cat, owner).add("logs", strength * 0.4, line, p.id)
+                elif owned:
+                    self.score(cat, owner).add("logs", strength, line, p.id)
+            if owned and (p.is_error or ERROR_WORDS.search(text)):
+                own = strength * (1.0 if p.exception_type else 0.8) * (RELAYED if explained else 1.0)
+                self.score("application_error", owner).add("logs", own, line, p.id)
+            elif owned and p.new and p.level == "WARN":  # a new warning only a roll-out explains
+                self.score("bad_deployment", owner).add("logs", strength * NEW_WARNING, line, p.id)
+
+    def _blamed(self, text: str, cats: Sequence[str], owner: ResourceRef | None, own_limit: bool
+                ) -> tuple[list[tuple[str, str]], bool, bool]:
+        """Resources a pattern's errors are about: (keys, explained by their own fault, only because they
+        are behind the front door that logged it)."""
+        named = [k for k in mentioned_resources([text], self.inventory, exclude=owner) if k in self.by_key]
+        if owner is None or named:
+            return named, self._about_exhausted(named, cats), False
+        behind = False
+        if not own_limit:  # errors about a backend point at what is behind it / what it is configured with
+            named = [k for k in (*downstream_ids(owner, self.inventory), *referenced_ids(owner, self.inventory))
+                     if k in self.by_key]
+            behind = bool(named) and owner.type in FRONT_DOORS
+        named = named or self._by_port(text, owner)
+        if not named and owner.type in FRONT_DOORS and not own_limit:
+            named = self._backends_showing(cats)
+            if named:  # a front door's error that a backend's own metrics explain is not its own
+                return named, True, False
+        if not named and DATABASE_WORDS.search(text) and owner.type != "rds":
+            named = self._databases(cats)
+            for key in named:  # the victim's database errors make it a dependency
+                self.weights[key] = max(self.weights[key], RELATION_WEIGHTS["dependency"])
+        return named, self._about_exhausted(named, cats), behind
+
+    def _about_exhausted(self, named: Sequence[tuple[str, str]], cats: Sequence[str]) -> bool:
+        """Errors about a dependency at its limit are that dependency's fault."""
+        return bool(set(cats) & set(DEPENDENCY_CATEGORIES)) and any(self._exhausted(k) for k in named)
+
+    def _databases(self, categories: Sequence[str]) -> list[tuple[str, str]]:
+        """The database a victim's database errors point at: a linked or involved one; else the one whose
+        metrics show the same fault (connections at the limit...); else the only one."""
+        dbs = [c for c in self.ev.candidates if c.resource.type == "rds"]
+        linked = [c.resource.key for c in dbs if c.relation in ("dependency", "involved")]
+        if linked:
+            return linked
+        faulty = [c.resource.key for c in dbs if any(self.scores[(cat, c.resource.key)].metrics >= 0.5
+                                                     for cat in categories if (cat, c.resource.key) in self.scores)]
+        return faulty or ([dbs[0].resource.key] if len(dbs) == 1 else [])
+
+    def _backends_showing(self, categories: Sequence[str]) -> list[tuple[str, str]]:
+        """Resources behind or involved with a front door whose metrics show the fault its logs relay
+        ("Lambda invocation failed with status: 429" and a function at its concurrency limit)."""
+        return [c.resource.key for c in self.ev.candidates
+                if c.relation == "involved" or (c.relation == "dependency" and c.via == "behind it")
+                if any(self.scores[(cat, c.resource.key)].metrics >= 0.5 for cat in categories
+                       if cat in DEPENDENCY_CATEGORIES and (cat, c.resource.key) in self.scores)]
+
+    def _by_port(self, text: str, owner: ResourceRef) -> list[tuple[str, str]]:
+        """Resources named after the service behind a well-known port in the error (``:6379`` -> redis)."""
+        words = {WELL_KNOWN_PORTS[port] for port in PORT.findall(text) if port in WELL_KNOWN_PORTS}
+        found = [c.resource.key for c in self.ev.candidates if c.resource.key != owner.key and words
+                 and any(w in alias.lower() for alias in c.resource.aliases for w in words)]
+        for key in found:
+            self.weights[key] = max(self.weights[key], RELATION_WEIGHTS["dependency"])
+        return found
+
+    def _backends_failing(self) -> bool:
+        return any(c.relation == "involved" or (c.relation == "dependency" and c.via == "behind it")
+                   for c in self.ev.candidates)
+
+    # Metrics -------------------------------------------------------------
+    def collect_metrics(self) -> None:
+        latest = self.ev.onset + LATE_ANOMALY
+        for a in self.ev.anomalies:
+            if a.resource is None or a.resource.key not in self.by_key or a.onset > latest:
+                continue
+            rule = METRIC_CATEGORIES.get(a.key.name)
+            if not rule or rule[1] != a.direction:
+                continue
+            category = rule[0]
+            if category == "traffic_surge" and a.onset < self.ev.onset - SURGE_LEAD:
+                continue
+            resource = self.by_key[a.resource.key].resource
+            strength = self._metric_strength(category, a, resource)
+            if strength > 0:
+                self.score(category, resource).add("metrics", strength, _fmt_anomaly(a, self.units.get(a.key)), a.id)
+
+    def _metric_strength(self, category: str, a: Anomaly, resource: ResourceRef) -> float:
+        props = resource.properties
+        rel = abs(a.peak - a.baseline) / max(abs(a.baseline), 1e-9)
+        if category == "cpu_saturation":  # pinned near 100 % is the fault; 85 % may be a symptom (GC, retries)
+            return 1.0 if a.peak >= 95 else (0.7 if a.peak >= 85 else (0.4 if a.peak >= 70 else 0.0))
+        if category == "memory_exhaustion":
+            if a.key.name == "FreeableMemory":
+                return 0.8 if a.peak <= 0.1 * max(a.baseline, 1) else 0.0
+            return 1.0 if a.peak >= 90 else 0.0
+        if category == "storage_exhaustion":
+            if a.key.name == "FreeStorageSpace":
+                total = float(props.get("allocated_storage_gb") or 0) * 1e9
+                limit = 0.1 * total if total else 0.1 * max(a.baseline, 1)
+                return 1.0 if a.peak <= limit else 0.3
+            return 1.0 if a.peak >= 90 else 0.0
+        if category == "db_connection_exhaustion":
+            cap = props.get("max_connections")
+            if cap:
+                return 1.0 if a.peak >= 0.85 * float(cap) else 0.3
+            return 0.6 if rel >= 1.0 else 0.3
+        if category == "throttling":
+            return 1.0 if a.peak > 0 else 0.0
+        if category == "traffic_surge":
+            return 1.0 if rel >= 2.0 else (0.5 if rel >= 0.8 else 0.0)
+        if category == "function_timeout":
+            timeout = props.get("timeout")
+            if timeout and a.peak >= 0.9 * float(timeout) * 1000:
+                return 1.0
+            return 0.0
+        return 0.0
+
+    def collect_saturation_levels(self) -> None:
+        """Limits reached even when the series crept up (no anomaly onset): concurrency at the reserved
+        limit is throttling, memory at its limit is memory exhaustion, storage run out is storage exhaustion."""
+        onset = self.ev.onset.timestamp()
+        for s in self.ev.series:
+            ref = s.key.resource()
+            if ref is None or ref.key not in self.by_key:
+                continue
+            full = self.by_key[ref.key].resource
+            around = [v for t, v in zip(s.timestamps, s.values) if t >= onset - 600]
+            after = [v for t, v in zip(s.timestamps, s.values) if t >= onset]
+            if s.key.name == "FreeStorageSpace" and around:
+                total = float(full.properties.get("allocated_storage_gb") or 0) * 1e9
+                if total and min(around) <= STORAGE_FULL * total:
+                    line = f"[{s.id}] FreeStorageSpace on {full.id} fell to {min(around) / 1e9:.2f} GB around onset"
+                    self.score("storage_exhaustion", full).add("metrics", 0.9, line, s.id)
+            elif s.key.name in MEMORY_PERCENT and around and max(around) >= MEMORY_FULL:
+                line = f"[{s.id}] {s.key.name} on {full.id} reached {max(around):.0f} % around onset"
+                self.score("memory_exhaustion", full).add("metrics", 0.8, line, s.id)
+            elif s.key.name == "ConcurrentExecutions" and after:
+                limit = full.properties.get("reserved_concurrency")
+                if limit and max(after) >= float(limit):
+                    line = f"[{s.id}] ConcurrentExecutions on {full.id} reached its reserved concurrency ({limit})"
+                    self.score("throttling", full).add("metrics", 0.8, line, s.id)
+
+    # Changes -------------------------------------------------------------
+    def collect_changes(self) -> None:
+        for c in self.ev.changes:
+            if not (self.ev.onset - CHANGE_HORIZON <= c.time <= self.ev.onset + timedelta(minutes=2)):
+                continue
+            kind = change_kind(c)
+            category = {"deployment": "bad_deployment", "config": "config_change",
+                        "iam": "permission_denied"}.get(kind)
+            if category is None:
+                continue
+            gap_h = max((self.ev.onset - c.time).total_seconds() / 3600.0, 0.0)
+            strength = max(0.2, 1.0 - 0.35 * gap_h)
+            if kind == "deployment":  # a bad roll-out fails within minutes, not after an hour of clean running
+                strength = max(0.2, min(1.0, 1.0 - 0.8 * (gap_h - DEPLOY_FRESH_H) / (1.0 - DEPLOY_FRESH_H)))
+            targets = [cand.resource for cand in self.ev.candidates if touches(c, cand.resource)]
+            if kind == "iam" and not targets and self.alarm_key:
+                targets = [self.by_key[self.alarm_key].resource]
+            for resource in targets:
+                self.score(category, resource).add("change", strength, _fmt_change(c, self.ev.onset), f"c:{c.id}")
+
+    # Combination ---------------------------------------------------------
+    def _exhausted(self, key: tuple[str, str]) -> bool:
+        """Its own metrics show a resource at a limit (connections, CPU, memory, storage)."""
+        return max((self.scores[(c, key)].metrics for c in EXHAUSTION if (c, key) in self.scores), default=0.0) >= 0.5
+
+    def _surged(self, key: tuple[str, str]) -> bool:
+        """Request volume far above usual."""
+        surge = self.scores.get(("traffic_surge", key))
+        return surge is not None and surge.metrics >= 0.5
+
+    def _overloaded(self, key: tuple[str, str]) -> bool:
+        """Request volume far above usual and no error of its own in its logs."""
+        own_errors = self.scores.get(("application_error", key))
+        return self._surged(key) and (own_errors is None or own_errors.logs == 0)

@@ -1,0 +1,73 @@
+"""Ranking when load, limits and changes compete: relayed throttles, errors about a saturated
+dependency after an old deploy, and timeouts of targets behind a surging load balancer."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from analyzers.model import Anomaly, Change, MetricKey, ResourceRef
+from analyzers.rca import rank_hypotheses
+from analyzers.topology import Candidate
+from tests.test_rca_rules import API, DB, ONSET, REGION, alarm_on, evidence, pattern
+
+FRONT = ResourceRef("apigateway", "documents-api", REGION, {"api_id": "k7w2"})
+FRONT_GROUP = "API-Gateway-Execution-Logs_k7w2/prod"
+
+
+def _anomaly(resource: ResourceRef, namespace: str, metric: str, dims: dict, baseline: float, peak: float,
+             aid: str, minutes: int = 0) -> Anomaly:
+    key = MetricKey.of(namespace, metric, dims, "Sum", REGION)
+    return Anomaly(aid, "m1", key, resource, ONSET + timedelta(minutes=minutes), 0.9, baseline, peak, "up")
+
+
+def _stage_update(minutes_before: int) -> Change:
+    return Change("c-stage", ONSET - timedelta(minutes=minutes_before), "apigateway.amazonaws.com", "UpdateStage",
+                  "", FRONT.id, "ops", REGION)
+
+
+def test_a_front_doors_429s_go_to_the_function_at_its_limit_not_to_a_stage_update():
+    # GIVEN an API relaying "Lambda ... status: 429" while the function behind it throttles,
+    # and an unrelated stage update on the API 23 min before
+    relayed = pattern("l1", "Lambda invocation failed with status: 429. Lambda request id: <*>", 0, 900,
+                      group=FRONT_GROUP)
+    throttles = _anomaly(API, "AWS/Lambda", "Throttles", {"FunctionName": API.id}, 0, 39, "a1")
+    candidates = [Candidate(FRONT, "alarm", 1.0), Candidate(API, "involved", 0.9, "Throttles rose")]
+    ranked = rank_hypotheses(evidence(candidates, [relayed], [_stage_update(23)], anomalies=[throttles],
+                                      alarm=alarm_on(FRONT, "5XXError"), owners={FRONT_GROUP: FRONT}))
+    # THEN the throttled function is the origin and the relayed line is part of its evidence
+    assert (ranked[0].category, ranked[0].resource.key) == ("throttling", API.key)
+    assert "l1" in ranked[0].evidence_ids
+
+
+def _deploy(minutes_before: int) -> Change:
+    return Change("c-deploy", ONSET - timedelta(minutes=minutes_before), "lambda.amazonaws.com",
+                  "UpdateFunctionCode20150331v2", "AWS::Lambda::Function", API.id, "ci", REGION)
+
+
+def test_errors_about_a_pinned_database_blame_it_not_a_deploy_that_ran_clean_for_an_hour():
+    # GIVEN database errors in the function right when the database's CPU pins at 100 %
+    errors = pattern("l1", "OperationalError: (3024, 'Query execution was interrupted, maximum statement "
+                           "execution time exceeded') mysql", 0, 190, group="/aws/lambda/orders-api",
+                     exception="OperationalError")
+    cpu = _anomaly(DB, "AWS/RDS", "CPUUtilization", {"DBInstanceIdentifier": DB.id}, 24, 99.9, "a1")
+    candidates = [Candidate(API, "alarm", 1.0), Candidate(DB, "dependency", 1.0, "named in its error logs")]
+
+    def top(deployed_minutes_before: int):
+        return rank_hypotheses(evidence(candidates, [errors], [_deploy(deployed_minutes_before)], anomalies=[cpu],
+                                        alarm=alarm_on(API)))[0]
+    # THEN with the deploy 55 min old the database is the origin; 5 min old, the deploy still is
+    assert (top(55).category, top(55).resource.key) == ("cpu_saturation", DB.key)
+    assert (top(5).category, top(5).resource.key) == ("bad_deployment", API.key)
+
+
+def test_timeouts_of_the_targets_of_a_load_balancer_whose_requests_surged_are_the_surge():
+    # GIVEN an ALB whose requests went x6, and worker timeouts on an instance behind it (CPU 88 %)
+    alb = ResourceRef("alb", "app/promo-alb/8c1d", REGION, {"targets": ["i-0aa1"]})
+    web = ResourceRef("ec2", "i-0aa1", REGION, {"name": "web-a"})
+    requests = _anomaly(alb, "AWS/ApplicationELB", "RequestCount", {"LoadBalancer": alb.id}, 943, 5742, "a1")
+    cpu = _anomaly(web, "AWS/EC2", "CPUUtilization", {"InstanceId": web.id}, 28, 88, "a2")
+    timeouts = pattern("l1", "[CRITICAL] WORKER TIMEOUT (pid:<*>)", 0, 18, group="/promo/app")
+    candidates = [Candidate(alb, "alarm", 1.0), Candidate(web, "dependency", 1.0, "behind it")]
+    ranked = rank_hypotheses(evidence(candidates, [timeouts], anomalies=[requests, cpu],
+                                      alarm=alarm_on(alb, "TargetResponseTime"), owners={"/promo/app": web}))
+    # THEN the surge is the cause, not the busy (not pinned) CPU it produced
+    assert (ranked[0].category, ranked[0].resource.key) == ("traffic_surge", alb.key)

@@ -1,0 +1,80 @@
+"""Who wrote a log line and who a change touches: instances sharing log groups (streams named
+after the instance), hierarchical parameter names, and a front door's own throttling vs relayed 5xx."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from analyzers.changes import touches
+from analyzers.model import Change, LogRecord, ResourceRef
+from analyzers.patterns import PatternWindow, mine_patterns
+from analyzers.rca import rank_hypotheses
+from analyzers.topology import Candidate, pattern_owner, source_key, stream_sources
+from tests.test_rca_rules import API, ONSET, REGION, alarm_on, evidence, pattern
+
+GROUPS = ["/app/api/app", "/var/log/messages"]
+WEB1 = ResourceRef("ec2", "i-0c41e7a9b2d35f810", REGION, {"name": "api-1", "log_groups": GROUPS})
+WEB2 = ResourceRef("ec2", "i-0f2a6b8c4d1e97a35", REGION, {"name": "api-2", "log_groups": GROUPS})
+
+
+def test_a_group_shared_by_instances_is_split_by_the_instance_id_in_the_stream_name():
+    # GIVEN two instances writing the same groups, streams named after the instance (CloudWatch agent default)
+    streams = {("/app/api/app", WEB1.id), ("/app/api/app", WEB2.id), ("/app/api/app", "unnamed"),
+               ("/aws/lambda/orders-api", WEB2.id)}
+    sources = stream_sources(streams, [WEB1, WEB2, API])
+    # THEN each named stream belongs to its instance; unnamed streams and unshared groups stay with the group
+    assert sources == {("/app/api/app", WEB1.id): WEB1.id, ("/app/api/app", WEB2.id): WEB2.id}
+
+    # WHEN patterns are mined, the same line on the two instances gives two patterns, one per source
+    t0 = ONSET - timedelta(minutes=30)
+    window = PatternWindow(t0, ONSET, ONSET + timedelta(minutes=20))
+    records = [LogRecord("/app/api/app", WEB2.id, (ONSET + timedelta(minutes=m)).timestamp(),
+                         f"[CRITICAL] WORKER TIMEOUT (pid:{100 + m})") for m in range(5)]
+    records += [LogRecord("/app/api/app", WEB1.id, (t0 + timedelta(minutes=m)).timestamp(), "GET /v2/quotes 200")
+                for m in range(40)]
+    mined = mine_patterns(records, window, stream_sources=sources)
+    owners = {"/app/api/app": WEB1, source_key("/app/api/app", WEB1.id): WEB1,
+              source_key("/app/api/app", WEB2.id): WEB2}
+    timeouts = next(p for p in mined if "WORKER TIMEOUT" in p.template)
+    # THEN the new errors are api-2's, not the first instance's that declared the group
+    assert timeouts.source == WEB2.id and pattern_owner(timeouts, owners) == WEB2
+    assert timeouts.to_dict()["source"] == WEB2.id
+
+
+def test_a_parameter_whose_path_names_a_service_touches_it():
+    service = ResourceRef("ecs", "pricing/quote-engine", REGION, {})
+    other = ResourceRef("ecs", "pricing/fx-sync", REGION, {})
+
+    def put(name: str, source: str = "ssm.amazonaws.com") -> Change:
+        return Change("c1", ONSET, source, "PutParameter", "AWS::SSM::Parameter", name, "analyst", REGION)
+    # THEN the service named by a whole path segment is touched, its sibling and partial names are not
+    assert touches(put("/pricing/prod/quote-engine/RATE_TABLE_VERSION"), service)
+    assert not touches(put("/pricing/prod/quote-engine/RATE_TABLE_VERSION"), other)
+    assert not touches(put("/pricing/prod/quote-engine-v2/RATE"), service)
+    assert not touches(put("/pricing/prod/quote-engine/RATE", source="s3.amazonaws.com"), service)
+
+
+FRONT = ResourceRef("apigateway", "partner-quotes-api", REGION, {"api_id": "r8t1", "integration": API.id})
+FRONT_GROUP = "API-Gateway-Execution-Logs_r8t1/v1"
+
+
+def test_usage_plan_throttling_is_the_front_doors_own_limit_not_its_backends():
+    # GIVEN an API whose execution log says a key exceeded the usage plan's throttle limit
+    limit = pattern("l1", "API Key **Qx7bTn exceeded throttle limit for API Stage r8t1/v1: Key throttle limit "
+                          "exceeded for Usage Plan ID 7hq2ke", 0, 748, group=FRONT_GROUP)
+    candidates = [Candidate(FRONT, "alarm", 1.0), Candidate(API, "dependency", 1.0, "behind it")]
+    ranked = rank_hypotheses(evidence(candidates, [limit], alarm=alarm_on(FRONT, "4XXError"),
+                                      owners={FRONT_GROUP: FRONT}))
+    # THEN the API's own throttling is the cause, not the function behind it
+    assert (ranked[0].category, ranked[0].resource.key) == ("throttling", FRONT.key)
+
+
+def test_a_relayed_502_does_not_turn_a_function_timeout_into_a_dependency_failure():
+    # GIVEN a function timing out (its own logs) and its API relaying "Method completed with status: 502"
+    timeouts = pattern("l1", "Task timed out after 10.01 seconds", 20, 131, group="/aws/lambda/orders-api")
+    relayed = pattern("l2", "Method completed with status: 502", 20, 131, group=FRONT_GROUP)
+    candidates = [Candidate(API, "alarm", 1.0), Candidate(FRONT, "upstream", 0.6)]
+    ranked = rank_hypotheses(evidence(candidates, [timeouts, relayed], alarm=alarm_on(API),
+                                      owners={FRONT_GROUP: FRONT, "/aws/lambda/orders-api": API}))
+    # THEN the function's timeout is the cause
+    assert (ranked[0].category, ranked[0].resource.key) == ("function_timeout", API.key)
+
