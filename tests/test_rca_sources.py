@@ -78,3 +78,24 @@ def test_a_relayed_502_does_not_turn_a_function_timeout_into_a_dependency_failur
     # THEN the function's timeout is the cause
     assert (ranked[0].category, ranked[0].resource.key) == ("function_timeout", API.key)
 
+
+
+def test_a_throttle_error_that_also_returns_503_is_throttling_not_a_dependency_failure():
+    # GIVEN a service logging "put_record failed, returning 503: ProvisionedThroughputExceededException"
+    line = pattern("l1", "ERROR collector: put_record failed, returning 503: ProvisionedThroughputExceededException: "
+                         "Rate exceeded for shard shardId-000000000002", 0, 284, group="/aws/lambda/orders-api")
+    ranked = rank_hypotheses(evidence([Candidate(API, "alarm", 1.0)], [line], alarm=alarm_on(API),
+                                      owners={"/aws/lambda/orders-api": API}))
+    # THEN the specific fault wins and the generic 503 adds no dependency failure
+    assert ranked[0].category == "throttling"
+    assert all(h.category != "dependency_failure" for h in ranked)
+
+
+def test_internal_errors_of_a_front_door_with_a_healthy_backend_are_unknown():
+    # GIVEN an API answering a few 500s "due to an internal error" while nothing behind it fails, no change
+    internal = pattern("l1", "Execution failed due to an internal error", 0, 12, group=FRONT_GROUP)
+    candidates = [Candidate(FRONT, "alarm", 1.0), Candidate(API, "dependency", 1.0, "behind it")]
+    ranked = rank_hypotheses(evidence(candidates, [internal], alarm=alarm_on(FRONT, "5XXError"),
+                                      owners={FRONT_GROUP: FRONT}))
+    # THEN the honest answer is unknown: a front door runs no application code
+    assert ranked[0].category == "unknown"

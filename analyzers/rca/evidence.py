@@ -28,6 +28,8 @@ DEPLOY_FRESH_H = 1 / 3  # a roll-out is fully suspect for 20 min, hardly after a
 MEMORY_PERCENT = ("MemoryUtilization", "mem_used_percent")
 MEMORY_FULL = 97.0
 STORAGE_FULL = 0.02  # free storage under 2 % of the allocation
+SPECIFIC_FAULTS = {"db_connection_exhaustion", "function_timeout", "throttling", "permission_denied",
+                   "storage_exhaustion", "memory_exhaustion"}  # a generic timeout/5xx in the same line is their symptom
 EXHAUSTION = ("db_connection_exhaustion", "cpu_saturation", "memory_exhaustion", "storage_exhaustion")
 SURGE_LEAD = timedelta(minutes=45)  # a surge that began earlier than this without failing is not the cause
 NEW_WARNING = 0.6  # weight of a new warning signature (not an error) after a deployment
@@ -119,7 +121,7 @@ class EvidenceCollector:
             if owned and owner.type in FRONT_DOORS and not own_limit and self._backends_failing():
                 strength *= RELAYED  # a front door relays what failed behind it
             for cat in cats:
-                if cat == "dependency_failure" and ("db_connection_exhaustion" in cats or "function_timeout" in cats):
+                if cat == "dependency_failure" and set(cats) & SPECIFIC_FAULTS:  # "throttled, returning 503"
                     continue
                 if named and cat in DEPENDENCY_CATEGORIES:
                     # a front door's bare 5xx about what is behind it says that it failed, not why

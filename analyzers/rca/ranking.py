@@ -5,7 +5,7 @@ resource's relation to the alarm, with the category tie-break rules. Weak eviden
 from __future__ import annotations
 
 from ..model import Hypothesis, ResourceRef
-from ..topology import Candidate, downstream_ids
+from ..topology import FRONT_DOORS, Candidate, downstream_ids
 from .evidence import EvidenceCollector, EvidenceSet, Score
 from .rules import CATEGORY_PRIOR, SPECIFICITY
 
@@ -24,8 +24,8 @@ class _Ranker(EvidenceCollector):
         out: list[tuple[float, int, Hypothesis]] = []
         for (category, key), s in self.scores.items():
             cand = self.by_key.get(key)
-            if cand is None:
-                continue
+            if cand is None or (category == "application_error" and cand.resource.type in FRONT_DOORS):
+                continue  # a front door runs no code of ours: its own errors are relayed, limits or AWS-side
             raw = self._combine(category, key, s)
             if raw <= 0:
                 continue
