@@ -45,9 +45,13 @@ class Incident:
     resources: tuple[ResourceRef, ...] = ()
     alarm_name: str | None = None
     details: tuple[str, ...] = field(default_factory=tuple)
+    account: str | None = None  # the configured account name (aws.accounts); None with a single account
 
     def to_dict(self) -> dict:
-        return {"key": self.key, "title": self.title, "region": self.region, "severity": self.severity,
-                "state": self.state, "onset": iso(self.onset), "alarm_name": self.alarm_name,
-                "resources": [r.to_dict() for r in self.resources],
-                "signals": [s.to_dict() for s in self.signals], "details": list(self.details)}
+        out = {"key": self.key, "title": self.title, "region": self.region, "severity": self.severity,
+               "state": self.state, "onset": iso(self.onset), "alarm_name": self.alarm_name,
+               "resources": [r.to_dict() for r in self.resources],
+               "signals": [s.to_dict() for s in self.signals], "details": list(self.details)}
+        if self.account:
+            out["account"] = self.account
+        return out

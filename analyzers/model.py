@@ -163,6 +163,7 @@ class Alarm:
     threshold: float | None = None
     comparison: str | None = None
     description: str | None = None
+    account: str | None = None  # the configured account name (aws.accounts); None with a single account
 
     @property
     def metric_key(self) -> MetricKey | None:
@@ -176,7 +177,7 @@ class Alarm:
         return key.resource() if key else None
 
     def to_dict(self) -> dict:
-        return {
+        out = {
             "name": self.name, "arn": self.arn, "region": self.region, "state": self.state,
             "state_reason": self.state_reason,
             "state_changed": iso(self.state_changed) if self.state_changed else None,
@@ -185,6 +186,9 @@ class Alarm:
             "evaluation_periods": self.evaluation_periods, "threshold": self.threshold,
             "comparison": self.comparison, "description": self.description,
         }
+        if self.account:
+            out["account"] = self.account
+        return out
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,10 @@ ListMetrics are cached for ``discovery_ttl``. Derived rates are computed
 client-side, series pass the "current, sustained, material" gates, and the
 signals are grouped into incidents (:mod:`analyzers.grouping`). The poller keeps
 the open incidents between polls so keys stay stable and it can report what is
-new, updated or resolved (:attr:`Poller.last_changes`).
+new, updated or resolved (:attr:`Poller.last_changes`). With ``aws.accounts``
+every account x region is polled and grouped on its own; incident keys and
+titles name the account, and an account that cannot be read (its role cannot be
+assumed) is reported in :class:`PollStats` and skipped, the others still polled.
 """
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ from analyzers.incidents import Incident, Signal
 from analyzers.model import Alarm, MetricKey, ResourceRef, Series
 from analyzers.series_math import (DEFAULT_GATES, Gates, anomaly_candidates, anomaly_signal, derive_rates,
                                    threshold_signal)
-from bot.aws import AwsError
+from bot.aws import AwsError, account_problem, accounts_of
 from bot.aws.cloudwatch import MetricQuery
 
 log = logging.getLogger(__name__)
@@ -43,8 +46,9 @@ class PollStats:
     signals: int = 0
     incidents: int = 0
     cpu_seconds: float = 0.0
-    failed_regions: list[str] = field(default_factory=list)
+    failed_regions: list[str] = field(default_factory=list)  # "region", or "account/region" with accounts
     small_regions: set[str] = field(default_factory=set)
+    failed_accounts: dict[str, str] = field(default_factory=dict)  # account name -> why it was skipped
 
 
 @dataclass(frozen=True)
@@ -80,8 +84,8 @@ class Poller:
                        for svc in self.monitoring.services}
         for svc in self.monitoring.metrics:
             self._rules.setdefault(svc, watch_rules(svc, dict(self.monitoring.metrics[svc])))
-        self._discovered: dict[str, tuple[datetime, list[ResourceRef]]] = {}
-        self._cwagent_dims: dict[str, tuple[datetime, list[tuple[str, dict[str, str]]] | None]] = {}
+        self._discovered: dict[tuple[str | None, str], tuple[datetime, list[ResourceRef]]] = {}
+        self._cwagent_dims: dict[tuple[str | None, str], tuple[datetime, list[tuple[str, dict[str, str]]] | None]] = {}
         self._open: dict[str, Incident] = {}
         self._misses: dict[str, int] = {}
         self.last_changes = Changes()
@@ -93,28 +97,20 @@ class Poller:
         started = time.process_time()
         now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
         stats = PollStats()
-        signals: list[Signal] = []
-        alarms: list[Alarm] = []
+        current: list[Incident] = []
         errors: list[AwsError] = []
-        for region in self.provider.regions:
-            stats.regions += 1
-            try:
-                region_signals, region_alarms = self._poll_region(region, now, stats)
-            except AwsError as exc:
-                log.warning("poll of %s failed: %s %s", region, exc.operation, exc.code)
-                stats.failed_regions.append(region)
-                errors.append(exc)
-                continue
-            signals.extend(region_signals)
-            alarms.extend(region_alarms)
-        if errors and len(errors) == stats.regions:
+        failed: set[str | None] = set()
+        for account in accounts_of(self.provider):
+            name = getattr(account, "account", None)
+            found, account_errors = self._poll_account(account, name, now, stats)
+            if account_errors:
+                failed.add(name)
+                errors.extend(account_errors)
+            previous = [i for i in self._open.values() if i.account == name]
+            current.extend(carry_keys(previous, found))
+        if errors and len(stats.failed_regions) == stats.regions:
             raise errors[0]
-        relations = replace(self.relations, front_door_regions=self.relations.front_door_regions
-                            | frozenset(stats.small_regions))
-        current = group_signals(signals, alarms, now=now, relations=relations,
-                                default_region=self.provider.regions[0])
-        result = self._track(carry_keys(list(self._open.values()), current), failed=bool(errors))
-        stats.signals = len(signals)
+        result = self._track(current, failed)
         stats.incidents = sum(1 for i in result if i.state == "open")
         stats.cpu_seconds = time.process_time() - started
         self.last_stats = stats
@@ -122,13 +118,47 @@ class Poller:
                  stats.series, stats.derived, stats.signals, stats.incidents)
         return result
 
-    def _poll_region(self, region: str, now: datetime, stats: PollStats) -> tuple[list[Signal], list[Alarm]]:
-        gateway = self.provider.region(region)
-        resources = self._resources(gateway, region, now)
+    def _poll_account(self, account: Any, name: str | None, now: datetime,
+                      stats: PollStats) -> tuple[list[Incident], list[AwsError]]:
+        """Every region of one account, grouped into that account's incidents (tagged when it has a name)."""
+        signals: list[Signal] = []
+        alarms: list[Alarm] = []
+        errors: list[AwsError] = []
+        small: set[str] = set()
+        for i, region in enumerate(account.regions):
+            stats.regions += 1
+            label = f"{name}/{region}" if name else region
+            try:
+                region_signals, region_alarms = self._poll_region(account, name, region, now, stats, small)
+            except AwsError as exc:
+                log.warning("poll of %s failed: %s %s", label, exc.operation, exc.code)
+                stats.failed_regions.append(label)
+                errors.append(exc)
+                if name and exc.operation == "AssumeRole":  # the whole account is unreadable: skip its regions
+                    stats.failed_accounts[name] = account_problem(account, region, exc)
+                    log.warning("poll: %s; skipped", stats.failed_accounts[name])
+                    rest = account.regions[i + 1:]
+                    stats.regions += len(rest)
+                    stats.failed_regions.extend(f"{name}/{r}" for r in rest)
+                    break
+                continue
+            signals.extend(region_signals)
+            alarms.extend(region_alarms)
+        stats.signals += len(signals)
+        relations = replace(self.relations, front_door_regions=self.relations.front_door_regions | frozenset(small))
+        found = group_signals(signals, alarms, now=now, relations=relations, default_region=account.regions[0])
+        return ([_in_account(i, name, alarms) for i in found] if name else found), errors
+
+    def _poll_region(self, account: Any, name: str | None, region: str, now: datetime, stats: PollStats,
+                     small: set[str]) -> tuple[list[Signal], list[Alarm]]:
+        gateway = account.region(region)
+        scope = (name, region)
+        resources = self._resources(gateway, scope, now)
         stats.resources += len(resources)
         if len(resources) <= SMALL_INVENTORY:
-            stats.small_regions.add(region)
-        plan = self._plan(gateway, region, resources, now)
+            stats.small_regions.add(f"{name}/{region}" if name else region)
+            small.add(region)
+        plan = self._plan(gateway, scope, resources, now)
         end = now.replace(second=0, microsecond=0)
         series = gateway.get_metric_data([p.query for p in plan], end - self.lookback, end) if plan else []
         stats.series += len(series)
@@ -169,7 +199,8 @@ class Poller:
         return out
 
     # What to fetch ------------------------------------------------------------------------------
-    def _resources(self, gateway: Any, region: str, now: datetime) -> list[ResourceRef]:
+    def _resources(self, gateway: Any, scope: tuple[str | None, str], now: datetime) -> list[ResourceRef]:
+        region = scope[1]
         services = {name: svc for name, svc in self.monitoring.services.items() if svc.enabled}
         chosen: dict[tuple[str, str], ResourceRef] = {}
         for name, svc in services.items():
@@ -182,20 +213,22 @@ class Poller:
             return list(chosen.values())
         to_discover = {name for name, svc in services.items() if not svc.resources}
         if to_discover:
-            for ref in self._discover(gateway, region, now):
+            for ref in self._discover(gateway, scope, now):
                 if ref.type in to_discover:
                     chosen.setdefault(ref.key, ref)
         return list(chosen.values())
 
-    def _discover(self, gateway: Any, region: str, now: datetime) -> list[ResourceRef]:
-        cached = self._discovered.get(region)
+    def _discover(self, gateway: Any, scope: tuple[str | None, str], now: datetime) -> list[ResourceRef]:
+        cached = self._discovered.get(scope)
         if cached and now - cached[0] < self.discovery_ttl:
             return cached[1]
         found = gateway.list_resources()
-        self._discovered[region] = (now, found)
+        self._discovered[scope] = (now, found)
         return found
 
-    def _plan(self, gateway: Any, region: str, resources: Sequence[ResourceRef], now: datetime) -> list[_Planned]:
+    def _plan(self, gateway: Any, scope: tuple[str | None, str], resources: Sequence[ResourceRef],
+              now: datetime) -> list[_Planned]:
+        region = scope[1]
         plan: list[_Planned] = []
         for resource in resources:
             dims = resource_dimensions(resource)
@@ -205,7 +238,7 @@ class Poller:
                 if rule.derived is not None:
                     continue
                 if rule.namespace == CWAGENT:
-                    for full_dims in self._cwagent_dimensions(gateway, region, now, rule.metric, dims):
+                    for full_dims in self._cwagent_dimensions(gateway, scope, now, rule.metric, dims):
                         key = MetricKey.of(rule.namespace, rule.metric, full_dims, rule.stat, region)
                         plan.append(_Planned(MetricQuery(key, rule.period), resource, rule))
                     continue
@@ -213,18 +246,18 @@ class Poller:
                 plan.append(_Planned(MetricQuery(key, rule.period), resource, rule))
         return plan
 
-    def _cwagent_dimensions(self, gateway: Any, region: str, now: datetime, metric: str,
+    def _cwagent_dimensions(self, gateway: Any, scope: tuple[str | None, str], now: datetime, metric: str,
                             dims: dict[str, str]) -> list[dict[str, str]]:
         """The CloudWatch agent's real dimension sets (path, fstype, ...) for an instance's metric."""
-        cached = self._cwagent_dims.get(region)
+        cached = self._cwagent_dims.get(scope)
         if cached is None or now - cached[0] >= self.discovery_ttl:
             try:
                 listed: list[tuple[str, dict[str, str]]] | None = gateway.list_metrics(CWAGENT)
             except AwsError as exc:
-                log.warning("ListMetrics %s in %s failed (%s); using InstanceId only", CWAGENT, region, exc.code)
+                log.warning("ListMetrics %s in %s failed (%s); using InstanceId only", CWAGENT, scope[1], exc.code)
                 listed = None
             cached = (now, listed)
-            self._cwagent_dims[region] = cached
+            self._cwagent_dims[scope] = cached
         listed = cached[1]
         if listed is None:
             return [dims]
@@ -233,7 +266,8 @@ class Poller:
         return [dict(d) for d in sorted(unique)]
 
     # Continuity -----------------------------------------------------------------------------------
-    def _track(self, current: list[Incident], failed: bool) -> list[Incident]:
+    def _track(self, current: list[Incident], failed: set[str | None]) -> list[Incident]:
+        """New/updated/resolved; an account with a failed region resolves nothing (it may not have seen it)."""
         previous = dict(self._open)
         seen = {i.key for i in current}
         resolved: list[Incident] = []
@@ -242,8 +276,9 @@ class Poller:
             if key in seen:
                 self._misses.pop(key, None)
                 continue
-            misses = self._misses.get(key, 0) + (0 if failed else 1)
-            if not failed and (key.startswith("alarm:") or misses >= self.resolve_after):
+            blind = prior.account in failed
+            misses = self._misses.get(key, 0) + (0 if blind else 1)
+            if not blind and (key.startswith("alarm:") or misses >= self.resolve_after):
                 resolved.append(replace(prior, state="resolved"))
                 self._misses.pop(key, None)
             else:
@@ -252,3 +287,13 @@ class Poller:
         self._open = {i.key: i for i in current + kept}
         self.last_changes = diff(previous, current, resolved)
         return current + kept + resolved
+
+
+def _in_account(incident: Incident, account: str, alarms: Sequence[Alarm]) -> Incident:
+    """The incident of one named account: its key and title name the account; ``alarm_name`` is the alarm's ARN
+    (so that "Investigate" picks this account even when another one has an alarm of the same name)."""
+    kind, _, rest = incident.key.partition(":")
+    arn = next((a.arn for a in alarms if a.name == incident.alarm_name and a.region == incident.region and a.arn),
+               None)
+    return replace(incident, key=f"{kind}:{account}:{rest}", title=f"[{account}] {incident.title}",
+                   account=account, alarm_name=arn or incident.alarm_name)

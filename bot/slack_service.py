@@ -82,7 +82,7 @@ class SlackService:
             ref = parse_alarm_ref(alarm_ref, self.investigator.provider.regions)
         except InvestigationError as exc:
             return Outcome("error", str(exc))
-        key = f"{ref.region or '*'}:{ref.name}"
+        key = f"{ref.account_id or '*'}:{ref.region or '*'}:{ref.name}"  # one account's alarm, not its namesake
         with self._lock:
             running = self._running.get(key)
             if running is None:

@@ -2,7 +2,8 @@
 
 Every door (CLI, Slack app, scheduler) asks :func:`build_runtime` for a
 :class:`Runtime` and closes it when done. With a scenario, AWS is the local
-sandbox; otherwise boto3's normal credential chain (profile, role, env).
+sandbox; otherwise boto3's normal credential chain (profile, role, env), and
+with ``aws.accounts`` one assumed read-only role per watched account.
 """
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.aws import ClientFactory, GatewayProvider
-from bot.config import Config, Secrets, load_config
+from bot.aws import AccountsProvider, ClientFactory, GatewayProvider
+from bot.config import Config, ConfigError, Secrets, load_config
 from bot.engine import Investigator
 from bot.store import Store
 
@@ -25,7 +26,7 @@ class Runtime:
     config: Config
     secrets: Secrets
     store: Store
-    provider: GatewayProvider
+    provider: GatewayProvider | AccountsProvider
     investigator: Investigator
     sandbox: Any = None
     extras: dict[str, Any] = field(default_factory=dict)
@@ -44,6 +45,35 @@ def _redactor_factory(config: Config):
     settings = RedactionConfig(emails=config.redaction.emails, ip_addresses=config.redaction.ip_addresses,
                                extra_patterns=tuple(config.redaction.extra_patterns))
     return lambda: Redactor(settings)
+
+
+def build_provider(config: Config, env: dict[str, str] | None = None) -> GatewayProvider | AccountsProvider:
+    """The real AWS door: the default credentials, or one assumed role per ``aws.accounts`` entry."""
+    aws = config.aws
+    base = ClientFactory(endpoint_url=aws.endpoint_url, profile=aws.credentials.profile,
+                         role_arn=aws.credentials.role_arn, default_region=aws.regions[0])
+    if not aws.accounts:
+        return GatewayProvider(base, aws.regions)
+    env = dict(os.environ) if env is None else env
+    for what, values in (("name", [a.name for a in aws.accounts]),
+                         ("account id", [a.role_arn.split(":")[4] for a in aws.accounts])):
+        repeated = sorted({v for v in values if values.count(v) > 1})
+        if repeated:
+            raise ConfigError(f"aws.accounts: {what} {repeated[0]} is listed twice")
+    providers = []
+    for account in aws.accounts:
+        external_id = None
+        if account.external_id_env:
+            external_id = env.get(account.external_id_env) or None
+            if external_id is None:
+                raise ConfigError(f"aws.accounts '{account.name}': the environment variable "
+                                  f"{account.external_id_env} (its external id) is not set")
+        factory = ClientFactory(endpoint_url=aws.endpoint_url, role_arn=account.role_arn, external_id=external_id,
+                                source=base, default_region=aws.regions[0])
+        providers.append(GatewayProvider(factory, aws.regions, account=account.name,
+                                         account_id=account.role_arn.split(":")[4]))
+    log.info("watching %d accounts: %s", len(providers), ", ".join(a.name for a in aws.accounts))
+    return AccountsProvider(providers)
 
 
 def build_llm(config: Config, secrets: Secrets, store: Store, redactor_factory: Any,
@@ -67,6 +97,7 @@ def build_runtime(config_path: str | os.PathLike | None = None, scenario: str | 
     """Build everything. Raises ConfigError / ScenarioError with user-facing messages."""
     config = config or load_config(config_path)
     secrets = Secrets.from_env(env)
+    provider = None if scenario else build_provider(config, env)  # config errors before opening anything
     store = Store(memory=True) if memory_db else Store(db_path)
     sandbox = None
     if scenario:
@@ -74,11 +105,6 @@ def build_runtime(config_path: str | os.PathLike | None = None, scenario: str | 
         sandbox = Sandbox.start(Path(scenario))
         regions = sorted(set(config.aws.regions) | set(sandbox.scenario.regions))
         provider = sandbox.provider(regions)
-    else:
-        creds = config.aws.credentials
-        factory = ClientFactory(endpoint_url=config.aws.endpoint_url, profile=creds.profile,
-                                role_arn=creds.role_arn, default_region=config.aws.regions[0])
-        provider = GatewayProvider(factory, config.aws.regions)
     redactor_factory = _redactor_factory(config)
     llm = build_llm(config, secrets, store, redactor_factory, env)
     investigator = Investigator(config, provider, store, llm=llm, redactor_factory=redactor_factory)

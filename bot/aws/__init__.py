@@ -1,8 +1,8 @@
 """The AWS adapter: the only package that imports boto3/botocore."""
 from .clients import AwsError, ClientFactory
 from .cloudwatch import AlarmTransition, MetricQuery
-from .gateway import AwsGateway, GatewayProvider
+from .gateway import AccountsProvider, AwsGateway, GatewayProvider, account_problem, accounts_of, gateway_of
 from .logs import InsightsResult
 
 __all__ = ["AwsError", "ClientFactory", "AlarmTransition", "MetricQuery", "AwsGateway", "GatewayProvider",
-           "InsightsResult"]
+           "AccountsProvider", "account_problem", "accounts_of", "gateway_of", "InsightsResult"]

@@ -3,7 +3,8 @@
 The one place where boto3 sessions are created. Every client gets botocore's
 adaptive retry mode (throttling back-off) and short timeouts, and can be pointed
 at a local emulator through ``endpoint_url`` — the sandbox uses the very same
-code path as real AWS.
+code path as real AWS. Assumed-role credentials refresh themselves before they
+expire; an ``ExternalId`` is sent with AssumeRole but never logged or shown.
 """
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import boto3
+import botocore.session
 from botocore.config import Config as BotoConfig
+from botocore.credentials import RefreshableCredentials
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 log = logging.getLogger(__name__)
@@ -48,14 +51,20 @@ def call(operation: str, fn: Callable[..., Any], **kwargs: Any) -> Any:
 
 @dataclass
 class ClientFactory:
-    """Builds (and caches) boto3 clients per (service, region)."""
+    """Builds (and caches) boto3 clients per (service, region).
+
+    With ``source``, ``role_arn`` is assumed with the source factory's credentials
+    (one factory per watched account, all assuming from the bot's own identity).
+    """
 
     endpoint_url: str | None = None
     profile: str | None = None
     role_arn: str | None = None
-    static_credentials: dict[str, str] | None = None
+    static_credentials: dict[str, str] | None = field(default=None, repr=False)
     event_hooks: list[tuple[str, Callable[..., Any]]] = field(default_factory=list)
     default_region: str = "us-east-1"
+    external_id: str | None = field(default=None, repr=False)
+    source: ClientFactory | None = field(default=None, repr=False)
     _session: Any = field(default=None, init=False, repr=False)
     _cache: dict[tuple[str, str], Any] = field(default_factory=dict, init=False, repr=False)
 
@@ -67,7 +76,7 @@ class ClientFactory:
             kwargs.update(self.static_credentials)
         elif self.profile:
             kwargs["profile_name"] = self.profile
-        session = boto3.session.Session(**kwargs)
+        session = self.source._base_session() if self.source is not None else boto3.session.Session(**kwargs)
         if self.role_arn:
             session = self._assume(session, self.role_arn)
         for event, handler in self.event_hooks:
@@ -76,13 +85,23 @@ class ClientFactory:
         return session
 
     def _assume(self, session: Any, role_arn: str) -> Any:
+        """A session on ``role_arn``'s credentials, re-assumed by botocore before they expire."""
         region = session.region_name or self.default_region
         sts = session.client("sts", region_name=region, config=RETRY_CONFIG, endpoint_url=self.endpoint_url)
-        creds = call("AssumeRole", sts.assume_role, RoleArn=role_arn,
-                     RoleSessionName="aiops-bot")["Credentials"]
-        return boto3.session.Session(aws_access_key_id=creds["AccessKeyId"],
-                                     aws_secret_access_key=creds["SecretAccessKey"],
-                                     aws_session_token=creds["SessionToken"])
+        params = {"RoleArn": role_arn, "RoleSessionName": "aiops-bot"}
+        if self.external_id:
+            params["ExternalId"] = self.external_id
+
+        def fetch() -> dict[str, str]:
+            creds = call("AssumeRole", sts.assume_role, **params)["Credentials"]
+            return {"access_key": creds["AccessKeyId"], "secret_key": creds["SecretAccessKey"],
+                    "token": creds["SessionToken"], "expiry_time": creds["Expiration"].isoformat()}
+
+        credentials = RefreshableCredentials.create_from_metadata(fetch(), fetch, "sts-assume-role")
+        core = botocore.session.get_session()
+        core._credentials = credentials  # no public setter: the usual way to plug refreshable credentials in
+        log.info("assumed role %s", role_arn)
+        return boto3.session.Session(botocore_session=core)
 
     def client(self, service: str, region: str) -> Any:
         key = (service, region)

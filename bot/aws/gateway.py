@@ -3,18 +3,20 @@
 This is the adapter interface the engine talks to. The real implementation
 calls boto3 (through :class:`ClientFactory`, which the sandbox points at the
 local emulator); :class:`bot.sandbox.SandboxGateway` subclasses it only for the
-few APIs the emulator lacks.
+few APIs the emulator lacks. :class:`GatewayProvider` hands out the gateways of
+one account; :class:`AccountsProvider` those of several (``aws.accounts``).
 """
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime
-from typing import Sequence
+from typing import Any, Sequence
 
 from analyzers.model import Alarm, Change, LogRecord, ResourceRef, Series
 
 from . import changes, cloudwatch, inventory, logs
-from .clients import ClientFactory
+from .clients import AwsError, ClientFactory
 from .cloudwatch import AlarmTransition, MetricQuery
 from .logs import InsightsResult
 
@@ -25,6 +27,7 @@ class AwsGateway:
     """One region of one account. Methods raise :class:`bot.aws.AwsError` on failure."""
 
     insights_available = True
+    account: str | None = None  # the configured account name; None with a single account
 
     def __init__(self, factory: ClientFactory, region: str):
         self.factory = factory
@@ -35,7 +38,8 @@ class AwsGateway:
 
     # CloudWatch -----------------------------------------------------------
     def describe_alarms(self, names: Sequence[str] | None = None, state: str | None = None) -> list[Alarm]:
-        return cloudwatch.describe_alarms(self._client("cloudwatch"), self.region, names, state)
+        alarms = cloudwatch.describe_alarms(self._client("cloudwatch"), self.region, names, state)
+        return [replace(a, account=self.account) for a in alarms] if self.account else alarms
 
     def describe_alarm_history(self, name: str, start: datetime, end: datetime) -> list[AlarmTransition]:
         return cloudwatch.describe_alarm_history(self._client("cloudwatch"), name, start, end)
@@ -77,20 +81,79 @@ class AwsGateway:
 
 
 class GatewayProvider:
-    """Hands out one gateway per configured region (the object graph's AWS door)."""
+    """Hands out one gateway per configured region of one account (the object graph's AWS door)."""
 
     def __init__(self, factory: ClientFactory, regions: Sequence[str], gateway_cls: type[AwsGateway] = AwsGateway,
-                 **gateway_kwargs: object):
+                 *, account: str | None = None, account_id: str | None = None, **gateway_kwargs: object):
         self.factory = factory
         self.regions = list(regions)
+        self.account = account
+        self.account_id = account_id
         self._cls = gateway_cls
         self._kwargs = gateway_kwargs
         self._cache: dict[str, AwsGateway] = {}
 
-    def region(self, region: str) -> AwsGateway:
+    def region(self, region: str, account: str | None = None) -> AwsGateway:
+        if account is not None and account != self.account:
+            raise KeyError(f"account {account} is not configured")
         if region not in self._cache:
-            self._cache[region] = self._cls(self.factory, region, **self._kwargs)  # type: ignore[arg-type]
+            gateway = self._cls(self.factory, region, **self._kwargs)  # type: ignore[arg-type]
+            gateway.account = self.account
+            self._cache[region] = gateway
         return self._cache[region]
 
     def all(self) -> list[AwsGateway]:
         return [self.region(r) for r in self.regions]
+
+    def accounts(self) -> list[GatewayProvider]:
+        return [self]
+
+
+class AccountsProvider:
+    """Several accounts (one :class:`GatewayProvider` each) over the same regions: (account, region) -> gateway."""
+
+    def __init__(self, providers: Sequence[GatewayProvider]):
+        if not providers:
+            raise ValueError("AccountsProvider needs at least one account")
+        self._providers = {p.account: p for p in providers}
+        self.regions = list(providers[0].regions)
+
+    def accounts(self) -> list[GatewayProvider]:
+        return list(self._providers.values())
+
+    def account(self, name: str) -> GatewayProvider:
+        if name not in self._providers:
+            raise KeyError(f"account {name} is not configured (aws.accounts: {', '.join(map(str, self._providers))})")
+        return self._providers[name]
+
+    def by_id(self, account_id: str) -> GatewayProvider | None:
+        return next((p for p in self._providers.values() if p.account_id == account_id), None)
+
+    def region(self, region: str, account: str | None = None) -> AwsGateway:
+        if account is None:
+            if len(self._providers) > 1:
+                raise KeyError("several accounts are configured: say which one")
+            return self.accounts()[0].region(region)
+        return self.account(account).region(region)
+
+    def all(self) -> list[AwsGateway]:
+        return [g for p in self._providers.values() for g in p.all()]
+
+
+def accounts_of(provider: Any) -> list[Any]:
+    """The per-account providers of ``provider`` (itself when it knows no accounts, like a test fake)."""
+    listed = getattr(provider, "accounts", None)
+    return listed() if callable(listed) else [provider]
+
+
+def gateway_of(provider: Any, region: str, account: str | None = None) -> AwsGateway:
+    """The gateway of ``region`` in ``account`` (None: the provider's only account)."""
+    return provider.region(region) if account is None else provider.region(region, account)
+
+
+def account_problem(account: Any, region: str, exc: AwsError) -> str:
+    """One user-facing line for an account (or one of its regions) that could not be read."""
+    if exc.operation == "AssumeRole":
+        role = getattr(getattr(account, "factory", None), "role_arn", None) or "its role"
+        return f"account {account.account}: cannot assume {role} ({exc.code}: {exc.message})"
+    return f"account {account.account} in {region}: {exc.operation} failed ({exc.code}: {exc.message})"

@@ -1,4 +1,4 @@
-"""Alarm references: a plain name or a CloudWatch alarm ARN (whose region wins)."""
+"""Alarm references: a plain name or a CloudWatch alarm ARN (whose region and account win)."""
 from __future__ import annotations
 
 import re
@@ -17,6 +17,7 @@ class AlarmRef:
     name: str
     region: str | None = None
     arn: str | None = None
+    account_id: str | None = None  # the 12-digit account of an ARN
 
 
 def parse_alarm_ref(text: str, configured_regions: list[str]) -> AlarmRef:
@@ -33,7 +34,7 @@ def parse_alarm_ref(text: str, configured_regions: list[str]) -> AlarmRef:
         if region not in configured_regions:
             raise InvestigationError(f"alarm {match.group('name')} is in region {region}, which is not configured "
                                      f"(aws.regions: {', '.join(configured_regions)})")
-        return AlarmRef(match.group("name"), region, text)
+        return AlarmRef(match.group("name"), region, text, match.group("account"))
     if len(text) > 255 or any(ord(ch) < 32 for ch in text):
         raise InvestigationError("alarm names are 1-255 printable characters")
     return AlarmRef(text)

@@ -20,7 +20,7 @@ from analyzers.detection import find_onset
 from analyzers.model import Alarm, Anomaly, Change, Hypothesis, LogPattern, ResourceRef, Series, TimelineEvent
 from analyzers.patterns import PatternWindow, mine_patterns
 from analyzers.topology import Candidate, log_group_prefixes, map_log_groups, source_key, stream_sources
-from bot.aws import AwsError, AwsGateway, GatewayProvider, MetricQuery
+from bot.aws import AwsError, AwsGateway, GatewayProvider, MetricQuery, account_problem, accounts_of
 from bot.config import Config
 
 from .alarm_ref import AlarmRef, InvestigationError
@@ -60,29 +60,80 @@ class AnalysisOutput:
 
 
 def resolve_alarm(provider: GatewayProvider, ref: AlarmRef, start: datetime, end: datetime) -> ResolvedAlarm:
-    """Find the alarm (the ARN's region, else every configured region) and when it last fired."""
+    """Find the alarm and when it last fired.
+
+    One account: the ARN's region, else the first configured region holding the name.
+    Several accounts (``aws.accounts``): the ARN's account and region, else every
+    account x region, and a name found in several places is an error listing their ARNs.
+    An account that cannot be read is skipped with a warning when searching by name.
+    """
+    accounts = accounts_of(provider)
+    if getattr(accounts[0], "account", None) is None:
+        regions = [ref.region] if ref.region else provider.regions
+        for region in regions:
+            gateway = provider.region(region)
+            alarms = gateway.describe_alarms(names=[ref.name])
+            if alarms:
+                return _resolved(gateway, alarms[0], start, end, [])
+        where = f"region {ref.region}" if ref.region else f"regions {', '.join(regions)}"
+        raise InvestigationError(f"unknown alarm '{ref.name}' (not found in {where})")
+    return _resolve_in_accounts(provider, accounts, ref, start, end)
+
+
+def _resolve_in_accounts(provider: Any, accounts: list[Any], ref: AlarmRef, start: datetime,
+                         end: datetime) -> ResolvedAlarm:
+    if ref.account_id:
+        chosen = provider.by_id(ref.account_id)
+        if chosen is None:
+            known = ", ".join(f"{a.account} ({a.account_id})" for a in accounts)
+            raise InvestigationError(f"alarm {ref.name} is in account {ref.account_id}, which is not configured "
+                                     f"(aws.accounts: {known})")
+        accounts = [chosen]
     regions = [ref.region] if ref.region else provider.regions
-    for region in regions:
-        gateway = provider.region(region)
-        alarms = gateway.describe_alarms(names=[ref.name])
-        if not alarms:
-            continue
-        alarm = alarms[0]
-        warning = None
-        alarm_time = alarm.state_changed
-        try:
-            history = gateway.describe_alarm_history(alarm.name, start, end)
-            fired = [t for t in history if t.new_state == "ALARM"]
-            if fired:
-                alarm_time = fired[-1].time
-        except AwsError as exc:
-            warning = f"alarm history unavailable ({exc.code}); using the state change time"
-        if alarm.metric_key is None:
-            raise InvestigationError(f"alarm {alarm.name} is not a single-metric alarm; "
-                                     "composite and metric-math alarms are not supported yet")
-        return ResolvedAlarm(alarm, alarm_time, warning)
-    where = f"region {ref.region}" if ref.region else f"regions {', '.join(regions)}"
-    raise InvestigationError(f"unknown alarm '{ref.name}' (not found in {where})")
+    found: list[tuple[AwsGateway, Alarm]] = []
+    skipped: list[str] = []
+    for account in accounts:
+        for region in regions:
+            gateway = account.region(region)
+            try:
+                alarms = gateway.describe_alarms(names=[ref.name])
+            except AwsError as exc:
+                problem = account_problem(account, region, exc)
+                if ref.arn:
+                    raise InvestigationError(problem) from None
+                log.warning("alarm search: %s", problem)
+                skipped.append(problem)
+                if exc.operation == "AssumeRole":
+                    break
+                continue
+            found.extend((gateway, alarm) for alarm in alarms[:1])
+    if len(found) > 1:
+        arns = "\n".join(f"  {a.arn or a.name} ({a.account}, {a.region})" for _, a in found)
+        raise InvestigationError(f"alarm '{ref.name}' exists in {len(found)} places; investigate one of them "
+                                 f"by ARN:\n{arns}")
+    if not found:
+        where = ", ".join(a.account for a in accounts) + f" x {', '.join(regions)}"
+        extra = "; skipped: " + "; ".join(skipped) if skipped else ""
+        raise InvestigationError(f"unknown alarm '{ref.name}' (not found in accounts {where}){extra}")
+    gateway, alarm = found[0]
+    return _resolved(gateway, alarm, start, end, [f"skipped {s}" for s in skipped])
+
+
+def _resolved(gateway: AwsGateway, alarm: Alarm, start: datetime, end: datetime,
+              warnings: list[str]) -> ResolvedAlarm:
+    """The alarm with its last ALARM transition (else its state change time)."""
+    alarm_time = alarm.state_changed
+    try:
+        history = gateway.describe_alarm_history(alarm.name, start, end)
+        fired = [t for t in history if t.new_state == "ALARM"]
+        if fired:
+            alarm_time = fired[-1].time
+    except AwsError as exc:
+        warnings = [f"alarm history unavailable ({exc.code}); using the state change time", *warnings]
+    if alarm.metric_key is None:
+        raise InvestigationError(f"alarm {alarm.name} is not a single-metric alarm; "
+                                 "composite and metric-math alarms are not supported yet")
+    return ResolvedAlarm(alarm, alarm_time, "; ".join(warnings) or None)
 
 
 def fallback_resources(found: ResolvedAlarm | None) -> list[ResourceRef]:

@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from analyzers.llm_evidence import apply_llm_ranking
 from analyzers.model import Alarm, Change, LogPattern, ResourceRef, Series
-from bot.aws import AwsError, GatewayProvider
+from bot.aws import AwsError, AwsGateway, GatewayProvider, gateway_of
 from bot.codec import dump, load
 from bot.config import Config
 from bot.store import Store
@@ -172,23 +172,26 @@ class Investigator:
         self.store.update_investigation(ctx.inv_id, alarm_name=found.alarm.name, alarm_region=found.alarm.region)
         return StepResult("ok" if not found.warning else "degraded", found, found.warning)
 
+    def _gateway(self, alarm: Alarm) -> AwsGateway:
+        """Every step after the alarm reads the alarm's own account and region."""
+        return gateway_of(self.provider, alarm.region, alarm.account)
+
     def _step_resources(self, ctx: _Context) -> StepResult:
         alarm = ctx.outputs["alarm"].alarm
-        inventory = self.provider.region(alarm.region).list_resources()
+        inventory = self._gateway(alarm).list_resources()
         return StepResult("ok", collect.with_alarm_resource(inventory, alarm))
 
     def _step_metrics(self, ctx: _Context) -> StepResult:
         start, end = self._window(ctx)
         alarm = ctx.outputs["alarm"].alarm
-        series = collect.fetch_metrics(self.provider.region(alarm.region), alarm, ctx.outputs["resources"],
-                                       self.config, start, end)
+        series = collect.fetch_metrics(self._gateway(alarm), alarm, ctx.outputs["resources"], self.config, start, end)
         return StepResult("ok", series)
 
     def _step_logs(self, ctx: _Context) -> StepResult:
         start, end = self._window(ctx)
         found = ctx.outputs["alarm"]
         onset = collect.incident_onset(found, ctx.outputs["metrics"])
-        out = collect.fetch_logs(self.provider.region(found.alarm.region), ctx.outputs["resources"], self.config,
+        out = collect.fetch_logs(self._gateway(found.alarm), ctx.outputs["resources"], self.config,
                                  onset, start, end, extra_groups=ctx.params.get("resources") or [],
                                  alarm=found.alarm)
         status = "degraded" if out.errors else "ok"
@@ -198,7 +201,7 @@ class Investigator:
         start, end = self._window(ctx)
         found = ctx.outputs["alarm"]
         onset = collect.incident_onset(found, ctx.outputs["metrics"])
-        changes, errors = collect.fetch_changes(self.provider.region(found.alarm.region), ctx.outputs["resources"],
+        changes, errors = collect.fetch_changes(self._gateway(found.alarm), ctx.outputs["resources"],
                                                 onset, self.config, start, end)
         return StepResult("degraded" if errors else "ok", changes, "; ".join(errors) or None)
 
@@ -226,9 +229,10 @@ class Investigator:
         for hyp in list(ctx.outputs["analysis"].hypotheses)[:SCRIPTED_CAUSES]:
             if hyp.category != "bad_deployment" or hyp.resource.type != "lambda":
                 continue
-            region = hyp.resource.region or ctx.outputs["alarm"].alarm.region
+            alarm = ctx.outputs["alarm"].alarm
+            gateway = gateway_of(self.provider, hyp.resource.region or alarm.region, alarm.account)
             try:
-                out[hyp.resource.key] = self.provider.region(region).get_lambda_release(hyp.resource.id)
+                out[hyp.resource.key] = gateway.get_lambda_release(hyp.resource.id)
             except AwsError as exc:
                 log.info("versions of %s not readable: %s", hyp.resource.id, exc.code)
         return out
