@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from typing import Iterable, Sequence
+from dataclasses import replace
+from typing import Iterable, Mapping, Sequence
 
-from .model import Change, ResourceRef
+from .model import Change, LogPattern, ResourceRef
+from .topology import pattern_owner
 
 _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("iam", re.compile(r"(Attach|Detach|Put|Delete)(Role|User|Group)Policy|UpdateAssumeRolePolicy|"
@@ -72,3 +74,31 @@ def relevant_changes(changes: Iterable[Change], resources: Sequence[ResourceRef]
 def iam_changes(changes: Iterable[Change], onset: datetime, lookback: timedelta) -> list[Change]:
     """IAM changes in the window: they rarely name the function they break, so kept separately."""
     return [c for c in changes if change_kind(c) == "iam" and onset - lookback <= c.time <= onset + timedelta(minutes=2)]
+
+
+def with_settings_read_in_logs(resources: Sequence[ResourceRef], changes: Iterable[Change],
+                               patterns: Iterable[LogPattern], group_owner: Mapping[str, ResourceRef]
+                               ) -> list[ResourceRef]:
+    """Resources whose own logs name a changed parameter or secret ("config refreshed from
+    /checkout/prod/payments/endpoint") get it in ``config_refs``, so that change touches them."""
+    names = {c.resource_name for c in changes
+             if c.event_source in SETTING_STORES and c.resource_name and len(c.resource_name) >= 6}
+    if not names:
+        return list(resources)
+    read: dict[tuple[str, str], set[str]] = {}
+    for p in patterns:
+        owner = pattern_owner(p, group_owner)
+        if owner is None:
+            continue
+        text = " ".join((p.template, *p.samples))
+        found = {n for n in names if n in text}
+        if found:
+            read.setdefault(owner.key, set()).update(found)
+    out = []
+    for r in resources:
+        if r.key in read:
+            refs = list(r.properties.get("config_refs") or [])
+            refs += sorted(n for n in read[r.key] if n not in refs)
+            r = replace(r, properties={**r.properties, "config_refs": refs})
+        out.append(r)
+    return out

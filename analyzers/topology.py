@@ -109,6 +109,15 @@ def pattern_owner(pattern: LogPattern, group_owner: Mapping[str, ResourceRef]) -
     return group_owner.get(pattern.log_group)
 
 
+def lines_written_by(patterns: Iterable[LogPattern], group_owner: Mapping[str, ResourceRef],
+                     keys: Iterable[tuple[str, str]]) -> list[str]:
+    """One sample line of every pattern the given resources wrote (errors or not): the hosts a
+    function talks to on a good day name its dependencies too."""
+    wanted = set(keys)
+    return [p.samples[0] for p in patterns if p.samples
+            and (owner := pattern_owner(p, group_owner)) is not None and owner.key in wanted]
+
+
 def _alias_pattern(resource: ResourceRef) -> re.Pattern[str] | None:
     names = sorted((a for a in resource.aliases if len(a) >= 4), key=len, reverse=True)
     if not names:
@@ -191,7 +200,7 @@ def select_candidates(alarmed: ResourceRef | None, inventory: Sequence[ResourceR
                 continue
             if resource.key in behind or mentions.get(resource.key, 0) >= 1 or resource.key in referenced:
                 via = ("behind it" if resource.key in behind else
-                       "named in its error logs" if mentions.get(resource.key) else "referenced in its configuration")
+                       "named in its logs" if mentions.get(resource.key) else "referenced in its configuration")
                 out[resource.key] = Candidate(resource, "dependency", RELATION_WEIGHTS["dependency"], via)
         for resource in anchors[1:]:
             if resource.key not in out:

@@ -49,7 +49,7 @@ def test_errors_about_a_pinned_database_blame_it_not_a_deploy_that_ran_clean_for
                            "execution time exceeded') mysql", 0, 190, group="/aws/lambda/orders-api",
                      exception="OperationalError")
     cpu = _anomaly(DB, "AWS/RDS", "CPUUtilization", {"DBInstanceIdentifier": DB.id}, 24, 99.9, "a1")
-    candidates = [Candidate(API, "alarm", 1.0), Candidate(DB, "dependency", 1.0, "named in its error logs")]
+    candidates = [Candidate(API, "alarm", 1.0), Candidate(DB, "dependency", 1.0, "named in its logs")]
 
     def top(deployed_minutes_before: int):
         return rank_hypotheses(evidence(candidates, [errors], [_deploy(deployed_minutes_before)], anomalies=[cpu],

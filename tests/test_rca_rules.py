@@ -96,7 +96,7 @@ def test_deploy_long_before_onset_without_errors_is_not_the_cause():
 
 def test_dependency_named_in_errors_becomes_the_origin():
     # GIVEN the alarmed function's new errors name the database, whose connections hit the limit
-    candidates = [Candidate(API, "alarm", 1.0), Candidate(DB, "dependency", 1.0, "named in its error logs"),
+    candidates = [Candidate(API, "alarm", 1.0), Candidate(DB, "dependency", 1.0, "named in its logs"),
                   Candidate(OTHER, "context", 0.35)]
     errors = pattern("l1", "OperationalError: FATAL: sorry, too many clients already "
                            "(host orders-db.abc123.us-east-1.rds.amazonaws.com)", 0, 80, exception="OperationalError")
@@ -110,7 +110,7 @@ def test_dependency_named_in_errors_becomes_the_origin():
 
 
 def test_dependency_failure_points_at_the_named_dependency():
-    candidates = [Candidate(API, "alarm", 1.0), Candidate(DB, "dependency", 1.0, "named in its error logs")]
+    candidates = [Candidate(API, "alarm", 1.0), Candidate(DB, "dependency", 1.0, "named in its logs")]
     errors = pattern("l1", "ERROR could not connect to orders-db: Connection refused", 0, 50)
     ranked = rank_hypotheses(evidence(candidates, [errors]))
     assert (ranked[0].category, ranked[0].resource.key) == ("dependency_failure", DB.key)

@@ -99,3 +99,32 @@ def test_internal_errors_of_a_front_door_with_a_healthy_backend_are_unknown():
                                       owners={FRONT_GROUP: FRONT}))
     # THEN the honest answer is unknown: a front door runs no application code
     assert ranked[0].category == "unknown"
+
+
+def test_a_database_named_in_a_functions_ordinary_lines_is_its_dependency():
+    from analyzers.topology import lines_written_by, select_candidates
+
+    # GIVEN a function whose INFO lines name its database host (no errors at all) and an unrelated database
+    db = ResourceRef("rds", "catalog-pg", REGION, {"endpoint": "catalog-pg.cx9ab7.ap-south-1.rds.amazonaws.com"})
+    other = ResourceRef("rds", "billing-pg", REGION)
+    info = pattern("l1", "search q=<*> -> 23 hits (46 ms in db catalog-pg.cx9ab7.ap-south-1.rds.amazonaws.com)",
+                   2600, 1700, group="/aws/lambda/orders-api", level="INFO")
+    lines = lines_written_by([info], {"/aws/lambda/orders-api": API}, [API.key])
+    candidates = {c.resource.key: c for c in select_candidates(API, [API, db, other], lines)}
+    # THEN the named database is a dependency and the other stays context
+    assert candidates[db.key].relation == "dependency" and candidates[other.key].relation == "context"
+
+
+def test_a_parameter_the_service_logs_reading_touches_it():
+    from analyzers.changes import with_settings_read_in_logs
+
+    # GIVEN a parameter change whose path does not name the service, and the service logging that it reads it
+    service = ResourceRef("ecs", "checkout/checkout-web", REGION, {})
+    put = Change("c1", ONSET, "ssm.amazonaws.com", "PutParameter", "AWS::SSM::Parameter",
+                 "/checkout/prod/payments/endpoint", "analyst", REGION)
+    refresh = pattern("l1", "info: config refreshed from SSM path /checkout/prod/ (/checkout/prod/payments/endpoint "
+                            "version 13)", 72, 15, group="/ecs/checkout-web", level="INFO")
+    assert not touches(put, service)
+    [read] = with_settings_read_in_logs([service], [put], [refresh], {"/ecs/checkout-web": service})
+    # THEN the change touches the service that reads it
+    assert touches(put, read) and read.properties["config_refs"] == ["/checkout/prod/payments/endpoint"]
