@@ -176,13 +176,17 @@ class EvidenceCollector:
                                                      for cat in categories if (cat, c.resource.key) in self.scores)]
         return faulty or ([dbs[0].resource.key] if len(dbs) == 1 else [])
 
-    def _backends_showing(self, categories: Sequence[str]) -> list[tuple[str, str]]:
-        """Resources behind or involved with a front door whose metrics show the fault its logs relay
-        ("Lambda invocation failed with status: 429" and a function at its concurrency limit)."""
+    def _backends(self) -> list[tuple[str, str]]:
+        """Resources behind the front door or involved by timing."""
         return [c.resource.key for c in self.ev.candidates
-                if c.relation == "involved" or (c.relation == "dependency" and c.via == "behind it")
-                if any(self.scores[(cat, c.resource.key)].metrics >= 0.5 for cat in categories
-                       if cat in DEPENDENCY_CATEGORIES and (cat, c.resource.key) in self.scores)]
+                if c.relation == "involved" or (c.relation == "dependency" and c.via == "behind it")]
+
+    def _backends_showing(self, categories: Sequence[str]) -> list[tuple[str, str]]:
+        """Backends whose metrics show the fault a front door's logs relay
+        ("Lambda invocation failed with status: 429" and a function at its concurrency limit)."""
+        return [key for key in self._backends()
+                if any(self.scores[(cat, key)].metrics >= 0.5 for cat in categories
+                       if cat in DEPENDENCY_CATEGORIES and (cat, key) in self.scores)]
 
     def _by_port(self, text: str, owner: ResourceRef) -> list[tuple[str, str]]:
         """Resources named after the service behind a well-known port in the error (``:6379`` -> redis)."""
@@ -194,8 +198,7 @@ class EvidenceCollector:
         return found
 
     def _backends_failing(self) -> bool:
-        return any(c.relation == "involved" or (c.relation == "dependency" and c.via == "behind it")
-                   for c in self.ev.candidates)
+        return bool(self._backends())
 
     # Metrics -------------------------------------------------------------
     def collect_metrics(self) -> None:
@@ -290,7 +293,7 @@ class EvidenceCollector:
             for resource in targets:
                 self.score(category, resource).add("change", strength, _fmt_change(c, self.ev.onset), f"c:{c.id}")
 
-    # Combination ---------------------------------------------------------
+    # Score queries -------------------------------------------------------
     def _exhausted(self, key: tuple[str, str]) -> bool:
         """Its own metrics show a resource at a limit (connections, CPU, memory, storage)."""
         return max((self.scores[(c, key)].metrics for c in EXHAUSTION if (c, key) in self.scores), default=0.0) >= 0.5

@@ -70,25 +70,31 @@ def _resource_from_payload(payload: str | None) -> str | None:
     return None
 
 
-def lambda_version_changes(client: Any, function: str, region: str) -> list[Change]:
-    """Published versions and the last modification of a function, as changes."""
-    out: list[Change] = []
+def list_function_versions(client: Any, function: str) -> list[dict[str, Any]]:
+    """Every version of a function ($LATEST and the published ones), all pages."""
+    versions: list[dict[str, Any]] = []
     kwargs: dict[str, Any] = {"FunctionName": function}
     while True:
         page = call("ListVersionsByFunction", client.list_versions_by_function, **kwargs)
-        for version in page.get("Versions", []):
-            modified = _parse_lambda_time(version.get("LastModified"))
-            if modified is None:
-                continue
-            label = version.get("Version", "")
-            event = "LastModified" if label == "$LATEST" else f"PublishVersion:{label}"
-            out.append(Change(id=f"lambda:{function}:{label}", time=modified, event_source="lambda.amazonaws.com",
-                              event_name=event, resource_type="AWS::Lambda::Function", resource_name=function,
-                              region=region, source="lambda-metadata"))
-        token = page.get("NextMarker")
-        if not token:
-            return out
-        kwargs["Marker"] = token
+        versions += page.get("Versions", [])
+        if not page.get("NextMarker"):
+            return versions
+        kwargs["Marker"] = page["NextMarker"]
+
+
+def lambda_version_changes(client: Any, function: str, region: str) -> list[Change]:
+    """Published versions and the last modification of a function, as changes."""
+    out: list[Change] = []
+    for version in list_function_versions(client, function):
+        modified = _parse_lambda_time(version.get("LastModified"))
+        if modified is None:
+            continue
+        label = version.get("Version", "")
+        event = "LastModified" if label == "$LATEST" else f"PublishVersion:{label}"
+        out.append(Change(id=f"lambda:{function}:{label}", time=modified, event_source="lambda.amazonaws.com",
+                          event_name=event, resource_type="AWS::Lambda::Function", resource_name=function,
+                          region=region, source="lambda-metadata"))
+    return out
 
 
 def ecs_deployment_changes(client: Any, cluster: str, service: str, region: str) -> list[Change]:

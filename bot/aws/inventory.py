@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 from analyzers.model import ResourceRef
 
+from .changes import list_function_versions
 from .clients import AwsError, call
 
 log = logging.getLogger(__name__)
@@ -224,14 +225,8 @@ def get_lambda_release(factory: Any, region: str, function: str) -> dict[str, An
     alias is the one serving the newest version; without aliases the newest version is current.
     """
     client = factory.client("lambda", region)
-    versions: list[int] = []
-    kwargs: dict[str, Any] = {"FunctionName": function}
-    while True:
-        page = call("ListVersionsByFunction", client.list_versions_by_function, **kwargs)
-        versions += [int(v["Version"]) for v in page.get("Versions", []) if str(v.get("Version", "")).isdigit()]
-        if not page.get("NextMarker"):
-            break
-        kwargs["Marker"] = page["NextMarker"]
+    versions = [int(v["Version"]) for v in list_function_versions(client, function)
+                if str(v.get("Version", "")).isdigit()]
     aliases = call("ListAliases", client.list_aliases, FunctionName=function).get("Aliases", [])
     served = [(int(a["FunctionVersion"]), a["Name"]) for a in aliases if str(a.get("FunctionVersion", "")).isdigit()]
     current, alias = max(served) if served else (max(versions) if versions else None, None)

@@ -68,22 +68,9 @@ def resolve_alarm(provider: GatewayProvider, ref: AlarmRef, start: datetime, end
     An account that cannot be read is skipped with a warning when searching by name.
     """
     accounts = accounts_of(provider)
-    if getattr(accounts[0], "account", None) is None:
-        regions = [ref.region] if ref.region else provider.regions
-        for region in regions:
-            gateway = provider.region(region)
-            alarms = gateway.describe_alarms(names=[ref.name])
-            if alarms:
-                return _resolved(gateway, alarms[0], start, end, [])
-        where = f"region {ref.region}" if ref.region else f"regions {', '.join(regions)}"
-        raise InvestigationError(f"unknown alarm '{ref.name}' (not found in {where})")
-    return _resolve_in_accounts(provider, accounts, ref, start, end)
-
-
-def _resolve_in_accounts(provider: Any, accounts: list[Any], ref: AlarmRef, start: datetime,
-                         end: datetime) -> ResolvedAlarm:
-    if ref.account_id:
-        chosen = provider.by_id(ref.account_id)
+    several = getattr(accounts[0], "account", None) is not None
+    if several and ref.account_id:
+        chosen = provider.by_id(ref.account_id)  # type: ignore[attr-defined]
         if chosen is None:
             known = ", ".join(f"{a.account} ({a.account_id})" for a in accounts)
             raise InvestigationError(f"alarm {ref.name} is in account {ref.account_id}, which is not configured "
@@ -98,6 +85,8 @@ def _resolve_in_accounts(provider: Any, accounts: list[Any], ref: AlarmRef, star
             try:
                 alarms = gateway.describe_alarms(names=[ref.name])
             except AwsError as exc:
+                if not several:
+                    raise
                 problem = account_problem(account, region, exc)
                 if ref.arn:
                     raise InvestigationError(problem) from None
@@ -106,15 +95,18 @@ def _resolve_in_accounts(provider: Any, accounts: list[Any], ref: AlarmRef, star
                 if exc.operation == "AssumeRole":
                     break
                 continue
+            if alarms and not several:  # one account: the first region holding the name
+                return _resolved(gateway, alarms[0], start, end, [])
             found.extend((gateway, alarm) for alarm in alarms[:1])
     if len(found) > 1:
         arns = "\n".join(f"  {a.arn or a.name} ({a.account}, {a.region})" for _, a in found)
         raise InvestigationError(f"alarm '{ref.name}' exists in {len(found)} places; investigate one of them "
                                  f"by ARN:\n{arns}")
     if not found:
-        where = ", ".join(a.account for a in accounts) + f" x {', '.join(regions)}"
+        where = (f"accounts {', '.join(a.account for a in accounts)} x {', '.join(regions)}" if several
+                 else f"region {ref.region}" if ref.region else f"regions {', '.join(regions)}")
         extra = "; skipped: " + "; ".join(skipped) if skipped else ""
-        raise InvestigationError(f"unknown alarm '{ref.name}' (not found in accounts {where}){extra}")
+        raise InvestigationError(f"unknown alarm '{ref.name}' (not found in {where}){extra}")
     gateway, alarm = found[0]
     return _resolved(gateway, alarm, start, end, [f"skipped {s}" for s in skipped])
 
