@@ -71,7 +71,6 @@ class SlackService:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="investigation")
         self._running: dict[str, _Running] = {}
         self._lock = threading.Lock()
-        self._decide_lock = threading.Lock()
         self._futures: list[Any] = []
 
     # Investigations -------------------------------------------------------------------
@@ -230,17 +229,11 @@ class SlackService:
             self.store.record_approval(**audit, outcome="refused", note="not in slack.approvers")
             return Outcome("refused", "You are not allowed to approve or reject scripts (only users or groups in "
                                       "`slack.approvers`). Your attempt was recorded.")
-        with self._decide_lock:
-            previous = self.store.decision_for(inv_id, script_id)
-            if previous is None:
-                self.store.record_approval(**audit, outcome="recorded")
-                recorded = self.store.decision_for(inv_id, script_id)
-            else:
-                self.store.record_approval(**audit, outcome="duplicate")
-        if previous is not None:
-            verb = "approved" if previous["decision"] == "approve" else "rejected"
-            return Outcome("duplicate", f"Already decided by <@{previous['user_id']}> ({verb} at "
-                                        f"{previous['decided_at'][:19]} UTC).")
+        outcome, recorded = self.store.record_decision(**audit)
+        if outcome == "duplicate":
+            verb = "approved" if recorded["decision"] == "approve" else "rejected"
+            return Outcome("duplicate", f"Already decided by <@{recorded['user_id']}> ({verb} at "
+                                        f"{recorded['decided_at'][:19]} UTC).")
         script_view = dict(script, id=script_id)
         if channel and message_ts:
             self.poster.update(channel, message_ts, ui.script_text(script_view, recorded),

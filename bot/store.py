@@ -185,6 +185,30 @@ class Store:
             row.setdefault("decided_at", _now())
             return int(self.db["approvals"].insert(row).last_pk)
 
+    def record_decision(self, **row: Any) -> tuple[str, dict[str, Any]]:
+        """Record an approver's click; the first decision on a script wins, across processes.
+
+        The check and the insert run in one ``BEGIN IMMEDIATE`` transaction, so two bot
+        processes sharing the database file cannot both record a decision. A later click is
+        kept as outcome ``duplicate``. Returns ``(outcome, the winning decision row)``.
+        """
+        inv_id, script_id = row["investigation_id"], row["script_id"]
+        with self._lock:
+            conn = self.db.conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                previous = self.decision_for(inv_id, script_id)
+                row["outcome"] = "duplicate" if previous else "recorded"
+                row.setdefault("decided_at", _now())
+                self.db["approvals"].insert(row)
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            if conn.in_transaction:
+                conn.execute("COMMIT")
+        return row["outcome"], previous or self.decision_for(inv_id, script_id) or row
+
     def decision_for(self, inv_id: str, script_id: str) -> dict[str, Any] | None:
         rows = list(self.db["approvals"].rows_where(
             "investigation_id = ? and script_id = ? and outcome = 'recorded'", [inv_id, script_id],

@@ -169,3 +169,46 @@ def test_purge_keeps_recent_and_open_incidents(store):
 @pytest.mark.parametrize("retention", [30, 1])
 def test_purge_on_empty_store(store, retention):
     assert store.purge(retention) == 0
+
+
+def _decide_in_process(path: str, user: str, barrier) -> str:
+    store = Store(path)
+    barrier.wait()
+    outcome, _ = store.record_decision(investigation_id="inv-race", script_id="rollback", sha256="a" * 64,
+                                       user_id=user, user_name=user, decision="approve")
+    return outcome
+
+
+def test_first_decision_wins_across_processes(tmp_path):
+    # GIVEN one database file shared by several bot processes and a script to decide
+    import multiprocessing
+    path = str(tmp_path / "shared.db")
+    Store(path).create_investigation("inv-race", "a", {})
+    ctx = multiprocessing.get_context("fork")
+    users = [f"U{i}" for i in range(6)]
+    with ctx.Manager() as manager:
+        barrier = manager.Barrier(len(users))
+        # WHEN every process records a decision at the same moment
+        with ctx.Pool(len(users)) as pool:
+            outcomes = pool.starmap(_decide_in_process, [(path, u, barrier) for u in users])
+    # THEN exactly one decision is recorded, the others are kept as duplicates
+    assert sorted(outcomes) == ["duplicate"] * 5 + ["recorded"]
+    store = Store(path)
+    rows = store.list_approvals("inv-race")
+    assert len(rows) == 6 and sum(r["outcome"] == "recorded" for r in rows) == 1
+    assert store.decision_for("inv-race", "rollback")["user_id"] == next(
+        r["user_id"] for r in rows if r["outcome"] == "recorded")
+
+
+def test_record_decision_returns_the_winner(store):
+    # GIVEN a first decision by ana
+    store.create_investigation("inv-1", "a", {})
+    first = store.record_decision(investigation_id="inv-1", script_id="s", sha256="a" * 64, user_id="U1",
+                                  user_name="ana", decision="approve")
+    # WHEN bo clicks reject afterwards
+    second = store.record_decision(investigation_id="inv-1", script_id="s", sha256="a" * 64, user_id="U2",
+                                   user_name="bo", decision="reject")
+    # THEN ana's decision stands and bo's click is kept as a duplicate
+    assert first[0] == "recorded" and first[1]["user_name"] == "ana"
+    assert second[0] == "duplicate" and second[1]["user_name"] == "ana" and second[1]["decision"] == "approve"
+    assert [r["outcome"] for r in store.list_approvals("inv-1")] == ["recorded", "duplicate"]
