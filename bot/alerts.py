@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Sequence
 
-from analyzers.incidents import Incident, Signal
+from analyzers.incidents import Incident
 from analyzers.model import iso
 from bot.store import Store
 from handlers import blocks as ui
@@ -144,26 +144,7 @@ class AlertService:
             return True
 
 
-def alarm_incidents(provider: Any, clock: Callable[[], datetime] = _utcnow) -> list[Incident]:
-    """Fallback poller: every alarm in ALARM, one incident per alarm episode."""
-    out: list[Incident] = []
-    for region in provider.regions:
-        for alarm in provider.region(region).describe_alarms(state="ALARM"):
-            onset = alarm.state_changed or clock()
-            key = f"alarm:{region}:{alarm.name}:{iso(onset)}"
-            resource = alarm.resource
-            signal = Signal("alarm", resource, alarm.metric_key, onset, 1.0, None, alarm.state_reason or "")
-            details = tuple(d for d in (alarm.description, alarm.state_reason) if d)
-            out.append(Incident(key=key, title=f"{alarm.name} is in ALARM", region=region, severity="critical",
-                                state="open", onset=onset, signals=(signal,),
-                                resources=(resource,) if resource else (), alarm_name=alarm.name, details=details))
-    return out
-
-
 def default_poller(runtime: Any) -> Callable[[], list[Incident]]:
-    """``bot.poller.Poller(runtime).poll`` when it exists, else :func:`alarm_incidents`."""
-    try:
-        from bot.poller import Poller  # type: ignore[import-not-found]
-    except ImportError:
-        return lambda: alarm_incidents(runtime.provider)
+    """The scheduler's poll job: :meth:`bot.poller.Poller.poll` over every account x region."""
+    from bot.poller import Poller
     return Poller(runtime).poll

@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from bot.yaml_files import read_yaml_file
 
@@ -32,10 +32,21 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _check_regions(regions: list[str]) -> list[str]:
+    for region in regions:
+        if not region or len(region.split("-")) < 3:
+            raise ValueError(f"'{region}' is not an AWS region name (like us-east-1)")
+    return regions
+
+
+Regions = Annotated[list[str], AfterValidator(_check_regions), Field(min_length=1)]
+
+
 class AccountConfig(_Strict):
     name: str
     role_arn: str = Field(pattern=r"^arn:aws[a-z-]*:iam::\d{12}:role/.+$")
     external_id_env: str | None = None
+    regions: Regions | None = None  # this account's regions (default: aws.regions)
 
 
 class CredentialsConfig(_Strict):
@@ -44,18 +55,11 @@ class CredentialsConfig(_Strict):
 
 
 class AwsConfig(_Strict):
-    regions: list[str] = Field(default_factory=lambda: ["us-east-1"], min_length=1)
+    regions: Regions = Field(default_factory=lambda: ["us-east-1"])
     credentials: CredentialsConfig = CredentialsConfig()
     accounts: list[AccountConfig] = Field(default_factory=list)
     endpoint_url: str | None = None
 
-    @field_validator("regions")
-    @classmethod
-    def _region_names(cls, regions: list[str]) -> list[str]:
-        for region in regions:
-            if not region or len(region.split("-")) < 3:
-                raise ValueError(f"'{region}' is not an AWS region name (like us-east-1)")
-        return regions
 
 
 class ServiceConfig(_Strict):

@@ -70,7 +70,7 @@ def build_provider(config: Config, env: dict[str, str] | None = None) -> Gateway
                                   f"{account.external_id_env} (its external id) is not set")
         factory = ClientFactory(endpoint_url=aws.endpoint_url, role_arn=account.role_arn, external_id=external_id,
                                 source=base, default_region=aws.regions[0])
-        providers.append(GatewayProvider(factory, aws.regions, account=account.name,
+        providers.append(GatewayProvider(factory, account.regions or aws.regions, account=account.name,
                                          account_id=account.role_arn.split(":")[4]))
     log.info("watching %d accounts: %s", len(providers), ", ".join(a.name for a in aws.accounts))
     return AccountsProvider(providers)

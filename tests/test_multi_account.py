@@ -262,3 +262,29 @@ def test_config_errors_name_the_account(emulator):
     twice["aws"]["accounts"][1]["role_arn"] = PROD_ROLE.replace("readonly", "other")
     with pytest.raises(ConfigError, match=f"account id {PROD_ID} is listed twice"):
         build_provider(Config.model_validate(twice), env={EXTERNAL_ID_ENV: EXTERNAL_ID})
+
+
+def test_each_account_watches_its_own_regions(emulator, monkeypatch):
+    # GIVEN prod configured for us-east-1 only and staging for eu-west-1 only (aws.regions has both)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", SANDBOX_CREDENTIALS["aws_access_key_id"])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SANDBOX_CREDENTIALS["aws_secret_access_key"])
+    config = _config(emulator.endpoint_url)
+    aws = config.aws.model_dump()
+    aws["accounts"][0]["regions"] = [EAST]
+    aws["accounts"][1]["regions"] = [WEST]
+    config = Config.model_validate({**config.model_dump(), "aws": aws})
+    built = build_runtime(config=config, memory_db=True, env={EXTERNAL_ID_ENV: EXTERNAL_ID})
+    try:
+        # WHEN polled
+        poller = Poller(built)
+        incidents = poller.poll()
+        # THEN only prod/us-east-1 and staging/eu-west-1 were read: staging's us-east-1 alarm is not watched
+        assert poller.last_stats.regions == 2
+        assert {(i.account, i.region) for i in incidents} == {("prod", EAST), ("staging", WEST)}
+        # AND the shared name is found once (prod's), not reported as ambiguous
+        assert _investigate(built, SHARED)["alarm"]["account"] == "prod"
+        # AND a name only in an unwatched account x region is an error naming what was searched
+        with pytest.raises(InvestigationError, match=rf"prod \({EAST}\), staging \({WEST}\)"):
+            _investigate(built, "no-such-alarm")
+    finally:
+        built.close()

@@ -8,8 +8,7 @@ from typing import Iterator
 import pytest
 
 from analyzers.incidents import Incident
-from analyzers.model import Alarm
-from bot.alerts import AlertService, alarm_incidents
+from bot.alerts import AlertService
 from bot.scheduler import JOB_ID, build_scheduler, poll_once
 from bot.slack import SlackPoster, build_web_client
 from bot.store import Store
@@ -82,22 +81,6 @@ def test_resolved_state_from_poller_and_mute_silences_thread(slack, tmp_path):
     alerts.sync([incident(state="resolved")])
     assert len(slack.calls("chat.postMessage")) == before
     assert Store(tmp_path / "aiops.db").get_incident(incident().key)["resolved_at"]
-
-
-def test_fallback_poller_turns_alarms_into_incidents():
-    class Gateway:
-        def describe_alarms(self, names=None, state=None):
-            assert state == "ALARM"
-            return [Alarm("cpu-high", "eu-west-1", state="ALARM", state_changed=T0, state_reason="cpu > 90")]
-
-    class Provider:
-        regions = ["eu-west-1"]
-
-        def region(self, region):
-            return Gateway()
-
-    [found] = alarm_incidents(Provider())
-    assert found.key == "alarm:eu-west-1:cpu-high:2026-01-01T12:00:00Z" and found.alarm_name == "cpu-high"
 
 
 def test_scheduler_job_is_coalesced_single_instance_and_poll_errors_are_skipped():

@@ -110,13 +110,16 @@ class GatewayProvider:
 
 
 class AccountsProvider:
-    """Several accounts (one :class:`GatewayProvider` each) over the same regions: (account, region) -> gateway."""
+    """Several accounts (one :class:`GatewayProvider` each, with its own regions): (account, region) -> gateway.
+
+    ``regions`` is the union of the accounts' regions, in configuration order.
+    """
 
     def __init__(self, providers: Sequence[GatewayProvider]):
         if not providers:
             raise ValueError("AccountsProvider needs at least one account")
         self._providers = {p.account: p for p in providers}
-        self.regions = list(providers[0].regions)
+        self.regions = list(dict.fromkeys(r for p in providers for r in p.regions))
 
     def accounts(self) -> list[GatewayProvider]:
         return list(self._providers.values())

@@ -76,11 +76,10 @@ def resolve_alarm(provider: GatewayProvider, ref: AlarmRef, start: datetime, end
             raise InvestigationError(f"alarm {ref.name} is in account {ref.account_id}, which is not configured "
                                      f"(aws.accounts: {known})")
         accounts = [chosen]
-    regions = [ref.region] if ref.region else provider.regions
     found: list[tuple[AwsGateway, Alarm]] = []
     skipped: list[str] = []
     for account in accounts:
-        for region in regions:
+        for region in [ref.region] if ref.region else account.regions:
             gateway = account.region(region)
             try:
                 alarms = gateway.describe_alarms(names=[ref.name])
@@ -103,8 +102,8 @@ def resolve_alarm(provider: GatewayProvider, ref: AlarmRef, start: datetime, end
         raise InvestigationError(f"alarm '{ref.name}' exists in {len(found)} places; investigate one of them "
                                  f"by ARN:\n{arns}")
     if not found:
-        where = (f"accounts {', '.join(a.account for a in accounts)} x {', '.join(regions)}" if several
-                 else f"region {ref.region}" if ref.region else f"regions {', '.join(regions)}")
+        where = (", ".join(f"{a.account} ({', '.join([ref.region] if ref.region else a.regions)})" for a in accounts)
+                 if several else f"region {ref.region}" if ref.region else f"regions {', '.join(provider.regions)}")
         extra = "; skipped: " + "; ".join(skipped) if skipped else ""
         raise InvestigationError(f"unknown alarm '{ref.name}' (not found in {where}){extra}")
     gateway, alarm = found[0]
