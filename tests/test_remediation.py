@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
 import hashlib
 import shlex
 from datetime import datetime, timezone
@@ -216,3 +217,35 @@ def test_instructions_explain_dry_run_then_apply():
     assert "Dry run (the default): bash rds-grow-storage.sh" in bash.instructions
     assert "Apply: bash rds-grow-storage.sh --apply. Production: type the resource id" in bash.instructions
     assert "rds:ModifyDBInstance" in bash.instructions
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_scripts_refuse_credentials_of_another_account(service):
+    # GIVEN facts whose alarm lives in account 111111111111 (named prod)
+    given = dataclasses.replace(facts(service, "bad_deployment"), account_id="111111111111", account="prod")
+    # WHEN scripts are built
+    scripts = build_scripts(given)
+    for s in scripts:
+        # THEN every script names the account and checks the caller's account before anything else
+        assert "Account: prod (111111111111)" in s.body
+        assert "ACCOUNT_ID" in s.body and not check_script_safety(s.language, s.body)
+        if s.language == "bash":
+            assert "ACCOUNT_ID=111111111111" in s.body
+            guard = s.body.index('if [[ "$CALLER_ACCOUNT" != "$ACCOUNT_ID" ]]; then')
+            assert s.body.index("aws sts get-caller-identity") < guard < s.body.index("PRE-CHECKS") + 400
+            assert "exit 1" in s.body[guard:guard + 300]
+        elif s.language == "python":
+            ast.parse(s.body)
+            assert "ACCOUNT_ID = '111111111111'" in s.body and "!= str(ACCOUNT_ID)" in s.body
+            assert s.body.index("get_caller_identity") < s.body.index("!= str(ACCOUNT_ID)")
+        else:
+            assert "aws sts get-caller-identity" in s.body and "# CHECK:" in s.body
+
+
+def test_without_a_valid_account_id_scripts_say_so_and_skip_the_check():
+    # GIVEN no account, then a malformed one
+    plain = build_scripts(facts("lambda", "bad_deployment"))
+    odd = build_scripts(dataclasses.replace(facts("lambda", "bad_deployment"), account_id="12ab"))
+    # THEN no account check is generated, and the malformed id is called out in a note
+    assert all("get-caller-identity" not in s.body and "get_caller_identity" not in s.body for s in plain + odd)
+    assert all("not look like a 12-digit AWS account id" in s.body for s in odd)

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from analyzers.model import CATEGORIES, Change, ResourceRef
-from analyzers.remediation.steps import Plan, Step, Call, one_line
+from analyzers.remediation.steps import Call, Plan, Step, StopIf, Var, one_line
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +23,7 @@ _VALID_IDS = {
     "alb": re.compile(r"^(?:app/)?[A-Za-z0-9-]{1,32}(?:/[0-9a-f]+)?$"),
 }
 _REGION = re.compile(r"^[a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d$")
+_ACCOUNT_ID = re.compile(r"^\d{12}$")
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class RemediationFacts:
     changes: tuple[Change, ...] = ()
     production: bool = True
     evidence: tuple[str, ...] = ()
+    account_id: str | None = None  # the alarm's account (from its ARN): scripts refuse other credentials
+    account: str | None = None  # its configured name (aws.accounts), for the header
 
     def __post_init__(self) -> None:
         if self.category not in CATEGORIES:
@@ -77,6 +80,18 @@ class RemediationFacts:
         return bool(_REGION.match(self.region))
 
 
+def account_guard(facts: RemediationFacts) -> tuple[dict[str, str], tuple[Step, ...]]:
+    """Constants and pre-checks that stop the script unless its credentials are for the alarm's account."""
+    if not facts.account_id or not _ACCOUNT_ID.match(facts.account_id):
+        return {}, ()
+    return {"ACCOUNT_ID": facts.account_id}, (
+        Call("sts", "GetCallerIdentity", query="Account", capture="CALLER_ACCOUNT",
+             label="whose credentials are these"),
+        StopIf("ne", "CALLER_ACCOUNT", Var("ACCOUNT_ID"),
+               "Pre-check failed: these credentials are not for the incident's account (ACCOUNT_ID above); "
+               "switch profile or role first.", 1))
+
+
 def related_change_text(facts: RemediationFacts) -> str:
     """The newest related change, from its CloudTrail fields (never from log text)."""
     if not facts.changes:
@@ -109,16 +124,25 @@ def make_plan(facts: RemediationFacts, *, script_id: str, title: str, risk: str,
         extra_notes.append("the resource id does not look like a valid AWS identifier; pre-checks will fail")
     if not facts.region_is_valid:
         extra_notes.append("the region does not look like a valid AWS region; pre-checks will fail")
+    guard_constants, guard = account_guard(facts)
+    if facts.account_id and not guard:
+        extra_notes.append("the account id does not look like a 12-digit AWS account id; the account is not checked")
     plan = Plan(
         script_id=script_id, title=one_line(title, 120), risk=risk, category=facts.category,
         investigation_id=one_line(facts.investigation_id, 80), alarm_name=one_line(facts.alarm_name, 120),
         resource_label=one_line(f"{facts.resource.type} {facts.resource.id}", 200), what=what,
         why=why_text(facts, reason), changes=changes,
-        constants={"REGION": facts.region, "RESOURCE_ID": facts.resource.id, **constants},
-        prechecks=prechecks, apply=apply, verify=verify, rollback=rollback, rollback_note=rollback_note,
+        constants={"REGION": facts.region, "RESOURCE_ID": facts.resource.id, **guard_constants, **constants},
+        account_label=_account_label(facts), prechecks=guard + prechecks, apply=apply, verify=verify, rollback=rollback, rollback_note=rollback_note,
         production=facts.production, prerequisites=prerequisites, notes=tuple(extra_notes))
     plan.validate()
     return plan
+
+
+def _account_label(facts: RemediationFacts) -> str:
+    if not facts.account_id:
+        return ""
+    return one_line(f"{facts.account} ({facts.account_id})" if facts.account else facts.account_id, 80)
 
 
 _EC2_SIZES = ("nano", "micro", "small", "medium", "large", "xlarge", "2xlarge", "4xlarge", "8xlarge",

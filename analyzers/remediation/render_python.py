@@ -115,6 +115,8 @@ def _stop_if(step: StopIf, names: _Names, indent: str) -> list[str]:
     right = names.ref(step.right.name) if isinstance(step.right, Var) else repr(getattr(step.right, "value", None))
     if step.op == "eq":
         cond = f"str({left}) == str({right})"
+    elif step.op == "ne":
+        cond = f"str({left}) != str({right})"
     elif step.op == "ge":
         cond = f"str({left}).isdigit() and int({left}) >= int({right})"
     elif step.op == "prefix":

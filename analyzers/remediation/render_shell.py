@@ -30,7 +30,8 @@ def header_lines(plan: Plan, prefix: str = "# ") -> list[str]:
         f"{prefix}aiops-bot remediation: {one_line(plan.title)}",
         f"{prefix}Script id: {plan.script_id}",
         f"{prefix}Investigation: {one_line(plan.investigation_id)}   Alarm: {one_line(plan.alarm_name)}",
-        f"{prefix}Resource: {plan.resource_label}   Region: {one_line(plan.constants['REGION'])}",
+        f"{prefix}Resource: {plan.resource_label}   Region: {one_line(plan.constants['REGION'])}"
+        + (f"   Account: {plan.account_label}" if plan.account_label else ""),
         f"{prefix}Category: {plan.category}   RISK: {plan.risk.upper()}",
         f"{prefix}WHAT: {one_line(plan.what, 400)}",
         f"{prefix}WHY: {one_line(plan.why, 400)}",
@@ -102,9 +103,9 @@ def _say(text: str) -> str:
 
 def _stop_if(step: StopIf) -> list[str]:
     left = f'"${step.left}"'
-    if step.op == "eq":
+    if step.op in ("eq", "ne"):
         right = f'"${step.right.name}"' if isinstance(step.right, Var) else shlex.quote(str(step.right.value))
-        cond = f"[[ {left} == {right} ]]"
+        cond = f"[[ {left} {'==' if step.op == 'eq' else '!='} {right} ]]"
     elif step.op == "ge":
         right = step.right.name if isinstance(step.right, Var) else str(int(step.right.value))
         cond = f"[[ {left} =~ ^[0-9]+$ ]] && (( {step.left} >= {right} ))"

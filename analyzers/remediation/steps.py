@@ -72,7 +72,7 @@ class Waiter:
 
 @dataclass(frozen=True)
 class StopIf:
-    """Pre-check verdict. ops: eq, ge (ints), prefix (literal b), contains (var b in a), empty (a unset)."""
+    """Pre-check verdict. ops: eq, ne, ge (ints), prefix (literal b), contains (var b in a), empty (a unset)."""
 
     op: str
     left: str                                       # variable name
@@ -133,6 +133,7 @@ class Plan:
     production: bool = True
     prerequisites: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    account_label: str = ""                         # "prod (111111111111)" when the alarm's account is known
 
     @property
     def read_only(self) -> bool:
