@@ -111,3 +111,15 @@ def test_markdown_without_optional_sections():
     md = render_markdown(report)
     assert "## Changes" not in md and "## Degraded steps" not in md and "## Evidence bundle" not in md
     assert "## Timeline" in md
+
+
+def test_markdown_links_name_the_alarms_account():
+    # GIVEN a report whose alarm is prod's (account in the ARN) and which has console links
+    report = build_report(make_input())
+    report["links"] = {"alarm": "https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1"}
+    report["alarm"] = dict(report["alarm"], arn="arn:aws:cloudwatch:us-east-1:111111111111:alarm:x", account="prod")
+    # WHEN rendered THEN the links section says which account to sign in to
+    assert "Sign in to account prod (111111111111) first" in render_markdown(report)
+    # AND without an ARN or account name it says nothing about accounts
+    report["alarm"] = dict(report["alarm"], arn=None, account=None)
+    assert "Sign in to account" not in render_markdown(report)

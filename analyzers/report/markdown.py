@@ -21,11 +21,17 @@ def _charts_section(report: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _links_section(links: dict[str, Any]) -> list[str]:
-    """AWS console deep links (alarm, resources, metrics, log queries, changes)."""
+def _links_section(links: dict[str, Any], alarm: dict[str, Any]) -> list[str]:
+    """AWS console deep links (alarm, resources, metrics, log queries, changes), naming their account."""
     if not links:
         return []
+    arn = str(alarm.get("arn") or "").split(":")
+    account_id = arn[4] if len(arn) > 5 and arn[4].isdigit() else ""
+    name = _md_escape(alarm["account"]) if alarm.get("account") else ""
+    account = f"{name} ({account_id})" if name and account_id else name or account_id
     lines = ["## AWS console links", ""]
+    if account:
+        lines += [f"Sign in to account {account} first: the console opens these in the signed-in account.", ""]
     if links.get("alarm"):
         lines.append(f"- [alarm]({links['alarm']})")
     for title, key in (("resource", "resources"), ("metric", "metrics"), ("logs", "log_groups"),
@@ -91,7 +97,7 @@ def render_markdown(report: dict[str, Any]) -> str:
             w = bundle["metric_window"]
             lines.append(f"- GetMetricData {w.get('start')} -> {w.get('end')}, {w.get('series')} series")
         lines.append("")
-    lines += _links_section(report.get("links") or {})
+    lines += _links_section(report.get("links") or {}, alarm)
     if report.get("degraded"):
         lines += ["## Degraded steps", ""] + [f"- {k}: {v}" for k, v in report["degraded"].items()] + [""]
     if report.get("redaction"):
