@@ -57,6 +57,12 @@ def touches(change: Change, resource: ResourceRef) -> bool:
     return False
 
 
+def onset_grace(alarm_period_s: int | float | None) -> timedelta:
+    """How long after the estimated onset a change still counts as before it: two minutes, or the
+    alarm's period when longer (a 5-minute metric only places the onset within its bucket)."""
+    return max(timedelta(minutes=2), timedelta(seconds=float(alarm_period_s or 0)))
+
+
 def relevant_changes(changes: Iterable[Change], resources: Sequence[ResourceRef], onset: datetime,
                      lookback: timedelta, grace: timedelta = timedelta(minutes=2)) -> list[tuple[Change, ResourceRef]]:
     """(change, resource) pairs for changes on candidate resources in [onset - lookback, onset + grace]."""
@@ -76,22 +82,35 @@ def iam_changes(changes: Iterable[Change], onset: datetime, lookback: timedelta)
     return [c for c in changes if change_kind(c) == "iam" and onset - lookback <= c.time <= onset + timedelta(minutes=2)]
 
 
+def setting_search_term(change: Change) -> str | None:
+    """What a log line reading a changed parameter/secret would name: its parent path when that
+    has two segments or more (``/cart/prod`` for ``/cart/prod/redis_endpoint``: a loader logs
+    "reloaded /cart/prod/*"), else the name itself; None for other changes and short names."""
+    name = (change.resource_name or "").rsplit(":", 1)[-1]
+    if change.event_source not in SETTING_STORES or len(name) < 6:
+        return None
+    parent = name.rsplit("/", 1)[0]
+    return parent if len([s for s in parent.split("/") if s]) >= 2 else name
+
+
 def with_settings_read_in_logs(resources: Sequence[ResourceRef], changes: Iterable[Change],
-                               patterns: Iterable[LogPattern], group_owner: Mapping[str, ResourceRef]
-                               ) -> list[ResourceRef]:
-    """Resources whose own logs name a changed parameter or secret ("config refreshed from
-    /checkout/prod/payments/endpoint") get it in ``config_refs``, so that change touches them."""
-    names = {c.resource_name for c in changes
-             if c.event_source in SETTING_STORES and c.resource_name and len(c.resource_name) >= 6}
-    if not names:
+                               patterns: Iterable[LogPattern], group_owner: Mapping[str, ResourceRef],
+                               setting_reads: Iterable[tuple[str, str]] = ()) -> list[ResourceRef]:
+    """Resources whose own logs name a changed parameter or secret, or its parent path ("config
+    refreshed from /checkout/prod/*"), get it in ``config_refs``, so that change touches them.
+    ``setting_reads`` are extra (group or group@source, line) pairs, e.g. start-up lines."""
+    terms = {c.resource_name: re.compile(re.escape(term) + r"(?![\w.-])")
+             for c in changes if c.resource_name and (term := setting_search_term(c))}
+    if not terms:
         return list(resources)
+    texts = [(pattern_owner(p, group_owner), " ".join((p.template, *p.samples))) for p in patterns]
+    texts += [(group_owner.get(where) or group_owner.get(where.rsplit("@", 1)[0]), line)
+              for where, line in setting_reads]
     read: dict[tuple[str, str], set[str]] = {}
-    for p in patterns:
-        owner = pattern_owner(p, group_owner)
+    for owner, text in texts:
         if owner is None:
             continue
-        text = " ".join((p.template, *p.samples))
-        found = {n for n in names if n in text}
+        found = {name for name, term in terms.items() if name in text or term.search(text)}
         if found:
             read.setdefault(owner.key, set()).update(found)
     out = []

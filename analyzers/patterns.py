@@ -108,7 +108,7 @@ def mine_patterns(records: Iterable[LogRecord], window: PatternWindow, id_prefix
         frame = next((e.frame for e in evs if e.frame), None)
         kinds = {e.kind for e in evs}
         kind = "exception" if "exception" in kinds else ("timeout" if "timeout" in kinds else "app")
-        samples = tuple(dict.fromkeys(sample_text(e.message) for e in _spread(evs)))[:MAX_SAMPLES]
+        samples = tuple(dict.fromkeys(sample_text(e.message) for e in _spread(evs, onset_ts)))[:MAX_SAMPLES]
         patterns.append(LogPattern(
             id="", template=template, count=len(evs), log_group=group,
             first_seen=_dt(first), last_seen=_dt(last), samples=samples, count_before=before,
@@ -127,11 +127,36 @@ def _mining_text(event) -> str:
     return head[:1000]
 
 
-def _spread(events: Sequence) -> list:
+_VARIABLE = re.compile(r"[0-9a-fA-F]*\d[0-9a-fA-F-]*")  # numbers, hex ids, uuids
+_STATUS = re.compile(r'(?:status|code|HTTP/\d(?:\.\d)?"?)\W{0,3}([1-5]\d\d)\b', re.I)  # kept: 200 vs 429
+
+
+def _shape(message: str) -> str:
+    head = message[:200].split("\n", 1)[0]
+    return _VARIABLE.sub("0", head) + "|" + ",".join(_STATUS.findall(head))
+
+
+def _spread(events: Sequence, onset_ts: float) -> list:
+    """Samples: one event of each distinct line shape (numbers and ids aside), the shapes that grew
+    most across the onset first, so a template that merges several messages ("Lost connection" /
+    "Can't connect to <host>", 200s and 429s of an access log) shows the ones that changed; then
+    events spread evenly over the rest."""
     if len(events) <= MAX_SAMPLES:
         return list(events)
+    shapes: dict[str, list] = {}
+    for e in events:
+        shapes.setdefault(_shape(e.message), []).append(e)
     step = (len(events) - 1) / (MAX_SAMPLES - 1)
-    return [events[round(i * step)] for i in range(MAX_SAMPLES)]
+    spread = [events[round(i * step)] for i in range(MAX_SAMPLES)]
+    if len(shapes) < 2:
+        return spread
+
+    def growth(group: list) -> tuple[float, int]:
+        after = sum(1 for e in group if e.timestamp >= onset_ts)
+        return (after + 1) / (len(group) - after + 1), len(group)
+    ranked = sorted(shapes.values(), key=growth, reverse=True)[:MAX_SAMPLES]
+    varied = [next((e for e in group if e.timestamp >= onset_ts), group[0]) for group in ranked]
+    return (varied + [e for e in spread if e not in varied])[:MAX_SAMPLES]
 
 
 def _dominant(levels: list[str]) -> str | None:

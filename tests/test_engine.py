@@ -118,30 +118,30 @@ def test_report_is_stored(sandbox, store):
 
 
 def test_resume_after_a_crash_does_not_rerun_finished_steps(sandbox, store, monkeypatch):
-    # GIVEN an investigation that crashed (KeyboardInterrupt) in the changes step, after logs
+    # GIVEN an investigation that crashed (KeyboardInterrupt) in the logs step, after changes
     investigator = make_investigator(sandbox, store)
     inv_id = investigator.start(InvestigationRequest(ALARM))
-    original = Investigator._step_changes
+    original = Investigator._step_logs
 
     def crash_once(self, ctx):
-        monkeypatch.setattr(Investigator, "_step_changes", original)
+        monkeypatch.setattr(Investigator, "_step_logs", original)
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(Investigator, "_step_changes", crash_once)
+    monkeypatch.setattr(Investigator, "_step_logs", crash_once)
     with pytest.raises(KeyboardInterrupt):
         investigator.run(inv_id)
-    assert set(store.get_steps(inv_id)) == {"alarm", "resources", "metrics", "logs"}
+    assert set(store.get_steps(inv_id)) == {"alarm", "resources", "metrics", "changes"}
     assert store.get_investigation(inv_id)["status"] == "running"
     # WHEN it is run again, with every gateway call counted
     calls = spy_gateway(investigator, monkeypatch)
     events: list[tuple[str, str]] = []
     report = investigator.run(inv_id, lambda step, status, _msg: events.append((step, status)))
-    # THEN the earlier steps were NOT re-run: no alarm, inventory, metric or log calls
+    # THEN the earlier steps were NOT re-run: no alarm, inventory, metric or change calls
     for name in ("describe_alarms", "describe_alarm_history", "list_resources", "get_metric_data",
-                 "describe_log_groups", "filter_log_events"):
+                 "lookup_events", "resource_metadata_changes"):
         assert calls[name] == 0, name
-    assert calls["lookup_events"] == 1
-    assert [s for s, status in events if status == "resumed"] == ["alarm", "resources", "metrics", "logs"]
+    assert calls["describe_log_groups"] == 1 and calls["filter_log_events"] > 0
+    assert [s for s, status in events if status == "resumed"] == ["alarm", "resources", "metrics", "changes"]
     # AND the report completes, with the resumed outputs
     assert report["root_cause"]["category"] == "bad_deployment"
     assert any(p["new"] for p in report["log_patterns"])

@@ -44,3 +44,39 @@ def test_long_java_traces_keep_their_caused_by_chain_in_samples():
     assert sample.startswith("java.sql.SQLTransientConnectionException") and len(sample) < 800
     assert sample.rstrip().endswith("Caused by: java.sql.SQLNonTransientConnectionException: Too many connections")
     assert sample_text("short line") == "short line"
+
+
+def test_samples_show_each_message_a_template_merges():
+    # GIVEN one exception type with 128 "Lost connection" traces and 32 "Can't connect to <host>" traces
+    lost = ("[ERROR] pymysql.err.OperationalError: (2013, 'Lost connection to MySQL server during query "
+            "(timed out)')\n"
+            "Traceback (most recent call last):\n  File \"/var/task/app.py\", line 37, in handler\n"
+            "    row = repo.get_member(mid)")
+    cant = ("[ERROR] pymysql.err.OperationalError: (2003, \"Can't connect to MySQL server on "
+            "'members-db.cq1.rds.amazonaws.com' (timed out)\")\nTraceback (most recent call last):\n"
+            "  File \"/var/task/app.py\", line 31, in handler\n    conn = db.connect()")
+    records = [LogRecord(GROUP, "s", (ONSET + timedelta(seconds=6 * i)).timestamp(), cant if i % 5 == 2 else lost)
+               for i in range(160)]
+    for shift in (0, 3):  # whichever lines the window starts with
+        # WHEN mined
+        merged = [p for p in mine_patterns(records[shift:], WINDOW) if "OperationalError" in p.template]
+        # THEN the one pattern's samples show both messages, the most frequent first
+        assert len(merged) == 1
+        assert merged[0].samples[0].startswith(lost.split("\n")[0])
+        assert any("members-db" in sample for sample in merged[0].samples)
+
+
+def test_samples_show_the_message_that_grew_across_the_onset_not_only_the_loudest():
+    # GIVEN access-log lines of one template: 200s all along, 429s only after onset (fewer than the 200s)
+    def line(status: int, i: int) -> str:
+        return (f'{{"requestId":"{i + 1000:08x}-ada8-43ba-bbf3-8313df34a49e","httpMethod":"GET",'
+                f'"resourcePath":"/v1/orders/{{id}}","status":"{status}","responseLength":"{180 + i % 40}"}}')
+    records = [LogRecord(GROUP, "s", (ONSET + timedelta(seconds=10 * i)).timestamp(), line(200, i))
+               for i in range(-360, 120)]
+    records += [LogRecord(GROUP, "s", (ONSET + timedelta(seconds=10 * i + 5)).timestamp(), line(429, i))
+                for i in range(0, 120, 2)]
+    # WHEN mined
+    [access] = mine_patterns(records, WINDOW)
+    # THEN the first sample is a 429 line, and a 200 line is kept beside it
+    assert '"status":"429"' in access.samples[0]
+    assert any('"status":"200"' in sample for sample in access.samples)

@@ -71,3 +71,23 @@ def test_timeouts_of_the_targets_of_a_load_balancer_whose_requests_surged_are_th
                                       alarm=alarm_on(alb, "TargetResponseTime"), owners={"/promo/app": web}))
     # THEN the surge is the cause, not the busy (not pinned) CPU it produced
     assert (ranked[0].category, ranked[0].resource.key) == ("traffic_surge", alb.key)
+
+
+def test_a_balancer_nothing_links_to_its_targets_still_carries_its_surge_to_the_involved_service():
+    # GIVEN an ALB without known targets whose requests went x5, and an ECS service involved by timing
+    # whose only new lines are gunicorn's bare CRITICAL worker timeouts (they name nothing they waited for)
+    alb = ResourceRef("alb", "app/shop-alb/5e6f", REGION, {"name": "shop-alb"})
+    web = ResourceRef("ecs", "shop/storefront", REGION, {"cluster": "shop"})
+    requests = _anomaly(alb, "AWS/ApplicationELB", "RequestCount", {"LoadBalancer": alb.id}, 1570, 7842, "a1")
+    timeouts = pattern("l1", "[2026-11-11 11:47:25 +0000] [1] [CRITICAL] WORKER TIMEOUT (pid:25)", 0, 91,
+                       group="/ecs/storefront", level="CRITICAL")
+    candidates = [Candidate(alb, "alarm", 1.0), Candidate(web, "involved", 0.9, "errors in its own logs")]
+    ranked = rank_hypotheses(evidence(candidates, [timeouts], anomalies=[requests],
+                                      alarm=alarm_on(alb, "TargetResponseTime"), owners={"/ecs/storefront": web}))
+    # THEN the surge is the cause, not a dependency failure of the service
+    assert (ranked[0].category, ranked[0].resource.key) == ("traffic_surge", alb.key)
+    # AND a timeout naming what it waited for (a host:port) stays a dependency failure under the same surge
+    named = pattern("l2", "call to ledger.internal:8443 timed out after 5000 ms", 0, 91, group="/ecs/storefront")
+    ranked = rank_hypotheses(evidence(candidates, [named], anomalies=[requests],
+                                      alarm=alarm_on(alb, "TargetResponseTime"), owners={"/ecs/storefront": web}))
+    assert ranked[0].category == "dependency_failure"

@@ -128,3 +128,54 @@ def test_a_parameter_the_service_logs_reading_touches_it():
     [read] = with_settings_read_in_logs([service], [put], [refresh], {"/ecs/checkout-web": service})
     # THEN the change touches the service that reads it
     assert touches(put, read) and read.properties["config_refs"] == ["/checkout/prod/payments/endpoint"]
+
+
+def test_an_instance_dialled_by_its_private_ip_is_the_failing_dependency():
+    # GIVEN a service whose new errors dial an address that is an instance's private IP (nothing else links them)
+    from analyzers.topology import mentioned_resources
+    geo = ResourceRef("ec2", "i-0d2b4f6a8c1e3a5b7", "eu-north-1", {"name": "geo-grpc-1", "private_ip": "10.40.3.17"})
+    line = ('rpc error: code = Unavailable desc = "transport: Error while dialing: '
+            'dial tcp 10.40.3.17:7443: i/o timeout"')
+    # THEN the line names the instance, and a neighbouring address does not
+    assert mentioned_resources([line], [geo]) == {geo.key: 1}
+    assert mentioned_resources([line.replace("10.40.3.17", "10.40.3.171")], [geo]) == {}
+
+
+def test_a_loader_reading_the_parameters_parent_path_or_a_start_up_line_links_the_change():
+    from analyzers.changes import setting_search_term, with_settings_read_in_logs
+
+    # GIVEN a typo'd parameter that two hosts' config poller reloads as "/cart/prod/*", a sibling
+    # hierarchy change (/cart/production-eu/...) and a service whose only read is a start-up line hours ago
+    put = Change("c1", ONSET, "ssm.amazonaws.com", "PutParameter", "AWS::SSM::Parameter", "/cart/prod/redis_endpoint",
+                 "deploy-bot", REGION)
+    sibling = Change("c2", ONSET, "ssm.amazonaws.com", "PutParameter", "AWS::SSM::Parameter",
+                     "/cart/production-eu/flag", "ops", REGION)
+    reload = pattern("l1", "[INFO] config poller: reloaded 14 parameters from SSM /cart/prod/* (version 37)", 0, 1,
+                     group="/cart/app", level="INFO")
+    orders = ResourceRef("ecs", "orders/orders-api", REGION, {})
+    startup = ("/ecs/orders-api", "info: Orders.Api.Secrets.SsmPasswordProvider[0] Loaded /orders/prod/db-password")
+    rotate = Change("c3", ONSET, "secretsmanager.amazonaws.com", "PutParameter", "", "/orders/prod/db-password",
+                    "r.tan", REGION)
+    # THEN what is searched for is the parent path (two segments or more), else the name; nothing for other stores
+    assert setting_search_term(put) == "/cart/prod" and setting_search_term(rotate) == "/orders/prod"
+    assert setting_search_term(Change("c4", ONSET, "ssm.amazonaws.com", "PutParameter", "", "/flagset", "x")) \
+        == "/flagset"
+    assert setting_search_term(Change("c5", ONSET, "lambda.amazonaws.com", "UpdateFunctionConfiguration",
+                                      "", "/cart/prod/x", "x")) is None
+    # AND the reload line links the host to the parameter, not to the sibling hierarchy
+    [host] = with_settings_read_in_logs([WEB1], [put, sibling], [reload], {"/cart/app": WEB1})
+    assert host.properties["config_refs"] == ["/cart/prod/redis_endpoint"] and not touches(sibling, host)
+    # AND a start-up line read outside the log windows links the service that logged it
+    [service] = with_settings_read_in_logs([orders], [rotate], [], {"/ecs/orders-api": orders}, [startup])
+    assert touches(rotate, service)
+
+
+def test_a_change_inside_a_five_minute_alarms_onset_bucket_counts_as_before_it():
+    from analyzers.changes import onset_grace, relevant_changes
+
+    # GIVEN an onset read from 5-minute datapoints and a parameter change 3 minutes "after" it
+    put = Change("c1", ONSET + timedelta(minutes=3), "ssm.amazonaws.com", "PutParameter", "", API.id, "x", REGION)
+    # THEN with a 5-minute alarm it is a candidate cause; with a 1-minute alarm it is an effect
+    assert onset_grace(300) == timedelta(minutes=5) and onset_grace(60) == timedelta(minutes=2)
+    assert relevant_changes([put], [API], ONSET, timedelta(hours=6), onset_grace(300))
+    assert not relevant_changes([put], [API], ONSET, timedelta(hours=6), onset_grace(60))

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Mapping, Sequence
 
-from ..changes import change_kind, touches
+from ..changes import change_kind, onset_grace, touches
 from ..model import Alarm, Anomaly, Change, LogPattern, ResourceRef, Series, iso
 from ..patterns import is_surging
 from ..topology import (FRONT_DOORS, RELATION_WEIGHTS, Candidate, downstream_ids, mentioned_resources, pattern_owner,
                         referenced_ids)
-from .rules import (DATABASE_WORDS, DEPENDENCY_CATEGORIES, ERROR_WORDS, FRONT_DOOR_LIMIT, METRIC_CATEGORIES, PORT,
-                    WELL_KNOWN_PORTS, log_categories)
+from .rules import (BARE_TIMEOUT, DATABASE_WORDS, DEPENDENCY_CATEGORIES, ERROR_WORDS, FRONT_DOOR_LIMIT,
+                    METRIC_CATEGORIES, NAMED_FAILURE, PORT, WELL_KNOWN_PORTS, log_categories)
 
 CHANGE_HORIZON = timedelta(hours=2)
 LATE_ANOMALY = timedelta(minutes=10)
@@ -83,10 +83,12 @@ def _fmt_anomaly(a: Anomaly, unit: str | None) -> str:
             f"{' ' + unit if unit else ''} from {iso(a.onset)}")
 
 
-def _fmt_change(c: Change, onset: datetime) -> str:
+def _fmt_change(c: Change, onset: datetime, period_s: int | float = 60) -> str:
     minutes = (onset - c.time).total_seconds() / 60
     who = f" by {c.username}" if c.username else ""
     when = f"{minutes:.0f} min before onset" if minutes >= 0 else f"{-minutes:.0f} min after onset"
+    if minutes < 0 and period_s > 120:
+        when += f", within the alarm's {period_s / 60:.0f}-min period that holds the onset"
     return f"[{c.id}] {c.event_name} on {c.resource_name}{who} at {iso(c.time)} ({when})"
 
 
@@ -101,6 +103,7 @@ class EvidenceCollector:
         self.inventory = [c.resource for c in ev.candidates]
         self.units = {s.key: s.unit for s in ev.series}
         self.alarm_key = ev.alarm.resource.key if ev.alarm.resource else None
+        self.bare_timeouts: set[str] = set()  # pattern ids of timeouts that name nothing they waited for
 
     def score(self, category: str, resource: ResourceRef) -> Score:
         return self.scores[(category, resource.key)]
@@ -118,6 +121,9 @@ class EvidenceCollector:
             owned = owner is not None and owner.key in self.by_key
             own_limit = owned and owner.type in FRONT_DOORS and bool(FRONT_DOOR_LIMIT.search(text))
             named, explained, behind = self._blamed(text, cats, owner if owned else None, own_limit)
+            if cats == ["dependency_failure"] and not named and BARE_TIMEOUT.search(text) \
+                    and not NAMED_FAILURE.search(" ".join((p.template, *p.samples))):
+                self.bare_timeouts.add(p.id)
             if owned and owner.type in FRONT_DOORS and not own_limit and self._backends_failing():
                 strength *= RELAYED  # a front door relays what failed behind it
             for cat in cats:
@@ -276,7 +282,7 @@ class EvidenceCollector:
     # Changes -------------------------------------------------------------
     def collect_changes(self) -> None:
         for c in self.ev.changes:
-            if not (self.ev.onset - CHANGE_HORIZON <= c.time <= self.ev.onset + timedelta(minutes=2)):
+            if not (self.ev.onset - CHANGE_HORIZON <= c.time <= self.ev.onset + onset_grace(self.ev.alarm.period)):
                 continue
             kind = change_kind(c)
             category = {"deployment": "bad_deployment", "config": "config_change",
@@ -291,7 +297,8 @@ class EvidenceCollector:
             if kind == "iam" and not targets and self.alarm_key:
                 targets = [self.by_key[self.alarm_key].resource]
             for resource in targets:
-                self.score(category, resource).add("change", strength, _fmt_change(c, self.ev.onset), f"c:{c.id}")
+                line = _fmt_change(c, self.ev.onset, self.ev.alarm.period)
+                self.score(category, resource).add("change", strength, line, f"c:{c.id}")
 
     # Score queries -------------------------------------------------------
     def _exhausted(self, key: tuple[str, str]) -> bool:
@@ -303,7 +310,20 @@ class EvidenceCollector:
         surge = self.scores.get(("traffic_surge", key))
         return surge is not None and surge.metrics >= 0.5
 
+    def _loaded_by(self, key: tuple[str, str]) -> set[tuple[str, str]]:
+        """What receives a resource's requests: itself, what is behind it and, for a front door,
+        the backends involved by timing (a balancer whose targets nothing names)."""
+        loaded = {key, *downstream_ids(self.by_key[key].resource, self.inventory)}
+        if self.by_key[key].resource.type in FRONT_DOORS:
+            loaded.update(self._backends())
+        return loaded
+
+    def _under_surge(self, key: tuple[str, str]) -> bool:
+        """Its own requests surged, or it is behind a front door whose requests did."""
+        return any(self._surged(k) and key in self._loaded_by(k) for k in self.by_key)
+
     def _overloaded(self, key: tuple[str, str]) -> bool:
-        """Request volume far above usual and no error of its own in its logs."""
+        """Under a surge, with no error of its own in its logs besides the timeouts themselves."""
         own_errors = self.scores.get(("application_error", key))
-        return self._surged(key) and (own_errors is None or own_errors.logs == 0)
+        only_timeouts = own_errors is not None and set(own_errors.ids) <= self.bare_timeouts
+        return self._under_surge(key) and (own_errors is None or own_errors.logs == 0 or only_timeouts)

@@ -5,7 +5,7 @@ resource's relation to the alarm, with the category tie-break rules. Weak eviden
 from __future__ import annotations
 
 from ..model import Hypothesis, ResourceRef
-from ..topology import FRONT_DOORS, Candidate, downstream_ids
+from ..topology import FRONT_DOORS, Candidate
 from .evidence import EvidenceCollector, EvidenceSet, Score
 from .rules import CATEGORY_PRIOR, SPECIFICITY
 
@@ -94,7 +94,7 @@ class _Ranker(EvidenceCollector):
                 return 0.4 * s.logs
             return s.logs * (1.0 if key != self.alarm_key else 0.85)
         if category == "traffic_surge":
-            loaded = {key, *downstream_ids(self.by_key[key].resource, self.inventory)}  # what receives the surge
+            loaded = self._loaded_by(key)  # what receives the surge
             faults = [max(v.logs, v.metrics if c in HARD_LIMITS and v.metrics > 0.5 else 0.0)
                       for (c, k), v in self.scores.items()
                       if c in ("throttling", "dependency_failure", "db_connection_exhaustion", "cpu_saturation",

@@ -63,6 +63,12 @@ FRONT_DOOR_LIMIT = re.compile(
 # A rule that also implies an unhealthy downstream (the origin may be the named dependency).
 DEPENDENCY_CATEGORIES = ("db_connection_exhaustion", "dependency_failure", "throttling", "permission_denied")
 
+# A timeout that names nothing it waited for ("[CRITICAL] WORKER TIMEOUT", "request timed out"):
+# under a surge it is the service's own slowness, not a failing dependency.
+BARE_TIMEOUT = re.compile(r"timed? ?out|deadline exceeded", re.I)
+NAMED_FAILURE = re.compile(r"refused|reset|unreachable|not known|getaddrinfo|ENOTFOUND|UnknownHost|No route|"
+                           r"connect|upstream|https?://|\b(?:[a-z0-9-]+\.)+(?:com|net|org|io|internal|local|aws)\b|"
+                           r"(?:[A-Za-z][\w-]*\.[\w.-]+|localhost|\d+\.\d+\.\d+\.\d+):\d{2,5}\b", re.I)
 ERROR_WORDS = re.compile(r"error|exception|fail|fatal|critical|panic|denied|refused|timed out|traceback", re.I)
 
 # Metric rules: (metric name, direction) -> category, with an optional absolute check.

@@ -81,7 +81,8 @@ def list_ec2(factory: Any, region: str) -> list[ResourceRef]:
             for inst in reservation.get("Instances", []):
                 tags = {t["Key"]: t["Value"] for t in inst.get("Tags", [])}
                 props = {"name": tags.get("Name"), "instance_type": inst.get("InstanceType"),
-                         "state": (inst.get("State") or {}).get("Name")}
+                         "state": (inst.get("State") or {}).get("Name"),
+                         "private_ip": inst.get("PrivateIpAddress"), "private_dns": inst.get("PrivateDnsName")}
                 out.append(ResourceRef("ec2", inst["InstanceId"], region, props))
         token = page.get("NextToken")
         if not token:

@@ -8,7 +8,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from analyzers.anomalies import detect_anomalies, with_alarm_breach
-from analyzers.changes import relevant_changes, with_settings_read_in_logs
+from analyzers.changes import onset_grace, relevant_changes, with_settings_read_in_logs
 from analyzers.charts_data import chart_specs
 from analyzers.links import build_links
 from analyzers.model import Change, MetricKey, ResourceRef, Script, Series, iso
@@ -31,7 +31,7 @@ def analyse(found: ResolvedAlarm, resources: Sequence[ResourceRef], series: Sequ
     end = datetime.fromisoformat(params["window_end"])
     anomalies = with_alarm_breach(detect_anomalies(series, onset - ANOMALY_LOOKBACK, end), series, found.alarm, onset)
     alarmed = found.alarm.resource
-    resources = with_settings_read_in_logs(resources, changes, logs.patterns, logs.group_owner)
+    resources = with_settings_read_in_logs(resources, changes, logs.patterns, logs.group_owner, logs.setting_reads)
     full = next((r for r in resources if alarmed is not None and r.key == alarmed.key), alarmed)
     blind = full is not None and full.type in FRONT_DOORS and not downstream_ids(full, list(resources))
     involved = involved_resources(logs.patterns, logs.group_owner, anomalies, onset, alarmed, blind)
@@ -39,7 +39,8 @@ def analyse(found: ResolvedAlarm, resources: Sequence[ResourceRef], series: Sequ
     own_lines = lines_written_by(logs.patterns, logs.group_owner, talking)  # hosts it talks to, even when all is well
     candidates = select_candidates(alarmed, list(resources), [*logs.error_samples, *own_lines],
                                    params.get("resources") or [], involved=involved)
-    related = relevant_changes(changes, [c.resource for c in candidates], onset, timedelta(hours=6))
+    related = relevant_changes(changes, [c.resource for c in candidates], onset, timedelta(hours=6),
+                               onset_grace(found.alarm.period))
     related_changes = [c for c, _ in related]
     iam_like = [c for c in changes if c not in related_changes and "iam" in c.event_source
                 and onset - timedelta(hours=6) <= c.time <= onset]

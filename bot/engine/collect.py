@@ -19,6 +19,7 @@ from analyzers.catalog import metric_keys
 from analyzers.detection import find_onset
 from analyzers.model import Alarm, Anomaly, Change, Hypothesis, LogPattern, ResourceRef, Series, TimelineEvent
 from analyzers.patterns import PatternWindow, mine_patterns
+from analyzers.changes import setting_search_term
 from analyzers.topology import Candidate, log_group_prefixes, map_log_groups, source_key, stream_sources
 from bot.aws import AwsError, AwsGateway, GatewayProvider, MetricQuery, account_problem, accounts_of
 from bot.config import Config
@@ -47,6 +48,7 @@ class LogsOutput:
     error_samples: tuple[str, ...] = ()
     raw_bytes: int = 0
     raw_lines: int = 0
+    setting_reads: tuple[tuple[str, str], ...] = ()  # (group or group@source, line) naming a changed setting
 
 
 @dataclass(frozen=True)
@@ -236,7 +238,7 @@ class _ScanBudget:
 
 def fetch_logs(gateway: AwsGateway, resources: Sequence[ResourceRef], config: Config, onset: datetime,
                start: datetime, end: datetime, extra_groups: Sequence[str] = (), max_groups: int = 20,
-               alarm: Alarm | None = None) -> LogsOutput:
+               alarm: Alarm | None = None, changes: Sequence[Change] = ()) -> LogsOutput:
     """Read the log groups of the resources in two windows (baseline, incident) and mine patterns.
 
     The Logs Insights query is chosen by the alarm's kind (errors, throttles, latency, saturation;
@@ -244,6 +246,9 @@ def fetch_logs(gateway: AwsGateway, resources: Sequence[ResourceRef], config: Co
     each gets what is left as its cap, and once it is spent the remaining groups/windows are read
     with FilterLogEvents (bounded by ``analysis.log_query_limit``); every evidence entry says which
     API read it, with what query, how many bytes, whether it was capped, and why it fell back.
+    Parameters and secrets changed in the look-back are also searched for (FilterLogEvents,
+    a few lines per group) from the look-back start to the baseline: a service logs which
+    settings it loads when it starts, often hours before the incident.
     """
     from analyzers.model import LogRecord
 
@@ -276,15 +281,46 @@ def fetch_logs(gateway: AwsGateway, resources: Sequence[ResourceRef], config: Co
                 continue
             records.extend(got)
             queries.append(entry)
+    reads = _setting_reads(gateway, wanted, changes, onset - timedelta(hours=config.analysis.change_lookback),
+                           base_start, queries, errors)
     window = PatternWindow(base_start, onset, end)
-    sources = stream_sources({(r.group, r.stream) for r in records}, resources)
+    sources = stream_sources({(r.group, r.stream) for r in records + [r for r, _ in reads]}, resources)
     patterns = mine_patterns(records, window, stream_sources=sources)
     error_samples = tuple(s for p in patterns if p.is_error or p.new for s in p.samples)[:200]
     group_owner = {g: owners[g] for g in wanted if g in owners}
     by_id = {r.id: r for r in resources}
     group_owner.update({source_key(g, source): by_id[source] for (g, _), source in sources.items()})
+    setting_reads = tuple((source_key(r.group, sources[(r.group, r.stream)]) if (r.group, r.stream) in sources
+                           else r.group, line) for r, line in reads)
     return LogsOutput(tuple(patterns), group_owner, tuple(queries),
-                      tuple(errors), error_samples, sum(len(r.message) for r in records), len(records))
+                      tuple(errors), error_samples, sum(len(r.message) for r in records), len(records),
+                      setting_reads)
+
+
+SETTING_SEARCHES = 4  # changed parameters/secrets searched for per investigation
+SETTING_LINES = 3  # lines kept per (setting, group)
+
+
+def _setting_reads(gateway: AwsGateway, groups: Sequence[str], changes: Sequence[Change], since: datetime,
+                   until: datetime, queries: list[dict[str, Any]], errors: list[str]) -> list[tuple[Any, str]]:
+    """Lines before ``until`` that name a changed parameter/secret or its parent path: (record, line)."""
+    terms = list(dict.fromkeys(t for c in reversed(changes) if (t := setting_search_term(c))))[:SETTING_SEARCHES]
+    out: list[tuple[Any, str]] = []
+    if until <= since:
+        return out
+    for term in terms:
+        for group in groups[:10]:
+            entry = {"log_group": group, "window": "settings", "start": since.isoformat(), "end": until.isoformat(),
+                     "api": "FilterLogEvents", "query": f'"{term}"', "capped": False}
+            try:
+                records, truncated = gateway.filter_log_events(group, since, until, SETTING_LINES, pattern=f'"{term}"')
+            except AwsError as exc:
+                errors.append(f"{group}: {exc.code}")
+                continue
+            entry.update(events=len(records), truncated=truncated)
+            queries.append(entry)
+            out += [(r, r.message[:500]) for r in records if term in r.message]
+    return out
 
 
 def _read_group(gateway: AwsGateway, group: str, start: datetime, end: datetime, limit: int,

@@ -66,7 +66,7 @@ class _Context:
 class Investigator:
     """Runs investigations against a region-aware AWS gateway provider and persists every step."""
 
-    STEPS = ("alarm", "resources", "metrics", "logs", "changes", "analysis", "llm", "scripts", "report")
+    STEPS = ("alarm", "resources", "metrics", "changes", "logs", "analysis", "llm", "scripts", "report")
 
     def __init__(self, config: Config, provider: GatewayProvider, store: Store,
                  clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
@@ -193,7 +193,7 @@ class Investigator:
         onset = collect.incident_onset(found, ctx.outputs["metrics"])
         out = collect.fetch_logs(self._gateway(found.alarm), ctx.outputs["resources"], self.config,
                                  onset, start, end, extra_groups=ctx.params.get("resources") or [],
-                                 alarm=found.alarm)
+                                 alarm=found.alarm, changes=ctx.outputs.get("changes") or [])
         status = "degraded" if out.errors else "ok"
         return StepResult(status, out, "; ".join(out.errors) or None)
 
