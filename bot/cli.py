@@ -36,6 +36,17 @@ def _add_common(p: argparse.ArgumentParser, scenario: bool = True) -> None:
         p.add_argument("--scenario", help="run against the local sandbox AWS seeded from this scenario file")
 
 
+def _window_hours(text: str) -> float:
+    """``--time-window``: more than 0 and at most two weeks of history."""
+    try:
+        hours = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of hours") from None
+    if not 0 < hours <= 24 * 14:
+        raise argparse.ArgumentTypeError(f"{text} hours: use more than 0 and at most 336 (two weeks)")
+    return hours
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="aiops-bot", description="Investigate AWS CloudWatch alarms.")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging on stderr")
@@ -44,7 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("investigate", help="investigate one alarm (name or ARN) and print the report")
     p.add_argument("alarm", nargs="?", help="alarm name or ARN")
     _add_common(p)
-    p.add_argument("--time-window", type=float, metavar="HOURS", help="hours of history (default from config)")
+    p.add_argument("--time-window", type=_window_hours, metavar="HOURS",
+                   help="hours of history, at most 336 (default from config)")
     p.add_argument("--resources", help="extra resources or log groups to include, comma separated")
     p.add_argument("--description", help="what you observed (kept in the report)")
     p.add_argument("--format", choices=("json", "markdown", "text"), default=None,

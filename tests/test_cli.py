@@ -174,3 +174,14 @@ def test_python_dash_m_bot_help():
     assert "investigate" in result.stdout and "history" in result.stdout
     assert "Traceback" not in result.stderr
 
+
+
+@pytest.mark.parametrize("hours,needle", [("0", "more than 0"), ("-3", "more than 0"), ("400", "at most 336"),
+                                          ("abc", "not a number")])
+def test_a_bad_time_window_is_a_usage_error(env, hours, needle, capsys):
+    # WHEN --time-window is zero, negative, beyond two weeks or not a number
+    with pytest.raises(SystemExit) as stop:
+        main(["investigate", ALARM, "--scenario", str(env["scenario"]), "--time-window", hours])
+    # THEN argparse rejects it (exit 2) with the reason, before any sandbox starts
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and needle in err and "Traceback" not in err and "sandbox AWS" not in err

@@ -186,9 +186,11 @@ def test_arn_in_the_configured_region_works(sandbox, store):
     assert report["root_cause"]["resource"]["id"] == DEPLOYED
 
 
-def test_time_window_out_of_range(sandbox, store):
+@pytest.mark.parametrize("hours", [400, 0, -2])
+def test_time_window_out_of_range(sandbox, store, hours):
+    # a zero or negative window is an error, not a silent fallback to the default
     with pytest.raises(InvestigationError, match="time window"):
-        make_investigator(sandbox, store).start(InvestigationRequest(ALARM, time_window_hours=400))
+        make_investigator(sandbox, store).start(InvestigationRequest(ALARM, time_window_hours=hours))
 
 
 def test_access_denied_on_logs_degrades_that_step_only(sandbox, store, report_schema):

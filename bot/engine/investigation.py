@@ -83,9 +83,10 @@ class Investigator:
         """Validate the request, create the investigation record, return its id (no AWS calls)."""
         parse_alarm_ref(request.alarm_ref, self.provider.regions)
         now = self.clock()
-        hours = request.time_window_hours or self.config.analysis.time_window
+        hours = request.time_window_hours
+        hours = self.config.analysis.time_window if hours is None else hours
         if not 0 < hours <= 24 * 14:
-            raise InvestigationError("time window must be between 0 and 336 hours")
+            raise InvestigationError(f"time window must be more than 0 and at most 336 hours (got {hours:g})")
         inv_id = new_investigation_id(now)
         params = {"alarm_ref": request.alarm_ref, "window_end": now.isoformat(),
                   "window_start": (now - timedelta(hours=hours)).isoformat(), "resources": list(request.resources),
