@@ -42,14 +42,28 @@ def change_kind(change: Change) -> str:
     return "other"
 
 
+_ARN_PATH = re.compile(r"(?:function:|loadbalancer/|targetgroup/|service/|task-definition/|:db:|:cluster:)"
+                       r"([^:]+?)(?::[\w$-]+)?$")
+_API_PATH = re.compile(r"/(?:restapis|apis)/([^/]+)")
+
+
+def candidates_named(name: str) -> set[str]:
+    """The identifiers a change's resource name can stand for: itself, its last ARN or path part, a
+    function name without its ``:alias``/``:version``, a balancer's ``app/<name>/<id>``, an API id."""
+    out = {name, name.rsplit(":", 1)[-1], name.rsplit("/", 1)[-1]}
+    if not name.startswith("arn:") and ":" in name:
+        out.add(name.split(":", 1)[0])  # checkout-api:live
+    out.update(m.group(1) for m in (_ARN_PATH.search(name), _API_PATH.search(name)) if m)
+    return {n for n in out if n}
+
+
 def touches(change: Change, resource: ResourceRef) -> bool:
     """Whether a change names the resource (by id, name, ARN suffix, or cluster/service) or
     something attached to it (its role, parameter group, task definition family)."""
     name = change.resource_name or ""
     if not name:
         return False
-    candidates = {name, name.rsplit(":", 1)[-1], name.rsplit("/", 1)[-1]}
-    if candidates & (resource.aliases | resource.attached_names):
+    if candidates_named(name) & (resource.aliases | resource.attached_names):
         return True
     if change.event_source in SETTING_STORES and "/" in name:  # /<app>/<env>/<service>/<KEY> names its service
         segments = set(name.rsplit(":", 1)[-1].split("/"))

@@ -65,7 +65,7 @@ class ResourceRef:
     def aliases(self) -> frozenset[str]:
         """Every string a log line or change might use to name this resource."""
         names = {self.id}
-        for prop in ("name", "arn", "private_ip", "private_dns"):  # an instance dialled by address
+        for prop in ("name", "arn", "private_ip", "private_dns", "api_id"):  # an instance dialled by address
             value = self.properties.get(prop)
             if isinstance(value, str) and value:
                 names.add(value)

@@ -179,3 +179,24 @@ def test_a_change_inside_a_five_minute_alarms_onset_bucket_counts_as_before_it()
     assert onset_grace(300) == timedelta(minutes=5) and onset_grace(60) == timedelta(minutes=2)
     assert relevant_changes([put], [API], ONSET, timedelta(hours=6), onset_grace(300))
     assert not relevant_changes([put], [API], ONSET, timedelta(hours=6), onset_grace(60))
+
+
+def test_changes_name_resources_by_arn_qualified_name_or_api_id():
+    # GIVEN resources of each kind and CloudTrail resource names in the forms real events use
+    fn = ResourceRef("lambda", "checkout-api", REGION)
+    svc = ResourceRef("ecs", "shop/cart-svc", REGION)
+    alb = ResourceRef("alb", "app/web-alb/50dc6c495c0c9188", REGION)
+    api = ResourceRef("apigateway", "orders", REGION, {"api_id": "a1b2c3d4e5"})
+    arn = "arn:aws:{}:us-east-1:123456789012:{}"
+    named = {
+        fn: ["checkout-api:live", arn.format("lambda", "function:checkout-api:42")],
+        svc: [arn.format("ecs", "service/shop/cart-svc")],
+        alb: [arn.format("elasticloadbalancing", "loadbalancer/app/web-alb/50dc6c495c0c9188")],
+        api: ["a1b2c3d4e5", "arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/prod"],
+    }
+    # THEN each change touches its resource, and a look-alike name does not
+    for resource, names in named.items():
+        for name in names:
+            assert touches(Change("c", ONSET, "x", "Update", "", name, "u", REGION), resource), name
+    assert not touches(Change("c", ONSET, "x", "Update", "", "checkout-api-v2:live", "u", REGION), fn)
+    assert not touches(Change("c", ONSET, "x", "Update", "", arn.format("lambda", "function:checkout"), "u"), fn)
