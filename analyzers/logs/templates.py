@@ -4,8 +4,10 @@ Pure and generic (no per-dataset rules). The batch path (``TemplateMiner.mine``)
 frequency-based parser in the spirit of Brain (Yu et al. 2023): lines are masked and
 tokenised, grouped by token count, each line is anchored on its largest set of words
 sharing one column frequency, and columns outside the anchor are split into constants or
-variables by their frequency and variety. The online path (``TemplateMiner.add``) matches
-known templates first and otherwise merges into the most similar same-length cluster.
+variables by their frequency and variety (numbered names such as ``eth0`` by their
+name family, see ``columns``). The online path (``TemplateMiner.add``) matches
+known templates first (a family token ``alt<*>`` matches ``alt7``) and otherwise merges
+into the most similar same-length cluster.
 
 Speed: work is done once per distinct line, distinct token row or distinct frequency
 pattern, mostly inside C-implemented builtins (``map``, ``zip``, ``Counter``); nothing
@@ -18,9 +20,15 @@ import logging
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from itertools import chain, compress, repeat
-from operator import itemgetter
 from typing import Iterable, Sequence
 
+from analyzers.logs.columns import (
+    FamilyCache,
+    common_template,
+    merged_token,
+    partition,
+    split_downward,
+)
 from analyzers.logs.masking import (
     WILDCARD,
     LineTokenizer,
@@ -137,13 +145,16 @@ class TemplateMiner:
             return {row: row for row in rows}
         column_freq = _column_frequencies(rows, weights)
         result: dict[tuple[str, ...], tuple[str, ...]] = {}
+        families: FamilyCache = {}
         for ((anchor_freq, chosen), _words), members in _anchor_groups(rows, column_freq).items():
             if len(members) == 1:
                 result[members[0]] = members[0]
                 continue
             anchor_positions = tuple(compress(range(len(chosen)), chosen))
-            for subgroup in self._split_group(members, anchor_freq, anchor_positions, column_freq):
-                template = _common_template(subgroup)
+            for subgroup in self._split_group(
+                members, anchor_freq, anchor_positions, column_freq, families
+            ):
+                template = common_template(subgroup, families)
                 for row in subgroup:
                     result[row] = template
         return result
@@ -154,6 +165,7 @@ class TemplateMiner:
         anchor_freq: int,
         anchor_positions: tuple[int, ...],
         column_freq: list[dict[str, int]],
+        families: FamilyCache,
     ) -> list[list[tuple[str, ...]]]:
         """Split an anchored group by the columns that look constant.
 
@@ -169,31 +181,13 @@ class TemplateMiner:
             for position in free
             if min(map(column_freq[position].__getitem__, columns[position])) > anchor_freq
         ]
-        groups = _partition(members, upward) if upward else [members]
+        groups = partition(members, upward) if upward else [members]
         downward = [position for position in free if position not in upward]
         if not downward:
             return groups
         result: list[list[tuple[str, ...]]] = []
         for group in groups:
-            result.extend(self._split_downward(group, downward))
-        return result
-
-    def _split_downward(
-        self, members: list[tuple[str, ...]], columns: list[int]
-    ) -> list[list[tuple[str, ...]]]:
-        if len(members) == 1 or not columns:
-            return [members]
-        best_column, best_size = -1, self._max_constant_values + 1
-        for position in columns:
-            values = set(map(itemgetter(position), members))
-            if 1 < len(values) < best_size and not _looks_variable(values):
-                best_column, best_size = position, len(values)
-        if best_column < 0:
-            return [members]
-        rest = [position for position in columns if position != best_column]
-        result: list[list[tuple[str, ...]]] = []
-        for group in _partition(members, [best_column]):
-            result.extend(self._split_downward(group, rest))
+            result.extend(split_downward(group, downward, self._max_constant_values, families))
         return result
 
     def _register_template(self, template: tuple[str, ...]) -> int:
@@ -231,7 +225,11 @@ class TemplateMiner:
             for template_token, token in zip(template, tokens):
                 if template_token == token:
                     equal += 1
-                elif template_token != WILDCARD:
+                elif template_token == WILDCARD:
+                    continue
+                elif WILDCARD in template_token and merged_token(template_token, token):
+                    equal += 1  # a name family (``alt<*>``) matches its numbered names
+                else:
                     matches = False
             if matches:
                 return cluster_id
@@ -241,7 +239,9 @@ class TemplateMiner:
         if best_id >= 0 and best_score >= self._similarity:
             state = self._clusters[best_id]
             merged = [
-                template_token if template_token == token else WILDCARD
+                template_token
+                if template_token == token
+                else merged_token(template_token, token) or WILDCARD
                 for template_token, token in zip(state.tokens, tokens)
             ]
             if merged and merged[0] == WILDCARD and state.tokens[0] != WILDCARD:
@@ -312,30 +312,6 @@ def _choose_anchor(frequencies: tuple[int, ...]) -> tuple[int, tuple[bool, ...]]
         distinct.discard(1)
         freq = max([(frequencies.count(value), value) for value in distinct])[1]
     return freq, tuple(map(freq.__eq__, frequencies))
-
-
-def _partition(
-    members: list[tuple[str, ...]], columns: list[int]
-) -> list[list[tuple[str, ...]]]:
-    parts: dict[object, list[tuple[str, ...]]] = defaultdict(list)
-    key = itemgetter(*columns)
-    for row in members:
-        parts[key(row)].append(row)
-    return list(parts.values())
-
-
-def _looks_variable(values: Iterable[str]) -> bool:
-    """True when column values look like data rather than wording."""
-    return WILDCARD in "\n".join(values)
-
-
-def _common_template(rows: list[tuple[str, ...]]) -> tuple[str, ...]:
-    if len(rows) == 1:
-        return rows[0]
-    size = len(rows)
-    return tuple(
-        column[0] if column.count(column[0]) == size else WILDCARD for column in zip(*rows)
-    )
 
 
 def _constant_skeleton(
