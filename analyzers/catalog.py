@@ -23,6 +23,7 @@ CATALOG: dict[str, tuple[MetricSpec, ...]] = {
     "ec2": (MetricSpec("AWS/EC2", "CPUUtilization", "Average", "Percent"),
             MetricSpec("AWS/EC2", "StatusCheckFailed", "Maximum", "Count"),
             MetricSpec("AWS/EC2", "NetworkIn", "Sum", "Bytes"),
+            MetricSpec("AWS/EC2", "CPUCreditBalance", "Minimum", "Count"),  # burstable: CPU capped at 0
             MetricSpec("CWAgent", "mem_used_percent", "Average", "Percent"),
             MetricSpec("CWAgent", "disk_used_percent", "Maximum", "Percent")),
     "lambda": (MetricSpec("AWS/Lambda", "Invocations", "Sum", "Count"),
@@ -43,6 +44,11 @@ CATALOG: dict[str, tuple[MetricSpec, ...]] = {
                    MetricSpec("AWS/ApiGateway", "4XXError", "Sum", "Count"),
                    MetricSpec("AWS/ApiGateway", "5XXError", "Sum", "Count"),
                    MetricSpec("AWS/ApiGateway", "Latency", "Average", "Milliseconds")),
+    # Resources outside the six services, known from their metrics (type "other", property "service")
+    "dynamodb": (MetricSpec("AWS/DynamoDB", "ReadThrottleEvents", "Sum", "Count"),
+                 MetricSpec("AWS/DynamoDB", "WriteThrottleEvents", "Sum", "Count"),
+                 MetricSpec("AWS/DynamoDB", "ConsumedReadCapacityUnits", "Sum", "Count"),
+                 MetricSpec("AWS/DynamoDB", "ConsumedWriteCapacityUnits", "Sum", "Count")),
     "alb": (MetricSpec("AWS/ApplicationELB", "RequestCount", "Sum", "Count"),
             MetricSpec("AWS/ApplicationELB", "TargetResponseTime", "Average", "Seconds"),
             MetricSpec("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "Sum", "Count"),
@@ -52,7 +58,8 @@ CATALOG: dict[str, tuple[MetricSpec, ...]] = {
 
 # Metric names whose value is a count of bad things: zero is their healthy baseline.
 ERROR_COUNT_METRICS = frozenset({"Errors", "Throttles", "4XXError", "5XXError", "HTTPCode_Target_5XX_Count",
-                                 "HTTPCode_ELB_5XX_Count", "UnHealthyHostCount", "StatusCheckFailed"})
+                                 "HTTPCode_ELB_5XX_Count", "UnHealthyHostCount", "StatusCheckFailed",
+                                 "ReadThrottleEvents", "WriteThrottleEvents", "ThrottledRequests"})
 
 
 def resource_dimensions(resource: ResourceRef) -> dict[str, str]:
@@ -70,7 +77,14 @@ def resource_dimensions(resource: ResourceRef) -> dict[str, str]:
         return {"ApiName": resource.id}
     if resource.type == "alb":
         return {"LoadBalancer": resource.id}
+    if catalog_kind(resource) == "dynamodb":
+        return {"TableName": resource.id}
     return {}
+
+
+def catalog_kind(resource: ResourceRef) -> str:
+    """The catalog entry of a resource: its type, or for ``other`` the service it belongs to."""
+    return str(resource.properties.get("service") or "other") if resource.type == "other" else resource.type
 
 
 def metric_keys(resource: ResourceRef, extra: dict[str, str] | None = None) -> list[tuple[MetricKey, str | None]]:
@@ -79,10 +93,11 @@ def metric_keys(resource: ResourceRef, extra: dict[str, str] | None = None) -> l
     if not dims:
         return []
     out = []
-    for spec in CATALOG.get(resource.type, ()):
+    kind = catalog_kind(resource)
+    for spec in CATALOG.get(kind, ()):
         all_dims = {**dims, **dict(spec.extra_dimensions)}
         out.append((MetricKey.of(spec.namespace, spec.name, all_dims, spec.stat, resource.region), spec.unit))
-    namespace = CATALOG[resource.type][0].namespace if resource.type in CATALOG else None
+    namespace = CATALOG[kind][0].namespace if kind in CATALOG else None
     for name, stat in (extra or {}).items():
         if namespace and not any(k.name == name for k, _ in out):
             out.append((MetricKey.of(namespace, name, dims, stat, resource.region), None))

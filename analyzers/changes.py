@@ -26,7 +26,8 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
                           r"PutProvisionedConcurrency|Modify(DB|Cache|LoadBalancer|TargetGroup|Instance)|"
                           r"ParameterGroup|PutParameter|UpdateStage|UpdateEnvironment|PutMetricAlarm|"
                           r"UpdateUsagePlan|PutBucket|SetQueueAttributes|UpdateSecret|PutSecretValue|"
-                          r"LastModified|RDSEvent:.*parameter", re.I)),
+                          r"LastModified|RDSEvent:.*parameter|(?:Authorize|Revoke)SecurityGroup(?:Ingress|Egress)|"
+                          r"ModifySecurityGroupRules|(?:Create|Replace|Delete)NetworkAclEntry", re.I)),
     ("scaling", re.compile(r"SetDesiredCapacity|UpdateAutoScalingGroup|RegisterScalableTarget|"
                            r"PutScalingPolicy|Reboot|StopInstances|StartInstances", re.I)),
 )
@@ -57,6 +58,18 @@ def candidates_named(name: str) -> set[str]:
     return {n for n in out if n}
 
 
+_MEMBER_SUFFIX = re.compile(r"-(?:\d+|[a-z]|asg|group|fleet|blue|green)$")
+
+
+def fleet_names(resource: ResourceRef) -> set[str]:
+    """Names of the fleet an instance belongs to: its auto-scaling group and its Name tag, without a
+    member number or ``-asg`` (``storefront-api-1``, ``storefront-api-asg`` -> ``storefront-api``)."""
+    if resource.type != "ec2":
+        return set()
+    names = [str(v) for v in (resource.properties.get("name"), resource.properties.get("autoscaling_group")) if v]
+    return {n for name in names for n in (name, _MEMBER_SUFFIX.sub("", name))}
+
+
 def touches(change: Change, resource: ResourceRef) -> bool:
     """Whether a change names the resource (by id, name, ARN suffix, or cluster/service) or
     something attached to it (its role, parameter group, task definition family)."""
@@ -65,6 +78,8 @@ def touches(change: Change, resource: ResourceRef) -> bool:
         return False
     if candidates_named(name) & (resource.aliases | resource.attached_names):
         return True
+    if change.event_source == "codedeploy.amazonaws.com":  # "<application>/<group>" rolls out onto a fleet
+        return bool(set(name.split("/")) & fleet_names(resource))
     if change.event_source in SETTING_STORES and "/" in name:  # /<app>/<env>/<service>/<KEY> names its service
         segments = set(name.rsplit(":", 1)[-1].split("/"))
         return bool(segments & {a for a in resource.aliases if len(a) >= 4 and "/" not in a})

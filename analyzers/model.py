@@ -39,13 +39,14 @@ DIMENSION_RESOURCE_TYPES: Mapping[str, str] = {
     "ApiName": "apigateway",
     "ApiId": "apigateway",
     "LoadBalancer": "alb",
+    "TableName": "other",  # a DynamoDB table (see analyzers.catalog)
 }
 
 
 # Resource properties naming attached things (role, parameter group...) that a change may target.
-ATTACHMENT_PROPERTIES = ("role", "task_role", "execution_role", "iam_role", "instance_profile",
-                         "parameter_group", "parameter_groups", "option_group", "task_definition_family",
-                         "config_refs")
+ATTACHMENT_PROPERTIES = ("role", "task_role", "execution_role", "iam_role", "instance_profile", "iam_instance_profile",
+                         "autoscaling_group", "security_groups", "parameter_group", "parameter_groups",
+                         "option_group", "task_definition_family", "config_refs")
 
 
 @dataclass(frozen=True)

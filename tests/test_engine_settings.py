@@ -54,3 +54,35 @@ def test_the_settings_search_is_in_the_evidence_bundle(report):
     searches = [q for q in report["evidence_bundle"]["log_queries"] if q["window"] == "settings"]
     assert searches and all(q["api"] == "FilterLogEvents" and q["query"] == '"/orders/prod"' for q in searches)
     assert any(q["log_group"] == f"/aws/lambda/{DEPLOYED}" and q["events"] == 1 for q in searches)
+
+
+def _throttled_table_scenario() -> dict[str, Any]:
+    from tests.conftest import NEW_ERROR, _series
+
+    scenario = build_scenario(changes=[])
+    throttled = ("botocore.errorfactory.ProvisionedThroughputExceededException: An error occurred "
+                 "(ProvisionedThroughputExceededException) when calling the PutItem operation (DynamoDB): "
+                 "The level of configured provisioned throughput for the table was exceeded")
+    for group in scenario["logs"]:
+        group["events"] = [[t, m.replace(NEW_ERROR, throttled)] for t, m in group["events"]]
+    scenario["metrics"].append(_series("AWS/DynamoDB", "WriteThrottleEvents", {"TableName": "orders-sessions"}, "Count",
+                                       lambda rel: 0.0 if rel < ONSET else 400.0 + (rel // 60) % 9))
+    return scenario
+
+
+def test_a_dynamodb_table_known_only_from_its_metrics_is_the_throttled_origin(tmp_path, report_schema):
+    from bot.sandbox import Sandbox
+    from tests.conftest import assert_valid_report
+
+    # GIVEN a function failing with DynamoDB throughput errors, and a table (no inventory resource) whose
+    # WriteThrottleEvents rose at onset
+    box = Sandbox.start(write_scenario(tmp_path, _throttled_table_scenario()))
+    try:
+        report = Investigator(Config(), box.provider(), Store(memory=True)).investigate(InvestigationRequest(ALARM))
+    finally:
+        box.stop()
+    # WHEN investigated THEN the table (found through ListMetrics, reported as type other) is the origin
+    root = report["root_cause"]
+    assert (root["category"], root["resource"]["type"], root["resource"]["id"]) == \
+        ("throttling", "other", "orders-sessions")
+    assert_valid_report(report, report_schema)

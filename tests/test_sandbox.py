@@ -188,3 +188,19 @@ def test_empty_log_messages_are_skipped_not_fatal(tmp_path):
     # WHEN it is loaded THEN the two messages are there and the blank one is counted as skipped
     with Sandbox.start(write_scenario(tmp_path, small)) as box:
         assert box.counts["log_events"] == 2 and box.counts["empty_log_events_skipped"] == 1
+
+
+@pytest.mark.parametrize("engine", ["aurora-postgresql", "aurora-mysql", "docdb"])
+def test_database_engines_the_emulator_lacks_still_load(tmp_path, engine):
+    # GIVEN a scenario whose database is Aurora (no default version in the emulator) or an engine it rejects
+    from bot.sandbox import Sandbox
+
+    scenario = build_scenario()
+    scenario["resources"][2]["properties"]["engine"] = engine
+    box = Sandbox.start(write_scenario(tmp_path, scenario))
+    try:
+        # WHEN its inventory is read THEN the database is there, showing the scenario's engine
+        [db] = [r for r in box.provider().region(REGION).list_resources() if r.id == DATABASE]
+        assert db.type == "rds" and db.properties["engine"] == engine
+    finally:
+        box.stop()

@@ -184,7 +184,7 @@ def test_first_decision_wins_across_processes(tmp_path):
     import multiprocessing
     path = str(tmp_path / "shared.db")
     Store(path).create_investigation("inv-race", "a", {})
-    ctx = multiprocessing.get_context("fork")
+    ctx = multiprocessing.get_context("spawn")  # no inherited SQLite state in the children
     users = [f"U{i}" for i in range(6)]
     with ctx.Manager() as manager:
         barrier = manager.Barrier(len(users))

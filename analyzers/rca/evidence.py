@@ -19,7 +19,7 @@ from ..model import Alarm, Anomaly, Change, LogPattern, ResourceRef, Series, iso
 from ..patterns import is_surging
 from ..topology import (FRONT_DOORS, RELATION_WEIGHTS, Candidate, downstream_ids, mentioned_resources, pattern_owner,
                         referenced_ids)
-from .rules import (BARE_TIMEOUT, DATABASE_WORDS, DEPENDENCY_CATEGORIES, ERROR_WORDS, FRONT_DOOR_LIMIT,
+from .rules import (BARE_TIMEOUT, DATABASE_WORDS, TABLE_WORDS, DEPENDENCY_CATEGORIES, ERROR_WORDS, FRONT_DOOR_LIMIT,
                     METRIC_CATEGORIES, NAMED_FAILURE, PORT, WELL_KNOWN_PORTS, log_categories)
 
 CHANGE_HORIZON = timedelta(hours=2)
@@ -161,10 +161,13 @@ class EvidenceCollector:
             named = self._backends_showing(cats)
             if named:  # a front door's error that a backend's own metrics explain is not its own
                 return named, True, False
+        stores = []
         if not named and DATABASE_WORDS.search(text) and owner.type != "rds":
-            named = self._databases(cats)
-            for key in named:  # the victim's database errors make it a dependency
-                self.weights[key] = max(self.weights[key], RELATION_WEIGHTS["dependency"])
+            stores = named = self._databases(cats)
+        if not named and TABLE_WORDS.search(text):
+            stores = named = self._tables(cats)
+        for key in stores:  # the victim's database errors make it a dependency
+            self.weights[key] = max(self.weights[key], RELATION_WEIGHTS["dependency"])
         return named, self._about_exhausted(named, cats), behind
 
     def _about_exhausted(self, named: Sequence[tuple[str, str]], cats: Sequence[str]) -> bool:
@@ -181,6 +184,14 @@ class EvidenceCollector:
         faulty = [c.resource.key for c in dbs if any(self.scores[(cat, c.resource.key)].metrics >= 0.5
                                                      for cat in categories if (cat, c.resource.key) in self.scores)]
         return faulty or ([dbs[0].resource.key] if len(dbs) == 1 else [])
+
+    def _tables(self, categories: Sequence[str]) -> list[tuple[str, str]]:
+        """The DynamoDB table a victim's DynamoDB errors point at: the one whose metrics show the same
+        fault (write throttles...), else the only one."""
+        tables = [c.resource for c in self.ev.candidates if c.resource.properties.get("service") == "dynamodb"]
+        faulty = [t.key for t in tables if any(self.scores[(cat, t.key)].metrics >= 0.5 for cat in categories
+                                               if (cat, t.key) in self.scores)]
+        return faulty or ([tables[0].key] if len(tables) == 1 else [])
 
     def _backends(self) -> list[tuple[str, str]]:
         """Resources behind the front door or involved by timing."""
@@ -256,7 +267,8 @@ class EvidenceCollector:
 
     def collect_saturation_levels(self) -> None:
         """Limits reached even when the series crept up (no anomaly onset): concurrency at the reserved
-        limit is throttling, memory at its limit is memory exhaustion, storage run out is storage exhaustion."""
+        limit is throttling, memory at its limit is memory exhaustion, storage run out is storage exhaustion,
+        a burstable instance out of CPU credits is CPU saturation."""
         onset = self.ev.onset.timestamp()
         for s in self.ev.series:
             ref = s.key.resource()
@@ -273,6 +285,9 @@ class EvidenceCollector:
             elif s.key.name in MEMORY_PERCENT and around and max(around) >= MEMORY_FULL:
                 line = f"[{s.id}] {s.key.name} on {full.id} reached {max(around):.0f} % around onset"
                 self.score("memory_exhaustion", full).add("metrics", 0.8, line, s.id)
+            elif s.key.name == "CPUCreditBalance" and around and max(s.values) >= 10 and min(around) <= 1.0:
+                line = f"[{s.id}] CPUCreditBalance on {full.id} ran out around onset: its CPU is capped at baseline"
+                self.score("cpu_saturation", full).add("metrics", 0.8, line, s.id)
             elif s.key.name == "ConcurrentExecutions" and after:
                 limit = full.properties.get("reserved_concurrency")
                 if limit and max(after) >= float(limit):

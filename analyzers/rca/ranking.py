@@ -98,7 +98,7 @@ class _Ranker(EvidenceCollector):
             faults = [max(v.logs, v.metrics if c in HARD_LIMITS and v.metrics > 0.5 else 0.0)
                       for (c, k), v in self.scores.items()
                       if c in ("throttling", "dependency_failure", "db_connection_exhaustion", "cpu_saturation",
-                               "memory_exhaustion", "storage_exhaustion", "permission_denied")
+                               "memory_exhaustion", "storage_exhaustion", "permission_denied", "function_timeout")
                       and not (c == "dependency_failure" and (k in loaded or self._surged(k)))]  # timeouts under load
             return s.metrics * (0.5 if any(f > 0.3 for f in faults) else 1.0)
         parts = sorted((s.logs, s.metrics), reverse=True)

@@ -33,13 +33,19 @@ LOG_RULES: dict[str, re.Pattern[str]] = {
         r"timed out|timeout|Connection refused|ECONNREFUSED|ECONNRESET|connection reset|could not connect|"
         r"Connection (to .* )?failed|failed to connect|Name or service not known|getaddrinfo|ENOTFOUND|"
         r"UnknownHost|No route to host|Service Unavailable|Bad Gateway|(?<![.:,\d])\b50[234]\b(?![.:,]\d)|upstream|"
-        r"EndpointConnectionError|ConnectTimeout|ReadTimeout|OperationalError|circuit breaker", re.I),
+        r"EndpointConnectionError|ConnectTimeout|ReadTimeout|OperationalError|circuit breaker|"
+        # a database that failed over or restarted: writes reaching a reader, recovery, admin shutdown
+        r"in a read-only transaction|read-only connections|database system was interrupted|"
+        r"database system is (?:starting up|shutting down|in recovery)|terminating connection due to administrator|"
+        r"failover (?:started|in progress|completed)|Failing over|RDS-EVENT-00(?:49|50|51|73|71)", re.I),
     "config_change": re.compile(
         r"(missing|invalid|unknown|undefined|not set|not configured|no such) (required )?"
         r"(environment variable|env var|setting|config(uration)?|parameter|option|feature flag)|"
         r"(environment variable|setting|config(uration)? (key|value)|parameter) .{0,40}"
         r"(is )?(missing|not set|invalid|required|undefined)|"
         r"ConfigurationError|ImproperlyConfigured|ValidationException: .*parameter|"
+        r"(?:Failed|Could not) to bind properties|Could not bind properties|ConfigurationPropertiesBindException|"
+        r"Origin: System Environment Property|'[^']{1,60}' is not a valid (?:duration|value|number|integer|boolean)|"
         r"(?-i:KeyError: '[A-Z][A-Z0-9_]{2,}')", re.I),
     "cpu_saturation": re.compile(r"\bon CPU\b|CPU (usage|load|throttl|starv)|load average|CPU credit", re.I),
 }
@@ -63,6 +69,8 @@ FRONT_DOOR_LIMIT = re.compile(
 # A rule that also implies an unhealthy downstream (the origin may be the named dependency).
 DEPENDENCY_CATEGORIES = ("db_connection_exhaustion", "dependency_failure", "throttling", "permission_denied")
 
+TABLE_WORDS = re.compile(r"DynamoDB|ProvisionedThroughputExceeded|ThrottlingException.*Table", re.I)
+
 # A timeout that names nothing it waited for ("[CRITICAL] WORKER TIMEOUT", "request timed out"):
 # under a surge it is the service's own slowness, not a failing dependency.
 BARE_TIMEOUT = re.compile(r"timed? ?out|deadline exceeded", re.I)
@@ -74,9 +82,12 @@ ERROR_WORDS = re.compile(r"error|exception|fail|fatal|critical|panic|denied|refu
 # Metric rules: (metric name, direction) -> category, with an optional absolute check.
 METRIC_CATEGORIES: dict[str, tuple[str, str]] = {
     "CPUUtilization": ("cpu_saturation", "up"),
+    "CPUCreditBalance": ("cpu_saturation", "down"),  # a burstable instance out of credits is capped
     "DatabaseConnections": ("db_connection_exhaustion", "up"),
     "Throttles": ("throttling", "up"),
     "ThrottledRequests": ("throttling", "up"),
+    "ReadThrottleEvents": ("throttling", "up"),
+    "WriteThrottleEvents": ("throttling", "up"),
     "mem_used_percent": ("memory_exhaustion", "up"),
     "MemoryUtilization": ("memory_exhaustion", "up"),
     "FreeableMemory": ("memory_exhaustion", "down"),

@@ -82,7 +82,9 @@ def list_ec2(factory: Any, region: str) -> list[ResourceRef]:
                 tags = {t["Key"]: t["Value"] for t in inst.get("Tags", [])}
                 props = {"name": tags.get("Name"), "instance_type": inst.get("InstanceType"),
                          "state": (inst.get("State") or {}).get("Name"),
-                         "private_ip": inst.get("PrivateIpAddress"), "private_dns": inst.get("PrivateDnsName")}
+                         "private_ip": inst.get("PrivateIpAddress"), "private_dns": inst.get("PrivateDnsName"),
+                         "security_groups": [v for g in inst.get("SecurityGroups", [])
+                                             for v in (g.get("GroupId"), g.get("GroupName")) if v]}
                 out.append(ResourceRef("ec2", inst["InstanceId"], region, props))
         token = page.get("NextToken")
         if not token:

@@ -7,7 +7,7 @@ windows around onset so that the baseline is never crowded out by the incident.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Sequence
 
@@ -20,7 +20,8 @@ from analyzers.detection import find_onset
 from analyzers.model import Alarm, Anomaly, Change, Hypothesis, LogPattern, ResourceRef, Series, TimelineEvent
 from analyzers.patterns import PatternWindow, mine_patterns
 from analyzers.changes import setting_search_term
-from analyzers.topology import Candidate, log_group_prefixes, map_log_groups, source_key, stream_sources
+from analyzers.topology import (Candidate, log_group_prefixes, map_log_groups, mentioned_resources, source_key,
+                                stream_sources)
 from bot.aws import AwsError, AwsGateway, GatewayProvider, MetricQuery, account_problem, accounts_of
 from bot.config import Config
 
@@ -144,6 +145,30 @@ def with_alarm_resource(inventory: list[ResourceRef], alarm: Alarm) -> list[Reso
     return first + [r for r in inventory if r.key != target.key]
 
 
+METRIC_ONLY = (("AWS/DynamoDB", "TableName", "dynamodb"),)  # resources known from their metrics
+METRIC_ONLY_LIMIT = 20
+
+
+def with_metric_only_resources(gateway: AwsGateway, inventory: list[ResourceRef]) -> list[ResourceRef]:
+    """The inventory plus resources of other services seen in ListMetrics (DynamoDB tables), as type
+    ``other`` with their ``service``: a service's throttling may start in its table."""
+    known = {r.key for r in inventory}
+    out = list(inventory)
+    for namespace, dimension, service in METRIC_ONLY:
+        try:
+            metrics = gateway.list_metrics(namespace)
+        except AwsError as exc:
+            log.info("ListMetrics %s unavailable (%s); %s resources not listed", namespace, exc.code, service)
+            continue
+        names = sorted({dims[dimension] for _, dims in metrics if dimension in dims})[:METRIC_ONLY_LIMIT]
+        for name in names:
+            resource = ResourceRef("other", name, gateway.region, {"service": service})
+            if resource.key not in known:
+                known.add(resource.key)
+                out.append(resource)
+    return out
+
+
 def fetch_metrics(gateway: AwsGateway, alarm: Alarm, resources: Sequence[ResourceRef], config: Config,
                   start: datetime, end: datetime, max_resources: int = 25) -> list[Series]:
     """The alarm's own metric plus the catalog metrics of up to ``max_resources`` resources, batched."""
@@ -263,6 +288,7 @@ def fetch_logs(gateway: AwsGateway, resources: Sequence[ResourceRef], config: Co
             if not prefix.endswith("/") and prefix in all_groups and prefix not in wanted:
                 wanted.append(prefix)
     wanted = wanted[:max_groups]
+    wanted += [g for g in all_groups if g.startswith(EVENT_GROUP_PREFIX) and g not in wanted][:EVENT_GROUPS]
     base_start = max(start, onset - BASELINE)
     windows = (("baseline", base_start, onset - ONSET_MARGIN), ("incident", onset - ONSET_MARGIN, end))
     records: list[LogRecord] = []
@@ -284,7 +310,9 @@ def fetch_logs(gateway: AwsGateway, resources: Sequence[ResourceRef], config: Co
     reads = _setting_reads(gateway, wanted, changes, onset - timedelta(hours=config.analysis.change_lookback),
                            base_start, queries, errors)
     window = PatternWindow(base_start, onset, end)
+    records, named_sources = _events_by_resource(records, resources)
     sources = stream_sources({(r.group, r.stream) for r in records + [r for r, _ in reads]}, resources)
+    sources.update(named_sources)
     patterns = mine_patterns(records, window, stream_sources=sources)
     error_samples = tuple(s for p in patterns if p.is_error or p.new for s in p.samples)[:200]
     group_owner = {g: owners[g] for g in wanted if g in owners}
@@ -295,6 +323,25 @@ def fetch_logs(gateway: AwsGateway, resources: Sequence[ResourceRef], config: Co
     return LogsOutput(tuple(patterns), group_owner, tuple(queries),
                       tuple(errors), error_samples, sum(len(r.message) for r in records), len(records),
                       setting_reads)
+
+
+EVENT_GROUP_PREFIX = "/aws/events/"  # AWS service events forwarded by EventBridge rules (ECS task stops, RDS)
+EVENT_GROUPS = 3
+
+
+def _events_by_resource(records: list[Any], resources: Sequence[ResourceRef]) -> tuple[list[Any], dict]:
+    """Event-group records (one group, many resources) split by the one resource each event names:
+    the record's stream becomes ``<stream>#<resource id>``, owned by that resource."""
+    out, sources = [], {}
+    for record in records:
+        if record.group.startswith(EVENT_GROUP_PREFIX):
+            named = mentioned_resources([record.message], resources)
+            if len(named) == 1:
+                resource = next(r for r in resources if r.key in named)
+                record = replace(record, stream=f"{record.stream}#{resource.id}")
+                sources[(record.group, record.stream)] = resource.id
+        out.append(record)
+    return out, sources
 
 
 SETTING_SEARCHES = 4  # changed parameters/secrets searched for per investigation

@@ -179,7 +179,8 @@ class Investigator:
 
     def _step_resources(self, ctx: _Context) -> StepResult:
         alarm = ctx.outputs["alarm"].alarm
-        inventory = self._gateway(alarm).list_resources()
+        gateway = self._gateway(alarm)
+        inventory = collect.with_metric_only_resources(gateway, gateway.list_resources())
         return StepResult("ok", collect.with_alarm_resource(inventory, alarm))
 
     def _step_metrics(self, ctx: _Context) -> StepResult:

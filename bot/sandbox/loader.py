@@ -12,7 +12,7 @@ import logging
 import zipfile
 from typing import Any
 
-from bot.aws.clients import ClientFactory, call
+from bot.aws.clients import AwsError, ClientFactory, call
 
 from .scenario import Scenario
 
@@ -28,6 +28,29 @@ def _function_zip() -> bytes:
     with zipfile.ZipFile(buf, "w") as archive:
         archive.writestr("handler.py", "def handler(event, context):\n    return None\n")
     return buf.getvalue()
+
+
+# Engines the emulator has no default version for (Aurora, MariaDB): a version keeps them loadable.
+_ENGINE_VERSIONS = {"aurora-postgresql": "15.4", "aurora-mysql": "8.0.mysql_aurora.3.05.2", "aurora": "5.6.10a",
+                    "mariadb": "10.11.6"}
+
+
+def _create_db_instance(client: Any, identifier: str, props: dict[str, Any]) -> None:
+    """CreateDBInstance; an engine the emulator rejects is emulated as postgres (the scenario's
+    ``engine`` property still shows in the inventory, which merges the scenario's properties)."""
+    engine = str(props.get("engine", "postgres"))
+    version = props.get("engine_version") or _ENGINE_VERSIONS.get(engine.lower())
+    common = dict(DBInstanceIdentifier=identifier, DBInstanceClass=str(props.get("instance_class", "db.t3.medium")),
+                  AllocatedStorage=int(props.get("allocated_storage_gb", 20)),
+                  MasterUsername="sandbox", MasterUserPassword="sandbox-password")
+    try:
+        call("CreateDBInstance", client.create_db_instance, Engine=engine,
+             **({"EngineVersion": str(version)} if version else {}), **common)
+    except AwsError as exc:
+        if engine == "postgres":
+            raise
+        log.warning("sandbox: engine %s of %s not emulated (%s); emulating postgres", engine, identifier, exc.code)
+        call("CreateDBInstance", client.create_db_instance, Engine="postgres", **common)
 
 
 def seed(factory: ClientFactory, scenario: Scenario) -> dict[str, int]:
@@ -62,11 +85,7 @@ def _seed_resources(factory: ClientFactory, scenario: Scenario, counts: dict[str
                      ReservedConcurrentExecutions=int(props["reserved_concurrency"]))
         elif res.type == "rds":
             client = factory.client("rds", region)
-            call("CreateDBInstance", client.create_db_instance, DBInstanceIdentifier=res.id,
-                 Engine=str(props.get("engine", "postgres")),
-                 DBInstanceClass=str(props.get("instance_class", "db.t3.medium")),
-                 AllocatedStorage=int(props.get("allocated_storage_gb", 20)),
-                 MasterUsername="sandbox", MasterUserPassword="sandbox-password")
+            _create_db_instance(client, res.id, props)
         elif res.type == "ecs" and "/" in res.id:
             client = factory.client("ecs", region)
             cluster, service = res.id.split("/", 1)
