@@ -122,6 +122,36 @@ def setting_search_term(change: Change) -> str | None:
     return parent if len([s for s in parent.split("/") if s]) >= 2 else name
 
 
+_PARAMETERS_APPLIED = re.compile(r'parameter "[^"]+" (?:changed|removed from configuration)|received SIGHUP, '
+                                 r'reloading configuration|parameter group .{0,60} (?:applied|in-sync)', re.I)
+
+
+def with_parameter_groups_applied(resources: Sequence[ResourceRef], changes: Iterable[Change],
+                                  patterns: Iterable[LogPattern], group_owner: Mapping[str, ResourceRef]
+                                  ) -> list[ResourceRef]:
+    """A database whose own log reports parameters changing ('parameter "statement_timeout" changed
+    to "1000"') after a ModifyDBParameterGroup gets that group in ``parameter_groups``."""
+    modified = [c for c in changes if "ParameterGroup" in c.event_name and c.resource_name]
+    if not modified:
+        return list(resources)
+    applied: dict[tuple[str, str], list[LogPattern]] = {}
+    for p in patterns:
+        owner = pattern_owner(p, group_owner)
+        text = " ".join((p.template, *p.samples))
+        if owner is not None and owner.type == "rds" and _PARAMETERS_APPLIED.search(text):
+            applied.setdefault(owner.key, []).append(p)
+    out = []
+    for r in resources:
+        groups = [c.resource_name for c in modified
+                  if any(p.last_seen >= c.time for p in applied.get(r.key, []))]
+        if groups:
+            known = list(r.properties.get("parameter_groups") or [])
+            known += [g for g in groups if g not in known]
+            r = replace(r, properties={**r.properties, "parameter_groups": known})
+        out.append(r)
+    return out
+
+
 def with_settings_read_in_logs(resources: Sequence[ResourceRef], changes: Iterable[Change],
                                patterns: Iterable[LogPattern], group_owner: Mapping[str, ResourceRef],
                                setting_reads: Iterable[tuple[str, str]] = ()) -> list[ResourceRef]:

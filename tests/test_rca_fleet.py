@@ -28,8 +28,11 @@ def test_a_burstable_instance_out_of_cpu_credits_is_cpu_saturation():
     stamps = tuple(ONSET.timestamp() + 60 * i for i in range(-300, 20))
     values = tuple(max(0.0, 150.0 - 0.5 * (i + 300)) for i in range(-300, 20))
     alb = ResourceRef("alb", "app/crm-alb/9d0e", REGION, {"targets": [WEB.id]})
+    from analyzers.model import Anomaly
+    slow = Anomaly("a1", "m2", MetricKey.of("AWS/ApplicationELB", "TargetResponseTime", {"LoadBalancer": alb.id},
+                                             "Average", REGION), alb, ONSET, 0.9, 0.24, 3.3, "up")
     ev = evidence([Candidate(alb, "alarm", 1.0), Candidate(WEB, "dependency", 1.0, "behind it")],
-                  alarm=alarm_on(alb, "TargetResponseTime"), owners={})
+                  anomalies=[slow], alarm=alarm_on(alb, "TargetResponseTime"), owners={})
     ev = type(ev)(**{**ev.__dict__, "series": [Series("m1", key, stamps, values, "Count")]})
     # WHEN ranked THEN the instance's CPU is the cause
     ranked = rank_hypotheses(ev)
@@ -129,3 +132,38 @@ def test_a_database_that_failed_over_is_the_failing_dependency():
                                       owners={group: db, "/aws/lambda/orders-api": API}))
     # THEN the database is the origin, as a dependency failure
     assert (ranked[0].category, ranked[0].resource.key) == ("dependency_failure", db.key)
+
+
+def test_a_database_logging_its_parameters_change_gets_the_modified_parameter_group():
+    from analyzers.changes import touches, with_parameter_groups_applied
+
+    # GIVEN a ModifyDBParameterGroup on a group the database's properties do not list, then the
+    # database's own log reporting a parameter change (and an unrelated database that logs nothing)
+    db = ResourceRef("rds", "ledger-db", REGION, {"engine": "postgres"})
+    other = ResourceRef("rds", "billing-db", REGION, {"engine": "postgres"})
+    group = "/aws/rds/instance/ledger-db/postgresql"
+    modify = Change("c1", ONSET - timedelta(minutes=4), "rds.amazonaws.com", "ModifyDBParameterGroup",
+                    "AWS::RDS::DBParameterGroup", "ledger-pg15", "dba", REGION)
+    applied = pattern("l1", 'LOG:  parameter "statement_timeout" changed to "1000"', 0, 1, group=group, level="INFO")
+    # WHEN linked
+    linked = with_parameter_groups_applied([db, other], [modify], [applied], {group: db})
+    # THEN the change touches the database that applied it, not the other one
+    assert touches(modify, linked[0]) and not touches(modify, linked[1])
+
+
+def test_a_cpu_blip_with_nothing_following_is_unknown():
+    # GIVEN an instance's CPU alarm: CPU 18 % -> 95 % for a few minutes, no latency, no errors, no logs
+    key = MetricKey.of("AWS/EC2", "CPUUtilization", {"InstanceId": WEB.id}, "Average", REGION)
+    from analyzers.model import Anomaly
+    cpu = Anomaly("a1", "m1", key, WEB, ONSET, 0.9, 18.0, 95.0, "up")
+    alarm = Alarm("reporting-cpu-high", REGION, state="ALARM", namespace="AWS/EC2", metric="CPUUtilization",
+                  dimensions=(("InstanceId", WEB.id),), statistic="Average", threshold=90,
+                  comparison="GreaterThanThreshold")
+    calm = rank_hypotheses(evidence([Candidate(WEB, "alarm", 1.0)], anomalies=[cpu], alarm=alarm, owners={}))
+    # THEN the honest answer is unknown; with latency following it, it is CPU saturation
+    assert calm[0].category == "unknown"
+    latency_key = MetricKey.of("AWS/ApplicationELB", "TargetResponseTime", {"LoadBalancer": "app/x/1"}, "Average",
+                               REGION)
+    slow = Anomaly("a2", "m2", latency_key, None, ONSET, 0.9, 0.2, 3.1, "up")
+    hurt = rank_hypotheses(evidence([Candidate(WEB, "alarm", 1.0)], anomalies=[cpu, slow], alarm=alarm, owners={}))
+    assert (hurt[0].category, hurt[0].resource.key) == ("cpu_saturation", WEB.key)

@@ -19,7 +19,7 @@ from ..model import Alarm, Anomaly, Change, LogPattern, ResourceRef, Series, iso
 from ..patterns import is_surging
 from ..topology import (FRONT_DOORS, RELATION_WEIGHTS, Candidate, downstream_ids, mentioned_resources, pattern_owner,
                         referenced_ids)
-from .rules import (BARE_TIMEOUT, DATABASE_WORDS, TABLE_WORDS, DEPENDENCY_CATEGORIES, ERROR_WORDS, FRONT_DOOR_LIMIT,
+from .rules import (BARE_TIMEOUT, DATABASE_WORDS, SYMPTOM_METRICS, TABLE_WORDS, DEPENDENCY_CATEGORIES, ERROR_WORDS, FRONT_DOOR_LIMIT,
                     METRIC_CATEGORIES, NAMED_FAILURE, PORT, WELL_KNOWN_PORTS, log_categories)
 
 CHANGE_HORIZON = timedelta(hours=2)
@@ -319,6 +319,13 @@ class EvidenceCollector:
     def _exhausted(self, key: tuple[str, str]) -> bool:
         """Its own metrics show a resource at a limit (connections, CPU, memory, storage)."""
         return max((self.scores[(c, key)].metrics for c in EXHAUSTION if (c, key) in self.scores), default=0.0) >= 0.5
+
+    def _symptomless(self) -> bool:
+        """Nothing shows users hurt: the alarm is not on errors or latency, no such metric rose, and no
+        error log pattern surged."""
+        hurt = self.ev.alarm.metric in SYMPTOM_METRICS or any(
+            a.direction == "up" and a.key.name in SYMPTOM_METRICS for a in self.ev.anomalies)
+        return not hurt and not any(p.is_error and is_surging(p) for p in self.ev.patterns)
 
     def _surged(self, key: tuple[str, str]) -> bool:
         """Request volume far above usual."""

@@ -103,6 +103,8 @@ class _Ranker(EvidenceCollector):
             return s.metrics * (0.5 if any(f > 0.3 for f in faults) else 1.0)
         parts = sorted((s.logs, s.metrics), reverse=True)
         combined = 0.65 * parts[0] + 0.35 * parts[1]
+        if category == "cpu_saturation" and not s.logs and self._symptomless():
+            return 0.3 * combined  # busy CPU with no latency or errors following is not yet an incident cause
         if category == "application_error":
             return 0.8 * s.logs
         return combined + 0.2 * s.change

@@ -71,6 +71,12 @@ DEPENDENCY_CATEGORIES = ("db_connection_exhaustion", "dependency_failure", "thro
 
 TABLE_WORDS = re.compile(r"DynamoDB|ProvisionedThroughputExceeded|ThrottlingException.*Table", re.I)
 
+# Metrics that show users being hurt (errors, latency, failed hosts): what "saturation with latency
+# or errors following" needs besides the saturated metric itself.
+SYMPTOM_METRICS = frozenset({"Errors", "4XXError", "5XXError", "HTTPCode_Target_5XX_Count", "HTTPCode_ELB_5XX_Count",
+                             "Latency", "TargetResponseTime", "Duration", "Throttles", "UnHealthyHostCount",
+                             "StatusCheckFailed", "ReadLatency", "WriteLatency", "DiskQueueDepth"})
+
 # A timeout that names nothing it waited for ("[CRITICAL] WORKER TIMEOUT", "request timed out"):
 # under a surge it is the service's own slowness, not a failing dependency.
 BARE_TIMEOUT = re.compile(r"timed? ?out|deadline exceeded", re.I)
