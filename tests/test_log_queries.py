@@ -13,7 +13,7 @@ from analyzers.model import Alarm, LogRecord, ResourceRef
 from bot.aws import AwsError
 from bot.aws.logs import InsightsResult
 from bot.config import Config
-from bot.engine import collect
+from bot.engine import collect, collect_logs
 
 T0 = datetime(2026, 1, 10, 12, 0, tzinfo=timezone.utc)
 ONSET = T0 - timedelta(minutes=30)
@@ -170,7 +170,7 @@ def _config(max_bytes: int, limit: int = 50) -> Config:
 def _fetch(gateway: FakeGateway, config: Config, alarm: Alarm | None = None) -> collect.LogsOutput:
     resources = [ResourceRef("lambda", name, "us-east-1") for name in ("a", "b", "c")]
     kwargs = {"alarm": alarm} if alarm is not None else {}
-    return collect.fetch_logs(gateway, resources, config, ONSET, T0 - timedelta(hours=6), T0, **kwargs)
+    return collect_logs.fetch_logs(gateway, resources, config, ONSET, T0 - timedelta(hours=6), T0, **kwargs)
 
 
 def test_each_query_gets_what_is_left_of_the_budget_then_filter_log_events_takes_over():

@@ -73,7 +73,7 @@ def test_an_alarm_on_a_queue_outside_the_inventory_still_gets_the_involved_worke
 
 
 def test_service_events_in_an_event_log_group_belong_to_the_resource_they_name():
-    from bot.engine.collect import _events_by_resource
+    from bot.engine.collect_logs import _events_by_resource
 
     # GIVEN EventBridge-forwarded ECS task-state events in one group, and an ordinary app group
     gateway = ResourceRef("ecs", "platform/ws-gateway", REGION)

@@ -1,37 +1,29 @@
-"""Evidence gathering for an investigation: alarm, resources, metrics, logs and changes.
+"""Evidence gathering for an investigation: alarm, resources, metrics and changes, and the
+records every step shares (``ResolvedAlarm``, ``LogsOutput``, ``AnalysisOutput``).
 
-Talks to one region's :class:`bot.aws.AwsGateway` and returns domain records.
-Logs are mined into patterns here (the raw lines never leave this step), in two
-windows around onset so that the baseline is never crowded out by the incident.
+Talks to one region's :class:`bot.aws.AwsGateway` and returns domain records. The logs
+step lives in :mod:`bot.engine.collect_logs`.
 """
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Sequence
 
 import numpy as np
 
-from analyzers import log_queries
 from analyzers.anomalies import BREACHED
 from analyzers.catalog import metric_keys
 from analyzers.detection import find_onset
 from analyzers.model import Alarm, Anomaly, Change, Hypothesis, LogPattern, ResourceRef, Series, TimelineEvent
-from analyzers.patterns import PatternWindow, mine_patterns
-from analyzers.changes import setting_search_term
-from analyzers.topology import (Candidate, log_group_prefixes, map_log_groups, mentioned_resources, source_key,
-                                stream_sources)
+from analyzers.topology import Candidate
 from bot.aws import AwsError, AwsGateway, GatewayProvider, MetricQuery, account_problem, accounts_of
 from bot.config import Config
 
 from .alarm_ref import AlarmRef, InvestigationError
 
 log = logging.getLogger(__name__)
-
-BASELINE = timedelta(hours=2)
-ONSET_MARGIN = timedelta(minutes=5)
-
 
 @dataclass(frozen=True)
 class ResolvedAlarm:
@@ -239,174 +231,6 @@ def _breach_start(values: np.ndarray, stamps: np.ndarray, threshold: float, comp
             if gap > 2:
                 break
     return float(stamps[start])
-
-
-def insights_query(limit: int, kind: str = "generic") -> str:
-    """The Logs Insights query for an alarm ``kind`` (see :mod:`analyzers.log_queries`), ``limit`` rows at most."""
-    return log_queries.insights_query(kind, limit)
-
-
-class _ScanBudget:
-    """The Logs Insights bytes one investigation may still scan (``analysis.insights_max_bytes``)."""
-
-    def __init__(self, total: float) -> None:
-        self.total = float(total)
-        self.spent = 0.0
-
-    @property
-    def remaining(self) -> float:
-        return max(0.0, self.total - self.spent)
-
-    def spend(self, scanned: float) -> None:
-        self.spent += max(0.0, scanned)
-
-
-def fetch_logs(gateway: AwsGateway, resources: Sequence[ResourceRef], config: Config, onset: datetime,
-               start: datetime, end: datetime, extra_groups: Sequence[str] = (), max_groups: int = 20,
-               alarm: Alarm | None = None, changes: Sequence[Change] = ()) -> LogsOutput:
-    """Read the log groups of the resources in two windows (baseline, incident) and mine patterns.
-
-    The Logs Insights query is chosen by the alarm's kind (errors, throttles, latency, saturation;
-    generic without an alarm). All queries share one scan budget, ``analysis.insights_max_bytes``:
-    each gets what is left as its cap, and once it is spent the remaining groups/windows are read
-    with FilterLogEvents (bounded by ``analysis.log_query_limit``); every evidence entry says which
-    API read it, with what query, how many bytes, whether it was capped, and why it fell back.
-    Parameters and secrets changed in the look-back are also searched for (FilterLogEvents,
-    a few lines per group) from the look-back start to the baseline: a service logs which
-    settings it loads when it starts, often hours before the incident.
-    """
-    from analyzers.model import LogRecord
-
-    limit = config.analysis.log_query_limit
-    kind = log_queries.alarm_log_kind(alarm)
-    budget = _ScanBudget(config.analysis.insights_max_bytes)
-    all_groups = gateway.describe_log_groups()
-    owners = map_log_groups(all_groups, resources)
-    wanted = [g for g in all_groups if g in owners or g in extra_groups]
-    for r in resources:  # groups declared on the resource even if DescribeLogGroups paged them out
-        for prefix in log_group_prefixes(r):
-            if not prefix.endswith("/") and prefix in all_groups and prefix not in wanted:
-                wanted.append(prefix)
-    wanted = wanted[:max_groups]
-    wanted += [g for g in all_groups if g.startswith(EVENT_GROUP_PREFIX) and g not in wanted][:EVENT_GROUPS]
-    base_start = max(start, onset - BASELINE)
-    windows = (("baseline", base_start, onset - ONSET_MARGIN), ("incident", onset - ONSET_MARGIN, end))
-    records: list[LogRecord] = []
-    queries: list[dict[str, Any]] = []
-    errors: list[str] = []
-    for group in wanted:
-        for label, w_start, w_end in windows:
-            if w_end <= w_start:
-                continue
-            entry = {"log_group": group, "window": label, "start": w_start.isoformat(), "end": w_end.isoformat(),
-                     "kind": kind}
-            try:
-                got = _read_group(gateway, group, w_start, w_end, limit, entry, kind, budget)
-            except AwsError as exc:
-                errors.append(f"{group}: {exc.code}")
-                continue
-            records.extend(got)
-            queries.append(entry)
-    reads = _setting_reads(gateway, wanted, changes, onset - timedelta(hours=config.analysis.change_lookback),
-                           base_start, queries, errors)
-    window = PatternWindow(base_start, onset, end)
-    records, named_sources = _events_by_resource(records, resources)
-    sources = stream_sources({(r.group, r.stream) for r in records + [r for r, _ in reads]}, resources)
-    sources.update(named_sources)
-    patterns = mine_patterns(records, window, stream_sources=sources)
-    error_samples = tuple(s for p in patterns if p.is_error or p.new for s in p.samples)[:200]
-    group_owner = {g: owners[g] for g in wanted if g in owners}
-    by_id = {r.id: r for r in resources}
-    group_owner.update({source_key(g, source): by_id[source] for (g, _), source in sources.items()})
-    setting_reads = tuple((source_key(r.group, sources[(r.group, r.stream)]) if (r.group, r.stream) in sources
-                           else r.group, line) for r, line in reads)
-    return LogsOutput(tuple(patterns), group_owner, tuple(queries),
-                      tuple(errors), error_samples, sum(len(r.message) for r in records), len(records),
-                      setting_reads)
-
-
-EVENT_GROUP_PREFIX = "/aws/events/"  # AWS service events forwarded by EventBridge rules (ECS task stops, RDS)
-EVENT_GROUPS = 3
-
-
-def _events_by_resource(records: list[Any], resources: Sequence[ResourceRef]) -> tuple[list[Any], dict]:
-    """Event-group records (one group, many resources) split by the one resource each event names:
-    the record's stream becomes ``<stream>#<resource id>``, owned by that resource."""
-    out, sources = [], {}
-    for record in records:
-        if record.group.startswith(EVENT_GROUP_PREFIX):
-            named = mentioned_resources([record.message], resources)
-            if len(named) == 1:
-                resource = next(r for r in resources if r.key in named)
-                record = replace(record, stream=f"{record.stream}#{resource.id}")
-                sources[(record.group, record.stream)] = resource.id
-        out.append(record)
-    return out, sources
-
-
-SETTING_SEARCHES = 4  # changed parameters/secrets searched for per investigation
-SETTING_LINES = 3  # lines kept per (setting, group)
-
-
-def _setting_reads(gateway: AwsGateway, groups: Sequence[str], changes: Sequence[Change], since: datetime,
-                   until: datetime, queries: list[dict[str, Any]], errors: list[str]) -> list[tuple[Any, str]]:
-    """Lines before ``until`` that name a changed parameter/secret or its parent path: (record, line)."""
-    terms = list(dict.fromkeys(t for c in reversed(changes) if (t := setting_search_term(c))))[:SETTING_SEARCHES]
-    out: list[tuple[Any, str]] = []
-    if until <= since:
-        return out
-    for term in terms:
-        for group in groups[:10]:
-            entry = {"log_group": group, "window": "settings", "start": since.isoformat(), "end": until.isoformat(),
-                     "api": "FilterLogEvents", "query": f'"{term}"', "capped": False}
-            try:
-                records, truncated = gateway.filter_log_events(group, since, until, SETTING_LINES, pattern=f'"{term}"')
-            except AwsError as exc:
-                errors.append(f"{group}: {exc.code}")
-                continue
-            entry.update(events=len(records), truncated=truncated)
-            queries.append(entry)
-            out += [(r, r.message[:500]) for r in records if term in r.message]
-    return out
-
-
-def _read_group(gateway: AwsGateway, group: str, start: datetime, end: datetime, limit: int,
-                entry: dict[str, Any], kind: str = "generic", budget: _ScanBudget | None = None) -> list:
-    """One group over one window: Logs Insights within the scan budget, else FilterLogEvents.
-
-    Records on ``entry`` the API used, the query, bytes scanned, ``capped`` and, for FilterLogEvents,
-    ``fallback_reason``.
-    """
-    from analyzers.model import LogRecord
-
-    budget = budget if budget is not None else _ScanBudget(float("inf"))
-    if not gateway.insights_available:
-        reason = "Logs Insights is not available here"
-    elif budget.remaining <= 0:
-        reason = f"Logs Insights scan budget spent (analysis.insights_max_bytes = {budget.total:.0f} bytes)"
-    else:
-        query = insights_query(limit, kind)
-        try:
-            result = gateway.run_insights_query([group], query, start, end, limit, max_bytes=budget.remaining)
-        except AwsError as exc:
-            log.info("Logs Insights unavailable for %s (%s); falling back to FilterLogEvents", group, exc.code)
-            reason = f"Logs Insights failed ({exc.code})"
-        else:
-            budget.spend(result.bytes_scanned)
-            entry.update(api="StartQuery", query=query, bytes_scanned=result.bytes_scanned, capped=result.capped,
-                         rows=len(result.rows), truncated=len(result.rows) >= min(limit, 10000))
-            out = []
-            for row in result.rows:
-                try:
-                    ts = datetime.fromisoformat(row.get("@timestamp", "").replace(" ", "T") + "+00:00").timestamp()
-                except ValueError:
-                    continue
-                out.append(LogRecord(group, row.get("@logStream", ""), ts, row.get("@message", "")))
-            return out
-    records, truncated = gateway.filter_log_events(group, start, end, limit)
-    entry.update(api="FilterLogEvents", query=None, truncated=truncated, events=len(records), capped=False,
-                 fallback_reason=reason)
-    return records
 
 
 def fetch_changes(gateway: AwsGateway, resources: Sequence[ResourceRef], onset: datetime, config: Config,

@@ -21,7 +21,7 @@ from bot.codec import dump, load
 from bot.config import Config
 from bot.store import Store
 
-from . import collect
+from . import collect, collect_logs
 from .alarm_ref import InvestigationError, parse_alarm_ref
 from .analysis import SCRIPTED_CAUSES, analyse, make_report, make_scripts
 
@@ -193,7 +193,7 @@ class Investigator:
         start, end = self._window(ctx)
         found = ctx.outputs["alarm"]
         onset = collect.incident_onset(found, ctx.outputs["metrics"])
-        out = collect.fetch_logs(self._gateway(found.alarm), ctx.outputs["resources"], self.config,
+        out = collect_logs.fetch_logs(self._gateway(found.alarm), ctx.outputs["resources"], self.config,
                                  onset, start, end, extra_groups=ctx.params.get("resources") or [],
                                  alarm=found.alarm, changes=ctx.outputs.get("changes") or [])
         status = "degraded" if out.errors else "ok"
