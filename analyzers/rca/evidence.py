@@ -19,8 +19,9 @@ from ..model import Alarm, Anomaly, Change, LogPattern, ResourceRef, Series, iso
 from ..patterns import is_surging
 from ..topology import (FRONT_DOORS, RELATION_WEIGHTS, Candidate, downstream_ids, mentioned_resources, pattern_owner,
                         referenced_ids)
-from .rules import (BARE_TIMEOUT, DATABASE_WORDS, SYMPTOM_METRICS, TABLE_WORDS, DEPENDENCY_CATEGORIES, ERROR_WORDS, FRONT_DOOR_LIMIT,
-                    METRIC_CATEGORIES, NAMED_FAILURE, PORT, WELL_KNOWN_PORTS, log_categories)
+from .rules import (BARE_TIMEOUT, DATABASE_WORDS, DEPENDENCY_CATEGORIES, ERROR_WORDS, FRONT_DOOR_LIMIT,
+                    METRIC_CATEGORIES, NAMED_FAILURE, PORT, SYMPTOM_METRICS, TABLE_WORDS, WELL_KNOWN_PORTS,
+                    log_categories)
 
 CHANGE_HORIZON = timedelta(hours=2)
 LATE_ANOMALY = timedelta(minutes=10)

@@ -133,8 +133,8 @@ def make_plan(facts: RemediationFacts, *, script_id: str, title: str, risk: str,
         resource_label=one_line(f"{facts.resource.type} {facts.resource.id}", 200), what=what,
         why=why_text(facts, reason), changes=changes,
         constants={"REGION": facts.region, "RESOURCE_ID": facts.resource.id, **guard_constants, **constants},
-        account_label=_account_label(facts), prechecks=guard + prechecks, apply=apply, verify=verify, rollback=rollback, rollback_note=rollback_note,
-        production=facts.production, prerequisites=prerequisites, notes=tuple(extra_notes))
+        account_label=_account_label(facts), prechecks=guard + prechecks, apply=apply, verify=verify,
+        rollback=rollback, rollback_note=rollback_note, production=facts.production, prerequisites=prerequisites, notes=tuple(extra_notes))
     plan.validate()
     return plan
 
