@@ -106,11 +106,6 @@ def relevant_changes(changes: Iterable[Change], resources: Sequence[ResourceRef]
     return sorted(out, key=lambda pair: pair[0].time)
 
 
-def iam_changes(changes: Iterable[Change], onset: datetime, lookback: timedelta) -> list[Change]:
-    """IAM changes in the window: they rarely name the function they break, so kept separately."""
-    return [c for c in changes if change_kind(c) == "iam" and onset - lookback <= c.time <= onset + timedelta(minutes=2)]
-
-
 def setting_search_term(change: Change) -> str | None:
     """What a log line reading a changed parameter/secret would name: its parent path when that
     has two segments or more (``/cart/prod`` for ``/cart/prod/redis_endpoint``: a loader logs
@@ -140,16 +135,9 @@ def with_parameter_groups_applied(resources: Sequence[ResourceRef], changes: Ite
         text = " ".join((p.template, *p.samples))
         if owner is not None and owner.type == "rds" and _PARAMETERS_APPLIED.search(text):
             applied.setdefault(owner.key, []).append(p)
-    out = []
-    for r in resources:
-        groups = [c.resource_name for c in modified
-                  if any(p.last_seen >= c.time for p in applied.get(r.key, []))]
-        if groups:
-            known = list(r.properties.get("parameter_groups") or [])
-            known += [g for g in groups if g not in known]
-            r = replace(r, properties={**r.properties, "parameter_groups": known})
-        out.append(r)
-    return out
+    found = {key: {c.resource_name for c in modified if any(p.last_seen >= c.time for p in shown)}
+             for key, shown in applied.items()}
+    return _with_names(resources, "parameter_groups", found)
 
 
 def with_settings_read_in_logs(resources: Sequence[ResourceRef], changes: Iterable[Change],
@@ -172,11 +160,15 @@ def with_settings_read_in_logs(resources: Sequence[ResourceRef], changes: Iterab
         found = {name for name, term in terms.items() if name in text or term.search(text)}
         if found:
             read.setdefault(owner.key, set()).update(found)
+    return _with_names(resources, "config_refs", read)
+
+
+def _with_names(resources: Sequence[ResourceRef], prop: str, found: Mapping[tuple[str, str], set[str]]
+                ) -> list[ResourceRef]:
+    """``resources`` with the ``found`` names (resource key -> names) added to their list ``prop``."""
     out = []
     for r in resources:
-        if r.key in read:
-            refs = list(r.properties.get("config_refs") or [])
-            refs += sorted(n for n in read[r.key] if n not in refs)
-            r = replace(r, properties={**r.properties, "config_refs": refs})
-        out.append(r)
+        names = list(r.properties.get(prop) or [])
+        added = sorted(n for n in found.get(r.key, ()) if n not in names)
+        out.append(replace(r, properties={**r.properties, prop: names + added}) if added else r)
     return out

@@ -44,9 +44,9 @@ DIMENSION_RESOURCE_TYPES: Mapping[str, str] = {
 
 
 # Resource properties naming attached things (role, parameter group...) that a change may target.
-ATTACHMENT_PROPERTIES = ("role", "task_role", "execution_role", "iam_role", "instance_profile", "iam_instance_profile",
-                         "autoscaling_group", "security_groups", "parameter_group", "parameter_groups",
-                         "option_group", "task_definition_family", "config_refs")
+ATTACHMENT_PROPERTIES = ("role", "task_role", "execution_role", "iam_role", "instance_profile",
+                         "iam_instance_profile", "autoscaling_group", "security_groups", "parameter_group",
+                         "parameter_groups", "option_group", "task_definition_family", "config_refs")
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ class ResourceRef:
     def aliases(self) -> frozenset[str]:
         """Every string a log line or change might use to name this resource."""
         names = {self.id}
-        for prop in ("name", "arn", "private_ip", "private_dns", "api_id"):  # an instance dialled by address
+        for prop in ("name", "arn", "private_ip", "private_dns", "api_id"):  # addresses name instances too
             value = self.properties.get(prop)
             if isinstance(value, str) and value:
                 names.add(value)
@@ -167,6 +167,13 @@ class Alarm:
     account: str | None = None  # the configured account name (aws.accounts); None with a single account
 
     @property
+    def account_id(self) -> str | None:
+        """The 12-digit account of the alarm's ARN (None without one)."""
+        parts = (self.arn or "").split(":")
+        account = parts[4] if len(parts) > 6 and parts[0] == "arn" else ""
+        return account if len(account) == 12 and account.isdigit() else None
+
+    @property
     def metric_key(self) -> MetricKey | None:
         if not self.namespace or not self.metric:
             return None
@@ -189,6 +196,8 @@ class Alarm:
         }
         if self.account:
             out["account"] = self.account
+        if self.account_id:
+            out["account_id"] = self.account_id
         return out
 
 

@@ -191,8 +191,8 @@ def select_candidates(alarmed: ResourceRef | None, inventory: Sequence[ResourceR
     full = next((r for r in inventory if r.key == alarmed.key), alarmed) if alarmed is not None else None
     if full is not None:  # else the alarm watches something outside the inventory (a queue, a table)
         out[full.key] = Candidate(full, "alarm", RELATION_WEIGHTS["alarm"])
-    anchors = [full] if full is not None else []
-    anchors += [r for r in inventory if r.key in involved and (full is None or r.key != full.key)]
+    joined = [r for r in inventory if r.key in involved and (full is None or r.key != full.key)]
+    anchors = ([full] if full is not None else []) + joined
     if anchors:
         behind = {key for anchor in anchors for key in downstream_ids(anchor, inventory)}
         referenced = {key for anchor in anchors for key in referenced_ids(anchor, inventory)}
@@ -204,7 +204,7 @@ def select_candidates(alarmed: ResourceRef | None, inventory: Sequence[ResourceR
                 via = ("behind it" if resource.key in behind else
                        "named in its logs" if mentions.get(resource.key) else "referenced in its configuration")
                 out[resource.key] = Candidate(resource, "dependency", RELATION_WEIGHTS["dependency"], via)
-        for resource in anchors[1 if full is not None else 0:]:
+        for resource in joined:
             if resource.key not in out:
                 out[resource.key] = Candidate(resource, "involved", RELATION_WEIGHTS["involved"], involved[resource.key])
     wanted = set(configured)

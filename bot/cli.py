@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from bot.aws import AwsError
-from bot.config import ConfigError
+from bot.config import MAX_WINDOW_HOURS, ConfigError
 from bot.engine import InvestigationError
 
 log = logging.getLogger("bot.cli")
@@ -42,8 +42,8 @@ def _window_hours(text: str) -> float:
         hours = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a number of hours") from None
-    if not 0 < hours <= 24 * 14:
-        raise argparse.ArgumentTypeError(f"{text} hours: use more than 0 and at most 336 (two weeks)")
+    if not 0 < hours <= MAX_WINDOW_HOURS:
+        raise argparse.ArgumentTypeError(f"{text} hours: use more than 0 and at most {MAX_WINDOW_HOURS} (two weeks)")
     return hours
 
 

@@ -18,6 +18,7 @@ from bot.yaml_files import read_yaml_file
 
 log = logging.getLogger(__name__)
 
+MAX_WINDOW_HOURS = 24 * 14  # the longest history an investigation reads (two weeks)
 SERVICES = ("ec2", "lambda", "rds", "ecs", "apigateway", "alb")
 SECRET_KEYS = {"aws_access_key_id", "aws_secret_access_key", "aws_session_token", "access_key",
                "secret_key", "token", "bot_token", "app_token", "signing_secret", "api_key",
@@ -99,7 +100,7 @@ class MonitoringConfig(_Strict):
 
 
 class AnalysisConfig(_Strict):
-    time_window: float = Field(default=6, gt=0, le=24 * 14, description="hours of history")
+    time_window: float = Field(default=6, gt=0, le=MAX_WINDOW_HOURS, description="hours of history")
     log_query_limit: int = Field(default=10000, ge=1, le=100000)
     cache_retention: int = Field(default=30, ge=1, description="days")
     change_lookback: float = Field(default=6, gt=0, le=24 * 7, description="hours before onset")

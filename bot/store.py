@@ -199,8 +199,7 @@ class Store:
             try:
                 previous = self.decision_for(inv_id, script_id)
                 row["outcome"] = "duplicate" if previous else "recorded"
-                row.setdefault("decided_at", _now())
-                self.db["approvals"].insert(row)
+                self.record_approval(**row)
             except BaseException:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from bot.config import MAX_WINDOW_HOURS
+
 from . import blocks as ui
 
 log = logging.getLogger(__name__)
@@ -59,7 +61,7 @@ def parse_hours(text: str) -> float:
         raise UsageError(f"'{text}' is not a time window (like 90m, 3h, 2d)")
     value, unit = float(match.group(1)), (match.group(2) or "h").lower()
     hours = value * {"m": 1 / 60, "h": 1, "d": 24}[unit]
-    if not 0 < hours <= 24 * 14:
+    if not 0 < hours <= MAX_WINDOW_HOURS:
         raise UsageError("the time window must be between 1 minute and 14 days")
     return hours
 

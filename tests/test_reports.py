@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
 from datetime import datetime, timedelta, timezone
 
@@ -115,11 +116,13 @@ def test_markdown_without_optional_sections():
 
 def test_markdown_links_name_the_alarms_account():
     # GIVEN a report whose alarm is prod's (account in the ARN) and which has console links
-    report = build_report(make_input())
+    prod = dataclasses.replace(make_input().alarm, arn="arn:aws:cloudwatch:us-east-1:111111111111:alarm:x",
+                               account="prod")
+    report = build_report(make_input(alarm=prod))
     report["links"] = {"alarm": "https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1"}
-    report["alarm"] = dict(report["alarm"], arn="arn:aws:cloudwatch:us-east-1:111111111111:alarm:x", account="prod")
     # WHEN rendered THEN the links section says which account to sign in to
     assert "Sign in to account prod (111111111111) first" in render_markdown(report)
     # AND without an ARN or account name it says nothing about accounts
-    report["alarm"] = dict(report["alarm"], arn=None, account=None)
+    report = build_report(make_input(alarm=dataclasses.replace(prod, arn=None, account=None)))
+    report["links"] = {"alarm": "https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1"}
     assert "Sign in to account" not in render_markdown(report)

@@ -12,7 +12,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 from ..changes import change_kind, onset_grace, touches
 from ..model import Alarm, Anomaly, Change, LogPattern, ResourceRef, Series, iso
@@ -164,9 +164,9 @@ class EvidenceCollector:
                 return named, True, False
         stores = []
         if not named and DATABASE_WORDS.search(text) and owner.type != "rds":
-            stores = named = self._databases(cats)
+            stores = named = self._data_store(cats, lambda r: r.type == "rds")
         if not named and TABLE_WORDS.search(text):
-            stores = named = self._tables(cats)
+            stores = named = self._data_store(cats, lambda r: r.properties.get("service") == "dynamodb")
         for key in stores:  # the victim's database errors make it a dependency
             self.weights[key] = max(self.weights[key], RELATION_WEIGHTS["dependency"])
         return named, self._about_exhausted(named, cats), behind
@@ -175,24 +175,22 @@ class EvidenceCollector:
         """Errors about a dependency at its limit are that dependency's fault."""
         return bool(set(cats) & set(DEPENDENCY_CATEGORIES)) and any(self._exhausted(k) for k in named)
 
-    def _databases(self, categories: Sequence[str]) -> list[tuple[str, str]]:
-        """The database a victim's database errors point at: a linked or involved one; else the one whose
-        metrics show the same fault (connections at the limit...); else the only one."""
-        dbs = [c for c in self.ev.candidates if c.resource.type == "rds"]
-        linked = [c.resource.key for c in dbs if c.relation in ("dependency", "involved")]
+    def _data_store(self, categories: Sequence[str], is_store: Callable[[ResourceRef], bool]
+                    ) -> list[tuple[str, str]]:
+        """The database or table a victim's errors about one point at (they seldom name it): a linked or
+        involved one; else the one whose metrics show the same fault (connections at the limit, write
+        throttles...); else the only one."""
+        stores = [c for c in self.ev.candidates if is_store(c.resource)]
+        linked = [c.resource.key for c in stores if c.relation in ("dependency", "involved")]
         if linked:
             return linked
-        faulty = [c.resource.key for c in dbs if any(self.scores[(cat, c.resource.key)].metrics >= 0.5
-                                                     for cat in categories if (cat, c.resource.key) in self.scores)]
-        return faulty or ([dbs[0].resource.key] if len(dbs) == 1 else [])
+        faulty = self._showing([c.resource.key for c in stores], categories)
+        return faulty or ([stores[0].resource.key] if len(stores) == 1 else [])
 
-    def _tables(self, categories: Sequence[str]) -> list[tuple[str, str]]:
-        """The DynamoDB table a victim's DynamoDB errors point at: the one whose metrics show the same
-        fault (write throttles...), else the only one."""
-        tables = [c.resource for c in self.ev.candidates if c.resource.properties.get("service") == "dynamodb"]
-        faulty = [t.key for t in tables if any(self.scores[(cat, t.key)].metrics >= 0.5 for cat in categories
-                                               if (cat, t.key) in self.scores)]
-        return faulty or ([tables[0].key] if len(tables) == 1 else [])
+    def _showing(self, keys: Sequence[tuple[str, str]], categories: Sequence[str]) -> list[tuple[str, str]]:
+        """Those of ``keys`` whose own metrics show one of ``categories``."""
+        return [key for key in keys if any(self.scores[(cat, key)].metrics >= 0.5 for cat in categories
+                                           if (cat, key) in self.scores)]
 
     def _backends(self) -> list[tuple[str, str]]:
         """Resources behind the front door or involved by timing."""
@@ -202,9 +200,7 @@ class EvidenceCollector:
     def _backends_showing(self, categories: Sequence[str]) -> list[tuple[str, str]]:
         """Backends whose metrics show the fault a front door's logs relay
         ("Lambda invocation failed with status: 429" and a function at its concurrency limit)."""
-        return [key for key in self._backends()
-                if any(self.scores[(cat, key)].metrics >= 0.5 for cat in categories
-                       if cat in DEPENDENCY_CATEGORIES and (cat, key) in self.scores)]
+        return self._showing(self._backends(), [cat for cat in categories if cat in DEPENDENCY_CATEGORIES])
 
     def _by_port(self, text: str, owner: ResourceRef) -> list[tuple[str, str]]:
         """Resources named after the service behind a well-known port in the error (``:6379`` -> redis)."""

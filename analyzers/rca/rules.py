@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from ..catalog import ERROR_COUNT_METRICS
+
 LOG_RULES: dict[str, re.Pattern[str]] = {
     "permission_denied": re.compile(
         r"AccessDenied|Access ?Denied|not authori[sz]ed to perform|UnauthorizedOperation|"
@@ -44,7 +46,7 @@ LOG_RULES: dict[str, re.Pattern[str]] = {
         r"(environment variable|setting|config(uration)? (key|value)|parameter) .{0,40}"
         r"(is )?(missing|not set|invalid|required|undefined)|"
         r"ConfigurationError|ImproperlyConfigured|ValidationException: .*parameter|"
-        r"(?:Failed|Could not) to bind properties|Could not bind properties|ConfigurationPropertiesBindException|"
+        r"Failed to bind properties|Could not bind properties|ConfigurationPropertiesBindException|"
         r"Origin: System Environment Property|'[^']{1,60}' is not a valid (?:duration|value|number|integer|boolean)|"
         r"(?-i:KeyError: '[A-Z][A-Z0-9_]{2,}')", re.I),
     "cpu_saturation": re.compile(r"\bon CPU\b|CPU (usage|load|throttl|starv)|load average|CPU credit", re.I),
@@ -73,9 +75,8 @@ TABLE_WORDS = re.compile(r"DynamoDB|ProvisionedThroughputExceeded|ThrottlingExce
 
 # Metrics that show users being hurt (errors, latency, failed hosts): what "saturation with latency
 # or errors following" needs besides the saturated metric itself.
-SYMPTOM_METRICS = frozenset({"Errors", "4XXError", "5XXError", "HTTPCode_Target_5XX_Count", "HTTPCode_ELB_5XX_Count",
-                             "Latency", "TargetResponseTime", "Duration", "Throttles", "UnHealthyHostCount",
-                             "StatusCheckFailed", "ReadLatency", "WriteLatency", "DiskQueueDepth"})
+SYMPTOM_METRICS = ERROR_COUNT_METRICS | {"Latency", "TargetResponseTime", "Duration", "ReadLatency", "WriteLatency",
+                                         "DiskQueueDepth"}
 
 # A timeout that names nothing it waited for ("[CRITICAL] WORKER TIMEOUT", "request timed out"):
 # under a surge it is the service's own slowness, not a failing dependency.

@@ -25,8 +25,7 @@ def _links_section(links: dict[str, Any], alarm: dict[str, Any]) -> list[str]:
     """AWS console deep links (alarm, resources, metrics, log queries, changes), naming their account."""
     if not links:
         return []
-    arn = str(alarm.get("arn") or "").split(":")
-    account_id = arn[4] if len(arn) > 5 and arn[4].isdigit() else ""
+    account_id = alarm.get("account_id") or ""
     name = _md_escape(alarm["account"]) if alarm.get("account") else ""
     account = f"{name} ({account_id})" if name and account_id else name or account_id
     lines = ["## AWS console links", ""]

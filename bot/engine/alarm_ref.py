@@ -20,12 +20,6 @@ class AlarmRef:
     account_id: str | None = None  # the 12-digit account of an ARN
 
 
-def arn_account(arn: str | None) -> str | None:
-    """The 12-digit account of an alarm ARN (None for anything else)."""
-    match = _ARN.match(arn or "")
-    return match.group("account") if match else None
-
-
 def parse_alarm_ref(text: str, configured_regions: list[str]) -> AlarmRef:
     """Parse ``text``; an ARN's region must be one of the configured regions."""
     text = (text or "").strip()

@@ -19,7 +19,6 @@ from analyzers.report import ReportInput, build_report
 from analyzers.timeline import build_timeline
 from analyzers.topology import FRONT_DOORS, downstream_ids, lines_written_by, select_candidates
 
-from .alarm_ref import arn_account
 from .collect import AnalysisOutput, LogsOutput, ResolvedAlarm, incident_onset
 
 ANOMALY_LOOKBACK = timedelta(hours=2)
@@ -79,7 +78,7 @@ def make_scripts(inv_id: str, found: ResolvedAlarm, analysis: AnalysisOutput, ch
         facts = RemediationFacts(investigation_id=inv_id, category=hyp.category, resource=resource,
                                  region=resource.region or found.alarm.region, alarm_name=found.alarm.name,
                                  changes=related, production=True, evidence=hyp.evidence[:5],
-                                 account_id=arn_account(found.alarm.arn), account=found.alarm.account)
+                                 account_id=found.alarm.account_id, account=found.alarm.account)
         for script in build_scripts(facts):
             scripts.setdefault(script.id, script)
     return list(scripts.values())

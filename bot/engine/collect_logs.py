@@ -14,7 +14,7 @@ from typing import Any, Sequence
 
 from analyzers import log_queries
 from analyzers.changes import setting_search_term
-from analyzers.model import Alarm, Change, ResourceRef
+from analyzers.model import Alarm, Change, LogRecord, ResourceRef
 from analyzers.patterns import PatternWindow, mine_patterns
 from analyzers.topology import (log_group_prefixes, map_log_groups, mentioned_resources, source_key,
                                 stream_sources)
@@ -63,8 +63,6 @@ def fetch_logs(gateway: AwsGateway, resources: Sequence[ResourceRef], config: Co
     a few lines per group) from the look-back start to the baseline: a service logs which
     settings it loads when it starts, often hours before the incident.
     """
-    from analyzers.model import LogRecord
-
     limit = config.analysis.log_query_limit
     kind = log_queries.alarm_log_kind(alarm)
     budget = _ScanBudget(config.analysis.insights_max_bytes)
@@ -165,8 +163,6 @@ def _read_group(gateway: AwsGateway, group: str, start: datetime, end: datetime,
     Records on ``entry`` the API used, the query, bytes scanned, ``capped`` and, for FilterLogEvents,
     ``fallback_reason``.
     """
-    from analyzers.model import LogRecord
-
     budget = budget if budget is not None else _ScanBudget(float("inf"))
     if not gateway.insights_available:
         reason = "Logs Insights is not available here"

@@ -18,7 +18,7 @@ from analyzers.llm_evidence import apply_llm_ranking
 from analyzers.model import Alarm, Change, LogPattern, ResourceRef, Series
 from bot.aws import AwsError, AwsGateway, GatewayProvider, gateway_of
 from bot.codec import dump, load
-from bot.config import Config
+from bot.config import MAX_WINDOW_HOURS, Config
 from bot.store import Store
 
 from . import collect, collect_logs
@@ -85,8 +85,9 @@ class Investigator:
         now = self.clock()
         hours = request.time_window_hours
         hours = self.config.analysis.time_window if hours is None else hours
-        if not 0 < hours <= 24 * 14:
-            raise InvestigationError(f"time window must be more than 0 and at most 336 hours (got {hours:g})")
+        if not 0 < hours <= MAX_WINDOW_HOURS:
+            raise InvestigationError(f"time window must be more than 0 and at most {MAX_WINDOW_HOURS} hours "
+                                     f"(got {hours:g})")
         inv_id = new_investigation_id(now)
         params = {"alarm_ref": request.alarm_ref, "window_end": now.isoformat(),
                   "window_start": (now - timedelta(hours=hours)).isoformat(), "resources": list(request.resources),
