@@ -121,6 +121,18 @@ def test_lambda_rollback_alias_golden_lines():
     assert script(scripts, "lambda-diagnostics-cli").language == "aws-cli"
 
 
+def test_rollback_reason_matches_the_ranked_cause():
+    # GIVEN a config change (not a code deployment) ranked first on a Lambda function
+    scripts = build_scripts(facts("lambda", "config_change"))
+    bash = script(scripts, "lambda-rollback-alias-cli")
+    # THEN the alias roll-back explains itself by the settings, not by a new code version
+    assert "carries the old settings" in bash.body
+    assert "A new version went live" not in bash.body
+    # AND a bad deployment still says a new version went live
+    assert "A new version went live" in script(build_scripts(facts("lambda", "bad_deployment")),
+                                               "lambda-rollback-alias").body
+
+
 @pytest.mark.parametrize("service,category,script_id,expected", [
     ("lambda", "throttling", "lambda-raise-concurrency", "NEW_CONCURRENCY=100"),
     ("lambda", "function_timeout", "lambda-raise-timeout", "NEW_TIMEOUT=60"),

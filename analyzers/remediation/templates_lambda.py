@@ -13,6 +13,12 @@ _CONFIG_READ = Call("lambda", "GetFunctionConfiguration", _FN, label="configurat
                     query="{timeout:Timeout,memory:MemorySize,ephemeralStorage:EphemeralStorage.Size,"
                           "version:Version,lastUpdate:LastUpdateStatus,lastModified:LastModified}")
 _WAIT = Waiter("lambda", "function_updated", _FN)
+_ROLLBACK_REASONS = {
+    "bad_deployment": "A new version went live shortly before the errors started; the previous version did not fail.",
+    "config_change": "The configuration changed shortly before the errors started; a version published before "
+                     "the change carries the old settings, so serving it through the alias restores them "
+                     "together with the code.",
+}
 
 
 def rollback_alias(facts: RemediationFacts) -> Plan:
@@ -25,7 +31,7 @@ def rollback_alias(facts: RemediationFacts) -> Plan:
         risk="medium",
         what=f"Point alias '{alias}' of function {facts.resource.id} at version {target or 'TARGET_VERSION'} "
              "(the version it served before the change).",
-        reason="A new version went live shortly before the errors started; the previous version did not fail.",
+        reason=_ROLLBACK_REASONS.get(facts.category, _ROLLBACK_REASONS["bad_deployment"]),
         changes="One alias's FunctionVersion (lambda:UpdateAlias). Code and configuration are untouched.",
         constants={"FUNCTION_NAME": facts.resource.id, "ALIAS": alias, "TARGET_VERSION": target},
         prechecks=(
