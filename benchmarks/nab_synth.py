@@ -10,7 +10,11 @@ A second set of "realistic" families (traffic/tweet-like counts, sparse spiky cl
 metrics, small level shifts, variance changes, stuck sensors, leaks, latency) is
 harder and catches over-confident scores on busy-but-normal series.
 
-Usage: python -m benchmarks.nab_synth [--seeds 3] [--threshold T] [--families artificial,realistic]
+A third, opt-in "weekly" set (5 weeks of 5-minute or 30-minute traffic counts with
+weekday and weekend levels) has anomalies that only a weekly seasonal model can see:
+weekday traffic on a weekend, weekend traffic on a Monday.
+
+Usage: python -m benchmarks.nab_synth [--seeds 3] [--threshold T] [--families artificial,realistic[,weekly]]
 Prints the NAB scores of the detector on the synthetic corpus and, per family,
 the false positives (detections outside windows) at the given threshold
 (default: the corpus-optimal standard threshold).
@@ -167,7 +171,44 @@ def generate(seed: int) -> list[tuple[str, np.ndarray, list[tuple[int, int]]]]:
     return out
 
 
-FAMILIES = {"artificial": generate, "realistic": generate_realistic}
+def _week_counts(
+    rng: np.random.Generator, per_day: int, weeks: int, weekend: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Expected traffic (day/night profile, weekends at `weekend` x the weekday rate) and Poisson counts."""
+    i = np.arange(weeks * 7 * per_day)
+    phase = (i % per_day) / per_day
+    shape = np.clip(1.6 * np.sin(2 * np.pi * (phase - 0.25)) + 0.5, 0.0, 1.0)
+    rate = (4.0 + 56.0 * shape) * np.where((i // per_day) % 7 >= 5, weekend, 1.0)
+    return rate, rng.poisson(rate).astype(float)
+
+
+def generate_weekly(seed: int) -> list[tuple[str, np.ndarray, list[tuple[int, int]], float]]:
+    """Five weeks of weekday/weekend traffic (name, values, windows, step in seconds)."""
+    rng = np.random.default_rng(2000 + seed)
+    out: list[tuple[str, np.ndarray, list[tuple[int, int]], float]] = []
+    weeks = 5
+    for step_s in (300.0, 1800.0):
+        per_day = int(86_400 / step_s)
+        label = f"{int(step_s // 60)}min"
+        # weekday traffic for 8 hours of a Saturday or Sunday in week 4 or 5 (a daily model expects it)
+        rate, x = _week_counts(rng, per_day, weeks, float(rng.uniform(0.3, 0.45)))
+        day = 7 * int(rng.integers(3, weeks)) + int(rng.integers(5, 7))
+        at = day * per_day + per_day * int(rng.integers(8, 12)) // 24
+        friday = at - (day % 7 - 4) * per_day  # same hours of the Friday before
+        x[at : at + per_day // 3] = rng.poisson(rate[friday : friday + per_day // 3])
+        out.append((f"weekly/weekday_traffic_on_a_weekend_{label}", x, _windows(x.size, [at]), step_s))
+        # a Monday at the weekend level (a daily model compares Monday with the weekend before)
+        rate, x = _week_counts(rng, per_day, weeks, float(rng.uniform(0.3, 0.45)))
+        at = 7 * int(rng.integers(3, weeks)) * per_day
+        x[at : at + per_day] = rng.poisson(rate[at - per_day : at])
+        out.append((f"weekly/weekend_traffic_on_a_monday_{label}", x, _windows(x.size, [at]), step_s))
+        x = _week_counts(rng, per_day, weeks, 0.4)[1]
+        out.append((f"weekly_noAnomaly/traffic_{label}", x, [], step_s))
+    return out
+
+
+FAMILIES = {"artificial": generate, "realistic": generate_realistic}  # N points at STEP_S
+LONG_FAMILIES = {"weekly": generate_weekly}  # (name, values, windows, step_s): own length and step
 
 
 def evaluate(
@@ -177,10 +218,11 @@ def evaluate(
     families: tuple[str, ...] = ("artificial",),
 ) -> tuple[dict[str, dict[str, float]], dict[str, list[int]], float]:
     """NAB scores on the synthetic corpus, FP counts per family at `threshold`, and the threshold used."""
-    times = T0 + STEP_S * np.arange(N)
     per_file, names = [], []
     for seed in range(seeds):
-        for name, values, windows in (f for fam in families for f in FAMILIES[fam](seed)):
+        files = (f for fam in families for f in (FAMILIES.get(fam) or LONG_FAMILIES[fam])(seed))
+        for name, values, windows, *step in files:
+            times = T0 + (step[0] if step else STEP_S) * np.arange(values.size)
             per_file.append((np.round(detector(values, times), 6), windows))
             names.append(name)
     results = score_corpus(per_file, PUBLISHED_PROFILES)
@@ -200,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--threshold", type=float, default=None)
     parser.add_argument("--families", default="artificial,realistic",
-                        help="comma-separated subset of: " + ",".join(FAMILIES))
+                        help="comma-separated subset of: " + ",".join([*FAMILIES, *LONG_FAMILIES]))
     args = parser.parse_args(argv)
     families = tuple(f for f in args.families.split(",") if f)
     detector = lambda v, t: score_series(v, t)  # noqa: E731

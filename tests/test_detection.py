@@ -270,3 +270,89 @@ def test_streaming_from_a_mid_series_state_matches_batch_with_volatility_channel
         streamed.append(reported[0])
     # THEN every score equals the batch score (the first-difference history is kept)
     np.testing.assert_allclose(streamed, score_series(x, config=config)[1400:], atol=1e-12)
+
+
+def _weekly_series(
+    step_s: float, weeks: int = 5, seed: int = 20, daily: float = 10.0
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Weekday level 100, weekend level 40 (days 5 and 6 of each week), a daily sinus and noise."""
+    per_day = int(round(86_400 / step_s))
+    i = np.arange(weeks * 7 * per_day)
+    weekend = (i // per_day) % 7 >= 5
+    x = np.where(weekend, 40.0, 100.0) + daily * np.sin(2 * np.pi * i / per_day)
+    x += np.random.default_rng(seed).normal(0.0, 2.0, i.size)
+    return x, T0 + step_s * i, per_day
+
+
+def test_normal_weekends_are_learned_by_the_weekly_model():
+    # GIVEN 5 weeks of 5-min weekday/weekend traffic (the 1024-point baseline window spans 3.5 days)
+    x, t, per_day = _weekly_series(300.0)
+    week = 7 * per_day
+    day_of_week = (np.arange(x.size) // per_day) % 7
+    # WHEN scored with timestamps
+    s = score_series(x, t)
+    # THEN once the weekly model has three weeks of history, no weekend (nor the Monday after) scores high
+    weekends = (day_of_week >= 5) | (day_of_week == 0)
+    assert s[3 * week :][weekends[3 * week :]].max() < 0.3
+    assert s[3 * week :].max() < 0.5
+    # ...while the first weekend, before any weekly history, still looks anomalous
+    assert s[5 * per_day : 7 * per_day].max() >= 0.5
+
+
+@pytest.mark.parametrize("step_s", [300.0, 1800.0, 3600.0])
+def test_weekday_traffic_on_a_weekend_is_flagged_only_by_the_weekly_model(step_s: float):
+    # GIVEN 5 weeks of weekday/weekend traffic (5-min, 30-min or hourly samples)
+    # whose last Saturday runs at the weekday level
+    x, t, per_day = _weekly_series(step_s, seed=21)
+    saturday = (4 * 7 + 5) * per_day
+    x[saturday : saturday + per_day] += 60.0
+    # WHEN scored
+    s = score_series(x, t)
+    # THEN the weekly model flags that Saturday (and nothing from week 4 up to it)
+    assert s[saturday : saturday + per_day].max() >= 0.5
+    assert s[3 * 7 * per_day : saturday].max() < 0.5
+    # ...which the daily and plain models alone (weekly model off) take for a normal weekday
+    daily_only = score_series(x, t, config=dataclasses.replace(DEFAULT_CONFIG, week_season=False))
+    assert daily_only[saturday : saturday + per_day].max() < 0.3
+
+
+def test_weekly_model_is_causal_and_streaming_equals_batch():
+    # GIVEN 5 weeks of 30-min weekday/weekend traffic with weekday traffic on the last Saturday and NaNs
+    x, t, per_day = _weekly_series(1800.0, seed=22)
+    saturday = (4 * 7 + 5) * per_day
+    x[saturday : saturday + per_day] += 60.0
+    x[[100, 700, 701]] = np.nan
+    # WHEN fed one point at a time, and a prefix is scored in batch
+    det = OnlineDetector()
+    streamed = np.array([det.update(v, ts) for v, ts in zip(x, t)])
+    full = score_series(x, t)
+    # THEN streaming equals batch, prefix scores are unchanged by later points, the weekly anomaly is seen
+    np.testing.assert_array_equal(streamed, full)
+    np.testing.assert_array_equal(score_series(x[: saturday + 10], t[: saturday + 10]), full[: saturday + 10])
+    assert full[saturday : saturday + per_day].max() >= 0.5
+    assert 0 < det.state_nbytes() < 100_000
+
+
+def test_streaming_from_a_mid_series_state_matches_batch_with_the_weekly_model():
+    # GIVEN 5 weeks of flat 5-min weekday/weekend traffic, batch-scored up to the last Friday (the
+    # weekly model last won on Thursday: the state must remember it), then weekday traffic on Saturday
+    from analyzers.detection._kernel import KernelState, history_needed, score_chunk
+    from analyzers.detection.seasonal import season_lags
+
+    x, t, per_day = _weekly_series(300.0, seed=23, daily=0.0)
+    saturday = (4 * 7 + 5) * per_day
+    x[saturday : saturday + per_day] += 60.0
+    lags = season_lags(t[:17], None, DEFAULT_CONFIG)
+    _, _, state = score_chunk(KernelState.empty(*lags), x[: saturday - 100], DEFAULT_CONFIG)
+    assert saturday - 100 - state.week_win > per_day // 2
+    # WHEN the next 300 points are streamed one at a time from that state
+    streamed = []
+    for value in x[saturday - 100 : saturday + 200]:
+        _, reported, state = score_chunk(state, np.array([value]), DEFAULT_CONFIG)
+        streamed.append(reported[0])
+    # THEN every score equals the batch score, the weekly anomaly is flagged, the history is 3 weeks + window
+    batch = score_series(x, t)
+    np.testing.assert_array_equal(streamed, batch[saturday - 100 : saturday + 200])
+    assert max(streamed[100:]) >= 0.5
+    assert lags == (per_day, 7 * per_day)
+    assert state.tail_values.size == history_needed(DEFAULT_CONFIG, *lags) == 1024 + 64 + 3 * 7 * per_day + 34

@@ -1,12 +1,13 @@
 """Vectorised scoring kernel shared by the batch and streaming anomaly detectors.
 
 Owns the maths: robust baselines refreshed every `block` points over a trailing
-window, the range-aware robust z-score, the seasonal (lagged residual) model,
-the volatility channels (trailing mean of |first difference|: variance changes and
-flatlines), the z -> [0, 1] score mapping, the noisy-OR of the channels' scores and the
-repeat-alert suppression. Excess beyond the seen range is scaled by the range's own
-excursion too, which calibrates spiky series against smooth ones. Everything here is
-causal: the score of point g only uses valid points 0..g.
+window, the range-aware robust z-score, the choice between the plain and the seasonal
+(daily and weekly lagged residual, see `seasonal`) models, the volatility channels
+(trailing mean of |first difference|: variance changes and flatlines), the z -> [0, 1]
+score mapping, the noisy-OR of the channels' scores and the repeat-alert suppression.
+Excess beyond the seen range is scaled by the range's own excursion too, which
+calibrates spiky series against smooth ones. Everything here is causal: the score of
+point g only uses valid points 0..g.
 """
 
 from __future__ import annotations
@@ -16,10 +17,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from analyzers.detection.seasonal import NEVER, WIN_STRIDE, seasonal_residual, true_runs, weekly_recent
+
 logger = logging.getLogger(__name__)
 
 _IQR_TO_SIGMA = 1.349  # (q75 - q25) of a Gaussian, in sigmas
 _Q90_TO_SIGMA = 2.0 * 1.2816  # (q90 - q10) of a Gaussian, in sigmas
+_SORT_CHUNK = 1 << 18  # values gathered and sorted at once by _block_stats
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,8 @@ class DetectorConfig:
     max_season_points: int = 20_000
     season_gain: float = 0.5  # seasonal model used when its spread < gain * plain spread
     season_periods: int = 3  # seasonal reference = median of the same phase over this many periods (1 or 3)
+    week_season: bool = True  # also a weekly seasonal model (lag: one week at the sampling step)
+    week_min_periods: int = 3  # ...used from this many weeks of history on (3: median-of-3-weeks reference)
     ma_windows: tuple[int, ...] = (8, 32)  # extra channels: trailing means (level shifts, bursts)
     ma_gain: float = 1.0  # weight of a mean channel's z against the point channel's
     ma_stride_div: int = 2  # a mean channel's baseline samples its window every w // div points
@@ -58,24 +64,27 @@ DEFAULT_CONFIG = DetectorConfig()
 class KernelState:
     """Everything a stream needs to continue scoring exactly like the batch path."""
 
-    tail_values: np.ndarray  # last valid values (enough history for windows + season lag)
+    tail_values: np.ndarray  # last valid values (enough history for windows + season lags)
     tail_raw: np.ndarray  # last raw (unsuppressed) scores, for suppression
     n_seen: int  # valid points seen so far
-    season_lag: int  # seasonal lag in points, 0 = no seasonal model
+    season_lag: int  # daily seasonal lag in points, 0 = no daily model
+    week_lag: int = 0  # weekly seasonal lag in points, 0 = no weekly model
+    week_win: int = NEVER  # global index of the weekly model's last win (see seasonal.weekly_recent)
 
     @staticmethod
-    def empty(season_lag: int = 0) -> "KernelState":
-        return KernelState(np.empty(0), np.empty(0), 0, season_lag)
+    def empty(season_lag: int = 0, week_lag: int = 0) -> "KernelState":
+        return KernelState(np.empty(0), np.empty(0), 0, season_lag, week_lag)
 
     def nbytes(self) -> int:
         return int(self.tail_values.nbytes + self.tail_raw.nbytes)
 
 
-def history_needed(config: DetectorConfig, season_lag: int) -> int:
+def history_needed(config: DetectorConfig, season_lag: int, week_lag: int = 0) -> int:
     """Number of trailing values a stream must keep."""
     widest = max((1, *config.ma_windows, *config.vol_windows))
-    periods = max(config.season_periods, 1) if season_lag > 0 else 0
-    return config.window + config.block + periods * season_lag + widest + 2  # +1 for first differences
+    longest = max(season_lag, week_lag)
+    periods = max(config.season_periods, 1) if longest > 0 else 0
+    return config.window + config.block + periods * longest + widest + 2  # +1 for first differences
 
 
 def trailing_mean(series: np.ndarray, width: int, offset: int) -> np.ndarray:
@@ -98,25 +107,6 @@ def trailing_mean(series: np.ndarray, width: int, offset: int) -> np.ndarray:
     else:
         out[:head] = series[:head]
     return out
-
-
-def seasonal_residual(series: np.ndarray, lag: int, offset: int, periods: int) -> np.ndarray:
-    """series[i] minus its seasonal reference, for local i >= lag.
-
-    The reference is the value one period back, or (once `periods` >= 3 periods of
-    history exist) the median of the same phase over the last three periods, so that
-    an anomaly does not come back as an "echo" one period later.
-    """
-    n = series.size
-    if n <= lag:
-        return np.empty(0)
-    ref = series[: n - lag].copy()  # one period back, for local i >= lag
-    if periods >= 3:
-        # local i >= 3 * lag (so global i >= 3 * lag too) has three periods of history
-        if 3 * lag < n:
-            a, b, c = series[2 * lag : n - lag], series[lag : n - 2 * lag], series[: n - 3 * lag]
-            ref[2 * lag :] = np.maximum(np.minimum(a, b), np.minimum(np.maximum(a, b), c))
-    return series[lag:] - ref
 
 
 def sliding_max(values: np.ndarray, width: int) -> np.ndarray:
@@ -147,13 +137,15 @@ def _block_stats(series: np.ndarray, ends: np.ndarray, config: DetectorConfig, s
     """
     out = np.empty((ends.size, 4))
     window = config.window
-    full = ends >= window
-    if full.any():
+    full = np.flatnonzero(ends >= window)
+    if full.size:
         view = np.lib.stride_tricks.sliding_window_view(series, window)[:, ::stride]
-        rows = view[ends[full] - window]
-        rows.sort(axis=1)  # fancy indexing made a private copy
-        out[full] = _row_stats(rows, config)
-    for j in np.flatnonzero(~full):
+        step = max(_SORT_CHUNK // view.shape[1], 1)  # rows sorted together stay in cache
+        for part in (full[i : i + step] for i in range(0, full.size, step)):
+            rows = view[ends[part] - window]
+            rows.sort(axis=1)  # fancy indexing made a private copy
+            out[part] = _row_stats(rows, config)
+    for j in np.flatnonzero(ends < window):
         start = int(ends[j]) % stride if stride > 1 else 0  # same phase as the full windows
         row = np.sort(series[start : ends[j]][::stride])[None, :]
         out[j] = _row_stats(row, config)[0]
@@ -188,12 +180,14 @@ def robust_z(
     cache: dict[str, tuple[int, np.ndarray]] | None = None,
     cache_key: str = "",
     stride: int = 1,
+    spread_only: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Range-aware robust z of series[first:] against its block-refreshed trailing baseline.
 
     `offset` is the global index of series[0]; the baseline of global point g is
     computed at the block boundary floor(g / block) * block. NaN = no baseline yet.
-    Also returns the baseline's robust sigma per point (NaN without baseline).
+    Also returns the baseline's robust sigma per point (NaN without baseline); with
+    `spread_only`, only that (z stays NaN).
     """
     n = series.size - first
     z = np.full(n, np.nan)
@@ -217,6 +211,9 @@ def robust_z(
         block = _block_stats(series, unique_ends, config, stride)
     if cache is not None:
         cache[cache_key] = (last_boundary, block[-1:])
+    if spread_only:
+        spread[skip:] = np.repeat(block[:, 1], counts)
+        return z, spread
     median, sigma, low, high = block.T
     # Excess beyond the seen range is judged against the spread and (tail_scale) against the
     # old record's own excursion, so a new record on a spiky series doesn't score 1 each time.
@@ -287,25 +284,28 @@ def score_chunk(
     ext = np.concatenate([state.tail_values, new_values])
     first = state.tail_values.size
     base = state.n_seen - first
-    lag = state.season_lag
-    zs = [_channel_z(ext, first, base, lag, 1, config, cache)]
-    for width in config.ma_windows:
-        if width > 1:
-            zs.append(config.ma_gain * _channel_z(ext, first, base, lag, width, config, cache))
+    lags = (state.season_lag, state.week_lag)
+    channels = [(ext, 1, 1.0, "")]
+    channels += [(ext, width, config.ma_gain, "") for width in config.ma_windows if width > 1]
     if config.vol_windows:
         steps = np.abs(np.diff(ext, prepend=ext[:1]))  # 0 for the first point of the stream
-        for width in config.vol_windows:
-            zs.append(config.vol_gain * _channel_z(steps, first, base, lag, width, config, cache, "vol"))
+        channels += [(steps, width, config.vol_gain, "vol") for width in config.vol_windows]
+    zs, recent, week_win = [], None, state.week_win
+    for values, width, gain, kind in channels:
+        z, recent, week_win = _channel_z(values, first, base, lags, width, config, cache, kind, recent, week_win)
+        zs.append(z if gain == 1.0 else gain * z)
     raw = combine_channels(zs, config)
     reported = _suppress_repeats(state.tail_raw, raw, config.suppress, config.repeat_ratio)
-    keep = history_needed(config, lag)
+    keep = history_needed(config, *lags)
     next_state = KernelState(
         tail_values=ext[-keep:].copy(),
         tail_raw=np.concatenate([state.tail_raw, raw])[-config.suppress :].copy()
         if config.suppress > 0
         else np.empty(0),
         n_seen=state.n_seen + new_values.size,
-        season_lag=lag,
+        season_lag=lags[0],
+        week_lag=lags[1],
+        week_win=week_win,
     )
     return raw, reported, next_state
 
@@ -332,31 +332,52 @@ def _channel_z(
     ext: np.ndarray,
     first: int,
     base: int,
-    lag: int,
+    lags: tuple[int, int],
     width: int,
     config: DetectorConfig,
     cache: dict[str, tuple[int, np.ndarray]] | None,
-    kind: str = "",
-) -> np.ndarray:
+    kind: str,
+    recent: np.ndarray | None,
+    week_win: int,
+) -> tuple[np.ndarray, np.ndarray | None, int]:
     """Robust z of ext[first:] for the channel "trailing mean of `width` points" (1 = raw values);
     `kind` names the transformed input (e.g. "vol" for |first differences|) in the baseline cache.
 
-    The seasonal model (residual against the same phase in previous periods) replaces
-    the plain one where it explains the channel clearly better.
+    The daily model (residual against the same phase in previous days) replaces the plain
+    one where it explains the channel clearly better, and the weekly model replaces both where
+    it is in use for the series (`recent`, for the last points; None: this channel, the raw
+    values, decides it with `weekly_recent`, from the weekly model's last win `week_win`) and
+    not clearly worse for this channel. Returns z, `recent` and the last win.
     """
     series = trailing_mean(ext, width, base)
     stride = max(width // max(config.ma_stride_div, 1), 1)
     z, spread = robust_z(series, first, base, config, cache, f"{kind}plain{width}", stride)
-    if lag > 0 and series.size > lag:
-        residual = seasonal_residual(series, lag, base, config.season_periods)
+    gain = config.season_gain
+    for name, lag in zip(("season", "week"), lags):
+        if lag <= 0 or series.size <= lag:
+            continue
+        residual = seasonal_residual(series, lag, config.season_periods)
         res_first = max(first - lag, 0)
-        z_season, spread_season = robust_z(residual, res_first, base, config, cache, f"{kind}season{width}", stride)
-        take = slice(z.size - z_season.size, None)
-        better = spread_season < config.season_gain * spread[take]
-        seasonal_part = z[take]
-        seasonal_part[better] = z_season[better]
-        z[take] = seasonal_part
-    return np.nan_to_num(z, nan=0.0)
+        if name == "season":
+            key = f"{kind}season{width}"
+            z_season, spread_season = robust_z(residual, res_first, base, config, cache, key, stride)
+            take = slice(z.size - z_season.size, None)
+            better = spread_season < gain * spread[take]
+            np.copyto(z[take], z_season, where=better)
+            np.copyto(spread[take], spread_season, where=better)
+            continue
+        if recent is None:
+            _, spread_week = robust_z(residual, res_first, base, config, cache, "weekwin", WIN_STRIDE, True)
+            at = z.size - spread_week.size
+            recent, week_win = weekly_recent(spread[at:], spread_week, base + first + at, week_win, lag, config)
+        lead = z.size - recent.size
+        key = f"{kind}week{width}"
+        for start, stop in true_runs(recent):  # only the points where the weekly model is in use
+            upto = residual[: res_first + stop]
+            z_week, spread_week = robust_z(upto, res_first + start, base, config, cache, key, stride)
+            at = slice(lead + start, lead + stop)
+            np.copyto(z[at], z_week, where=~(spread[at] < gain * spread_week))
+    return np.nan_to_num(z, nan=0.0), recent, week_win
 
 
 def _suppress_repeats(previous_raw: np.ndarray, raw: np.ndarray, horizon: int, ratio: float = 1.0) -> np.ndarray:
@@ -368,16 +389,3 @@ def _suppress_repeats(previous_raw: np.ndarray, raw: np.ndarray, horizon: int, r
     prev_max = np.concatenate([[-np.inf], running[:-1]])[previous_raw.size :]
     return np.where(ratio * raw > prev_max, raw, 0.0)
 
-
-def season_lag_points(
-    first_timestamps: np.ndarray, period_s: float | None, config: DetectorConfig
-) -> int:
-    """Seasonal lag in points from the sampling step of the first valid timestamps."""
-    if first_timestamps.size < 3:
-        return 0
-    period = 86_400.0 if period_s is None else float(period_s)
-    step = float(np.median(np.diff(first_timestamps)))
-    if step <= 0 or period <= 0:
-        return 0
-    lag = int(round(period / step))
-    return lag if 4 <= lag <= config.max_season_points else 0

@@ -18,8 +18,8 @@ from analyzers.detection._kernel import (
     DetectorConfig,
     KernelState,
     score_chunk,
-    season_lag_points,
 )
+from analyzers.detection.seasonal import season_lags
 
 logger = logging.getLogger(__name__)
 
@@ -35,16 +35,16 @@ def _scores(
     """(raw, reported) scores per input point; NaN points get 0 in both."""
     x = np.asarray(values, dtype=float).ravel()
     valid = np.isfinite(x)
-    lag = 0
+    lags = (0, 0)
     if timestamps is not None:
         ts = np.asarray(timestamps, dtype=float).ravel()
         if ts.size != x.size:
             raise ValueError("timestamps and values must have the same length")
-        lag = season_lag_points(ts[valid][:STEP_SAMPLES], period_s, config)
+        lags = season_lags(ts[valid][:STEP_SAMPLES], period_s, config)
     raw = np.zeros(x.size)
     reported = np.zeros(x.size)
     if valid.any():
-        raw_valid, reported_valid, _ = score_chunk(KernelState.empty(lag), x[valid], config)
+        raw_valid, reported_valid, _ = score_chunk(KernelState.empty(*lags), x[valid], config)
         raw[valid] = raw_valid
         reported[valid] = reported_valid
     return raw, reported
@@ -60,7 +60,8 @@ def score_series(
     """Causal anomaly score in [0, 1] for each point (epoch-second timestamps optional).
 
     With timestamps, a seasonal model of period `period_s` (default: one day) is
-    learnt once two periods of history exist. Repeat alerts are suppressed: a
+    learnt once a period and a baseline block of history exist, and a weekly one once
+    `config.week_min_periods` weeks exist. Repeat alerts are suppressed: a
     point scores > 0 only if it is more surprising than the recent points.
     """
     return _scores(values, timestamps, period_s, config)[1]
@@ -117,9 +118,9 @@ class OnlineDetector:
             self._fix_lag()
 
     def _fix_lag(self) -> None:
-        lag = season_lag_points(np.array(self._step_timestamps), self._period_s, self._config)
+        lags = season_lags(np.array(self._step_timestamps), self._period_s, self._config)
         old = self._state
-        self._state = KernelState(old.tail_values, old.tail_raw, old.n_seen, lag)
+        self._state = KernelState(old.tail_values, old.tail_raw, old.n_seen, *lags)
         self._lag_fixed = True
 
 

@@ -1,0 +1,87 @@
+"""Seasonal models of the detector: daily and weekly lags, lagged residuals, where the weekly model is in use."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from analyzers.detection._kernel import DetectorConfig
+
+DAY_S = 86_400.0
+WEEK_S = 7 * DAY_S
+NEVER = -(2**62)  # "the weekly model never won" (a global point index far in the past)
+WIN_STRIDE = 4  # weekly wins are judged on every 4th residual of the window (enough for a spread)
+
+
+def season_lags(
+    first_timestamps: np.ndarray, period_s: float | None, config: DetectorConfig
+) -> tuple[int, int]:
+    """(daily, weekly) lags in points from the sampling step of the first valid timestamps; 0 = no model.
+
+    The daily lag is `period_s` (default one day) over the step; the weekly lag is one week over
+    the step, kept only if `config.week_season` and it is longer than the daily lag.
+    """
+    if first_timestamps.size < 3:
+        return 0, 0
+    step = float(np.median(np.diff(first_timestamps)))
+    if step <= 0:
+        return 0, 0
+
+    def lag(period: float) -> int:
+        points = int(round(period / step)) if period > 0 else 0
+        return points if 4 <= points <= config.max_season_points else 0
+
+    daily = lag(DAY_S if period_s is None else float(period_s))
+    weekly = lag(WEEK_S) if config.week_season else 0
+    return daily, (weekly if weekly > daily else 0)
+
+
+def seasonal_residual(series: np.ndarray, lag: int, periods: int) -> np.ndarray:
+    """series[i] minus its seasonal reference, for local i >= lag.
+
+    The reference is the value one period back, or (once `periods` >= 3 periods of
+    history exist) the median of the same phase over the last three periods, so that
+    an anomaly does not come back as an "echo" one period later.
+    """
+    n = series.size
+    if n <= lag:
+        return np.empty(0)
+    ref = series[: n - lag].copy()  # one period back, for local i >= lag
+    if periods >= 3:
+        # local i >= 3 * lag (so global i >= 3 * lag too) has three periods of history
+        if 3 * lag < n:
+            a, b, c = series[2 * lag : n - lag], series[lag : n - 2 * lag], series[: n - 3 * lag]
+            ref[2 * lag :] = np.maximum(np.minimum(a, b), np.minimum(np.maximum(a, b), c))
+    return series[lag:] - ref
+
+
+def weekly_recent(
+    spread_best: np.ndarray,
+    spread_week: np.ndarray,
+    first_index: int,
+    last_win: int,
+    week_lag: int,
+    config: DetectorConfig,
+) -> tuple[np.ndarray, int]:
+    """Where the weekly model is in use, and the global index of its last win.
+
+    `spread_best` (better of plain/daily) and `spread_week` are the raw values' baseline
+    spreads for consecutive points from global index `first_index`. The weekly model "wins"
+    a point where its spread is clearly lower (`season_gain`): the series has a weekly
+    pattern. That only shows once a week, and the baseline window may be shorter than a
+    week, so a win counts for one week: the weekly model is in use within `week_lag` points
+    of a win, once `week_min_periods` weeks of history exist. Causal, whatever the chunking.
+    """
+    index = first_index + np.arange(spread_week.size)
+    wins = np.where(spread_week < config.season_gain * spread_best, index, NEVER)
+    latest = np.maximum.accumulate(np.maximum(wins, last_win))
+    recent = (latest > index - week_lag) & (index >= max(config.week_min_periods, 1) * week_lag)
+    return recent, int(latest[-1]) if latest.size else last_win
+
+
+def true_runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(start, stop) of each run of True in a boolean array."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], mask.view(np.int8), [0]))))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
