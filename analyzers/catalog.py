@@ -6,6 +6,7 @@ Used by investigations (which series to pull for a resource) and by polling
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Mapping, Sequence
 
 from .model import MetricKey, ResourceRef
 
@@ -102,6 +103,18 @@ def metric_keys(resource: ResourceRef, extra: dict[str, str] | None = None) -> l
         if namespace and not any(k.name == name for k, _ in out):
             out.append((MetricKey.of(namespace, name, dims, stat, resource.region), None))
     return out
+
+
+AGENT_NAMESPACE = "CWAgent"  # the CloudWatch agent adds its own dimensions (path, device, fstype...)
+
+
+def agent_dimension_sets(listed: Sequence[tuple[str, Mapping[str, str]]], metric: str,
+                         dims: Mapping[str, str]) -> list[dict[str, str]]:
+    """The agent's real dimension sets (from ListMetrics: (name, dimensions)) of ``metric`` that
+    include ``dims`` (an instance's ``InstanceId``): one per disk path, say. Sorted, unique."""
+    unique = {tuple(sorted(d.items())) for name, d in listed
+              if name == metric and all(d.get(k) == v for k, v in dims.items())}
+    return [dict(d) for d in sorted(unique)]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -27,7 +27,11 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
                           r"ParameterGroup|PutParameter|UpdateStage|UpdateEnvironment|PutMetricAlarm|"
                           r"UpdateUsagePlan|PutBucket|SetQueueAttributes|UpdateSecret|PutSecretValue|"
                           r"LastModified|RDSEvent:.*parameter|(?:Authorize|Revoke)SecurityGroup(?:Ingress|Egress)|"
-                          r"ModifySecurityGroupRules|(?:Create|Replace|Delete)NetworkAclEntry", re.I)),
+                          r"ModifySecurityGroupRules|(?:Create|Replace|Delete)NetworkAclEntry|"
+                          # a balancer's routing, an API's methods/integrations/authorizers, a table's capacity
+                          r"(?:Modify|Create|Delete)(?:Rule|Listener)|SetRulePriorities|"
+                          r"(?:Update|Put)(?:Method|Integration|Authorizer|RestApi|Api|Route)\b|"
+                          r"UpdateEventSourceMapping|UpdateTable\b", re.I)),
     ("scaling", re.compile(r"SetDesiredCapacity|UpdateAutoScalingGroup|RegisterScalableTarget|"
                            r"PutScalingPolicy|Reboot|StopInstances|StartInstances", re.I)),
 )
@@ -46,6 +50,7 @@ def change_kind(change: Change) -> str:
 _ARN_PATH = re.compile(r"(?:function:|loadbalancer/|targetgroup/|service/|task-definition/|:db:|:cluster:)"
                        r"([^:]+?)(?::[\w$-]+)?$")
 _API_PATH = re.compile(r"/(?:restapis|apis)/([^/]+)")
+_LISTENER_PATH = re.compile(r":listener(?:-rule)?/((?:app|net)/([^/]+)/[0-9a-f]+)/")
 
 
 def candidates_named(name: str) -> set[str]:
@@ -55,6 +60,9 @@ def candidates_named(name: str) -> set[str]:
     if not name.startswith("arn:") and ":" in name:
         out.add(name.split(":", 1)[0])  # checkout-api:live
     out.update(m.group(1) for m in (_ARN_PATH.search(name), _API_PATH.search(name)) if m)
+    listener = _LISTENER_PATH.search(name)  # a listener (rule) ARN names its balancer
+    if listener:
+        out.update({listener.group(1), listener.group(2)})
     return {n for n in out if n}
 
 

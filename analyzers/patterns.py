@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 import re
-from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
 from typing import Iterable, Mapping, Sequence
 
 from .logs import TemplateMiner
 from .logs import extract_keywords, parse_events
 from .logs.events import ParsedEvent
+from .logs.stacktraces import PY_TRACEBACK_HEADER
 from .model import LogPattern, LogRecord
 
 MAX_SAMPLES = 3
@@ -26,11 +27,25 @@ _REPORT_MEMORY = re.compile(r"Memory Size: (\d+) MB\s+Max Memory Used: (\d+) MB"
 
 
 def sample_text(message: str) -> str:
-    """A sample short enough to show, keeping the "Caused by:" chain where a Java trace names its cause."""
+    """A sample short enough to show, keeping where a long trace names its cause: a Java trace's
+    "Caused by:" chain, or the final "Type: message" line of a Python traceback."""
     if len(message) <= SAMPLE_CHARS:
         return message
     causes = _CAUSED_BY.findall(message[SAMPLE_CHARS:])[-3:]
+    if not causes:
+        final = _final_exception_line(message)
+        if final and final not in message[:SAMPLE_CHARS]:
+            causes = [final[:300]]
     return "\n".join([message[:SAMPLE_CHARS], *("\t" + c for c in causes)])
+
+
+def _final_exception_line(message: str) -> str | None:
+    """The last unindented line after a Python traceback's header (the exception and its message)."""
+    header = message.rfind(PY_TRACEBACK_HEADER)
+    if header < 0:
+        return None
+    lines = [line for line in message[header:].splitlines()[1:] if line.strip() and line[:1] not in " \t"]
+    return lines[-1].strip() if lines else None
 
 
 def lambda_report_problem(event: ParsedEvent) -> ParsedEvent | None:
@@ -48,7 +63,10 @@ def lambda_report_problem(event: ParsedEvent) -> ParsedEvent | None:
     else:
         return None
     return replace(event, message=message, level="ERROR", kind="app")
+
+
 SURGE_FACTOR = 3.0
+LATE_DATA = timedelta(minutes=15)  # a group whose data starts later than this before onset had a baseline
 
 
 @dataclass(frozen=True)
@@ -58,9 +76,16 @@ class PatternWindow:
     start: datetime
     onset: datetime
     end: datetime
+    data_starts: Mapping[str, datetime] = field(default_factory=dict)  # group -> first line read, when known
 
-    def minutes_before(self) -> float:
-        return max((self.onset - self.start).total_seconds() / 60.0, 1.0)
+    def minutes_before(self, group: str | None = None) -> float:
+        """Minutes of baseline; for a group whose complete baseline read starts late (a log stream that
+        began an hour ago), from its first line, so steady lines are not taken for a surge."""
+        start = self.start
+        first = self.data_starts.get(group) if group is not None else None
+        if first is not None and start < first <= self.onset - LATE_DATA:
+            start = first
+        return max((self.onset - start).total_seconds() / 60.0, 1.0)
 
     def minutes_after(self) -> float:
         return max((self.end - self.onset).total_seconds() / 60.0, 1.0)
@@ -112,7 +137,7 @@ def mine_patterns(records: Iterable[LogRecord], window: PatternWindow, id_prefix
         patterns.append(LogPattern(
             id="", template=template, count=len(evs), log_group=group,
             first_seen=_dt(first), last_seen=_dt(last), samples=samples, count_before=before,
-            count_after=after, rate_before=before / window.minutes_before(),
+            count_after=after, rate_before=before / window.minutes_before(group),
             rate_after=after / window.minutes_after(), new=before == 0,
             level=_dominant(levels), kind=kind, exception_type=exc, frame=frame,
             keywords=tuple(extract_keywords(template)), source=source))

@@ -127,14 +127,32 @@ def _alias_pattern(resource: ResourceRef) -> re.Pattern[str] | None:
 
 def mentioned_resources(messages: Iterable[str], inventory: Sequence[ResourceRef],
                         exclude: ResourceRef | None = None) -> dict[tuple[str, str], int]:
-    """How many messages name each inventory resource (by alias, as a whole word or host label)."""
-    patterns = [(r, _alias_pattern(r)) for r in inventory if exclude is None or r.key != exclude.key]
+    """How many messages name each inventory resource (by alias, as a whole word or host label, or as
+    the leading labels of a DNS name: ``fx-rates.internal.example.com`` names ``fx-rates-internal``)."""
+    patterns = [(r, _alias_pattern(r), {a.lower() for a in r.aliases if len(a) >= 4})
+                for r in inventory if exclude is None or r.key != exclude.key]
     counts: dict[tuple[str, str], int] = {}
     for message in messages:
-        for resource, pattern in patterns:
-            if pattern is not None and pattern.search(message):
+        hosts = host_label_names(message)
+        for resource, pattern, aliases in patterns:
+            if (pattern is not None and pattern.search(message)) or (hosts and aliases & hosts):
                 counts[resource.key] = counts.get(resource.key, 0) + 1
     return counts
+
+
+_HOST = re.compile(r"(?<![\w.-])((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.){2,}[a-z]{2,})(?![\w-])", re.I)
+
+
+def host_label_names(message: str) -> set[str]:
+    """Names a DNS name in ``message`` may stand for: its leading labels joined by ``-`` (the
+    registrable domain left out), e.g. ``fx-rates`` and ``fx-rates-internal`` for
+    ``fx-rates.internal.example.com``; internal load balancers and services are often aliased so."""
+    names: set[str] = set()
+    for host in _HOST.findall(message):
+        labels = host.lower().split(".")[:-2]
+        for i in range(2, len(labels) + 1):
+            names.add("-".join(labels[:i]))
+    return names
 
 
 def downstream_ids(resource: ResourceRef, inventory: Sequence[ResourceRef]) -> list[tuple[str, str]]:
@@ -142,7 +160,7 @@ def downstream_ids(resource: ResourceRef, inventory: Sequence[ResourceRef]) -> l
     names = {n for prop in ("targets", "integration", "integrations") for n in _strings(resource.properties.get(prop))}
     out = [r.key for r in inventory if r.key != resource.key and names & set(r.aliases)]
     groups = set(_strings(resource.properties.get("target_groups"))) | set(_strings(resource.properties.get("target_group")))
-    if groups:  # a load balancer and the services registered in its target groups (or named by them)
+    if groups and resource.type in FRONT_DOORS:  # a balancer and the services in its target groups (or named by them)
         named = {_target_group_stem(g) for g in groups}
         out += [r.key for r in inventory if r.key != resource.key and r.key not in out
                 and (groups & set(_strings(r.properties.get("target_groups")))

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, Sequence
 
-from analyzers.catalog import WatchRule, resource_dimensions, watch_rules
+from analyzers.catalog import AGENT_NAMESPACE, WatchRule, agent_dimension_sets, resource_dimensions, watch_rules
 from analyzers.detection import StaticThreshold
 from analyzers.grouping import Changes, Relations, carry_keys, diff, group_signals
 from analyzers.incidents import Incident, Signal
@@ -31,7 +31,7 @@ from bot.aws.cloudwatch import MetricQuery
 
 log = logging.getLogger(__name__)
 
-CWAGENT = "CWAgent"
+CWAGENT = AGENT_NAMESPACE
 SMALL_INVENTORY = 10  # at most this many watched resources in a region: its API / load balancer fronts them all
 
 
@@ -261,9 +261,7 @@ class Poller:
         listed = cached[1]
         if listed is None:
             return [dims]
-        unique = {tuple(sorted(d.items())) for name, d in listed
-                  if name == metric and all(d.get(k) == v for k, v in dims.items())}
-        return [dict(d) for d in sorted(unique)]
+        return agent_dimension_sets(listed, metric, dims)
 
     # Continuity -----------------------------------------------------------------------------------
     def _track(self, current: list[Incident], failed: set[str | None]) -> list[Incident]:

@@ -51,7 +51,8 @@ def parse_event(timestamp: float, message: str) -> ParsedEvent:
     text = line_format.message + ("\n" + rest if rest else "")
     if line_format.kind in ("platform", "timeout"):
         return ParsedEvent(timestamp, text, line_format.level, line_format.kind)
-    if rest or starts_stack_trace(line_format.message):
+    # a JSON line can carry a whole trace in one field ({"exception": "Traceback ...\n  File ..."})
+    if rest or "\n" in line_format.message or starts_stack_trace(line_format.message):
         summary = summarize_stack(text)
         if summary is not None and summary.exception_type:
             return ParsedEvent(

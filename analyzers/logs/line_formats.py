@@ -34,6 +34,8 @@ _LEVEL_WORDS = {
     "WARNING": "WARN",
     "INFO": "INFO",
     "NOTICE": "INFO",
+    "NOTE": "INFO",  # MySQL: "[Note]", "[System]"
+    "SYSTEM": "INFO",
     "LOG": "INFO",
     "DEBUG": "DEBUG",
     "TRACE": "DEBUG",
@@ -47,7 +49,7 @@ _LEVEL_WORDS = {
 _PLAIN_LEVEL = re.compile(
     r"(?:^|[\s\[(|:])(?P<word>FATAL|CRITICAL|ERROR|SEVERE|PANIC|WARNING|WARN|INFO|NOTICE|DEBUG|TRACE)"
     r"(?=$|[\s\]):|,])"
-    r"|\[(?P<bracketed>fatal|critical|error|warn|warning|info|notice|debug|trace)\]"
+    r"|\[(?P<bracketed>(?i:fatal|critical|error|warn|warning|info|notice|note|system|debug|trace))\]"
     r"|\b(?:level|severity|lvl)=\"?(?P<kv>[A-Za-z]+)"
     r"|:(?P<postgres>LOG):\s"  # postgres "...:[pid]:LOG:  message"
     r"|^(?P<dotnet>trce|dbug|info|warn|fail|crit):\s",  # .NET console logger
@@ -196,7 +198,10 @@ def _read_json(text: str) -> LineFormat | None:
     )
 
 
-_JSON_ERROR_KEYS = ("error", "err", "exception", "errorMessage", "error_message")
+# where JSON loggers put the error: logstash/logback "stack_trace", python-json-logger "exc_info",
+# Serilog "Exception" (compact: "@x"), pino/bunyan "err", winston "stack"
+_JSON_ERROR_KEYS = ("error", "err", "exception", "errorMessage", "error_message", "stack_trace", "stackTrace",
+                    "stacktrace", "exc_info", "Exception", "@x", "stack")
 
 
 def _error_detail(document: dict, message: str | None) -> tuple[str | None, str | None]:

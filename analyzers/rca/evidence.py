@@ -17,9 +17,10 @@ from typing import Callable, Mapping, Sequence
 from ..changes import change_kind, onset_grace, touches
 from ..model import Alarm, Anomaly, Change, LogPattern, ResourceRef, Series, iso
 from ..patterns import is_surging
+from .pools import pool_takers
 from ..topology import (FRONT_DOORS, RELATION_WEIGHTS, Candidate, downstream_ids, mentioned_resources, pattern_owner,
                         referenced_ids)
-from .rules import (BARE_TIMEOUT, DATABASE_WORDS, DEPENDENCY_CATEGORIES, ERROR_WORDS, FRONT_DOOR_LIMIT,
+from .rules import (BARE_TIMEOUT, DATABASE_WORDS, DEPENDENCY_CATEGORIES, ERROR_WORDS, FAILURE_METRICS, FRONT_DOOR_LIMIT,
                     METRIC_CATEGORIES, NAMED_FAILURE, PORT, SYMPTOM_METRICS, TABLE_WORDS, WELL_KNOWN_PORTS,
                     log_categories)
 
@@ -28,6 +29,9 @@ LATE_ANOMALY = timedelta(minutes=10)
 DEPLOY_FRESH_H = 1 / 3  # a roll-out is fully suspect for 20 min, hardly after an hour of clean running
 MEMORY_PERCENT = ("MemoryUtilization", "mem_used_percent")
 MEMORY_FULL = 97.0
+DISK_PERCENT = ("disk_used_percent", "used_percent")  # the CloudWatch agent's disk metrics
+DISK_FULL = 97.0
+CONNECTIONS_FULL = 0.97  # connections at this share of max_connections: no more can open
 STORAGE_FULL = 0.02  # free storage under 2 % of the allocation
 SPECIFIC_FAULTS = {"db_connection_exhaustion", "function_timeout", "throttling", "permission_denied",
                    "storage_exhaustion", "memory_exhaustion"}  # a generic timeout/5xx in the same line is their symptom
@@ -35,6 +39,8 @@ EXHAUSTION = ("db_connection_exhaustion", "cpu_saturation", "memory_exhaustion",
 SURGE_LEAD = timedelta(minutes=45)  # a surge that began earlier than this without failing is not the cause
 NEW_WARNING = 0.6  # weight of a new warning signature (not an error) after a deployment
 RELAYED = 0.5  # weight of a front door's own log evidence when resources behind it fail too
+QUIET = 0.5  # weight of a line its writer logged at info/debug level ("[Note] Aborted connection ... timeout")
+FAILURES_ONLY = 0.6  # weight of a resource's own failure metric rising when no log line says why
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,7 @@ class Score:
     change: float = 0.0
     lines: list[str] = field(default_factory=list)
     ids: list[str] = field(default_factory=list)
+    events: set[str] = field(default_factory=set)  # names of the changes behind ``change``
 
     def add(self, kind: str, strength: float, line: str, evidence_id: str | None) -> None:
         setattr(self, kind, max(getattr(self, kind), strength))
@@ -105,6 +112,9 @@ class EvidenceCollector:
         self.units = {s.key: s.unit for s in ev.series}
         self.alarm_key = ev.alarm.resource.key if ev.alarm.resource else None
         self.bare_timeouts: set[str] = set()  # pattern ids of timeouts that name nothing they waited for
+        self.blames: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)  # victim -> failing deps it named
+        self.failures: dict[tuple[str, str], Score] = defaultdict(Score)  # its own failure metrics that rose
+        self.starved: set[tuple[str, str]] = set()  # functions throttled because another took the shared pool
 
     def score(self, category: str, resource: ResourceRef) -> Score:
         return self.scores[(category, resource.key)]
@@ -117,7 +127,7 @@ class EvidenceCollector:
             owner = pattern_owner(p, self.ev.group_owner)
             text = " ".join((p.template, *p.samples, p.exception_type or ""))
             cats = log_categories(text)
-            strength = _pattern_strength(p)
+            strength = _pattern_strength(p) * (QUIET if p.level in ("INFO", "DEBUG") else 1.0)
             line = _fmt_pattern(p)
             owned = owner is not None and owner.key in self.by_key
             own_limit = owned and owner.type in FRONT_DOORS and bool(FRONT_DOOR_LIMIT.search(text))
@@ -135,6 +145,8 @@ class EvidenceCollector:
                     relayed = 0.9 * (RELAYED if behind and cat == "dependency_failure" else 1.0)
                     for key in named:
                         self.score(cat, self.by_key[key].resource).add("logs", strength * relayed, line, p.id)
+                    if owned and cat == "dependency_failure" and not behind:
+                        self.blames[owner.key].update(named)
                     if owned:
                         self.score(cat, owner).add("logs", strength * 0.4, line, p.id)
                 elif owned:
@@ -220,6 +232,9 @@ class EvidenceCollector:
         for a in self.ev.anomalies:
             if a.resource is None or a.resource.key not in self.by_key or a.onset > latest:
                 continue
+            if a.key.name in FAILURE_METRICS and a.direction == "up":
+                self.failures[a.resource.key].add("metrics", FAILURES_ONLY, _fmt_anomaly(a, self.units.get(a.key)),
+                                                  a.id)
             rule = METRIC_CATEGORIES.get(a.key.name)
             if not rule or rule[1] != a.direction:
                 continue
@@ -264,7 +279,8 @@ class EvidenceCollector:
 
     def collect_saturation_levels(self) -> None:
         """Limits reached even when the series crept up (no anomaly onset): concurrency at the reserved
-        limit is throttling, memory at its limit is memory exhaustion, storage run out is storage exhaustion,
+        limit is throttling, memory at its limit is memory exhaustion, storage run out (or a disk the
+        agent reports full) is storage exhaustion, connections at max_connections are exhaustion,
         a burstable instance out of CPU credits is CPU saturation."""
         onset = self.ev.onset.timestamp()
         for s in self.ev.series:
@@ -279,9 +295,19 @@ class EvidenceCollector:
                 if total and min(around) <= STORAGE_FULL * total:
                     line = f"[{s.id}] FreeStorageSpace on {full.id} fell to {min(around) / 1e9:.2f} GB around onset"
                     self.score("storage_exhaustion", full).add("metrics", 0.9, line, s.id)
+            elif s.key.name in DISK_PERCENT and around and max(around) >= DISK_FULL:
+                path = s.key.dimension_map.get("path")
+                where = f" ({path})" if path else ""
+                line = f"[{s.id}] {s.key.name}{where} on {full.id} reached {max(around):.0f} % around onset"
+                self.score("storage_exhaustion", full).add("metrics", 0.9, line, s.id)
             elif s.key.name in MEMORY_PERCENT and around and max(around) >= MEMORY_FULL:
                 line = f"[{s.id}] {s.key.name} on {full.id} reached {max(around):.0f} % around onset"
                 self.score("memory_exhaustion", full).add("metrics", 0.8, line, s.id)
+            elif s.key.name == "DatabaseConnections" and around and full.properties.get("max_connections") \
+                    and max(around) >= CONNECTIONS_FULL * float(full.properties["max_connections"]):
+                cap = full.properties["max_connections"]
+                line = f"[{s.id}] DatabaseConnections on {full.id} reached {max(around):.0f} of max_connections {cap}"
+                self.score("db_connection_exhaustion", full).add("metrics", 0.9, line, s.id)
             elif s.key.name == "CPUCreditBalance" and around and max(s.values) >= 10 and min(around) <= 1.0:
                 line = f"[{s.id}] CPUCreditBalance on {full.id} ran out around onset: its CPU is capped at baseline"
                 self.score("cpu_saturation", full).add("metrics", 0.8, line, s.id)
@@ -290,6 +316,18 @@ class EvidenceCollector:
                 if limit and max(after) >= float(limit):
                     line = f"[{s.id}] ConcurrentExecutions on {full.id} reached its reserved concurrency ({limit})"
                     self.score("throttling", full).add("metrics", 0.8, line, s.id)
+
+    def collect_pool_takers(self) -> None:
+        """A function that took the account's shared concurrency is where the others' throttling starts."""
+        throttled = [self.by_key[k].resource for (c, k), s in self.scores.items() if c == "throttling" and s.metrics]
+        for a in pool_takers(self.ev.anomalies, self.ev.series, throttled, self.by_key, self.ev.onset, SURGE_LEAD,
+                             LATE_ANOMALY):
+            taker = self.by_key[a.resource.key].resource
+            line = (f"[{a.id}] {a.key.name} of {taker.id} rose from {a.baseline:g} to {a.peak:g} from {iso(a.onset)}: "
+                    f"it took the account's shared concurrency while {', '.join(r.id for r in throttled)} throttled")
+            self.score("throttling", taker).add("metrics", 1.0, line, a.id)
+            self.weights[taker.key] = max(self.weights[taker.key], RELATION_WEIGHTS["dependency"])
+            self.starved.update(r.key for r in throttled)
 
     # Changes -------------------------------------------------------------
     def collect_changes(self) -> None:
@@ -311,6 +349,7 @@ class EvidenceCollector:
             for resource in targets:
                 line = _fmt_change(c, self.ev.onset, self.ev.alarm.period)
                 self.score(category, resource).add("change", strength, line, f"c:{c.id}")
+                self.score(category, resource).events.add(c.event_name)
 
     # Score queries -------------------------------------------------------
     def _exhausted(self, key: tuple[str, str]) -> bool:

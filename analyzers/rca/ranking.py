@@ -7,13 +7,15 @@ from __future__ import annotations
 from ..model import Hypothesis, ResourceRef
 from ..topology import FRONT_DOORS, Candidate
 from .evidence import EvidenceCollector, EvidenceSet, Score
-from .rules import CATEGORY_PRIOR, SPECIFICITY
+from .rules import CATEGORY_PRIOR, LIMIT_SETTINGS, SPECIFICITY
 
 UNKNOWN_BELOW = 0.3
 TRIGGERS = ("bad_deployment", "config_change")
 SYMPTOMS = ("dependency_failure", "application_error", "function_timeout")
+FRESH_CHANGE = 0.85  # a change within ~25 min of onset (a deployment within its first 20 min)
 RECENT_CHANGE = 0.5  # strength of a config change ~1.4 h (a deployment ~1.1 h) before onset
 HARD_LIMITS = ("throttling", "db_connection_exhaustion", "storage_exhaustion")  # a surge does not explain these
+SETTABLE_LIMITS = tuple(LIMIT_SETTINGS)  # limits a setting can lower (max_connections, concurrency, memory...)
 
 
 class _Ranker(EvidenceCollector):
@@ -31,15 +33,14 @@ class _Ranker(EvidenceCollector):
                 continue
             value = raw * CATEGORY_PRIOR.get(category, 0.5) * self.weights[key]
             lines, ids = list(s.lines), list(s.ids)
-            errors = self.scores.get(("application_error", key)) if category in ("bad_deployment",
-                                                                                 "config_change") else None
+            errors = self._explained(category, key)
             trigger = self._trigger(category, key)
             if trigger is not None and trigger is not s:  # the deployment that carried the setting
                 lines += [line for line in trigger.lines if line not in lines]
                 ids += [i for i in trigger.ids if i not in ids]
-            if errors is not None:  # a trigger is only a cause with the new errors it explains
-                lines += [line for line in errors.lines if line not in lines]
-                ids += [i for i in errors.ids if i not in ids]
+            for explained in errors:  # a trigger is only a cause with the new errors (or limit) it explains
+                lines += [line for line in explained.lines if line not in lines]
+                ids += [i for i in explained.ids if i not in ids]
             hyp = Hypothesis(category=category, resource=cand.resource, confidence=0.0, evidence=tuple(lines),
                              rationale=self._rationale(category, cand), evidence_ids=tuple(ids))
             out.append((value, SPECIFICITY.index(category), hyp))
@@ -58,6 +59,23 @@ class _Ranker(EvidenceCollector):
         shipped = self.scores.get(("bad_deployment", key)) if category == "config_change" else None
         return shipped if shipped is not None and shipped.change else None
 
+    def _explained(self, category: str, key: tuple[str, str]) -> list[Score]:
+        """What a trigger on ``key`` would explain: its new errors, for a configuration change a settable
+        limit it hit, and, when no log line of its own says why, its own failure metrics rising (a front
+        door answering 5xx after its settings changed runs no code that could log it)."""
+        if category not in TRIGGERS:
+            return []
+        out = [self.scores[("application_error", key)]] if ("application_error", key) in self.scores else []
+        own = self.scores.get((category, key))
+        if category == "config_change" and own is not None:  # only a call that sets that limit lowers it
+            out += [self.scores[(limit, key)] for limit, calls in LIMIT_SETTINGS.items()
+                    if (limit, key) in self.scores and any(calls.search(e) for e in own.events)]
+        trigger = self._trigger(category, key)
+        fresh = trigger is not None and trigger.change >= FRESH_CHANGE  # metrics alone only tie a change just before
+        if fresh and key in self.failures and not any(s.logs > 0 for s in out):
+            out.append(self.failures[key])
+        return out
+
     def _triggers_explain_symptoms(self, ranked: list[tuple[float, int, Hypothesis]]
                                    ) -> list[tuple[float, int, Hypothesis]]:
         """A recent change on a resource whose errors it explains is the more specific cause than a
@@ -67,15 +85,15 @@ class _Ranker(EvidenceCollector):
             trigger = self._trigger(hyp.category, hyp.resource.key)
             if trigger is not None and trigger.change >= RECENT_CHANGE:
                 explained = [v for v, _, h in ranked if h.resource.key == hyp.resource.key
-                             and h.category in SYMPTOMS and set(h.evidence_ids) & set(hyp.evidence_ids)]
+                             and h.category in SYMPTOMS + SETTABLE_LIMITS
+                             and set(h.evidence_ids) & set(hyp.evidence_ids)]
                 value = max([value, *explained])
             out.append((value, spec, hyp))
         return out
 
     def _combine(self, category: str, key: tuple[str, str], s: Score) -> float:
         if category in ("bad_deployment", "config_change"):
-            errors = self.scores.get(("application_error", key))
-            err = errors.logs if errors else 0.0
+            err = max((max(e.logs, e.metrics) for e in self._explained(category, key)), default=0.0)
             own = s.logs  # config: errors naming a missing setting
             trigger = self._trigger(category, key)
             if trigger is None:
@@ -85,6 +103,8 @@ class _Ranker(EvidenceCollector):
             bonus = 0.1 if category == "config_change" else 0.05
             stale = min(1.0, trigger.change / RECENT_CHANGE)  # errors long after a change are not its doing
             return min(1.0, 0.5 * trigger.change + 0.5 * max(err, own) + bonus) * stale
+        if category == "throttling" and key in self.starved:
+            return 0.5 * max(s.logs, s.metrics)  # throttled because another function took the shared pool
         if category == "permission_denied" and s.change and not s.logs:
             return 0.0
         if category == "dependency_failure":
@@ -92,6 +112,8 @@ class _Ranker(EvidenceCollector):
                 return 0.0
             if self._overloaded(key):  # it fails because of the load it receives, not a fault of its own
                 return 0.4 * s.logs
+            if self.blames.get(key):  # its errors name the dependency that fails: it is the victim
+                return 0.8 * s.logs
             return s.logs * (1.0 if key != self.alarm_key else 0.85)
         if category == "traffic_surge":
             loaded = self._loaded_by(key)  # what receives the surge
@@ -145,6 +167,7 @@ def rank_hypotheses(ev: EvidenceSet) -> list[Hypothesis]:
     ranker = _Ranker(ev)
     ranker.collect_metrics()
     ranker.collect_saturation_levels()
+    ranker.collect_pool_takers()
     ranker.collect_logs()
     ranker.collect_changes()
     return ranker.hypotheses()

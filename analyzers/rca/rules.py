@@ -13,7 +13,8 @@ LOG_RULES: dict[str, re.Pattern[str]] = {
     "permission_denied": re.compile(
         r"AccessDenied|Access ?Denied|not authori[sz]ed to perform|UnauthorizedOperation|"
         r"AuthorizationError|is not authorized|Forbidden|permission denied for|InvalidClientTokenId|"
-        r"ExpiredToken|UnrecognizedClientException", re.I),
+        r"ExpiredToken|UnrecognizedClientException|does not have permission|(?:not|unable to|cannot) assume|"
+        r"KMS\.?AccessDenied|KMSAccessDenied|AccessDeniedException", re.I),
     "db_connection_exhaustion": re.compile(
         r"too many (clients|connections)|remaining connection slots|connection pool (is )?(exhausted|full)|"
         r"pool exhausted|max_connections|Too many connections|could not obtain connection|"
@@ -22,7 +23,7 @@ LOG_RULES: dict[str, re.Pattern[str]] = {
     "throttling": re.compile(
         r"Rate ?Exceeded|Throttl|TooManyRequests|Too Many Requests|status\"?\s*[:=]\s*\"?429\b|(?<![.:,\d])\b429\b(?![.:,]\d)|ProvisionedThroughputExceeded|"
         r"SlowDown|RequestLimitExceeded|concurrency limit|ReservedFunctionConcurrentInvocationLimitExceeded|"
-        r"TooManyRequestsException|rate limit", re.I),
+        r"TooManyRequestsException|rate limit|(?<!memory )(?<!time )Limit ?Exceeded|quota (?:was |has been )?exceeded|QuotaExceeded", re.I),
     "memory_exhaustion": re.compile(
         r"MemoryError|OutOfMemory|out of memory|OOM ?Kill|Cannot allocate memory|heap out of memory|"
         r"Runtime exited with error: signal: killed|Java heap space|memory limit exceeded|"
@@ -36,6 +37,9 @@ LOG_RULES: dict[str, re.Pattern[str]] = {
         r"Connection (to .* )?failed|failed to connect|Name or service not known|getaddrinfo|ENOTFOUND|"
         r"UnknownHost|No route to host|Service Unavailable|Bad Gateway|(?<![.:,\d])\b50[234]\b(?![.:,]\d)|upstream|"
         r"EndpointConnectionError|ConnectTimeout|ReadTimeout|OperationalError|circuit breaker|"
+        # the dependency's TLS endpoint is broken (an expired or wrong certificate, a failed handshake)
+        r"SSLHandshakeException|CertificateExpired|certificate (?:has )?expired|certificate verify failed|"
+        r"PKIX path (?:building|validation) failed|x509: certificate|TLS handshake (?:error|timeout|failed)|"
         # a database that failed over or restarted: writes reaching a reader, recovery, admin shutdown
         r"in a read-only transaction|read-only connections|database system was interrupted|"
         r"database system is (?:starting up|shutting down|in recovery)|terminating connection due to administrator|"
@@ -66,7 +70,7 @@ WELL_KNOWN_PORTS = {"6379": "redis", "11211": "memcache", "5432": "postgres", "3
 # A front door's own limits (API Gateway usage plans, stage, account throttling): not relayed from behind it.
 FRONT_DOOR_LIMIT = re.compile(
     r"usage plan|throttle limit (exceeded )?for API Stage|Key throttle limit|Account throttle limit|"
-    r"(stage|method) throttl", re.I)
+    r"(stage|method) throttl|^\W*Limit Exceeded\W*$|quota (?:was |has been )?exceeded", re.I | re.M)
 
 # A rule that also implies an unhealthy downstream (the origin may be the named dependency).
 DEPENDENCY_CATEGORIES = ("db_connection_exhaustion", "dependency_failure", "throttling", "permission_denied")
@@ -75,6 +79,22 @@ TABLE_WORDS = re.compile(r"DynamoDB|ProvisionedThroughputExceeded|ThrottlingExce
 
 # Metrics that show users being hurt (errors, latency, failed hosts): what "saturation with latency
 # or errors following" needs besides the saturated metric itself.
+# Limits a setting can lower, and the calls that set them: a recent such call on the resource that hits
+# the limit is the trigger (config_change), the limit its symptom
+LIMIT_SETTINGS: dict[str, re.Pattern[str]] = {
+    "throttling": re.compile(r"FunctionConcurrency|ProvisionedConcurrency|UsagePlan|UpdateStage|UpdateTable|"
+                             r"EventSourceMapping|UpdateAccount", re.I),
+    "db_connection_exhaustion": re.compile(r"DB(?:Cluster)?ParameterGroup|ModifyDB(?:Instance|Cluster)|DBProxy", re.I),
+    "memory_exhaustion": re.compile(r"UpdateFunctionConfiguration|RegisterTaskDefinition|UpdateService|"
+                                    r"ModifyInstanceAttribute|ModifyDB(?:Instance|Cluster)|DB(?:Cluster)?ParameterGroup",
+                                    re.I),
+    "function_timeout": re.compile(r"UpdateFunctionConfiguration", re.I),
+    "storage_exhaustion": re.compile(r"UpdateFunctionConfiguration|RegisterTaskDefinition|ModifyDB(?:Instance|Cluster)|"
+                                     r"ModifyVolume", re.I),
+}
+
+# a resource's own failed requests (not its health): what a change on it may have caused
+FAILURE_METRICS = frozenset({"Errors", "4XXError", "5XXError", "HTTPCode_Target_5XX_Count", "HTTPCode_ELB_5XX_Count"})
 SYMPTOM_METRICS = ERROR_COUNT_METRICS | {"Latency", "TargetResponseTime", "Duration", "ReadLatency", "WriteLatency",
                                          "DiskQueueDepth"}
 

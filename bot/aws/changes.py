@@ -21,10 +21,16 @@ _RESOURCE_PARAM_KEYS = ("functionName", "dBInstanceIdentifier", "service", "clus
                         "loadBalancerArn", "restApiId", "roleName", "policyArn", "name")
 
 
-def lookup_events(client: Any, region: str, start: datetime, end: datetime, max_events: int = 1000) -> list[Change]:
-    """Write (management) events in [start, end] from CloudTrail, oldest first."""
-    kwargs: dict[str, Any] = {"StartTime": start, "EndTime": end, "MaxResults": 50,
-                              "LookupAttributes": [{"AttributeKey": "ReadOnly", "AttributeValue": "false"}]}
+def lookup_events(client: Any, region: str, start: datetime, end: datetime, max_events: int = 1000,
+                  event_source: str | None = None) -> list[Change]:
+    """Write (management) events in [start, end] from CloudTrail, oldest first.
+
+    With ``event_source`` (``iam.amazonaws.com``) only that service's events are looked up
+    (LookupEvents takes one attribute, so read-only calls are then dropped here by name).
+    """
+    attribute = ({"AttributeKey": "EventSource", "AttributeValue": event_source} if event_source
+                 else {"AttributeKey": "ReadOnly", "AttributeValue": "false"})
+    kwargs: dict[str, Any] = {"StartTime": start, "EndTime": end, "MaxResults": 50, "LookupAttributes": [attribute]}
     changes: list[Change] = []
     while len(changes) < max_events:
         page = call("LookupEvents", client.lookup_events, **kwargs)

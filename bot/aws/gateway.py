@@ -64,8 +64,8 @@ class AwsGateway:
                                        max_bytes=max_bytes)
 
     # Changes and resources -----------------------------------------------
-    def lookup_events(self, start: datetime, end: datetime) -> list[Change]:
-        return changes.lookup_events(self._client("cloudtrail"), self.region, start, end)
+    def lookup_events(self, start: datetime, end: datetime, event_source: str | None = None) -> list[Change]:
+        return changes.lookup_events(self._client("cloudtrail"), self.region, start, end, event_source=event_source)
 
     def resource_metadata_changes(self, ref: ResourceRef, start: datetime, end: datetime) -> list[Change]:
         return changes.resource_metadata_changes(self.factory, ref, self.region, start, end)

@@ -12,16 +12,29 @@ from analyzers.changes import (onset_grace, relevant_changes, with_parameter_gro
                                with_settings_read_in_logs)
 from analyzers.charts_data import chart_specs
 from analyzers.links import build_links
-from analyzers.model import Change, MetricKey, ResourceRef, Script, Series, iso
+from analyzers.model import Change, Hypothesis, MetricKey, ResourceRef, Script, Series, iso
 from analyzers.rca import EvidenceSet, involved_resources, rank_hypotheses
 from analyzers.remediation import RemediationFacts, build_scripts
 from analyzers.report import ReportInput, build_report
 from analyzers.timeline import build_timeline
-from analyzers.topology import FRONT_DOORS, downstream_ids, lines_written_by, select_candidates
+from analyzers.topology import FRONT_DOORS, Candidate, downstream_ids, lines_written_by, select_candidates
 
 from .collect import AnalysisOutput, LogsOutput, ResolvedAlarm, incident_onset
 
 ANOMALY_LOOKBACK = timedelta(hours=2)
+
+
+def fallback_analysis(found: ResolvedAlarm, series: Sequence[Series]) -> AnalysisOutput:
+    """What the report shows when the analysis itself failed: ``unknown`` on the alarm's resource, so the
+    evidence gathered so far is still reported (and stored) instead of lost."""
+    resource = found.alarm.resource or ResourceRef("other", found.alarm.name, found.alarm.region)
+    try:
+        onset = incident_onset(found, series)
+    except Exception:  # noqa: BLE001 - the fallback must not fail in turn
+        onset = found.alarm_time
+    unknown = Hypothesis("unknown", resource, 0.05, ("the analysis step failed; see the report's steps",),
+                         "no analysis: the evidence was gathered but could not be ranked")
+    return AnalysisOutput(onset, (Candidate(resource, "alarm", 1.0),), (), (unknown,), (), ())
 
 
 def analyse(found: ResolvedAlarm, resources: Sequence[ResourceRef], series: Sequence[Series], logs: LogsOutput,
@@ -40,11 +53,11 @@ def analyse(found: ResolvedAlarm, resources: Sequence[ResourceRef], series: Sequ
     own_lines = lines_written_by(logs.patterns, logs.group_owner, talking)  # hosts it talks to, even when all is well
     candidates = select_candidates(alarmed, list(resources), [*logs.error_samples, *own_lines],
                                    params.get("resources") or [], involved=involved)
-    related = relevant_changes(changes, [c.resource for c in candidates], onset, timedelta(hours=6),
-                               onset_grace(found.alarm.period))
+    grace = onset_grace(found.alarm.period)
+    related = relevant_changes(changes, [c.resource for c in candidates], onset, timedelta(hours=6), grace)
     related_changes = [c for c, _ in related]
     iam_like = [c for c in changes if c not in related_changes and "iam" in c.event_source
-                and onset - timedelta(hours=6) <= c.time <= onset]
+                and onset - timedelta(hours=6) <= c.time <= onset + grace]
     evidence = EvidenceSet(alarm=found.alarm, onset=onset, candidates=candidates, series=series,
                            anomalies=anomalies, patterns=logs.patterns, group_owner=logs.group_owner,
                            changes=related_changes + iam_like)

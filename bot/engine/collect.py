@@ -14,9 +14,10 @@ from typing import Any, Sequence
 import numpy as np
 
 from analyzers.anomalies import BREACHED
-from analyzers.catalog import metric_keys
+from analyzers.catalog import AGENT_NAMESPACE, agent_dimension_sets, metric_keys
 from analyzers.detection import find_onset
-from analyzers.model import Alarm, Anomaly, Change, Hypothesis, LogPattern, ResourceRef, Series, TimelineEvent
+from analyzers.model import (Alarm, Anomaly, Change, Hypothesis, LogPattern, MetricKey, ResourceRef, Series,
+                             TimelineEvent)
 from analyzers.topology import Candidate
 from bot.aws import AwsError, AwsGateway, GatewayProvider, MetricQuery, account_problem, accounts_of
 from bot.config import Config
@@ -24,6 +25,9 @@ from bot.config import Config
 from .alarm_ref import AlarmRef, InvestigationError
 
 log = logging.getLogger(__name__)
+
+GLOBAL_EVENTS_REGION = "us-east-1"  # where CloudTrail records global services' events
+GLOBAL_EVENT_SOURCES = ("iam.amazonaws.com",)
 
 @dataclass(frozen=True)
 class ResolvedAlarm:
@@ -172,16 +176,33 @@ def fetch_metrics(gateway: AwsGateway, alarm: Alarm, resources: Sequence[Resourc
         queries.append(MetricQuery(type(key)(key.namespace, key.name, key.dimensions, stat, alarm.region),
                                    max(60, alarm.period)))
         seen.add((key.namespace, key.name, key.dimensions, stat))
+    agent_metrics: list[tuple[str, dict[str, str]]] | None = None
     for resource in list(resources)[:max_resources]:
         extra = {name: (rule.statistic or "Average") for name, rule in
                  config.monitoring.metrics.get(resource.type, {}).items()}
         for mkey, _unit in metric_keys(resource, extra):
-            ident = (mkey.namespace, mkey.name, mkey.dimensions, mkey.stat)
-            if ident not in seen:
-                seen.add(ident)
-                queries.append(MetricQuery(mkey, 60))
+            keys = [mkey]
+            if mkey.namespace == AGENT_NAMESPACE:  # its series carry the agent's extra dimensions (disk path...)
+                if agent_metrics is None:
+                    agent_metrics = _list_agent_metrics(gateway)
+                keys = [MetricKey.of(mkey.namespace, mkey.name, dims, mkey.stat, mkey.region) for dims in
+                        agent_dimension_sets(agent_metrics, mkey.name, mkey.dimension_map)] or keys
+            for key in keys:
+                ident = (key.namespace, key.name, key.dimensions, key.stat)
+                if ident not in seen:
+                    seen.add(ident)
+                    queries.append(MetricQuery(key, 60))
     series = gateway.get_metric_data(queries, start, end)
     return [s for s in series if s.values or s.key == (queries[0].key if queries else None)]
+
+
+def _list_agent_metrics(gateway: AwsGateway) -> list[tuple[str, dict[str, str]]]:
+    """The CloudWatch agent's metrics in the region (empty when they cannot be listed)."""
+    try:
+        return gateway.list_metrics(AGENT_NAMESPACE)
+    except AwsError as exc:
+        log.info("ListMetrics %s unavailable (%s); agent metrics read by InstanceId only", AGENT_NAMESPACE, exc.code)
+        return []
 
 
 def incident_onset(found: ResolvedAlarm, series: Sequence[Series]) -> datetime:
@@ -234,8 +255,14 @@ def _breach_start(values: np.ndarray, stamps: np.ndarray, threshold: float, comp
 
 
 def fetch_changes(gateway: AwsGateway, resources: Sequence[ResourceRef], onset: datetime, config: Config,
-                  start: datetime, end: datetime) -> tuple[list[Change], list[str]]:
-    """CloudTrail write events in the look-back before onset plus resource-metadata changes."""
+                  start: datetime, end: datetime,
+                  global_gateway: AwsGateway | None = None) -> tuple[list[Change], list[str]]:
+    """CloudTrail write events in the look-back before onset plus resource-metadata changes.
+
+    IAM is a global service: CloudTrail records its events in us-east-1 whatever region
+    the alarm is in, so ``global_gateway`` (that region's, when the alarm is elsewhere)
+    is asked for them too.
+    """
     lookback_start = max(start, onset - timedelta(hours=config.analysis.change_lookback))
     errors: list[str] = []
     changes: list[Change] = []
@@ -243,6 +270,12 @@ def fetch_changes(gateway: AwsGateway, resources: Sequence[ResourceRef], onset: 
         changes.extend(gateway.lookup_events(lookback_start, end))
     except AwsError as exc:
         errors.append(f"CloudTrail LookupEvents: {exc.code}")
+    if global_gateway is not None and global_gateway.region != gateway.region:
+        for source in GLOBAL_EVENT_SOURCES:
+            try:
+                changes.extend(global_gateway.lookup_events(lookback_start, end, event_source=source))
+            except AwsError as exc:
+                errors.append(f"CloudTrail LookupEvents ({global_gateway.region}, {source}): {exc.code}")
     for resource in list(resources)[:10]:
         try:
             changes.extend(c for c in gateway.resource_metadata_changes(resource, lookback_start, end)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any, Sequence
 
 from analyzers import log_queries
@@ -80,6 +80,7 @@ def fetch_logs(gateway: AwsGateway, resources: Sequence[ResourceRef], config: Co
     records: list[LogRecord] = []
     queries: list[dict[str, Any]] = []
     errors: list[str] = []
+    data_starts: dict[str, datetime] = {}  # groups whose whole baseline was read: where their lines begin
     for group in wanted:
         for label, w_start, w_end in windows:
             if w_end <= w_start:
@@ -93,9 +94,11 @@ def fetch_logs(gateway: AwsGateway, resources: Sequence[ResourceRef], config: Co
                 continue
             records.extend(got)
             queries.append(entry)
+            if label == "baseline" and got and entry.get("api") == "FilterLogEvents" and not entry.get("truncated"):
+                data_starts[group] = datetime.fromtimestamp(min(r.timestamp for r in got), tz=timezone.utc)
     reads = _setting_reads(gateway, wanted, changes, onset - timedelta(hours=config.analysis.change_lookback),
                            base_start, queries, errors)
-    window = PatternWindow(base_start, onset, end)
+    window = PatternWindow(base_start, onset, end, data_starts)
     records, named_sources = _events_by_resource(records, resources)
     sources = stream_sources({(r.group, r.stream) for r in records + [r for r, _ in reads]}, resources)
     sources.update(named_sources)

@@ -23,7 +23,7 @@ from bot.store import Store
 
 from . import collect, collect_logs
 from .alarm_ref import InvestigationError, parse_alarm_ref
-from .analysis import SCRIPTED_CAUSES, analyse, make_report, make_scripts
+from .analysis import SCRIPTED_CAUSES, analyse, fallback_analysis, make_report, make_scripts
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +162,9 @@ class Investigator:
     def _fallback(self, name: str, ctx: _Context) -> Any:
         return {"resources": lambda: collect.fallback_resources(ctx.outputs["alarm"]),
                 "metrics": lambda: [], "logs": lambda: collect.LogsOutput(), "changes": lambda: [],
-                "llm": lambda: None, "scripts": lambda: []}.get(name, lambda: None)()
+                "llm": lambda: None, "scripts": lambda: [],
+                "analysis": lambda: fallback_analysis(ctx.outputs["alarm"], ctx.outputs.get("metrics") or []),
+                }.get(name, lambda: None)()
 
     def _window(self, ctx: _Context) -> tuple[datetime, datetime]:
         return (datetime.fromisoformat(ctx.params["window_start"]), datetime.fromisoformat(ctx.params["window_end"]))
@@ -204,8 +206,9 @@ class Investigator:
         start, end = self._window(ctx)
         found = ctx.outputs["alarm"]
         onset = collect.incident_onset(found, ctx.outputs["metrics"])
+        global_gateway = gateway_of(self.provider, collect.GLOBAL_EVENTS_REGION, found.alarm.account)
         changes, errors = collect.fetch_changes(self._gateway(found.alarm), ctx.outputs["resources"],
-                                                onset, self.config, start, end)
+                                                onset, self.config, start, end, global_gateway)
         return StepResult("degraded" if errors else "ok", changes, "; ".join(errors) or None)
 
     def _step_analysis(self, ctx: _Context) -> StepResult:

@@ -31,11 +31,13 @@ class SandboxGateway(AwsGateway):
         super().__init__(factory, region)
         self.scenario = scenario
 
-    def lookup_events(self, start: datetime, end: datetime) -> list[Change]:
+    def lookup_events(self, start: datetime, end: datetime, event_source: str | None = None) -> list[Change]:
         out = []
         for change in self.scenario.changes:
             when = self.scenario.at(change.time)
             if self.scenario.region_of(change) != self.region or not (start <= when <= end):
+                continue
+            if event_source is not None and change.event_source != event_source:
                 continue
             digest = hashlib.sha1(f"{change.time}{change.event_name}{change.resource_name}".encode()).hexdigest()
             out.append(Change(id=digest[:12], time=when, event_source=change.event_source,

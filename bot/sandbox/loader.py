@@ -126,7 +126,9 @@ def _task_definition(scenario: Scenario, service: str, props: dict[str, Any], re
 def _seed_metrics(factory: ClientFactory, scenario: Scenario, counts: dict[str, int]) -> None:
     by_region: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for metric in scenario.metrics:
-        dims = [{"Name": k, "Value": v} for k, v in metric.dimensions.items()]
+        # moto matches GetMetricData dimensions in the order they were put (AWS ignores the order);
+        # put them sorted, the order the bot's metric keys query them in
+        dims = [{"Name": k, "Value": v} for k, v in sorted(metric.dimensions.items())]
         batch = by_region.setdefault((scenario.region_of(metric), metric.namespace), [])
         for rel, value in metric.points:
             datum = {"MetricName": metric.name, "Dimensions": dims, "Timestamp": scenario.at(rel),

@@ -1,0 +1,31 @@
+"""Shared pools: Lambda functions without reserved concurrency draw on the account's one pool of
+concurrent executions, so a function whose concurrency surges throttles the others. The throttling
+then originates in the function that took the pool, not in those that report the throttles."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Mapping, Sequence
+
+from ..model import Anomaly, ResourceRef, Series
+
+POOL_METRIC = "ConcurrentExecutions"
+MIN_TAKEN = 100.0  # concurrent executions a function must reach to starve the others
+TAKEN_FACTOR = 5.0  # ... and this many times what any throttled function ran at
+
+
+def pool_takers(anomalies: Sequence[Anomaly], series: Sequence[Series], throttled: Sequence[ResourceRef],
+                candidates: Mapping[tuple[str, str], ResourceRef], onset: datetime,
+                lead: timedelta, late: timedelta) -> list[Anomaly]:
+    """Concurrency surges of other functions that began within ``lead`` before to ``late`` after onset
+    and dwarf what the throttled functions (none of them with a reservation) ran at."""
+    victims = [r for r in throttled if r.type == "lambda" and not r.properties.get("reserved_concurrency")]
+    if not victims:
+        return []
+    victim_keys = {r.key for r in victims}
+    victim_peak = max((max(s.values, default=0.0) for s in series if s.key.name == POOL_METRIC
+                       and (ref := s.key.resource()) is not None and ref.key in victim_keys), default=0.0)
+    return [a for a in anomalies
+            if a.key.name == POOL_METRIC and a.direction == "up" and a.resource is not None
+            and a.resource.type == "lambda" and a.resource.key in candidates and a.resource.key not in victim_keys
+            and onset - lead <= a.onset <= onset + late
+            and a.peak >= max(MIN_TAKEN, TAKEN_FACTOR * victim_peak)]

@@ -1,0 +1,104 @@
+"""Where evidence hides in real telemetry: traces inside one JSON field, logger-specific error keys,
+MySQL's bracketed levels, log groups whose data starts late, DNS names that stand for a resource,
+and TLS failures of a dependency."""
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from analyzers.logs.events import parse_event
+from analyzers.logs.line_formats import detect_level
+from analyzers.model import LogRecord, ResourceRef
+from analyzers.patterns import PatternWindow, mine_patterns, sample_text
+from analyzers.rca import log_categories, rank_hypotheses
+from analyzers.topology import Candidate, downstream_ids, host_label_names, mentioned_resources
+from tests.test_rca_rules import ONSET, REGION, alarm_on, evidence, pattern
+
+PY_TRACE = ("Traceback (most recent call last):\n  File \"/app/invoice_api/storage.py\", line 64, in put_pdf\n"
+            "    self._s3.put_object(\n" + "".join(
+                f"  File \"/usr/local/lib/python3.12/site-packages/botocore/client.py\", line {i}, in _api_call\n"
+                f"    return self._make_api_call(operation_name, kwargs)\n" for i in range(565, 575)) +
+            "botocore.exceptions.ClientError: An error occurred (AccessDenied) when calling the PutObject operation: "
+            "User: arn:aws:sts::123456789012:assumed-role/invoicing/1 is not authorized to perform: kms:GenerateDataKey")
+
+
+def test_a_trace_carried_in_one_json_field_is_an_exception_whose_cause_stays_in_the_sample():
+    # GIVEN structlog JSON whose "exception" field holds a whole Python traceback
+    line = json.dumps({"event": "invoice pdf upload failed", "exception": PY_TRACE, "level": "error"})
+    event = parse_event(0.0, line)
+    # THEN it is an exception event with the library's exception type and our innermost frame
+    assert event.kind == "exception" and event.exception_type == "botocore.exceptions.ClientError"
+    assert event.frame and event.frame.startswith("/app/invoice_api/storage.py:64")
+    # AND the sample keeps the final "Type: message" line, so the AccessDenied is evidence
+    sample = sample_text(event.message)
+    assert len(event.message) > 500 and "is not authorized to perform" in sample
+    assert "permission_denied" in log_categories(sample)
+
+
+def test_logger_specific_error_keys_are_read():
+    # GIVEN logstash-logback's "stack_trace" key holding a Java trace whose root cause is a full disk
+    trace = ("com.example.ExportException: Failed to write report\n\tat com.example.Exporter.export(Exporter.java:97)\n"
+             "Caused by: java.io.IOException: No space left on device\n\tat java.base/sun.nio.ch.IOUtil.write(IOUtil.java:1)")
+    line = json.dumps({"message": "Servlet.service() threw exception", "level": "ERROR", "stack_trace": trace})
+    event = parse_event(0.0, line)
+    # THEN the event is that exception, and its text names the full disk
+    assert event.kind == "exception" and event.exception_type == "java.io.IOException"
+    assert "storage_exhaustion" in log_categories(event.message)
+
+
+def test_mysql_bracketed_levels_are_levels():
+    assert detect_level("2026-03-16T18:11:43Z 12 [Note] [MY-010914] [Server] Aborted connection 9") == "INFO"
+    assert detect_level("2026-03-16T18:11:43Z 0 [Warning] [MY-010055] [Server] IP address could not be resolved") \
+        == "WARN"
+    assert detect_level("2026-03-16T18:11:43Z 0 [ERROR] [MY-012592] [InnoDB] Operating system error") == "ERROR"
+
+
+def test_steady_errors_in_a_log_that_starts_late_are_not_a_surge():
+    # GIVEN a log group whose lines begin 56 min before onset (not at the 2 h baseline start), with one
+    # partner-timeout error every 2 min before and after onset
+    start = ONSET - timedelta(hours=2)
+    group = "/api-jp/app"
+    records = [LogRecord(group, "i-1", (ONSET + timedelta(minutes=m)).timestamp(), "GET /points 200")
+               for m in range(-56, 30)]
+    records += [LogRecord(group, "i-1", (ONSET + timedelta(minutes=m, seconds=30)).timestamp(),
+                          "ERROR partner lookup failed: context deadline exceeded") for m in range(-56, 30, 2)]
+    late = PatternWindow(start, ONSET, ONSET + timedelta(minutes=30), {group: ONSET - timedelta(minutes=56)})
+    errors = next(p for p in mine_patterns(records, late) if "partner" in p.template)
+    # THEN the rates are compared over the data actually there, and the errors are not surging
+    assert abs(errors.rate_before - errors.rate_after) < 0.1
+    blind = PatternWindow(start, ONSET, ONSET + timedelta(minutes=30))
+    assert next(p for p in mine_patterns(records, blind) if "partner" in p.template).rate_before < 0.3
+
+
+def test_a_dns_name_stands_for_the_resource_named_by_its_leading_labels():
+    alb = ResourceRef("alb", "app/fx-rates-internal/1c2d3e4f5a6b7c8d", REGION)
+    text = 'I/O error on GET request for "https://fx-rates.internal.example-pay.com/v2/rates/EUR/PLN": PKIX path'
+    assert "fx-rates-internal" in host_label_names(text)
+    assert alb.key in mentioned_resources([text], [alb])
+    # a bare IP or a two-label domain names nothing
+    assert host_label_names("connect to 10.0.4.17:443 and example.com") == set()
+
+
+def test_the_dependency_whose_tls_endpoint_fails_is_the_origin_not_its_caller():
+    # GIVEN a service whose calls to an internal load balancer fail the certificate check, and its own
+    # "upstream unavailable" errors that name nothing
+    svc = ResourceRef("ecs", "billing/invoice-api", REGION)
+    alb = ResourceRef("alb", "app/fx-rates-internal/1c2d3e4f5a6b7c8d", REGION)
+    group = "/ecs/invoice-api"
+    cert = pattern("l1", "FX lookup failed: I/O error on GET request for \"https://fx-rates.internal.example.com/v2\": "
+                         "java.security.cert.CertificateExpiredException: NotAfter: Tue Apr 14", 0, 160, group=group,
+                   exception="java.security.cert.CertificateExpiredException")
+    relayed = pattern("l2", "BAD_GATEWAY returned for POST /invoices: upstream fx-rates unavailable", 0, 160,
+                      group=group, level="WARN")
+    candidates = [Candidate(svc, "alarm", 1.0), Candidate(alb, "dependency", 1.0, "named in its logs")]
+    ranked = rank_hypotheses(evidence(candidates, [cert, relayed], alarm=alarm_on(svc), owners={group: svc}))
+    # THEN the load balancer with the expired certificate is where the fault starts
+    assert (ranked[0].category, ranked[0].resource.key) == ("dependency_failure", alb.key)
+
+
+def test_a_service_sharing_a_target_group_with_its_balancer_does_not_put_the_balancer_behind_it():
+    tg = "arn:aws:elasticloadbalancing:eu-central-1:1:targetgroup/invoice-api-tg/73e2"
+    svc = ResourceRef("ecs", "billing/invoice-api", REGION, {"target_groups": [tg]})
+    alb = ResourceRef("alb", "app/int-billing/0d5e", REGION, {"target_groups": [tg]})
+    assert downstream_ids(alb, [svc, alb]) == [svc.key]
+    assert downstream_ids(svc, [svc, alb]) == []
