@@ -102,3 +102,22 @@ def test_a_service_sharing_a_target_group_with_its_balancer_does_not_put_the_bal
     alb = ResourceRef("alb", "app/int-billing/0d5e", REGION, {"target_groups": [tg]})
     assert downstream_ids(alb, [svc, alb]) == [svc.key]
     assert downstream_ids(svc, [svc, alb]) == []
+
+
+def test_runtime_and_library_phrasings_name_their_category():
+    cases = {
+        "The security token included in the request is invalid.": "permission_denied",
+        "KnexTimeoutError: Knex: Timeout acquiring a connection. The pool is probably full.": "db_connection_exhaustion",
+        "OutOfMemoryError: Container killed due to memory usage (exit code 137, OOMKilled)": "memory_exhaustion",
+        "ERROR 1114 (HY000): The table 'events_2026' is full": "storage_exhaustion",
+        "Error: socket hang up at connResetException (node:_http_client:473)": "dependency_failure",
+        "rpc error: code = DeadlineExceeded desc = context deadline exceeded": "dependency_failure",
+        "getaddrinfo EAI_AGAIN ledger.internal": "dependency_failure",
+        "upstream connect error or disconnect/reset before headers. reset reason: connection failure":
+            "dependency_failure",
+    }
+    for line, category in cases.items():
+        assert category in log_categories(line), line
+    # ordinary lines stay ordinary
+    for line in ("GET /healthz 200 3ms", "cache warmed: 1370 keys", "pool stats: active=3 idle=7 waiting=0"):
+        assert log_categories(line) == [], line

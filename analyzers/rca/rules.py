@@ -14,12 +14,17 @@ LOG_RULES: dict[str, re.Pattern[str]] = {
         r"AccessDenied|Access ?Denied|not authori[sz]ed to perform|UnauthorizedOperation|"
         r"AuthorizationError|is not authorized|Forbidden|permission denied for|InvalidClientTokenId|"
         r"ExpiredToken|UnrecognizedClientException|does not have permission|(?:not|unable to|cannot) assume|"
-        r"KMS\.?AccessDenied|KMSAccessDenied|AccessDeniedException", re.I),
+        r"KMS\.?AccessDenied|KMSAccessDenied|AccessDeniedException|"
+        r"security token included in the request is (?:invalid|expired)|SignatureDoesNotMatch|InvalidAccessKeyId",
+        re.I),
     "db_connection_exhaustion": re.compile(
         r"too many (clients|connections)|remaining connection slots|connection pool (is )?(exhausted|full)|"
         r"pool exhausted|max_connections|Too many connections|could not obtain connection|"
         r"QueuePool limit|connection limit exceeded|ER_CON_COUNT_ERROR|Cannot get a connection|"
-        r"Connection is not available, request timed out|Unable to acquire JDBC Connection", re.I),
+        r"Connection is not available, request timed out|Unable to acquire JDBC Connection|"
+        # Node (knex, sequelize), Java (commons-pool/DBCP) pool waits
+        r"Timeout acquiring a connection|ConnectionAcquireTimeout|pool is probably full|"
+        r"Timeout waiting for (?:idle )?(?:object|connection)", re.I),
     "throttling": re.compile(
         r"Rate ?Exceeded|Throttl|TooManyRequests|Too Many Requests|status\"?\s*[:=]\s*\"?429\b|(?<![.:,\d])\b429\b(?![.:,]\d)|ProvisionedThroughputExceeded|"
         r"SlowDown|RequestLimitExceeded|concurrency limit|ReservedFunctionConcurrentInvocationLimitExceeded|"
@@ -27,16 +32,20 @@ LOG_RULES: dict[str, re.Pattern[str]] = {
     "memory_exhaustion": re.compile(
         r"MemoryError|OutOfMemory|out of memory|OOM ?Kill|Cannot allocate memory|heap out of memory|"
         r"Runtime exited with error: signal: killed|Java heap space|memory limit exceeded|"
-        r"JavaScript heap|std::bad_alloc|Runtime\.OutOfMemory", re.I),
+        r"JavaScript heap|std::bad_alloc|Runtime\.OutOfMemory|OOMKilled|exit(?:ed)? (?:with )?code 137|"
+        r"Killed process \d+|memory cgroup out of memory", re.I),
     "storage_exhaustion": re.compile(
         r"No space left on device|disk (is )?full|ENOSPC|could not extend file|storage[- ]full|"
-        r"DiskFull|insufficient storage|database or disk is full", re.I),
+        r"DiskFull|insufficient storage|database or disk is full|Disk quota exceeded|EDQUOT|"
+        r"The table '[^']+' is full|could not write to (?:temporary )?file|not enough space on the disk", re.I),
     "function_timeout": re.compile(r"Task timed out after|Function timed out|Lambda timeout", re.I),
     "dependency_failure": re.compile(
         r"timed out|timeout|Connection refused|ECONNREFUSED|ECONNRESET|connection reset|could not connect|"
         r"Connection (to .* )?failed|failed to connect|Name or service not known|getaddrinfo|ENOTFOUND|"
         r"UnknownHost|No route to host|Service Unavailable|Bad Gateway|(?<![.:,\d])\b50[234]\b(?![.:,]\d)|upstream|"
         r"EndpointConnectionError|ConnectTimeout|ReadTimeout|OperationalError|circuit breaker|"
+        r"ETIMEDOUT|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|socket hang up|deadline exceeded|DEADLINE_EXCEEDED|"
+        r"no healthy upstream|upstream connect error|RemoteDisconnected|Connection closed by (?:peer|foreign host)|"
         # the dependency's TLS endpoint is broken (an expired or wrong certificate, a failed handshake)
         r"SSLHandshakeException|CertificateExpired|certificate (?:has )?expired|certificate verify failed|"
         r"PKIX path (?:building|validation) failed|x509: certificate|TLS handshake (?:error|timeout|failed)|"
