@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import json
 import threading
 import urllib.error
@@ -83,3 +84,17 @@ def test_approvals_lists_the_audit(tmp_path, capsys):
     assert rows[0]["outcome"] == "recorded" and rows[0]["user_name"] == "al"
     assert main(["approvals", "--db", str(tmp_path / "aiops.db")]) == 0
     assert "never executes" in capsys.readouterr().out
+
+
+def test_the_bot_token_in_the_environment_does_not_make_bolt_warn(monkeypatch, caplog):
+    from slack_sdk import WebClient
+
+    from bot.slack import build_app
+
+    # GIVEN the standard SLACK_BOT_TOKEN in the environment and a client built from it
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    with caplog.at_level(logging.WARNING):
+        build_app(object(), WebClient(token="xoxb-test", base_url="http://127.0.0.1:9/"), SECRET,
+                  token_verification=False)
+    # THEN starting the app prints no warning about an unused token
+    assert not [r for r in caplog.records if "token" in r.getMessage()]

@@ -32,11 +32,17 @@ def _on_error(error: Exception, body: dict, response: BoltResponse | None, respo
     return None
 
 
+def _drop_unused_token_warning(record: logging.LogRecord) -> bool:
+    return "token` will be unused" not in record.getMessage()
+
+
 def build_app(services: Any, client: WebClient, signing_secret: str | None,
               token_verification: bool = True, listener_threads: int = LISTENER_THREADS) -> App:
     """The Bolt app with every listener from :mod:`handlers` registered."""
     from handlers import register
 
+    # the client already carries the token; Bolt also reads SLACK_BOT_TOKEN and would warn that it is unused
+    logging.getLogger("slack_bolt.App").addFilter(_drop_unused_token_warning)
     app = App(client=client, signing_secret=signing_secret or "", request_verification_enabled=True,
               token_verification_enabled=token_verification, process_before_response=False,
               listener_executor=ThreadPoolExecutor(max_workers=listener_threads, thread_name_prefix="bolt"))
