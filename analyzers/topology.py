@@ -109,6 +109,22 @@ def pattern_owner(pattern: LogPattern, group_owner: Mapping[str, ResourceRef]) -
     return group_owner.get(pattern.log_group)
 
 
+def clients_named_by_stores(patterns: Iterable[LogPattern], group_owner: Mapping[str, ResourceRef],
+                            inventory: Sequence[ResourceRef], clients: Iterable[tuple[str, str]]
+                            ) -> dict[tuple[str, str], str]:
+    """Databases whose own log lines name one of ``clients`` (a connection's user or application,
+    ``search_api@inventory``): key -> why. Such a database is what that client talks to."""
+    wanted = set(clients)
+    client_refs = [r for r in inventory if r.key in wanted]
+    out: dict[tuple[str, str], str] = {}
+    for store in (r for r in inventory if r.type == "rds" and r.key not in wanted):
+        named = mentioned_resources(lines_written_by(patterns, group_owner, [store.key]), client_refs)
+        if named:
+            who = ", ".join(sorted(key[1] for key in named))
+            out[store.key] = f"its log names {who} as a client"
+    return out
+
+
 def lines_written_by(patterns: Iterable[LogPattern], group_owner: Mapping[str, ResourceRef],
                      keys: Iterable[tuple[str, str]]) -> list[str]:
     """One sample line of every pattern the given resources wrote (errors or not): the hosts a
@@ -122,7 +138,9 @@ def _alias_pattern(resource: ResourceRef) -> re.Pattern[str] | None:
     names = sorted((a for a in resource.aliases if len(a) >= 4), key=len, reverse=True)
     if not names:
         return None
-    return re.compile(r"(?<![A-Za-z0-9_-])(" + "|".join(re.escape(n) for n in names) + r")(?![A-Za-z0-9_-])")
+    # "search-api" is also "search_api" (database users, queue and metric names are often snake_case)
+    alternatives = "|".join(re.escape(n).replace("\\-", "[-_]") for n in names)
+    return re.compile(r"(?<![A-Za-z0-9_-])(" + alternatives + r")(?![A-Za-z0-9_-])")
 
 
 def mentioned_resources(messages: Iterable[str], inventory: Sequence[ResourceRef],
@@ -225,6 +243,11 @@ def select_candidates(alarmed: ResourceRef | None, inventory: Sequence[ResourceR
         for resource in joined:
             if resource.key not in out:
                 out[resource.key] = Candidate(resource, "involved", RELATION_WEIGHTS["involved"], involved[resource.key])
+    if full is not None:  # its clients: what is configured to call it, or has it behind
+        for resource in inventory:
+            if resource.key not in out and full.key in {*downstream_ids(resource, inventory),
+                                                        *referenced_ids(resource, inventory)}:
+                out[resource.key] = Candidate(resource, "upstream", RELATION_WEIGHTS["upstream"], "calls it")
     wanted = set(configured)
     for resource in inventory:
         if resource.key not in out and wanted & set(resource.aliases):

@@ -121,3 +121,69 @@ def test_runtime_and_library_phrasings_name_their_category():
     # ordinary lines stay ordinary
     for line in ("GET /healthz 200 3ms", "cache warmed: 1370 keys", "pool stats: active=3 idle=7 waiting=0"):
         assert log_categories(line) == [], line
+
+
+def test_a_runtime_error_line_followed_by_its_json_body_is_that_exception():
+    # GIVEN the Ruby Lambda runtime's error: a headline, then the JSON body on the next line
+    body = json.dumps({"errorMessage": "Failed to open TCP connection to search-es-1.internal.example.com:9200 "
+                                       "(execution expired)", "errorType": "Function<Faraday::ConnectionFailed>",
+                       "stackTrace": ["/var/task/app/search_client.rb:27:in `query'"]})
+    event = parse_event(0.0, "Error raised from handler method\n" + body)
+    # THEN it is an exception of that type, and its message reads as a dependency failure
+    assert event.kind == "exception" and event.exception_type == "Function<Faraday::ConnectionFailed>"
+    assert "dependency_failure" in log_categories(sample_text(event.message))
+
+
+def test_dotnet_json_console_keys_give_level_and_message():
+    line = json.dumps({"Timestamp": "2026-03-20T09:12:01Z", "EventId": 0, "LogLevel": "Warning",
+                       "Category": "Billing.InvoicesController", "Message": "Returning 502 for POST /invoices"})
+    event = parse_event(0.0, line)
+    assert event.level == "WARN" and event.message == "Returning 502 for POST /invoices"
+
+
+def test_a_database_whose_log_names_a_service_as_client_is_its_dependency():
+    from analyzers.topology import clients_named_by_stores
+
+    svc = ResourceRef("ecs", "catalog/search-api", REGION)
+    db = ResourceRef("rds", "inventory-pg", REGION)
+    group = "/aws/rds/instance/inventory-pg/postgresql"
+    # GIVEN postgres log lines whose user is the service's name in snake_case
+    line = pattern("l1", "UTC:10.0.3.7(41822):search_api@inventory:[2207]:LOG: duration: 2810.4 ms execute",
+                   6, 364, group=group, level="INFO")
+    # THEN the database is linked to the service as what it talks to
+    assert clients_named_by_stores([line], {group: db}, [svc, db], [svc.key]) == {
+        db.key: "its log names catalog/search-api as a client"}
+
+
+def test_bare_timeouts_of_a_service_go_to_its_linked_dependency_at_its_limit():
+    from analyzers.model import Anomaly, MetricKey
+
+    svc = ResourceRef("ecs", "catalog/search-api", REGION)
+    db = ResourceRef("rds", "inventory-pg", REGION)
+    group = "/ecs/search-api"
+    # GIVEN a service whose errors only say "timeout: context deadline exceeded", and its database pinned at 100 % CPU
+    timeouts = pattern("l1", "search failed: query search_products: timeout: context deadline exceeded", 0, 2095,
+                       group=group)
+    cpu = Anomaly("a1", "m1", MetricKey.of("AWS/RDS", "CPUUtilization", {"DBInstanceIdentifier": db.id}, "Average",
+                                           REGION), db, ONSET, 0.97, 27.0, 99.9, "up")
+    candidates = [Candidate(svc, "alarm", 1.0), Candidate(db, "involved", 0.9, "its log names it as a client")]
+    ranked = rank_hypotheses(evidence(candidates, [timeouts], anomalies=[cpu], alarm=alarm_on(svc),
+                                      owners={group: svc}))
+    # THEN the database's CPU is the cause, not a dependency failure of the service
+    assert (ranked[0].category, ranked[0].resource.key) == ("cpu_saturation", db.key)
+
+
+def test_a_caller_whose_errors_name_the_faulty_dependency_is_its_victim():
+    api = ResourceRef("ecs", "billing/invoice-api", REGION)
+    renderer = ResourceRef("lambda", "invoice-renderer", REGION)
+    api_group, fn_group = "/ecs/invoice-api", "/aws/lambda/invoice-renderer"
+    # GIVEN the renderer denied by S3, the caller logging that rendering failed with AccessDenied, and its own 502s
+    denied = pattern("l1", "ClientError: An error occurred (AccessDenied) when calling the PutObject operation",
+                     0, 343, group=fn_group)
+    named = pattern("l2", "Invoice rendering failed: invoice-renderer returned AccessDenied", 0, 343, group=api_group)
+    relayed = pattern("l3", "Returning 502 for POST /invoices", 0, 343, group=api_group, level="WARN")
+    candidates = [Candidate(api, "alarm", 1.0), Candidate(renderer, "dependency", 1.0, "named in its logs")]
+    ranked = rank_hypotheses(evidence(candidates, [denied, named, relayed], alarm=alarm_on(api),
+                                      owners={api_group: api, fn_group: renderer}))
+    # THEN the dependency's permission fault is the cause
+    assert (ranked[0].category, ranked[0].resource.key) == ("permission_denied", renderer.key)

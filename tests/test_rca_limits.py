@@ -148,3 +148,26 @@ def test_a_front_doors_own_quota_and_integration_role_are_its_own_faults():
     assert log_categories("Execution failed due to configuration error: API Gateway does not have permission "
                           "to assume the provided role arn:aws:iam::1:role/intake") == ["permission_denied"]
     assert log_categories("Runtime exited: memory limit exceeded") == ["memory_exhaustion"]
+
+
+def test_a_database_busy_under_its_callers_surge_is_the_surge():
+    from analyzers.topology import select_candidates
+
+    db = ResourceRef("rds", "promo-db", REGION, {"max_connections": 2000})
+    fn = ResourceRef("lambda", "promo-redeem", REGION, {"env_refs": ["promo-db"]})
+    api = ResourceRef("apigateway", "promo-api", REGION, {"integration": "promo-redeem"})
+    # GIVEN a CPU alarm on the database; its caller is linked only by the host in its environment
+    candidates = select_candidates(db, [db, fn, api], [])
+    assert {c.resource.key: c.relation for c in candidates}[fn.key] == "upstream"
+    # AND the caller's invocations x10 while the database's CPU climbs to 85 % (not pinned) and its connections
+    # rise far below the limit; the database was modified 90 min earlier
+    anomalies = [_anomaly("a1", fn, "AWS/Lambda", "Invocations", {"FunctionName": fn.id}, 370, 3583),
+                 _anomaly("a2", api, "AWS/ApiGateway", "Count", {"ApiName": api.id}, 370, 3583),
+                 _anomaly("a3", db, "AWS/RDS", "CPUUtilization", {"DBInstanceIdentifier": db.id}, 21, 85, 2),
+                 _anomaly("a4", db, "AWS/RDS", "DatabaseConnections", {"DBInstanceIdentifier": db.id}, 94, 308)]
+    modify = _change("ModifyDBInstance", db.id, "rds.amazonaws.com", minutes_before=90)
+    ranked = rank_hypotheses(evidence(candidates, [], [modify], anomalies=anomalies, owners={},
+                                      alarm=alarm_on(db, "CPUUtilization")))
+    # THEN the traffic surge of its callers is the cause, not the busy CPU nor the old modification
+    assert ranked[0].category == "traffic_surge" and ranked[0].resource.key in (fn.key, api.key)
+    assert "config_change" not in [h.category for h in ranked[:2]]

@@ -63,10 +63,11 @@ def parse_event(timestamp: float, message: str) -> ParsedEvent:
                 exception_type=summary.exception_type,
                 frame=summary.frame,
             )
-    if line_format.exception_type:
-        return ParsedEvent(
-            timestamp, text, line_format.level or "ERROR", "exception", line_format.exception_type
-        )
+    exception_type = line_format.exception_type
+    if exception_type is None and rest.lstrip().startswith("{"):  # Ruby/Node runtimes: "Error ...\n{json}"
+        exception_type = read_line_format(rest.strip()).exception_type
+    if exception_type:
+        return ParsedEvent(timestamp, text, line_format.level or "ERROR", "exception", exception_type)
     return ParsedEvent(timestamp, text, line_format.level, "app")
 
 

@@ -55,8 +55,11 @@ _PLAIN_LEVEL = re.compile(
     r"|^(?P<dotnet>trce|dbug|info|warn|fail|crit):\s",  # .NET console logger
 )
 _ERRORISH = re.compile(r"\bTraceback \(most recent call last\)|\b\w*Exception\b|\bUncaught\b")
-_JSON_LEVEL_KEYS = ("level", "severity", "lvl", "levelname", "log_level", "loglevel", "status")
-_JSON_MESSAGE_KEYS = ("message", "msg", "error", "err", "errorMessage", "event", "text")
+# .NET (Microsoft.Extensions.Logging JSON console, Serilog and its compact form) capitalises its keys
+_JSON_LEVEL_KEYS = ("level", "severity", "lvl", "levelname", "log_level", "loglevel", "status", "LogLevel", "Level",
+                    "@l")
+_JSON_MESSAGE_KEYS = ("message", "msg", "error", "err", "errorMessage", "event", "text", "Message",
+                      "RenderedMessage", "@m", "@mt", "MessageTemplate")
 
 
 @dataclass(frozen=True)

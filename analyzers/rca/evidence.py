@@ -112,7 +112,7 @@ class EvidenceCollector:
         self.units = {s.key: s.unit for s in ev.series}
         self.alarm_key = ev.alarm.resource.key if ev.alarm.resource else None
         self.bare_timeouts: set[str] = set()  # pattern ids of timeouts that name nothing they waited for
-        self.blames: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)  # victim -> failing deps it named
+        self.blames: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)  # victim -> faulty deps it named
         self.failures: dict[tuple[str, str], Score] = defaultdict(Score)  # its own failure metrics that rose
         self.starved: set[tuple[str, str]] = set()  # functions throttled because another took the shared pool
 
@@ -145,7 +145,7 @@ class EvidenceCollector:
                     relayed = 0.9 * (RELAYED if behind and cat == "dependency_failure" else 1.0)
                     for key in named:
                         self.score(cat, self.by_key[key].resource).add("logs", strength * relayed, line, p.id)
-                    if owned and cat == "dependency_failure" and not behind:
+                    if owned and not behind:
                         self.blames[owner.key].update(named)
                     if owned:
                         self.score(cat, owner).add("logs", strength * 0.4, line, p.id)
@@ -174,6 +174,10 @@ class EvidenceCollector:
             named = self._backends_showing(cats)
             if named:  # a front door's error that a backend's own metrics explain is not its own
                 return named, True, False
+        if not named and "dependency_failure" in cats:  # its bare timeouts: a linked dependency at its limit
+            named = [c.resource.key for c in self.ev.candidates if c.relation in ("dependency", "involved")
+                     and c.resource.key != owner.key and c.resource.type not in FRONT_DOORS
+                     and self._exhausted(c.resource.key)]
         stores = []
         if not named and DATABASE_WORDS.search(text) and owner.type != "rds":
             stores = named = self._data_store(cats, lambda r: r.type == "rds")
@@ -369,9 +373,10 @@ class EvidenceCollector:
         return surge is not None and surge.metrics >= 0.5
 
     def _loaded_by(self, key: tuple[str, str]) -> set[tuple[str, str]]:
-        """What receives a resource's requests: itself, what is behind it and, for a front door,
-        the backends involved by timing (a balancer whose targets nothing names)."""
-        loaded = {key, *downstream_ids(self.by_key[key].resource, self.inventory)}
+        """What receives a resource's requests: itself, what is behind it or its configuration names and,
+        for a front door, the backends involved by timing (a balancer whose targets nothing names)."""
+        resource = self.by_key[key].resource  # a surge loads what it calls, its database too
+        loaded = {key, *downstream_ids(resource, self.inventory), *referenced_ids(resource, self.inventory)}
         if self.by_key[key].resource.type in FRONT_DOORS:
             loaded.update(self._backends())
         return loaded

@@ -12,6 +12,7 @@ from .rules import CATEGORY_PRIOR, LIMIT_SETTINGS, SPECIFICITY
 UNKNOWN_BELOW = 0.3
 TRIGGERS = ("bad_deployment", "config_change")
 SYMPTOMS = ("dependency_failure", "application_error", "function_timeout")
+VICTIM = 0.6  # weight of a caller's own unnamed dependency errors when its other errors name the faulty one
 FRESH_CHANGE = 0.85  # a change within ~25 min of onset (a deployment within its first 20 min)
 RECENT_CHANGE = 0.5  # strength of a config change ~1.4 h (a deployment ~1.1 h) before onset
 HARD_LIMITS = ("throttling", "db_connection_exhaustion", "storage_exhaustion")  # a surge does not explain these
@@ -69,7 +70,8 @@ class _Ranker(EvidenceCollector):
         own = self.scores.get((category, key))
         if category == "config_change" and own is not None:  # only a call that sets that limit lowers it
             out += [self.scores[(limit, key)] for limit, calls in LIMIT_SETTINGS.items()
-                    if (limit, key) in self.scores and any(calls.search(e) for e in own.events)]
+                    if (limit, key) in self.scores and any(calls.search(e) for e in own.events)
+                    and max(self.scores[(limit, key)].logs, self.scores[(limit, key)].metrics) >= 0.5]  # hit
         trigger = self._trigger(category, key)
         fresh = trigger is not None and trigger.change >= FRESH_CHANGE  # metrics alone only tie a change just before
         if fresh and key in self.failures and not any(s.logs > 0 for s in out):
@@ -112,8 +114,8 @@ class _Ranker(EvidenceCollector):
                 return 0.0
             if self._overloaded(key):  # it fails because of the load it receives, not a fault of its own
                 return 0.4 * s.logs
-            if self.blames.get(key):  # its errors name the dependency that fails: it is the victim
-                return 0.8 * s.logs
+            if self.blames.get(key):  # its errors name the dependency at fault: it is the victim
+                return VICTIM * s.logs
             return s.logs * (1.0 if key != self.alarm_key else 0.85)
         if category == "traffic_surge":
             loaded = self._loaded_by(key)  # what receives the surge
@@ -127,6 +129,8 @@ class _Ranker(EvidenceCollector):
         combined = 0.65 * parts[0] + 0.35 * parts[1]
         if category == "cpu_saturation" and not s.logs and self._symptomless():
             return 0.3 * combined  # busy CPU with no latency or errors following is not yet an incident cause
+        if category == "cpu_saturation" and not s.logs and s.metrics < 1.0 and self._under_surge(key):
+            return 0.5 * combined  # busy, not pinned, under a surge of its callers: the surge is the cause
         if category == "application_error":
             return 0.8 * s.logs
         return combined + 0.2 * s.change

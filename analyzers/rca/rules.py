@@ -45,6 +45,7 @@ LOG_RULES: dict[str, re.Pattern[str]] = {
         r"UnknownHost|No route to host|Service Unavailable|Bad Gateway|(?<![.:,\d])\b50[234]\b(?![.:,]\d)|upstream|"
         r"EndpointConnectionError|ConnectTimeout|ReadTimeout|OperationalError|circuit breaker|"
         r"ETIMEDOUT|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|socket hang up|deadline exceeded|DEADLINE_EXCEEDED|"
+        r"Failed to open TCP connection|execution expired|Faraday::ConnectionFailed|Net::OpenTimeout|"
         r"no healthy upstream|upstream connect error|RemoteDisconnected|Connection closed by (?:peer|foreign host)|"
         # the dependency's TLS endpoint is broken (an expired or wrong certificate, a failed handshake)
         r"SSLHandshakeException|CertificateExpired|certificate (?:has )?expired|certificate verify failed|"

@@ -17,7 +17,8 @@ from analyzers.rca import EvidenceSet, involved_resources, rank_hypotheses
 from analyzers.remediation import RemediationFacts, build_scripts
 from analyzers.report import ReportInput, build_report
 from analyzers.timeline import build_timeline
-from analyzers.topology import FRONT_DOORS, Candidate, downstream_ids, lines_written_by, select_candidates
+from analyzers.topology import (FRONT_DOORS, Candidate, clients_named_by_stores, downstream_ids, lines_written_by,
+                                select_candidates)
 
 from .collect import AnalysisOutput, LogsOutput, ResolvedAlarm, incident_onset
 
@@ -50,6 +51,9 @@ def analyse(found: ResolvedAlarm, resources: Sequence[ResourceRef], series: Sequ
     blind = full is not None and full.type in FRONT_DOORS and not downstream_ids(full, list(resources))
     involved = involved_resources(logs.patterns, logs.group_owner, anomalies, onset, alarmed, blind)
     talking = {alarmed.key, *involved} if alarmed is not None else set(involved)
+    talking |= {key for r in resources if r.key in talking for key in downstream_ids(r, list(resources))}
+    for key, why in clients_named_by_stores(logs.patterns, logs.group_owner, list(resources), talking).items():
+        involved.setdefault(key, why)
     own_lines = lines_written_by(logs.patterns, logs.group_owner, talking)  # hosts it talks to, even when all is well
     candidates = select_candidates(alarmed, list(resources), [*logs.error_samples, *own_lines],
                                    params.get("resources") or [], involved=involved)
