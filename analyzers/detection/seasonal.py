@@ -13,6 +13,7 @@ DAY_S = 86_400.0
 WEEK_S = 7 * DAY_S
 NEVER = -(2**62)  # "the weekly model never won" (a global point index far in the past)
 WIN_STRIDE = 4  # weekly wins are judged on every 4th residual of the window (enough for a spread)
+_CHUNK = 1 << 14  # points per elementwise pass over temporaries (they stay in cache)
 
 
 def season_lags(
@@ -48,13 +49,20 @@ def seasonal_residual(series: np.ndarray, lag: int, periods: int) -> np.ndarray:
     n = series.size
     if n <= lag:
         return np.empty(0)
-    ref = series[: n - lag].copy()  # one period back, for local i >= lag
-    if periods >= 3:
-        # local i >= 3 * lag (so global i >= 3 * lag too) has three periods of history
-        if 3 * lag < n:
-            a, b, c = series[2 * lag : n - lag], series[lag : n - 2 * lag], series[: n - 3 * lag]
-            ref[2 * lag :] = np.maximum(np.minimum(a, b), np.minimum(np.maximum(a, b), c))
-    return series[lag:] - ref
+    out = np.empty(n - lag)
+    if periods < 3 or 3 * lag >= n:
+        return np.subtract(series[lag:], series[: n - lag], out=out)  # one period back
+    # local i >= 3 * lag (so global i >= 3 * lag too) has three periods of history
+    np.subtract(series[lag : 3 * lag], series[: 2 * lag], out=out[: 2 * lag])
+    low, high = np.empty(min(_CHUNK, n)), np.empty(min(_CHUNK, n))
+    for start in range(2 * lag, n - lag, _CHUNK):  # residual index r is series index r + lag
+        stop = min(start + _CHUNK, n - lag)
+        a, b, c = series[start:stop], series[start - lag : stop - lag], series[start - 2 * lag : stop - 2 * lag]
+        lo, hi = np.minimum(a, b, out=low[: stop - start]), np.maximum(a, b, out=high[: stop - start])
+        np.minimum(hi, c, out=hi)
+        np.maximum(lo, hi, out=hi)  # median of the three
+        np.subtract(series[start + lag : stop + lag], hi, out=out[start:stop])
+    return out
 
 
 def weekly_recent(
