@@ -76,6 +76,9 @@ class ResourceRef:
             parts = self.id.split("/")
             if len(parts) >= 2:
                 names.add(parts[1])
+        dns = self.properties.get("dns_name")
+        if isinstance(dns, str) and "." in dns:  # clients name a balancer by its DNS name
+            names.update({dns, dns.split(".", 1)[0]})
         return frozenset(names)
 
     @property

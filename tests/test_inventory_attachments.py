@@ -17,7 +17,10 @@ def resources(tmp_path_factory: pytest.TempPathFactory):
     from bot.sandbox import Sandbox
 
     base = build_scenario()
-    ecs = {"type": "ecs", "id": SERVICE, "properties": {"desired_count": 2, "task_role": "shared-task-role"}}
+    ecs = {"type": "ecs", "id": SERVICE, "properties": {
+        "desired_count": 2, "task_role": "shared-task-role",
+        "environment": {"FULFILLMENT_URL": "http://internal-fulfil-alb-77120.eu-central-1.elb.amazonaws.com",
+                        "DB_PASSWORD_PARAM": "/tickets/prod/db-password", "POOL_SIZE": "20"}}}
     logs = base["logs"] + [{"group": "/ecs/tickets", "stream": "web/tickets/1", "events": [[-600, "GET /x 200"]]}]
     path = write_scenario(Path(tmp_path_factory.mktemp("attach")),
                           build_scenario(resources=base["resources"] + [ecs], logs=logs))
@@ -36,6 +39,30 @@ def test_ecs_log_group_and_task_role_come_from_the_task_definition(resources):
     assert service.properties["task_definition_family"] == "tickets"
     assert "/ecs/tickets" in log_group_prefixes(service)
     assert {"shared-task-role", "tickets"} <= service.attached_names
+
+
+def test_ecs_environment_names_and_references_come_from_the_task_definition(resources):
+    # GIVEN a service whose container environment names a balancer's host, a parameter and a plain value
+    props = resources[("ecs", SERVICE)].properties
+    # THEN the inventory keeps the names and the references, never the values
+    assert props["env_names"] == ["DB_PASSWORD_PARAM", "FULFILLMENT_URL", "POOL_SIZE"]
+    assert props["env_refs"] == ["internal-fulfil-alb-77120"]
+    assert props["config_refs"] == ["/tickets/prod/db-password"]
+
+
+def test_the_task_definition_reader_keeps_no_environment_values():
+    from bot.aws.inventory import describe_task_definition
+
+    class Ecs:  # a DescribeTaskDefinition answer, as AWS gives it
+        def describe_task_definition(self, **_):
+            return {"taskDefinition": {"family": "tickets", "containerDefinitions": [{
+                "environment": [{"name": "DB_PASSWORD", "value": "hunter2"}, {"name": "POOL_SIZE", "value": "20"}],
+                "secrets": [{"name": "API_KEY", "valueFrom": "arn:aws:secretsmanager:eu-west-1:1:secret:tickets-key"}]}]}}
+
+    props = describe_task_definition(Ecs(), "tickets:3")
+    assert props["env_names"] == ["DB_PASSWORD", "POOL_SIZE"]
+    assert props["config_refs"] == ["arn:aws:secretsmanager:eu-west-1:1:secret:tickets-key"]
+    assert "hunter2" not in str(props) and "'20'" not in str(props)
 
 
 def test_lambda_role_is_an_attached_name(resources):

@@ -187,3 +187,33 @@ def test_a_caller_whose_errors_name_the_faulty_dependency_is_its_victim():
                                       owners={api_group: api, fn_group: renderer}))
     # THEN the dependency's permission fault is the cause
     assert (ranked[0].category, ranked[0].resource.key) == ("permission_denied", renderer.key)
+
+
+def test_a_caller_whose_callee_behind_an_internal_balancer_throws_is_its_victim():
+    # GIVEN order-api calling fulfillment-svc through an internal balancer named by its DNS name in the env
+    alb = ResourceRef("alb", "app/fulfil-alb/7c3e", REGION,
+                      {"dns_name": "internal-fulfil-alb-77120.eu-central-1.elb.amazonaws.com",
+                       "target_groups": ["fulfillment-svc-tg"]})
+    caller = ResourceRef("ecs", "orders/order-api", REGION, {"env_refs": ["internal-fulfil-alb-77120"]})
+    callee = ResourceRef("ecs", "orders/fulfillment-svc", REGION)
+    assert alb.key in [r for r in downstream_ids(caller, [caller, alb, callee])] + \
+        [k for k in mentioned_resources(["internal-fulfil-alb-77120.eu-central-1.elb.amazonaws.com"], [alb])]
+    # AND both log new errors: the callee an unhandled exception, the caller a plain "allocation failed"
+    thrown = pattern("l1", "An unhandled exception has occurred: System.InvalidOperationException: Sequence contains "
+                           "no matching element", 4, 483, group="/ecs/fulfillment-svc",
+                     exception="System.InvalidOperationException")
+    failed = pattern("l2", "fulfillment allocation failed", 4, 483, group="/ecs/order-api")
+    candidates = [Candidate(caller, "alarm", 1.0), Candidate(alb, "dependency", 1.0, "referenced"),
+                  Candidate(callee, "involved", 0.9, "errors in its own logs")]
+    ranked = rank_hypotheses(evidence(candidates, [thrown, failed], alarm=alarm_on(caller),
+                                      owners={"/ecs/fulfillment-svc": callee, "/ecs/order-api": caller}))
+    # THEN the callee's own exception is the cause
+    assert (ranked[0].category, ranked[0].resource.key) == ("application_error", callee.key)
+
+
+def test_an_exception_logged_as_a_string_field_names_its_type():
+    line = json.dumps({"LogLevel": "Error", "Message": "An unhandled exception has occurred while executing the request.",
+                       "Exception": "System.InvalidOperationException: Sequence contains no matching element\n"
+                                    "   at Fulfillment.RateTable.RateFor(String destination) in /src/RateTable.cs:line 41"})
+    event = parse_event(0.0, line)
+    assert event.kind == "exception" and event.exception_type == "System.InvalidOperationException"

@@ -217,12 +217,17 @@ def _error_detail(document: dict, message: str | None) -> tuple[str | None, str 
                 " ".join(f"{k}={v}" for k, v in value.items() if isinstance(v, (str, int)) and k not in
                          ("type", "name", "code", "stack"))[:300])
         else:
-            kind, text = None, _as_text(value)
+            text = _as_text(value)
+            named = _EXCEPTION_HEAD.match(text) if text else None  # "System.InvalidOperationException: ..."
+            kind = named.group(1) if named else None
         if text and text == message:
             return None, kind
         if text or kind:
             return ": ".join(part for part in (kind, text) if part), kind
     return None, None
+
+
+_EXCEPTION_HEAD = re.compile(r"^\s*([A-Za-z_][\w.$]*(?:Exception|Error))(?::|\s|$)")
 
 
 def _lookup(document: dict, key: str) -> object:

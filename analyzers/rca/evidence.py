@@ -121,6 +121,8 @@ class EvidenceCollector:
 
     # Logs ----------------------------------------------------------------
     def collect_logs(self) -> None:
+        failing = {o.key for p in self.ev.patterns if p.is_error and is_surging(p)
+                   and (o := pattern_owner(p, self.ev.group_owner)) is not None}
         for p in self.ev.patterns:
             if not is_surging(p):
                 continue
@@ -152,7 +154,8 @@ class EvidenceCollector:
                 elif owned:
                     self.score(cat, owner).add("logs", strength, line, p.id)
             if owned and (p.is_error or ERROR_WORDS.search(text)):
-                own = strength * (1.0 if p.exception_type else 0.8) * (RELAYED if explained else 1.0)
+                relayed = explained or bool(failing & self._callees(owner))  # what it calls fails on its own
+                own = strength * (1.0 if p.exception_type else 0.8) * (RELAYED if relayed else 1.0)
                 self.score("application_error", owner).add("logs", own, line, p.id)
             elif owned and p.new and p.level == "WARN":  # a new warning only a roll-out explains
                 self.score("bad_deployment", owner).add("logs", strength * NEW_WARNING, line, p.id)
@@ -226,6 +229,13 @@ class EvidenceCollector:
         for key in found:
             self.weights[key] = max(self.weights[key], RELATION_WEIGHTS["dependency"])
         return found
+
+    def _callees(self, resource: ResourceRef) -> set[tuple[str, str]]:
+        """What a resource calls: what its configuration names or has behind it, and what is behind a
+        front door among those (a service calling another through an internal balancer)."""
+        direct = {*referenced_ids(resource, self.inventory), *downstream_ids(resource, self.inventory)}
+        doors = [self.by_key[k].resource for k in direct if k in self.by_key and k[0] in FRONT_DOORS]
+        return direct | {k for door in doors for k in downstream_ids(door, self.inventory)}
 
     def _backends_failing(self) -> bool:
         return bool(self._backends())

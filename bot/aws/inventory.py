@@ -114,7 +114,8 @@ def list_ecs(factory: Any, region: str) -> list[ResourceRef]:
 
 
 def describe_task_definition(client: Any, task_definition: str) -> dict[str, Any]:
-    """Roles, family and awslogs log groups of a task definition ({} when it cannot be read)."""
+    """Roles, family, awslogs log groups and environment names/references of a task definition
+    ({} when it cannot be read)."""
     try:
         task = call("DescribeTaskDefinition", client.describe_task_definition,
                     taskDefinition=task_definition).get("taskDefinition") or {}
@@ -122,12 +123,20 @@ def describe_task_definition(client: Any, task_definition: str) -> dict[str, Any
         log.info("task definition %s not readable: %s", task_definition, exc.code)
         return {}
     groups = []
+    env: dict[str, str] = {}
+    secrets: list[str] = []
     for container in task.get("containerDefinitions", []):
         config = container.get("logConfiguration") or {}
         group = (config.get("options") or {}).get("awslogs-group")
         if config.get("logDriver") == "awslogs" and group and group not in groups:
             groups.append(group)
-    props: dict[str, Any] = {"task_definition_family": task.get("family"), "awslogs_groups": groups}
+        env.update({str(e.get("name")): str(e.get("value", "")) for e in container.get("environment") or []
+                    if e.get("name")})
+        secrets += [str(s["valueFrom"]) for s in container.get("secrets") or [] if s.get("valueFrom")]
+    # names and references only (hosts, parameters, secrets): values may be secrets and are not kept
+    props: dict[str, Any] = {"task_definition_family": task.get("family"), "awslogs_groups": groups,
+                             "env_names": sorted(env), "env_refs": _env_refs(env),
+                             "config_refs": sorted(set(config_refs(env)) | set(secrets))}
     if task.get("taskRoleArn"):
         props["task_role"] = task["taskRoleArn"]
     if task.get("executionRoleArn"):

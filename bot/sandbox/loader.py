@@ -105,8 +105,12 @@ def _seed_resources(factory: ClientFactory, scenario: Scenario, counts: dict[str
 
 
 def _task_definition(scenario: Scenario, service: str, props: dict[str, Any], region: str) -> dict[str, Any]:
-    """A task definition like the service's real one: awslogs to its log group, its task role."""
+    """A task definition like the service's real one: awslogs to its log group, its task role, its
+    container environment."""
     container: dict[str, Any] = {"name": service, "image": "app:latest", "memory": 512}
+    env = props.get("environment") or {}
+    if isinstance(env, dict) and env:
+        container["environment"] = [{"name": str(k), "value": str(v)} for k, v in env.items()]
     groups = [str(g) for g in (props.get("awslogs_groups") or props.get("log_groups") or [])]
     if not groups:  # the awslogs convention: a group named after the service
         groups = sorted({s.group for s in scenario.logs if scenario.region_of(s) == region
