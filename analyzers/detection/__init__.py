@@ -4,7 +4,7 @@ Public API: `score_series`, `OnlineDetector`, `find_onset`, `StaticThreshold`,
 plus `raw_scores` (no repeat suppression) and `DetectorConfig` for experiments.
 """
 
-from analyzers.detection._kernel import DEFAULT_CONFIG, DetectorConfig
+from analyzers.detection.config import DEFAULT_CONFIG, DetectorConfig
 from analyzers.detection.online import OnlineDetector, find_onset, raw_scores, score_series
 from analyzers.detection.thresholds import COMPARISONS, StaticThreshold
 

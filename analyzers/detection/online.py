@@ -13,12 +13,8 @@ from typing import Sequence
 
 import numpy as np
 
-from analyzers.detection._kernel import (
-    DEFAULT_CONFIG,
-    DetectorConfig,
-    KernelState,
-    score_chunk,
-)
+from analyzers.detection._kernel import score_chunk
+from analyzers.detection.config import DEFAULT_CONFIG, DetectorConfig, KernelState
 from analyzers.detection.seasonal import season_lags
 
 logger = logging.getLogger(__name__)

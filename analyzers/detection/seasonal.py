@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from analyzers.detection._kernel import DetectorConfig
+    from analyzers.detection.config import DetectorConfig
 
 DAY_S = 86_400.0
 WEEK_S = 7 * DAY_S

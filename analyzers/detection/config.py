@@ -1,0 +1,71 @@
+"""Detector settings and stream state: `DetectorConfig` (generic knobs, in points), `DEFAULT_CONFIG`,
+`KernelState` (what a stream carries between chunks) and `history_needed` (how much history it keeps)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from analyzers.detection.seasonal import NEVER
+
+
+@dataclass(frozen=True)
+class DetectorConfig:
+    """Generic (not per-metric) knobs of the detector, in points."""
+
+    window: int = 1024  # trailing history used for the baseline
+    block: int = 64  # the baseline is refreshed every `block` points
+    suppress: int = 128  # a score is reported only if it beats the last `suppress` raw scores
+    within_range_cap: float = 3.0  # max z for a value already seen in the window
+    range_rank: int = 1  # the "seen range" spans the k-th smallest to the k-th largest value
+    score_scale: float = 20.0  # -log10 tail probability giving a channel score of 0.5
+    combine: str = "noisy_or"  # channel scores -> point score: "noisy_or" (1 - prod(1 - s)) or "max"
+    relative_floor: float = 1e-3  # minimum spread as a fraction of |median|
+    absolute_floor: float = 1e-9
+    max_season_points: int = 20_000
+    season_gain: float = 0.5  # seasonal model used when its spread < gain * plain spread
+    season_periods: int = 3  # seasonal reference = median of the same phase over this many periods (1 or 3)
+    week_season: bool = True  # also a weekly seasonal model (lag: one week at the sampling step)
+    week_min_periods: int = 3  # ...used from this many weeks of history on (3: median-of-3-weeks reference)
+    ma_windows: tuple[int, ...] = (8, 32)  # extra channels: trailing means (level shifts, bursts)
+    ma_gain: float = 1.0  # weight of a mean channel's z against the point channel's
+    ma_stride_div: int = 2  # a mean channel's baseline samples its window every w // div points
+    repeat_ratio: float = 0.9  # a repeat must beat the recent max by 1 / ratio to be reported
+    tail_scale: float = 0.15  # excess beyond the seen range: in max(sigma, tail_scale * (extreme - median))
+    vol_windows: tuple[int, ...] = (16,)  # extra channels: trailing mean of |first difference| (variance changes)
+    vol_gain: float = 0.6  # weight of a volatility channel's z against the point channel's
+
+    def __post_init__(self) -> None:
+        if self.combine not in ("noisy_or", "max"):
+            raise ValueError(f"combine must be 'noisy_or' or 'max', not {self.combine!r}")
+
+
+DEFAULT_CONFIG = DetectorConfig()
+
+
+@dataclass(frozen=True)
+class KernelState:
+    """Everything a stream needs to continue scoring exactly like the batch path."""
+
+    tail_values: np.ndarray  # last valid values (enough history for windows + season lags)
+    tail_raw: np.ndarray  # last raw (unsuppressed) scores, for suppression
+    n_seen: int  # valid points seen so far
+    season_lag: int  # daily seasonal lag in points, 0 = no daily model
+    week_lag: int = 0  # weekly seasonal lag in points, 0 = no weekly model
+    week_win: int = NEVER  # global index of the weekly model's last win (see seasonal.weekly_recent)
+
+    @staticmethod
+    def empty(season_lag: int = 0, week_lag: int = 0) -> "KernelState":
+        return KernelState(np.empty(0), np.empty(0), 0, season_lag, week_lag)
+
+    def nbytes(self) -> int:
+        return int(self.tail_values.nbytes + self.tail_raw.nbytes)
+
+
+def history_needed(config: DetectorConfig, season_lag: int, week_lag: int = 0) -> int:
+    """Number of trailing values a stream must keep."""
+    widest = max((1, *config.ma_windows, *config.vol_windows))
+    longest = max(season_lag, week_lag)
+    periods = max(config.season_periods, 1) if longest > 0 else 0
+    return config.window + config.block + periods * longest + widest + 2  # +1 for first differences
