@@ -17,6 +17,7 @@ from typing import Callable, Mapping, Sequence
 from ..changes import change_kind, onset_grace, touches
 from ..model import Alarm, Anomaly, Change, LogPattern, ResourceRef, Series, iso
 from ..patterns import is_surging
+from .levels import limits_reached
 from .pools import pool_takers
 from ..topology import (FRONT_DOORS, RELATION_WEIGHTS, Candidate, downstream_ids, mentioned_resources, pattern_owner,
                         referenced_ids)
@@ -27,12 +28,6 @@ from .rules import (BARE_TIMEOUT, DATABASE_WORDS, DEPENDENCY_CATEGORIES, ERROR_W
 CHANGE_HORIZON = timedelta(hours=2)
 LATE_ANOMALY = timedelta(minutes=10)
 DEPLOY_FRESH_H = 1 / 3  # a roll-out is fully suspect for 20 min, hardly after an hour of clean running
-MEMORY_PERCENT = ("MemoryUtilization", "mem_used_percent")
-MEMORY_FULL = 97.0
-DISK_PERCENT = ("disk_used_percent", "used_percent")  # the CloudWatch agent's disk metrics
-DISK_FULL = 97.0
-CONNECTIONS_FULL = 0.97  # connections at this share of max_connections: no more can open
-STORAGE_FULL = 0.02  # free storage under 2 % of the allocation
 SPECIFIC_FAULTS = {"db_connection_exhaustion", "function_timeout", "throttling", "permission_denied",
                    "storage_exhaustion", "memory_exhaustion"}  # a generic timeout/5xx in the same line is their symptom
 EXHAUSTION = ("db_connection_exhaustion", "cpu_saturation", "memory_exhaustion", "storage_exhaustion")
@@ -292,44 +287,9 @@ class EvidenceCollector:
         return 0.0
 
     def collect_saturation_levels(self) -> None:
-        """Limits reached even when the series crept up (no anomaly onset): concurrency at the reserved
-        limit is throttling, memory at its limit is memory exhaustion, storage run out (or a disk the
-        agent reports full) is storage exhaustion, connections at max_connections are exhaustion,
-        a burstable instance out of CPU credits is CPU saturation."""
-        onset = self.ev.onset.timestamp()
-        for s in self.ev.series:
-            ref = s.key.resource()
-            if ref is None or ref.key not in self.by_key:
-                continue
-            full = self.by_key[ref.key].resource
-            around = [v for t, v in zip(s.timestamps, s.values) if t >= onset - 600]
-            after = [v for t, v in zip(s.timestamps, s.values) if t >= onset]
-            if s.key.name == "FreeStorageSpace" and around:
-                total = float(full.properties.get("allocated_storage_gb") or 0) * 1e9
-                if total and min(around) <= STORAGE_FULL * total:
-                    line = f"[{s.id}] FreeStorageSpace on {full.id} fell to {min(around) / 1e9:.2f} GB around onset"
-                    self.score("storage_exhaustion", full).add("metrics", 0.9, line, s.id)
-            elif s.key.name in DISK_PERCENT and around and max(around) >= DISK_FULL:
-                path = s.key.dimension_map.get("path")
-                where = f" ({path})" if path else ""
-                line = f"[{s.id}] {s.key.name}{where} on {full.id} reached {max(around):.0f} % around onset"
-                self.score("storage_exhaustion", full).add("metrics", 0.9, line, s.id)
-            elif s.key.name in MEMORY_PERCENT and around and max(around) >= MEMORY_FULL:
-                line = f"[{s.id}] {s.key.name} on {full.id} reached {max(around):.0f} % around onset"
-                self.score("memory_exhaustion", full).add("metrics", 0.8, line, s.id)
-            elif s.key.name == "DatabaseConnections" and around and full.properties.get("max_connections") \
-                    and max(around) >= CONNECTIONS_FULL * float(full.properties["max_connections"]):
-                cap = full.properties["max_connections"]
-                line = f"[{s.id}] DatabaseConnections on {full.id} reached {max(around):.0f} of max_connections {cap}"
-                self.score("db_connection_exhaustion", full).add("metrics", 0.9, line, s.id)
-            elif s.key.name == "CPUCreditBalance" and around and max(s.values) >= 10 and min(around) <= 1.0:
-                line = f"[{s.id}] CPUCreditBalance on {full.id} ran out around onset: its CPU is capped at baseline"
-                self.score("cpu_saturation", full).add("metrics", 0.8, line, s.id)
-            elif s.key.name == "ConcurrentExecutions" and after:
-                limit = full.properties.get("reserved_concurrency")
-                if limit and max(after) >= float(limit):
-                    line = f"[{s.id}] ConcurrentExecutions on {full.id} reached its reserved concurrency ({limit})"
-                    self.score("throttling", full).add("metrics", 0.8, line, s.id)
+        """Limits reached even when the series crept up to them (see :mod:`.levels`)."""
+        for level in limits_reached(self.ev.series, {k: c.resource for k, c in self.by_key.items()}, self.ev.onset):
+            self.score(level.category, level.resource).add("metrics", level.strength, level.line, level.series_id)
 
     def collect_pool_takers(self) -> None:
         """A function that took the account's shared concurrency is where the others' throttling starts."""
