@@ -217,3 +217,24 @@ def test_an_exception_logged_as_a_string_field_names_its_type():
                                     "   at Fulfillment.RateTable.RateFor(String destination) in /src/RateTable.cs:line 41"})
     event = parse_event(0.0, line)
     assert event.kind == "exception" and event.exception_type == "System.InvalidOperationException"
+
+
+def test_a_services_aws_or_external_call_failures_are_not_its_databases():
+    db = ResourceRef("rds", "shop-db", REGION)
+    svc = ResourceRef("ecs", "shop/checkout-api", REGION, {"env_refs": ["shop-db"]})
+    group = "/ecs/checkout-api"
+    candidates = [Candidate(svc, "alarm", 1.0), Candidate(db, "dependency", 1.0, "referenced in its configuration")]
+    # GIVEN a service configured with its database, whose new errors are an S3 AccessDenied...
+    denied = pattern("l1", "An error occurred (AccessDenied) when calling the PutObject operation", 0, 300, group=group)
+    ranked = rank_hypotheses(evidence(candidates, [denied], alarm=alarm_on(svc), owners={group: svc}))
+    # THEN the permission fault is the service's own
+    assert (ranked[0].category, ranked[0].resource.key) == ("permission_denied", svc.key)
+    # AND timeouts calling a provider outside the account are not blamed on the database either
+    external = pattern("l1", "Charge request failed: I/O error on POST https://api.paystream.io/v1/charges: "
+                             "java.net.SocketTimeoutException: Read timed out", 0, 300, group=group)
+    ranked = rank_hypotheses(evidence(candidates, [external], alarm=alarm_on(svc), owners={group: svc}))
+    assert (ranked[0].category, ranked[0].resource.key) == ("dependency_failure", svc.key)
+    # WHILE an unnamed "connection refused" still points at what it is configured with
+    refused = pattern("l1", "could not connect to server: Connection refused", 0, 300, group=group)
+    ranked = rank_hypotheses(evidence(candidates, [refused], alarm=alarm_on(svc), owners={group: svc}))
+    assert (ranked[0].category, ranked[0].resource.key) == ("dependency_failure", db.key)

@@ -9,6 +9,7 @@ changes on a candidate (or on something attached to it) shortly before onset.
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -35,7 +36,8 @@ SURGE_LEAD = timedelta(minutes=45)  # a surge that began earlier than this witho
 NEW_WARNING = 0.6  # weight of a new warning signature (not an error) after a deployment
 RELAYED = 0.5  # weight of a front door's own log evidence when resources behind it fail too
 QUIET = 0.5  # weight of a line its writer logged at info/debug level ("[Note] Aborted connection ... timeout")
-FAILURES_ONLY = 0.6  # weight of a resource's own failure metric rising when no log line says why
+FAILURES_ONLY = 0.6
+EXTERNAL_HOST = re.compile(r"https?://|\b[a-z0-9-]+\.(?:com|io|net|org|co|de|uk|jp|fr|eu)\b", re.I)  # weight of a resource's own failure metric rising when no log line says why
 
 
 @dataclass(frozen=True)
@@ -163,10 +165,15 @@ class EvidenceCollector:
         if owner is None or named:
             return named, self._about_exhausted(named, cats), False
         behind = False
-        if not own_limit:  # errors about a backend point at what is behind it / what it is configured with
+        if owner.type in FRONT_DOORS and not own_limit:  # errors about a backend point at what is behind it
             named = [k for k in (*downstream_ids(owner, self.inventory), *referenced_ids(owner, self.inventory))
                      if k in self.by_key]
-            behind = bool(named) and owner.type in FRONT_DOORS
+            behind = bool(named)
+        elif set(cats) & {"dependency_failure", "db_connection_exhaustion"} and not EXTERNAL_HOST.search(text):
+            # a service's unnamed dependency errors: what its configuration points at (an AWS API's
+            # AccessDenied or throttle, or a call to a host outside the account, is not about those)
+            named = [k for k in (*downstream_ids(owner, self.inventory), *referenced_ids(owner, self.inventory))
+                     if k in self.by_key]
         named = named or self._by_port(text, owner)
         if not named and owner.type in FRONT_DOORS and not own_limit:
             named = self._backends_showing(cats)
