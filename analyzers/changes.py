@@ -50,7 +50,7 @@ def change_kind(change: Change) -> str:
 _ARN_PATH = re.compile(r"(?:function:|loadbalancer/|targetgroup/|service/|task-definition/|:db:|:cluster:)"
                        r"([^:]+?)(?::[\w$-]+)?$")
 _API_PATH = re.compile(r"/(?:restapis|apis)/([^/]+)")
-_LISTENER_PATH = re.compile(r":listener(?:-rule)?/((?:app|net)/([^/]+)/[0-9a-f]+)/")
+_LISTENER_PATH = re.compile(r"(?:^|[:/])listener(?:-rule)?/((?:app|net)/([^/]+)/[0-9a-f]+)/")
 
 
 def candidates_named(name: str) -> set[str]:

@@ -46,7 +46,8 @@ DIMENSION_RESOURCE_TYPES: Mapping[str, str] = {
 # Resource properties naming attached things (role, parameter group...) that a change may target.
 ATTACHMENT_PROPERTIES = ("role", "task_role", "execution_role", "iam_role", "instance_profile",
                          "iam_instance_profile", "autoscaling_group", "security_groups", "parameter_group",
-                         "parameter_groups", "option_group", "task_definition_family", "config_refs")
+                         "parameter_groups", "option_group", "task_definition_family", "config_refs",
+                         "deployment_group", "codedeploy_deployment_group")  # a fleet's CodeDeploy group
 
 
 @dataclass(frozen=True)

@@ -171,3 +171,46 @@ def test_a_database_busy_under_its_callers_surge_is_the_surge():
     # THEN the traffic surge of its callers is the cause, not the busy CPU nor the old modification
     assert ranked[0].category == "traffic_surge" and ranked[0].resource.key in (fn.key, api.key)
     assert "config_change" not in [h.category for h in ranked[:2]]
+
+
+def test_a_bare_listener_rule_path_names_its_balancer_and_a_deployment_group_its_fleet():
+    # GIVEN a listener-rule named without the ARN prefix, and a CodeDeploy deployment to a group
+    assert "booking-alb" in candidates_named("listener-rule/app/booking-alb/5e1f3a7c9d2b4068/9c1e2d3f/0f1e2d3c")
+    host = ResourceRef("ec2", "i-0a7c3e5b9d1f20486", REGION, {"name": "shipping-api-1",
+                                                               "deployment_group": "shipping-api-prod"})
+    deploy = _change("CreateDeployment", "shipping-api-prod", "codedeploy.amazonaws.com")
+    # THEN the instances of that group are touched by the deployment
+    assert touches(deploy, host)
+
+
+def test_errors_already_logged_before_a_release_are_not_its_doing():
+    # GIVEN a new TypeError first logged 5 min before a code deploy that landed inside the alarm's 5-min period
+    errors = pattern("l1", "TypeError: unsupported operand type(s) for *: 'decimal.Decimal' and 'NoneType'", 0, 109,
+                     exception="TypeError")
+    errors = type(errors)(**{**errors.__dict__, "first_seen": ONSET})
+    release = Change("c1", ONSET + timedelta(minutes=4, seconds=40), "lambda.amazonaws.com",
+                     "UpdateFunctionCode20150331v2", None, API.id, "ci", REGION)
+    alarm = alarm_on(API)
+    alarm = type(alarm)(**{**alarm.__dict__, "period": 300})
+    ranked = rank_hypotheses(evidence([Candidate(API, "alarm", 1.0)], [errors], [release], alarm=alarm))
+    # THEN the error is the application's own, not the release's
+    assert (ranked[0].category, ranked[0].resource.key) == ("application_error", API.key)
+
+
+def test_a_caller_released_minutes_before_that_only_relays_its_callees_fault_is_not_the_cause():
+    caller = ResourceRef("lambda", "order-api", REGION)
+    callee = ResourceRef("lambda", "fulfilment-svc", REGION)
+    denied = pattern("l1", "ClientError: An error occurred (AccessDeniedException) when calling the UpdateItem "
+                           "operation", 0, 188, group="/aws/lambda/fulfilment-svc")
+    relayed = pattern("l2", "fulfilment-svc invocation failed: FunctionError=Unhandled errorType=ClientError", 0, 87,
+                      group="/aws/lambda/order-api")
+    role = Change("c2", ONSET - timedelta(seconds=40), "iam.amazonaws.com", "PutRolePolicy", None, "fulfilment-svc-role",
+                  "terraform", REGION)
+    callee = ResourceRef("lambda", "fulfilment-svc", REGION, {"role": "fulfilment-svc-role"})
+    candidates = [Candidate(caller, "alarm", 1.0), Candidate(callee, "dependency", 1.0, "named in its logs")]
+    # GIVEN the caller released 12 min before onset and its callee's role rewritten just before it
+    ranked = rank_hypotheses(evidence(candidates, [denied, relayed], [_change(
+        "UpdateFunctionCode20150331v2", caller.id, "lambda.amazonaws.com", minutes_before=12), role],
+        alarm=alarm_on(caller), owners={"/aws/lambda/fulfilment-svc": callee, "/aws/lambda/order-api": caller}))
+    # THEN the callee's permission fault is the cause
+    assert (ranked[0].category, ranked[0].resource.key) == ("permission_denied", callee.key)

@@ -62,6 +62,7 @@ class Score:
     lines: list[str] = field(default_factory=list)
     ids: list[str] = field(default_factory=list)
     events: set[str] = field(default_factory=set)  # names of the changes behind ``change``
+    changed_at: datetime | None = None  # the earliest of those changes
 
     def add(self, kind: str, strength: float, line: str, evidence_id: str | None) -> None:
         setattr(self, kind, max(getattr(self, kind), strength))
@@ -104,6 +105,7 @@ class EvidenceCollector:
         self.ev = ev
         self.scores: dict[tuple[str, tuple[str, str]], Score] = defaultdict(Score)
         self.by_key = {c.resource.key: c for c in ev.candidates}
+        self.pattern_start = {p.id: p.first_seen for p in ev.patterns}
         self.weights = {c.resource.key: c.weight for c in ev.candidates}
         self.inventory = [c.resource for c in ev.candidates]
         self.units = {s.key: s.unit for s in ev.series}
@@ -151,7 +153,8 @@ class EvidenceCollector:
                 elif owned:
                     self.score(cat, owner).add("logs", strength, line, p.id)
             if owned and (p.is_error or ERROR_WORDS.search(text)):
-                relayed = explained or bool(failing & self._callees(owner))  # what it calls fails on its own
+                # what it calls (by its configuration, or named in this very line) fails on its own
+                relayed = explained or bool(failing & (self._callees(owner) | set(named)))
                 own = strength * (1.0 if p.exception_type else 0.8) * (RELAYED if relayed else 1.0)
                 self.score("application_error", owner).add("logs", own, line, p.id)
             elif owned and p.new and p.level == "WARN":  # a new warning only a roll-out explains
@@ -331,6 +334,8 @@ class EvidenceCollector:
                 line = _fmt_change(c, self.ev.onset, self.ev.alarm.period)
                 self.score(category, resource).add("change", strength, line, f"c:{c.id}")
                 self.score(category, resource).events.add(c.event_name)
+                earliest = self.score(category, resource).changed_at
+                self.score(category, resource).changed_at = c.time if earliest is None else min(earliest, c.time)
 
     # Score queries -------------------------------------------------------
     def _exhausted(self, key: tuple[str, str]) -> bool:

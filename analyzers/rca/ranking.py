@@ -4,6 +4,8 @@ resource's relation to the alarm, with the category tie-break rules. Weak eviden
 """
 from __future__ import annotations
 
+from datetime import timedelta
+
 from ..model import Hypothesis, ResourceRef
 from ..topology import FRONT_DOORS, Candidate
 from .evidence import EvidenceCollector, EvidenceSet, Score
@@ -13,6 +15,7 @@ UNKNOWN_BELOW = 0.3
 TRIGGERS = ("bad_deployment", "config_change")
 SYMPTOMS = ("dependency_failure", "application_error", "function_timeout")
 VICTIM = 0.6  # weight of a caller's own unnamed dependency errors when its other errors name the faulty one
+ERRORS_BEFORE_CHANGE = timedelta(minutes=1)
 FRESH_CHANGE = 0.85  # a change within ~25 min of onset (a deployment within its first 20 min)
 RECENT_CHANGE = 0.5  # strength of a config change ~1.4 h (a deployment ~1.1 h) before onset
 HARD_LIMITS = ("throttling", "db_connection_exhaustion", "storage_exhaustion")  # a surge does not explain these
@@ -66,8 +69,9 @@ class _Ranker(EvidenceCollector):
         door answering 5xx after its settings changed runs no code that could log it)."""
         if category not in TRIGGERS:
             return []
-        out = [self.scores[("application_error", key)]] if ("application_error", key) in self.scores else []
         own = self.scores.get((category, key))
+        errors = self.scores.get(("application_error", key))
+        out = [errors] if errors is not None and not self._began_before(errors, self._trigger(category, key)) else []
         if category == "config_change" and own is not None:  # only a call that sets that limit lowers it
             out += [self.scores[(limit, key)] for limit, calls in LIMIT_SETTINGS.items()
                     if (limit, key) in self.scores and any(calls.search(e) for e in own.events)
@@ -77,6 +81,14 @@ class _Ranker(EvidenceCollector):
         if fresh and key in self.failures and not any(s.logs > 0 for s in out):
             out.append(self.failures[key])
         return out
+
+    def _began_before(self, errors: Score, trigger: Score | None) -> bool:
+        """The errors were already logged before the change (by more than a minute): it cannot have caused
+        them, whatever the alarm's period says about the onset."""
+        if trigger is None or trigger.changed_at is None:
+            return False
+        starts = [self.pattern_start[i] for i in errors.ids if i in self.pattern_start]
+        return bool(starts) and min(starts) < trigger.changed_at - ERRORS_BEFORE_CHANGE
 
     def _triggers_explain_symptoms(self, ranked: list[tuple[float, int, Hypothesis]]
                                    ) -> list[tuple[float, int, Hypothesis]]:
