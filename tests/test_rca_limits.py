@@ -195,6 +195,11 @@ def test_errors_already_logged_before_a_release_are_not_its_doing():
     ranked = rank_hypotheses(evidence([Candidate(API, "alarm", 1.0)], [errors], [release], alarm=alarm))
     # THEN the error is the application's own, not the release's
     assert (ranked[0].category, ranked[0].resource.key) == ("application_error", API.key)
+    # AND a release followed by a new error of its own is still the cause, beside an older error pattern
+    fresh = pattern("l2", "NoMethodError: undefined method `zone' for nil", 0, 80, exception="NoMethodError")
+    fresh = type(fresh)(**{**fresh.__dict__, "first_seen": ONSET + timedelta(minutes=6)})
+    ranked = rank_hypotheses(evidence([Candidate(API, "alarm", 1.0)], [errors, fresh], [release], alarm=alarm))
+    assert (ranked[0].category, ranked[0].resource.key) == ("bad_deployment", API.key)
 
 
 def test_a_caller_released_minutes_before_that_only_relays_its_callees_fault_is_not_the_cause():

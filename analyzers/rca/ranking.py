@@ -83,12 +83,12 @@ class _Ranker(EvidenceCollector):
         return out
 
     def _began_before(self, errors: Score, trigger: Score | None) -> bool:
-        """The errors were already logged before the change (by more than a minute): it cannot have caused
-        them, whatever the alarm's period says about the onset."""
+        """Every one of the errors was already logged before the change (by more than a minute): it cannot
+        have caused them, whatever the alarm's period says about the onset."""
         if trigger is None or trigger.changed_at is None:
             return False
         starts = [self.pattern_start[i] for i in errors.ids if i in self.pattern_start]
-        return bool(starts) and min(starts) < trigger.changed_at - ERRORS_BEFORE_CHANGE
+        return bool(starts) and max(starts) < trigger.changed_at - ERRORS_BEFORE_CHANGE
 
     def _triggers_explain_symptoms(self, ranked: list[tuple[float, int, Hypothesis]]
                                    ) -> list[tuple[float, int, Hypothesis]]:
