@@ -31,16 +31,23 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
                           # a balancer's routing, an API's methods/integrations/authorizers, a table's capacity
                           r"(?:Modify|Create|Delete)(?:Rule|Listener)|SetRulePriorities|"
                           r"(?:Update|Put)(?:Method|Integration|Authorizer|RestApi|Api|Route)\b|"
-                          r"UpdateEventSourceMapping|UpdateTable\b", re.I)),
+                          r"UpdateEventSourceMapping|UpdateTable\b|"
+                          r"ChangeResourceRecordSets", re.I)),  # DNS records
     ("scaling", re.compile(r"SetDesiredCapacity|UpdateAutoScalingGroup|RegisterScalableTarget|"
                            r"PutScalingPolicy|Reboot|StopInstances|StartInstances", re.I)),
 )
 
 
 SETTING_STORES = ("ssm.amazonaws.com", "secretsmanager.amazonaws.com", "appconfig.amazonaws.com")
+_AUTOSCALER = re.compile(r"AWSServiceRoleFor\w*AutoScaling|autoscaling\.amazonaws\.com", re.I)
+_READ_CALL = re.compile(r"(?:Get|Describe|List|BatchGet|Start(?:Configuration)?Session)", re.I)
 
 
 def change_kind(change: Change) -> str:
+    if _AUTOSCALER.search(change.username or ""):
+        return "scaling"  # capacity that auto scaling set in answer to load: a reaction, not a cause
+    if change.event_source in SETTING_STORES and not _READ_CALL.match(change.event_name):
+        return "config"  # a parameter, secret or AppConfig deployment ("StartDeployment") is a setting
     for kind, pattern in _KIND_RULES:
         if pattern.search(change.event_name):
             return kind
@@ -88,6 +95,8 @@ def touches(change: Change, resource: ResourceRef) -> bool:
         return True
     if change.event_source == "codedeploy.amazonaws.com":  # "<application>/<group>" rolls out onto a fleet
         return bool(set(name.split("/")) & fleet_names(resource))
+    if change.event_source == "apigateway.amazonaws.com" and "/" in name and not name.startswith(("arn:", "/")):
+        return name.split("/", 1)[0] in resource.aliases  # "<api>/<stage>": a stage of that API
     if change.event_source in SETTING_STORES and "/" in name:  # /<app>/<env>/<service>/<KEY> names its service
         segments = set(name.rsplit(":", 1)[-1].split("/"))
         return bool(segments & {a for a in resource.aliases if len(a) >= 4 and "/" not in a})

@@ -47,7 +47,7 @@ DIMENSION_RESOURCE_TYPES: Mapping[str, str] = {
 ATTACHMENT_PROPERTIES = ("role", "task_role", "execution_role", "iam_role", "instance_profile",
                          "iam_instance_profile", "autoscaling_group", "security_groups", "parameter_group",
                          "parameter_groups", "option_group", "task_definition_family", "config_refs",
-                         "deployment_group", "codedeploy_deployment_group")  # a fleet's CodeDeploy group
+                         "deployment_group", "codedeploy_deployment_group", "codedeploy_group")  # its CodeDeploy group
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,10 @@ class ResourceRef:
             parts = self.id.split("/")
             if len(parts) >= 2:
                 names.add(parts[1])
+        cluster = self.properties.get("cluster")
+        if self.type == "rds" and isinstance(cluster, str) and cluster \
+                and str(self.properties.get("role") or "writer").lower() != "reader":
+            names.add(cluster)  # the cluster endpoint ("<cluster>.cluster-...") reaches its writer
         dns = self.properties.get("dns_name")
         if isinstance(dns, str) and "." in dns:  # clients name a balancer by its DNS name
             names.update({dns, dns.split(".", 1)[0]})

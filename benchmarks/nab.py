@@ -77,6 +77,8 @@ def run(data_dir: Path, labels_path: Path, out_dir: Path, detector: str) -> dict
     elapsed = 0.0
     for path in sorted(data_dir.rglob("*.csv")):
         key = path.relative_to(data_dir).as_posix()
+        if key not in labels and f"{data_dir.name}/{key}" in labels:  # DATA_DIR was one category's folder
+            key = f"{data_dir.name}/{key}"
         if key not in labels:
             logger.warning("%s has no labels entry; skipped", key)
             continue

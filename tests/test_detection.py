@@ -356,3 +356,19 @@ def test_streaming_from_a_mid_series_state_matches_batch_with_the_weekly_model()
     assert max(streamed[100:]) >= 0.5
     assert lags == (per_day, 7 * per_day)
     assert state.tail_values.size == history_needed(DEFAULT_CONFIG, *lags) == 1024 + 64 + 3 * 7 * per_day + 34
+
+
+def test_a_spike_at_the_same_time_each_day_goes_quiet_but_an_off_time_spike_does_not():
+    # GIVEN noise with a spike at the same phase every day and, on day 6, one at another phase
+    x = _noise(288 * 6, seed=3)
+    x[100::288] += 30
+    x[288 * 5 + 200] += 30
+    # WHEN scored with 5-minute timestamps (daily model)
+    s = score_series(x, _times(x.size))
+    # THEN the daily spikes are explained by the daily model once it exists, and the off-time spike stands out
+    assert s[100] >= 0.5
+    assert np.all(s[288 + 100 :: 288] < 0.1)
+    assert s[288 * 5 + 200] > 0.25
+    # AND without the daily model's veto every repeat would be reported above the off-time spike
+    off = score_series(x, _times(x.size), config=dataclasses.replace(DEFAULT_CONFIG, season_veto=False))
+    assert np.all(off[288 + 100 :: 288] > 0.2)

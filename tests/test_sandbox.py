@@ -190,6 +190,22 @@ def test_empty_log_messages_are_skipped_not_fatal(tmp_path):
         assert box.counts["log_events"] == 2 and box.counts["empty_log_events_skipped"] == 1
 
 
+def test_a_stream_listed_twice_is_merged_not_fatal(tmp_path):
+    # GIVEN a scenario that lists the same group and stream in two entries (events split across them)
+    from bot.sandbox import Sandbox
+
+    small = build_scenario()
+    small.update(resources=small["resources"][:1], metrics=[], changes=[], alarms=small["alarms"][:1],
+                 logs=[{"group": "/ecs/web", "stream": "ecs/web/1", "events": [[-120, "first"]]},
+                       {"group": "/ecs/web", "stream": "ecs/web/2", "events": [[-100, "other"]]},
+                       {"group": "/ecs/web", "stream": "ecs/web/1", "events": [[-60, "second"], [-90, "between"]]}])
+    # WHEN it is loaded THEN every event is there, in time order within the merged stream
+    with Sandbox.start(write_scenario(tmp_path, small)) as box:
+        assert box.counts["log_events"] == 4
+        records, _ = box.provider().region(REGION).filter_log_events("/ecs/web", box.scenario.at(-180), box.scenario.at(0), 100)
+        assert [r.message for r in records if r.stream == "ecs/web/1"] == ["first", "between", "second"]
+
+
 @pytest.mark.parametrize("engine", ["aurora-postgresql", "aurora-mysql", "docdb"])
 def test_database_engines_the_emulator_lacks_still_load(tmp_path, engine):
     # GIVEN a scenario whose database is Aurora (no default version in the emulator) or an engine it rejects

@@ -99,7 +99,8 @@ def _channel_z(
     `kind` names the transformed input (e.g. "vol" for |first differences|) in the baseline cache.
 
     The daily model (residual against the same phase in previous days) replaces the plain
-    one where it explains the channel clearly better, and the weekly model replaces both where
+    one where it explains the channel clearly better; elsewhere it caps the z (`season_veto`: a point
+    is surprising only if neither model explains it), and the weekly model replaces both where
     it is in use for the series (`recent`, for the last points; None: this channel, the raw
     values, decides it with `weekly_recent`, from the weekly model's last win `week_win`) and
     not clearly worse for this channel. Returns z, `recent` and the last win.
@@ -120,6 +121,11 @@ def _channel_z(
             for part in chunks(z_season.size):
                 take = slice(lead + part.start, lead + part.stop)
                 better = spread_season[part] < gain * spread[take]
+                if config.season_veto:  # where the plain model stays: a value the daily model explains
+                    ratio = np.divide(spread_season[part], spread[take])  # is no surprise
+                    np.maximum(ratio, 1.0, out=ratio)
+                    ratio *= z_season[part]  # the daily model's z, in units no smaller than the plain spread
+                    np.minimum(z[take], ratio, out=z[take], where=np.isfinite(ratio) & ~better)
                 np.copyto(z[take], z_season[part], where=better)
                 np.copyto(spread[take], spread_season[part], where=better)
             continue

@@ -35,6 +35,9 @@ class DetectorConfig:
     tail_scale: float = 0.15  # excess beyond the seen range: in max(sigma, tail_scale * (extreme - median))
     vol_windows: tuple[int, ...] = (16,)  # extra channels: trailing mean of |first difference| (variance changes)
     vol_gain: float = 0.6  # weight of a volatility channel's z against the point channel's
+    season_veto: bool = True  # where the plain model is kept, z <= the daily model's z (its residual over
+    # max(its spread, the plain spread)): a value the daily model explains (a spike at the same time each day)
+    # is no surprise, and a non-seasonal series keeps the plain model's sensitivity
 
     def __post_init__(self) -> None:
         if self.combine not in ("noisy_or", "max"):

@@ -52,6 +52,7 @@ def score_point(
     ext[i] = value
     g = state.n_seen  # global index of the point
     block, tail, cap, gain = config.block, config.tail_scale, config.within_range_cap, config.season_gain
+    veto = config.season_veto
     refs = dict(periods)
 
     def stats(key: str, index: int) -> list[float] | None:
@@ -95,6 +96,10 @@ def score_point(
                     return None
                 if st[1] < gain * spread:
                     z, spread = z_of(residual, st), st[1]
+                elif veto:  # _channel_z's veto by the daily model
+                    capped = max(st[1] / spread, 1.0) * z_of(residual, st)
+                    if math.isfinite(capped):
+                        z = min(z, capped)
                 continue
             if recent is None:
                 st = stats("weekwin", g - lag)

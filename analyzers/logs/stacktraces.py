@@ -30,6 +30,7 @@ _NODE_EXCEPTION = re.compile(
 )
 
 # Frames from these places are not the application's own code.
+_V8_FATAL = re.compile(r"^FATAL ERROR: (?P<msg>.+)$")
 _LIBRARY_MARKERS = (
     "site-packages/",
     "dist-packages/",
@@ -107,6 +108,10 @@ def summarize_stack(text: str) -> StackSummary | None:
         return _summarize_java(lines)
     if any(_NODE_FRAME.match(line) for line in lines):
         return _summarize_node(lines)
+    fatal = next((m for line in lines if (m := _V8_FATAL.match(line.strip()))), None)
+    if fatal:  # V8's fatal report ("<--- Last few GCs --->" ... "FATAL ERROR: ... heap out of memory")
+        message = fatal.group("msg")
+        return StackSummary(f"FATAL ERROR: {message.rsplit(' - ', 1)[-1]}", message, None)
     java = _JAVA_EXCEPTION.match(lines[0].strip())
     if java:
         return StackSummary(java.group("type"), java.group("msg"), None)

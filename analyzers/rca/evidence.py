@@ -11,69 +11,45 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Sequence
 
 from ..changes import change_kind, onset_grace, touches
-from ..model import Alarm, Anomaly, Change, LogPattern, ResourceRef, Series, iso
+from ..model import Anomaly, Change, LogPattern, ResourceRef, iso
 from ..patterns import is_surging
+from ..topology import FRONT_DOORS, RELATION_WEIGHTS, downstream_ids, mentioned_resources, pattern_owner, referenced_ids
+from .client_pools import pool_settings
+from .dns import UNREACHED, is_dns_change, zone_candidate
+from .evidence_set import EvidenceSet, Score
 from .levels import limits_reached
 from .pools import pool_takers
-from ..topology import (FRONT_DOORS, RELATION_WEIGHTS, Candidate, downstream_ids, mentioned_resources, pattern_owner,
-                        referenced_ids)
+from .queries import ScoreQueries
 from .rules import (BARE_TIMEOUT, DATABASE_WORDS, DEPENDENCY_CATEGORIES, ERROR_WORDS, FAILURE_METRICS, FRONT_DOOR_LIMIT,
-                    METRIC_CATEGORIES, NAMED_FAILURE, PORT, SYMPTOM_METRICS, TABLE_WORDS, WELL_KNOWN_PORTS,
-                    log_categories)
+                    METRIC_CATEGORIES, NAMED_FAILURE, PORT, TABLE_WORDS, WELL_KNOWN_PORTS, log_categories)
+
+__all__ = ["EvidenceCollector", "EvidenceSet", "Score"]
 
 CHANGE_HORIZON = timedelta(hours=2)
 LATE_ANOMALY = timedelta(minutes=10)
 DEPLOY_FRESH_H = 1 / 3  # a roll-out is fully suspect for 20 min, hardly after an hour of clean running
 SPECIFIC_FAULTS = {"db_connection_exhaustion", "function_timeout", "throttling", "permission_denied",
                    "storage_exhaustion", "memory_exhaustion"}  # a generic timeout/5xx in the same line is their symptom
-EXHAUSTION = ("db_connection_exhaustion", "cpu_saturation", "memory_exhaustion", "storage_exhaustion")
+RESERVED_FRESH = 0.85  # a reservation change within ~25 min of onset
 SURGE_LEAD = timedelta(minutes=45)  # a surge that began earlier than this without failing is not the cause
 NEW_WARNING = 0.6  # weight of a new warning signature (not an error) after a deployment
 RELAYED = 0.5  # weight of a front door's own log evidence when resources behind it fail too
 QUIET = 0.5  # weight of a line its writer logged at info/debug level ("[Note] Aborted connection ... timeout")
-FAILURES_ONLY = 0.6
-EXTERNAL_HOST = re.compile(r"https?://|\b[a-z0-9-]+\.(?:com|io|net|org|co|de|uk|jp|fr|eu)\b", re.I)  # weight of a resource's own failure metric rising when no log line says why
-
-
-@dataclass(frozen=True)
-class EvidenceSet:
-    """Everything ranking looks at."""
-
-    alarm: Alarm
-    onset: datetime
-    candidates: Sequence[Candidate]
-    series: Sequence[Series]
-    anomalies: Sequence[Anomaly]
-    patterns: Sequence[LogPattern]
-    group_owner: Mapping[str, ResourceRef]
-    changes: Sequence[Change]
-
-
-@dataclass
-class Score:
-    logs: float = 0.0
-    metrics: float = 0.0
-    change: float = 0.0
-    lines: list[str] = field(default_factory=list)
-    ids: list[str] = field(default_factory=list)
-    events: set[str] = field(default_factory=set)  # names of the changes behind ``change``
-    changed_at: datetime | None = None  # the earliest of those changes
-
-    def add(self, kind: str, strength: float, line: str, evidence_id: str | None) -> None:
-        setattr(self, kind, max(getattr(self, kind), strength))
-        if line not in self.lines:
-            self.lines.append(line)
-        if evidence_id and evidence_id not in self.ids:
-            self.ids.append(evidence_id)
+FAILURES_ONLY = 0.6  # weight of a resource's own failure metric rising when no log line says why
+CRASH = re.compile(r"heap out of memory|OutOfMemoryError|OOMKilled|exit(?:ed)? (?:with )?(?:code|status):? 137|"
+                   r"signal: killed|core dumped|Segmentation fault|^FATAL ERROR", re.I)
+CRASH_VOLUME = 0.8
+EXTERNAL_HOST = re.compile(r"https?://|\b[a-z0-9-]+\.(?:com|io|net|org|co|de|uk|jp|fr|eu)\b", re.I)
 
 
 def _pattern_strength(p: LogPattern) -> float:
     volume = min(1.0, math.log10(1 + p.count_after) / 1.5)
+    if CRASH.search(" ".join((p.exception_type or "", p.template))):
+        volume = max(volume, CRASH_VOLUME)  # each one is a process dying: a handful already means an outage
     return (1.0 if p.new else 0.7) * max(volume, 0.3)
 
 
@@ -98,7 +74,7 @@ def _fmt_change(c: Change, onset: datetime, period_s: int | float = 60) -> str:
     return f"[{c.id}] {c.event_name} on {c.resource_name}{who} at {iso(c.time)} ({when})"
 
 
-class EvidenceCollector:
+class EvidenceCollector(ScoreQueries):
     """Collects evidence into scores keyed by (category, resource key)."""
 
     def __init__(self, ev: EvidenceSet):
@@ -114,6 +90,9 @@ class EvidenceCollector:
         self.blames: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)  # victim -> faulty deps it named
         self.failures: dict[tuple[str, str], Score] = defaultdict(Score)  # its own failure metrics that rose
         self.starved: set[tuple[str, str]] = set()  # functions throttled because another took the shared pool
+        self.unreached: dict[str, tuple[str, float]] = {}  # pattern id -> (line, strength): unnamed endpoint failures
+        self.denied: dict[tuple[str, str], tuple[str, str, float]] = {}  # caller -> (line, pattern id, strength)
+        self.own_pool_dry: dict[tuple[str, str], set[str]] = {}  # client -> why its databases had room
 
     def score(self, category: str, resource: ResourceRef) -> Score:
         return self.scores[(category, resource.key)]
@@ -133,6 +112,8 @@ class EvidenceCollector:
             owned = owner is not None and owner.key in self.by_key
             own_limit = owned and owner.type in FRONT_DOORS and bool(FRONT_DOOR_LIMIT.search(text))
             named, explained, behind = self._blamed(text, cats, owner if owned else None, own_limit)
+            if owned and "dependency_failure" in cats and not named and UNREACHED.search(text) and not explained:
+                self.unreached[p.id] = (line, strength)  # an endpoint nothing in the account answers for
             if cats == ["dependency_failure"] and not named and BARE_TIMEOUT.search(text) \
                     and not NAMED_FAILURE.search(" ".join((p.template, *p.samples))):
                 self.bare_timeouts.add(p.id)
@@ -141,7 +122,13 @@ class EvidenceCollector:
             for cat in cats:
                 if cat == "dependency_failure" and set(cats) & SPECIFIC_FAULTS:  # "throttled, returning 503"
                     continue
-                if named and cat in DEPENDENCY_CATEGORIES:
+                room = self._databases_with_room(named) if owned and cat == "db_connection_exhaustion" else []
+                if room:  # its own pool ran dry, the database had connections to spare
+                    for key in named:
+                        self.score(cat, self.by_key[key].resource).add("logs", strength * 0.3, line, p.id)
+                    self.score(cat, owner).add("logs", strength, line, p.id)
+                    self.own_pool_dry.setdefault(owner.key, set()).update(room)
+                elif named and cat in DEPENDENCY_CATEGORIES:
                     # a front door's bare 5xx about what is behind it says that it failed, not why
                     relayed = 0.9 * (RELAYED if behind and cat == "dependency_failure" else 1.0)
                     for key in named:
@@ -150,6 +137,8 @@ class EvidenceCollector:
                         self.blames[owner.key].update(named)
                     if owned:
                         self.score(cat, owner).add("logs", strength * 0.4, line, p.id)
+                    if owned and cat == "permission_denied":  # the principal refused, whatever it asked for
+                        self.denied[owner.key] = (line, p.id, max(strength, self.denied.get(owner.key, ("", "", 0))[2]))
                 elif owned:
                     self.score(cat, owner).add("logs", strength, line, p.id)
             if owned and (p.is_error or ERROR_WORDS.search(text)):
@@ -172,9 +161,11 @@ class EvidenceCollector:
             named = [k for k in (*downstream_ids(owner, self.inventory), *referenced_ids(owner, self.inventory))
                      if k in self.by_key]
             behind = bool(named)
-        elif set(cats) & {"dependency_failure", "db_connection_exhaustion"} and not EXTERNAL_HOST.search(text):
+        elif set(cats) & {"dependency_failure", "db_connection_exhaustion"} and not EXTERNAL_HOST.search(text) \
+                and not self._exhausted(owner.key):
             # a service's unnamed dependency errors: what its configuration points at (an AWS API's
-            # AccessDenied or throttle, or a call to a host outside the account, is not about those)
+            # AccessDenied or throttle, or a call to a host outside the account, is not about those;
+            # nor are the timeouts of a service pinned at its own limit)
             named = [k for k in (*downstream_ids(owner, self.inventory), *referenced_ids(owner, self.inventory))
                      if k in self.by_key]
         named = named or self._by_port(text, owner)
@@ -195,9 +186,18 @@ class EvidenceCollector:
             self.weights[key] = max(self.weights[key], RELATION_WEIGHTS["dependency"])
         return named, self._about_exhausted(named, cats), behind
 
-    def _about_exhausted(self, named: Sequence[tuple[str, str]], cats: Sequence[str]) -> bool:
-        """Errors about a dependency at its limit are that dependency's fault."""
-        return bool(set(cats) & set(DEPENDENCY_CATEGORIES)) and any(self._exhausted(k) for k in named)
+    def collect_client_pools(self) -> None:
+        """A client whose own pool ran dry: a recent change on it that ships its pool setting is the trigger."""
+        for key, room in self.own_pool_dry.items():
+            client = self.by_key[key].resource
+            settings = pool_settings(client)
+            changed = [self.scores[(c, key)] for c in ("bad_deployment", "config_change")
+                       if (c, key) in self.scores and self.scores[(c, key)].change]
+            if not settings or not changed:
+                continue
+            line = (f"{client.id}'s own connection pool ran dry while {'; '.join(sorted(room))}: its pool "
+                    f"setting ({', '.join(settings)}) is the limit, shipped by its recent change")
+            self.score("config_change", client).add("logs", 0.9, line, f"pool:{client.id}")
 
     def _data_store(self, categories: Sequence[str], is_store: Callable[[ResourceRef], bool]
                     ) -> list[tuple[str, str]]:
@@ -211,21 +211,6 @@ class EvidenceCollector:
         faulty = self._showing([c.resource.key for c in stores], categories)
         return faulty or ([stores[0].resource.key] if len(stores) == 1 else [])
 
-    def _showing(self, keys: Sequence[tuple[str, str]], categories: Sequence[str]) -> list[tuple[str, str]]:
-        """Those of ``keys`` whose own metrics show one of ``categories``."""
-        return [key for key in keys if any(self.scores[(cat, key)].metrics >= 0.5 for cat in categories
-                                           if (cat, key) in self.scores)]
-
-    def _backends(self) -> list[tuple[str, str]]:
-        """Resources behind the front door or involved by timing."""
-        return [c.resource.key for c in self.ev.candidates
-                if c.relation == "involved" or (c.relation == "dependency" and c.via == "behind it")]
-
-    def _backends_showing(self, categories: Sequence[str]) -> list[tuple[str, str]]:
-        """Backends whose metrics show the fault a front door's logs relay
-        ("Lambda invocation failed with status: 429" and a function at its concurrency limit)."""
-        return self._showing(self._backends(), [cat for cat in categories if cat in DEPENDENCY_CATEGORIES])
-
     def _by_port(self, text: str, owner: ResourceRef) -> list[tuple[str, str]]:
         """Resources named after the service behind a well-known port in the error (``:6379`` -> redis)."""
         words = {WELL_KNOWN_PORTS[port] for port in PORT.findall(text) if port in WELL_KNOWN_PORTS}
@@ -234,16 +219,6 @@ class EvidenceCollector:
         for key in found:
             self.weights[key] = max(self.weights[key], RELATION_WEIGHTS["dependency"])
         return found
-
-    def _callees(self, resource: ResourceRef) -> set[tuple[str, str]]:
-        """What a resource calls: what its configuration names or has behind it, and what is behind a
-        front door among those (a service calling another through an internal balancer)."""
-        direct = {*referenced_ids(resource, self.inventory), *downstream_ids(resource, self.inventory)}
-        doors = [self.by_key[k].resource for k in direct if k in self.by_key and k[0] in FRONT_DOORS]
-        return direct | {k for door in doors for k in downstream_ids(door, self.inventory)}
-
-    def _backends_failing(self) -> bool:
-        return bool(self._backends())
 
     # Metrics -------------------------------------------------------------
     def collect_metrics(self) -> None:
@@ -330,6 +305,12 @@ class EvidenceCollector:
             targets = [cand.resource for cand in self.ev.candidates if touches(c, cand.resource)]
             if kind == "iam" and not targets and self.alarm_key:
                 targets = [self.by_key[self.alarm_key].resource]
+            if kind == "config" and not targets and self.unreached and is_dns_change(c, self.ev.onset):
+                zone = zone_candidate(c, self.ev.alarm.region or "")
+                self.by_key[zone.resource.key], self.weights[zone.resource.key] = zone, zone.weight
+                targets = [zone.resource]
+                for pid, (line, level) in self.unreached.items():  # the failures its new records explain
+                    self.score("config_change", zone.resource).add("logs", level, line, pid)
             for resource in targets:
                 line = _fmt_change(c, self.ev.onset, self.ev.alarm.period)
                 self.score(category, resource).add("change", strength, line, f"c:{c.id}")
@@ -337,38 +318,24 @@ class EvidenceCollector:
                 earliest = self.score(category, resource).changed_at
                 self.score(category, resource).changed_at = c.time if earliest is None else min(earliest, c.time)
 
-    # Score queries -------------------------------------------------------
-    def _exhausted(self, key: tuple[str, str]) -> bool:
-        """Its own metrics show a resource at a limit (connections, CPU, memory, storage)."""
-        return max((self.scores[(c, key)].metrics for c in EXHAUSTION if (c, key) in self.scores), default=0.0) >= 0.5
+        for key, (line, pid, strength) in self.denied.items():  # its own role just changed: the caller's fault
+            own = self.scores.get(("permission_denied", key))
+            if own is not None and own.change:
+                own.add("logs", strength, line, pid)
 
-    def _symptomless(self) -> bool:
-        """Nothing shows users hurt: the alarm is not on errors or latency, no such metric rose, and no
-        error log pattern surged."""
-        hurt = self.ev.alarm.metric in SYMPTOM_METRICS or any(
-            a.direction == "up" and a.key.name in SYMPTOM_METRICS for a in self.ev.anomalies)
-        return not hurt and not any(p.is_error and is_surging(p) for p in self.ev.patterns)
+        self._reserved_elsewhere()
 
-    def _surged(self, key: tuple[str, str]) -> bool:
-        """Request volume far above usual."""
-        surge = self.scores.get(("traffic_surge", key))
-        return surge is not None and surge.metrics >= 0.5
-
-    def _loaded_by(self, key: tuple[str, str]) -> set[tuple[str, str]]:
-        """What receives a resource's requests: itself, what is behind it or its configuration names and,
-        for a front door, the backends involved by timing (a balancer whose targets nothing names)."""
-        resource = self.by_key[key].resource  # a surge loads what it calls, its database too
-        loaded = {key, *downstream_ids(resource, self.inventory), *referenced_ids(resource, self.inventory)}
-        if self.by_key[key].resource.type in FRONT_DOORS:
-            loaded.update(self._backends())
-        return loaded
-
-    def _under_surge(self, key: tuple[str, str]) -> bool:
-        """Its own requests surged, or it is behind a front door whose requests did."""
-        return any(self._surged(k) and key in self._loaded_by(k) for k in self.by_key)
-
-    def _overloaded(self, key: tuple[str, str]) -> bool:
-        """Under a surge, with no error of its own in its logs besides the timeouts themselves."""
-        own_errors = self.scores.get(("application_error", key))
-        only_timeouts = own_errors is not None and set(own_errors.ids) <= self.bare_timeouts
-        return self._under_surge(key) and (own_errors is None or own_errors.logs == 0 or only_timeouts)
+    def _reserved_elsewhere(self) -> None:
+        """Concurrency just reserved for one function shrinks the pool the account's other functions share:
+        the one that now throttles without a reservation of its own was starved by that setting."""
+        starved = [k for (c, k), s in list(self.scores.items()) if c == "throttling" and s.metrics >= 0.5
+                   and k[0] == "lambda" and not self.by_key[k].resource.properties.get("reserved_concurrency")]
+        for (c, key), s in list(self.scores.items()):
+            if c != "config_change" or key[0] != "lambda" or s.change < RESERVED_FRESH \
+                    or not any("PutFunctionConcurrency" in e for e in s.events):
+                continue
+            for victim in (k for k in starved if k != key):
+                line = (f"{key[1]} reserved concurrency just before {victim[1]}, which has no reservation of its "
+                        f"own, began to throttle: the account's unreserved pool shrank")
+                s.add("logs", self.scores[("throttling", victim)].metrics, line, f"pool:{victim[1]}")
+                self.weights[key] = max(self.weights[key], RELATION_WEIGHTS["dependency"])

@@ -136,6 +136,8 @@ class _Ranker(EvidenceCollector):
                       if c in ("throttling", "dependency_failure", "db_connection_exhaustion", "cpu_saturation",
                                "memory_exhaustion", "storage_exhaustion", "permission_denied", "function_timeout")
                       and not (c == "dependency_failure" and (k in loaded or self._surged(k)))]  # timeouts under load
+            if self._after_own_errors(key, s):
+                return 0.3 * s.metrics  # more calls after its errors began: retries of what failed
             return s.metrics * (0.5 if any(f > 0.3 for f in faults) else 1.0)
         parts = sorted((s.logs, s.metrics), reverse=True)
         combined = 0.65 * parts[0] + 0.35 * parts[1]
@@ -186,4 +188,5 @@ def rank_hypotheses(ev: EvidenceSet) -> list[Hypothesis]:
     ranker.collect_pool_takers()
     ranker.collect_logs()
     ranker.collect_changes()
+    ranker.collect_client_pools()
     return ranker.hypotheses()

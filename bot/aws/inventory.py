@@ -33,9 +33,19 @@ def _env_refs(env: dict[str, str]) -> list[str]:
 _CONFIG_REF = re.compile(r"^(/[A-Za-z0-9_.\-/]+|arn:aws[a-z-]*:(ssm|secretsmanager|appconfig):\S+)$")
 
 
+_APPCONFIG_APP = re.compile(r"^APPCONFIG_APP(?:LICATION)?(?:_(?:ID|NAME))?$", re.I)
+_APPCONFIG_PROFILE = re.compile(r"^APPCONFIG_(?:CONFIG(?:URATION)?_?)?PROFILE(?:_(?:ID|NAME))?$|^APPCONFIG_CONFIG(?:URATION)?$",
+                                re.I)
+
+
 def config_refs(env: dict[str, str]) -> list[str]:
-    """SSM parameter names and secret/parameter ARNs that environment values point at (names, not values)."""
-    return sorted({v for v in env.values() if isinstance(v, str) and _CONFIG_REF.match(v) and "/" in v[1:]})
+    """SSM parameter names and secret/parameter ARNs that environment values point at, and the AppConfig
+    ``application/profile`` the APPCONFIG_* variables name (names, not values)."""
+    refs = {v for v in env.values() if isinstance(v, str) and _CONFIG_REF.match(v) and "/" in v[1:]}
+    apps = [v for k, v in env.items() if _APPCONFIG_APP.match(k) and v]
+    profiles = [v for k, v in env.items() if _APPCONFIG_PROFILE.match(k) and v]
+    refs.update(f"{app}/{profile}" for app in apps for profile in profiles)
+    return sorted(refs)
 
 
 def list_lambda(factory: Any, region: str) -> list[ResourceRef]:
@@ -64,7 +74,7 @@ def list_rds(factory: Any, region: str) -> list[ResourceRef]:
     for db in page.get("DBInstances", []):
         props = {"engine": db.get("Engine"), "instance_class": db.get("DBInstanceClass"),
                  "allocated_storage_gb": db.get("AllocatedStorage"), "arn": db.get("DBInstanceArn"),
-                 "endpoint": (db.get("Endpoint") or {}).get("Address"),
+                 "endpoint": (db.get("Endpoint") or {}).get("Address"), "cluster": db.get("DBClusterIdentifier"),
                  "parameter_groups": [g["DBParameterGroupName"] for g in db.get("DBParameterGroups", [])
                                       if g.get("DBParameterGroupName")]}
         out.append(ResourceRef("rds", db["DBInstanceIdentifier"], region, props))

@@ -27,7 +27,7 @@ from .alarm_ref import AlarmRef, InvestigationError
 log = logging.getLogger(__name__)
 
 GLOBAL_EVENTS_REGION = "us-east-1"  # where CloudTrail records global services' events
-GLOBAL_EVENT_SOURCES = ("iam.amazonaws.com",)
+GLOBAL_EVENT_SOURCES = ("iam.amazonaws.com", "route53.amazonaws.com")  # recorded in us-east-1
 
 @dataclass(frozen=True)
 class ResolvedAlarm:

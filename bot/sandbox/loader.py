@@ -148,23 +148,26 @@ def _seed_metrics(factory: ClientFactory, scenario: Scenario, counts: dict[str, 
 
 
 def _seed_logs(factory: ClientFactory, scenario: Scenario, counts: dict[str, int]) -> None:
-    created: set[tuple[str, str]] = set()
+    """Creates each log group and stream once; entries naming the same stream twice are merged."""
+    streams: dict[tuple[str, str, str], list[tuple[float, str]]] = {}
     for stream in scenario.logs:
-        region = scenario.region_of(stream)
+        key = (scenario.region_of(stream), stream.group, stream.stream)
+        streams.setdefault(key, []).extend(stream.events)
+    created: set[tuple[str, str]] = set()
+    for (region, group, name), raw_events in streams.items():
         client = factory.client("logs", region)
-        if (region, stream.group) not in created:
-            call("CreateLogGroup", client.create_log_group, logGroupName=stream.group)
-            created.add((region, stream.group))
-        call("CreateLogStream", client.create_log_stream, logGroupName=stream.group, logStreamName=stream.stream)
+        if (region, group) not in created:
+            call("CreateLogGroup", client.create_log_group, logGroupName=group)
+            created.add((region, group))
+        call("CreateLogStream", client.create_log_stream, logGroupName=group, logStreamName=name)
         events = sorted(({"timestamp": int(scenario.at(rel).timestamp() * 1000), "message": msg}
-                         for rel, msg in stream.events if msg), key=lambda e: e["timestamp"])
-        if len(events) < len(stream.events):  # CloudWatch Logs rejects empty messages
-            log.warning("%s %s: %d empty log messages skipped", stream.group, stream.stream,
-                        len(stream.events) - len(events))
-            counts["empty_log_events_skipped"] = counts.get("empty_log_events_skipped", 0) + \
-                len(stream.events) - len(events)
+                         for rel, msg in raw_events if msg), key=lambda e: e["timestamp"])
+        if len(events) < len(raw_events):  # CloudWatch Logs rejects empty messages
+            skipped = len(raw_events) - len(events)
+            log.warning("%s %s: %d empty log messages skipped", group, name, skipped)
+            counts["empty_log_events_skipped"] = counts.get("empty_log_events_skipped", 0) + skipped
         for i in range(0, len(events), _LOG_BATCH):
-            call("PutLogEvents", client.put_log_events, logGroupName=stream.group, logStreamName=stream.stream,
+            call("PutLogEvents", client.put_log_events, logGroupName=group, logStreamName=name,
                  logEvents=events[i:i + _LOG_BATCH])
         counts["log_events"] += len(events)
 

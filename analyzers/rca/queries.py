@@ -1,0 +1,108 @@
+"""Questions the ranking asks of the collected scores: is a resource at its limit, under a surge, behind a
+front door, a database with connections to spare... (`ScoreQueries`, mixed into the evidence collector)."""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+from typing import Sequence
+
+from ..model import ResourceRef
+from ..patterns import is_surging
+from ..topology import FRONT_DOORS, Candidate, downstream_ids, referenced_ids
+from .client_pools import database_has_room
+from .evidence_set import EvidenceSet, Score
+from .rules import DEPENDENCY_CATEGORIES, SYMPTOM_METRICS
+
+EXHAUSTION = ("db_connection_exhaustion", "cpu_saturation", "memory_exhaustion", "storage_exhaustion")
+RETRY_LAG = timedelta(seconds=45)  # volume rising this long after a resource's errors began is their retries
+
+
+class ScoreQueries:
+    """Read-only questions over an evidence collector's state (see `EvidenceCollector`)."""
+
+    ev: EvidenceSet
+    scores: defaultdict[tuple[str, tuple[str, str]], Score]
+    by_key: dict[tuple[str, str], Candidate]
+    inventory: list[ResourceRef]
+    pattern_start: dict
+    failures: defaultdict[tuple[str, str], Score]
+    bare_timeouts: set[str]
+
+    def _databases_with_room(self, named: Sequence[tuple[str, str]]) -> list[str]:
+        """Why each named resource is a database far from its connection limit ([] unless all are)."""
+        shown = [database_has_room(self.by_key[k].resource, self.ev.series, self.ev.onset) for k in named]
+        return [line for line in shown if line] if shown and all(shown) else []
+
+    def _about_exhausted(self, named: Sequence[tuple[str, str]], cats: Sequence[str]) -> bool:
+        """Errors about a dependency at its limit are that dependency's fault."""
+        return bool(set(cats) & set(DEPENDENCY_CATEGORIES)) and any(self._exhausted(k) for k in named)
+
+    def _showing(self, keys: Sequence[tuple[str, str]], categories: Sequence[str]) -> list[tuple[str, str]]:
+        """Those of ``keys`` whose own metrics show one of ``categories``."""
+        return [key for key in keys if any(self.scores[(cat, key)].metrics >= 0.5 for cat in categories
+                                           if (cat, key) in self.scores)]
+
+    def _backends(self) -> list[tuple[str, str]]:
+        """Resources behind the front door or involved by timing."""
+        return [c.resource.key for c in self.ev.candidates
+                if c.relation == "involved" or (c.relation == "dependency" and c.via == "behind it")]
+
+    def _backends_showing(self, categories: Sequence[str]) -> list[tuple[str, str]]:
+        """Backends whose metrics show the fault a front door's logs relay
+        ("Lambda invocation failed with status: 429" and a function at its concurrency limit)."""
+        return self._showing(self._backends(), [cat for cat in categories if cat in DEPENDENCY_CATEGORIES])
+
+    def _callees(self, resource: ResourceRef) -> set[tuple[str, str]]:
+        """What a resource calls: what its configuration names or has behind it, and what is behind a
+        front door among those (a service calling another through an internal balancer)."""
+        direct = {*referenced_ids(resource, self.inventory), *downstream_ids(resource, self.inventory)}
+        doors = [self.by_key[k].resource for k in direct if k in self.by_key and k[0] in FRONT_DOORS]
+        return direct | {k for door in doors for k in downstream_ids(door, self.inventory)}
+
+    def _backends_failing(self) -> bool:
+        return bool(self._backends())
+
+    def _exhausted(self, key: tuple[str, str]) -> bool:
+        """Its own metrics show a resource at a limit (connections, CPU, memory, storage)."""
+        return max((self.scores[(c, key)].metrics for c in EXHAUSTION if (c, key) in self.scores), default=0.0) >= 0.5
+
+    def _symptomless(self) -> bool:
+        """Nothing shows users hurt: the alarm is not on errors or latency, no such metric rose, and no
+        error log pattern surged."""
+        hurt = self.ev.alarm.metric in SYMPTOM_METRICS or any(
+            a.direction == "up" and a.key.name in SYMPTOM_METRICS for a in self.ev.anomalies)
+        return not hurt and not any(p.is_error and is_surging(p) for p in self.ev.patterns)
+
+    def _surged(self, key: tuple[str, str]) -> bool:
+        """Request volume far above usual (and not only the retries of its own failures)."""
+        surge = self.scores.get(("traffic_surge", key))
+        return surge is not None and surge.metrics >= 0.5 and not self._after_own_errors(key, surge)
+
+    def _after_own_errors(self, key: tuple[str, str], surge: Score) -> bool:
+        """The volume rose only after the resource's own errors had begun (retries, reconnects)."""
+        anomalies = {a.id: a.onset for a in self.ev.anomalies}
+        rose = [anomalies[i] for i in surge.ids if i in anomalies]
+        own = [self.scores.get(("application_error", key)), self.failures.get(key)]
+        ids = {i for score in own if score is not None for i in score.ids}
+        began = [self.pattern_start.get(i) or anomalies.get(i) for i in ids]
+        began = [t for t in began if t is not None]
+        return bool(rose and began) and min(began) <= min(rose) - RETRY_LAG
+
+    def _loaded_by(self, key: tuple[str, str]) -> set[tuple[str, str]]:
+        """What receives a resource's requests: itself, what is behind it or its configuration names and,
+        for a front door, the backends involved by timing (a balancer whose targets nothing names)."""
+        resource = self.by_key[key].resource  # a surge loads what it calls, its database too
+        loaded = {key, *downstream_ids(resource, self.inventory), *referenced_ids(resource, self.inventory)}
+        if self.by_key[key].resource.type in FRONT_DOORS:
+            loaded.update(self._backends())
+        return loaded
+
+    def _under_surge(self, key: tuple[str, str]) -> bool:
+        """Its own requests surged, or it is behind a front door whose requests did."""
+        return any(self._surged(k) and key in self._loaded_by(k) for k in self.by_key)
+
+    def _overloaded(self, key: tuple[str, str]) -> bool:
+        """Under a surge, with no error of its own in its logs besides the timeouts themselves."""
+        own_errors = self.scores.get(("application_error", key))
+        only_timeouts = own_errors is not None and set(own_errors.ids) <= self.bare_timeouts
+        return self._under_surge(key) and (own_errors is None or own_errors.logs == 0 or only_timeouts)

@@ -1,0 +1,1 @@
+"""holdout24: independent held-out RCA scenarios (messy incident shapes)."""
