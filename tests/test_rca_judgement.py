@@ -186,3 +186,11 @@ def test_concurrency_just_reserved_for_one_function_starves_the_unreserved_one_t
     ranked = rank_hypotheses(evidence(candidates, [], [reserve], anomalies=[replace(throttles, resource=reserved)],
                                       alarm=alarm_on(reserved, "Throttles"), owners={}))
     assert (ranked[0].category, ranked[0].resource.key) == ("throttling", reserved.key)
+
+
+def test_a_command_run_through_ssm_is_not_a_setting_change():
+    # GIVEN Patch Manager running a command on an instance, and a parameter written through the same service
+    patch = _change("SendCommand", "i-09a2d7e4c1b6f3058", "ssm.amazonaws.com", user="patch-manager")
+    param = _change("PutParameter", "/tariff/prod/RATE_TABLE", "ssm.amazonaws.com")
+    # THEN only the parameter write is a configuration change
+    assert change_kind(patch) != "config" and change_kind(param) == "config"
