@@ -40,15 +40,15 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 SETTING_STORES = ("ssm.amazonaws.com", "secretsmanager.amazonaws.com", "appconfig.amazonaws.com")
 _AUTOSCALER = re.compile(r"AWSServiceRoleFor\w*AutoScaling|autoscaling\.amazonaws\.com", re.I)
-_SETTING_WRITE = re.compile(r"Parameter|Secret|StartDeployment|HostedConfigurationVersion", re.I)  # not SendCommand
-_READ_CALL = re.compile(r"(?:Get|Describe|List|BatchGet|Start(?:Configuration)?Session)", re.I)
+# writes of a setting (not reads, not SendCommand/StartSession): PutParameter, RotateSecret, StartDeployment...
+_SETTING_WRITE = re.compile(r"^(?:Put|Delete|Update|Label|Rotate|Restore|Create|Start)\w*?"
+                            r"(?:Parameter|Secret|Deployment|HostedConfigurationVersion)", re.I)
 
 
 def change_kind(change: Change) -> str:
     if _AUTOSCALER.search(change.username or ""):
         return "scaling"  # capacity that auto scaling set in answer to load: a reaction, not a cause
-    if change.event_source in SETTING_STORES and _SETTING_WRITE.search(change.event_name) \
-            and not _READ_CALL.match(change.event_name):
+    if change.event_source in SETTING_STORES and _SETTING_WRITE.match(change.event_name):
         return "config"  # a parameter, secret or AppConfig deployment ("StartDeployment") is a setting
     for kind, pattern in _KIND_RULES:
         if pattern.search(change.event_name):

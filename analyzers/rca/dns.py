@@ -12,9 +12,6 @@ from ..topology import Candidate
 
 DNS_CHANGE = re.compile(r"ChangeResourceRecordSets|ChangeCidrCollection|UpdateHealthCheck", re.I)
 DNS_FRESH = timedelta(minutes=45)  # a record change acts within its TTL: later failures are not its doing
-UNREACHED = re.compile(r"refused|unreachable|no route|not known|getaddrinfo|ENOTFOUND|EAI_AGAIN|UnknownHost|"
-                       r"NXDOMAIN|no such host|Name or service|i/o timeout|connect(?:ion)? time(?:d ?)?out|"
-                       r"certificate|handshake", re.I)
 
 
 def is_dns_change(change: Change, onset: datetime) -> bool:

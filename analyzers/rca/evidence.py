@@ -19,13 +19,14 @@ from ..model import Anomaly, Change, LogPattern, ResourceRef, iso
 from ..patterns import is_surging
 from ..topology import FRONT_DOORS, RELATION_WEIGHTS, downstream_ids, mentioned_resources, pattern_owner, referenced_ids
 from .client_pools import pool_settings
-from .dns import UNREACHED, is_dns_change, zone_candidate
+from .dns import is_dns_change, zone_candidate
 from .evidence_set import EvidenceSet, Score
 from .levels import limits_reached
-from .pools import pool_takers
+from .pools import pool_takers, unreserved
 from .queries import ScoreQueries
 from .rules import (BARE_TIMEOUT, DATABASE_WORDS, DEPENDENCY_CATEGORIES, ERROR_WORDS, FAILURE_METRICS, FRONT_DOOR_LIMIT,
-                    METRIC_CATEGORIES, NAMED_FAILURE, PORT, TABLE_WORDS, WELL_KNOWN_PORTS, log_categories)
+                    METRIC_CATEGORIES, NAMED_FAILURE, PORT, TABLE_WORDS, UNREACHED, WELL_KNOWN_PORTS,
+                    log_categories)
 
 __all__ = ["EvidenceCollector", "EvidenceSet", "Score"]
 
@@ -318,18 +319,19 @@ class EvidenceCollector(ScoreQueries):
                 earliest = self.score(category, resource).changed_at
                 self.score(category, resource).changed_at = c.time if earliest is None else min(earliest, c.time)
 
-        for key, (line, pid, strength) in self.denied.items():  # its own role just changed: the caller's fault
+    def collect_denied_callers(self) -> None:
+        """AccessDenied right after the caller's own role changed is the caller's, not the refused resource's."""
+        for key, (line, pid, strength) in self.denied.items():
             own = self.scores.get(("permission_denied", key))
             if own is not None and own.change:
                 own.add("logs", strength, line, pid)
 
-        self._reserved_elsewhere()
-
-    def _reserved_elsewhere(self) -> None:
+    def collect_reservations(self) -> None:
         """Concurrency just reserved for one function shrinks the pool the account's other functions share:
         the one that now throttles without a reservation of its own was starved by that setting."""
-        starved = [k for (c, k), s in list(self.scores.items()) if c == "throttling" and s.metrics >= 0.5
-                   and k[0] == "lambda" and not self.by_key[k].resource.properties.get("reserved_concurrency")]
+        throttled = [self.by_key[k].resource for (c, k), s in self.scores.items()
+                     if c == "throttling" and s.metrics >= 0.5]
+        starved = [r.key for r in unreserved(throttled)]
         for (c, key), s in list(self.scores.items()):
             if c != "config_change" or key[0] != "lambda" or s.change < RESERVED_FRESH \
                     or not any("PutFunctionConcurrency" in e for e in s.events):
@@ -339,3 +341,4 @@ class EvidenceCollector(ScoreQueries):
                         f"own, began to throttle: the account's unreserved pool shrank")
                 s.add("logs", self.scores[("throttling", victim)].metrics, line, f"pool:{victim[1]}")
                 self.weights[key] = max(self.weights[key], RELATION_WEIGHTS["dependency"])
+                self.starved.add(victim)

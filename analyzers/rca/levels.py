@@ -2,7 +2,7 @@
 limit over hours without any point looking unusual. Concurrency at the reserved limit is throttling,
 memory at its limit memory exhaustion, storage run out (or a disk the agent reports full) storage
 exhaustion, connections at ``max_connections`` connection exhaustion, a burstable instance out of
-CPU credits CPU saturation."""
+CPU credits CPU saturation. Also the opposite reading: a database far from its connection limit."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,6 +18,7 @@ DISK_FULL = 97.0
 CONNECTIONS_FULL = 0.97  # connections at this share of max_connections: no more can open
 STORAGE_FULL = 0.02  # free storage under 2 % of the allocation
 AROUND_S = 600  # "around onset": from ten minutes before it
+ROOM = 0.5  # connections peaked under this share of max_connections around onset: the database had room
 
 
 @dataclass(frozen=True)
@@ -72,4 +73,21 @@ def _limit(s: Series, full: ResourceRef, around: list[float], after: list[float]
         limit = props.get("reserved_concurrency")
         if limit and max(after) >= float(limit):
             return "throttling", 0.8, f"ConcurrentExecutions on {full.id} reached its reserved concurrency ({limit})"
+    return None
+
+
+def database_has_room(db: ResourceRef, series: Sequence[Series], onset: datetime) -> str | None:
+    """What shows the database ``db`` far from its connection limit around ``onset`` (None: no such
+    evidence, including when its limit or its connections are unknown)."""
+    cap = float(db.properties.get("max_connections") or 0)
+    if db.type != "rds" or cap <= 0:
+        return None
+    start = onset.timestamp() - AROUND_S
+    for s in series:
+        ref = s.key.resource()
+        if s.key.name != "DatabaseConnections" or ref is None or ref.key != db.key:
+            continue
+        around = [v for t, v in zip(s.timestamps, s.values) if t >= start]
+        if around and max(around) < ROOM * cap:
+            return f"[{s.id}] DatabaseConnections on {db.id} peaked at {max(around):.0f} of max_connections {cap:g}"
     return None

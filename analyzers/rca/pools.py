@@ -18,7 +18,7 @@ def pool_takers(anomalies: Sequence[Anomaly], series: Sequence[Series], throttle
                 lead: timedelta, late: timedelta) -> list[Anomaly]:
     """Concurrency surges of other functions that began within ``lead`` before to ``late`` after onset
     and dwarf what the throttled functions (none of them with a reservation) ran at."""
-    victims = [r for r in throttled if r.type == "lambda" and not r.properties.get("reserved_concurrency")]
+    victims = unreserved(throttled)
     if not victims:
         return []
     victim_keys = {r.key for r in victims}
@@ -29,3 +29,8 @@ def pool_takers(anomalies: Sequence[Anomaly], series: Sequence[Series], throttle
             and a.resource.type == "lambda" and a.resource.key in candidates and a.resource.key not in victim_keys
             and onset - lead <= a.onset <= onset + late
             and a.peak >= max(MIN_TAKEN, TAKEN_FACTOR * victim_peak)]
+
+
+def unreserved(resources: Sequence[ResourceRef]) -> list[ResourceRef]:
+    """The functions among ``resources`` that have no reserved concurrency (they draw on the shared pool)."""
+    return [r for r in resources if r.type == "lambda" and not r.properties.get("reserved_concurrency")]

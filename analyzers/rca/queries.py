@@ -9,8 +9,8 @@ from typing import Sequence
 from ..model import ResourceRef
 from ..patterns import is_surging
 from ..topology import FRONT_DOORS, Candidate, downstream_ids, referenced_ids
-from .client_pools import database_has_room
 from .evidence_set import EvidenceSet, Score
+from .levels import database_has_room
 from .rules import DEPENDENCY_CATEGORIES, SYMPTOM_METRICS
 
 EXHAUSTION = ("db_connection_exhaustion", "cpu_saturation", "memory_exhaustion", "storage_exhaustion")

@@ -189,4 +189,6 @@ def rank_hypotheses(ev: EvidenceSet) -> list[Hypothesis]:
     ranker.collect_logs()
     ranker.collect_changes()
     ranker.collect_client_pools()
+    ranker.collect_denied_callers()
+    ranker.collect_reservations()
     return ranker.hypotheses()

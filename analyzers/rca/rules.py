@@ -114,6 +114,10 @@ BARE_TIMEOUT = re.compile(r"timed? ?out|deadline exceeded", re.I)
 NAMED_FAILURE = re.compile(r"refused|reset|unreachable|not known|getaddrinfo|ENOTFOUND|UnknownHost|No route|"
                            r"connect|upstream|https?://|\b(?:[a-z0-9-]+\.)+(?:com|net|org|io|internal|local|aws)\b|"
                            r"(?:[A-Za-z][\w-]*\.[\w.-]+|localhost|\d+\.\d+\.\d+\.\d+):\d{2,5}\b", re.I)
+# An endpoint that could not be reached at all (refused, unresolvable, failed handshake).
+UNREACHED = re.compile(r"refused|unreachable|no route|not known|getaddrinfo|ENOTFOUND|EAI_AGAIN|UnknownHost|"
+                       r"NXDOMAIN|no such host|Name or service|i/o timeout|connect(?:ion)? time(?:d ?)?out|"
+                       r"certificate|handshake", re.I)
 ERROR_WORDS = re.compile(r"error|exception|fail|fatal|critical|panic|denied|refused|timed out|traceback", re.I)
 
 # Metric rules: (metric name, direction) -> category, with an optional absolute check.

@@ -61,19 +61,19 @@ def analyse(found: ResolvedAlarm, resources: Sequence[ResourceRef], series: Sequ
     grace = onset_grace(found.alarm.period)
     related = relevant_changes(changes, [c.resource for c in candidates], onset, timedelta(hours=6), grace)
     related_changes = [c for c, _ in related]
-    iam_like = [c for c in changes if c not in related_changes  # global: they touch what their names do not say
+    global_changes = [c for c in changes if c not in related_changes  # global: they touch what their names do not say
                 and ("iam" in c.event_source or DNS_CHANGE.search(c.event_name))
                 and onset - timedelta(hours=6) <= c.time <= onset + grace]
     evidence = EvidenceSet(alarm=found.alarm, onset=onset, candidates=candidates, series=series,
                            anomalies=anomalies, patterns=logs.patterns, group_owner=logs.group_owner,
-                           changes=related_changes + iam_like)
+                           changes=related_changes + global_changes)
     hypotheses = rank_hypotheses(evidence)
     interesting = [a for a in anomalies if a.resource is None
                    or any(a.resource.key == c.resource.key for c in candidates if c.relation != "context")]
     timeline = build_timeline(found.alarm, found.alarm_time, interesting[:12], logs.patterns,
-                              related_changes + iam_like)
+                              related_changes + global_changes)
     return AnalysisOutput(onset, tuple(candidates), tuple(anomalies), tuple(hypotheses), tuple(timeline),
-                          tuple(related_changes + iam_like))
+                          tuple(related_changes + global_changes))
 
 
 SCRIPTED_CAUSES = 2  # remediation is written for this many top hypotheses
