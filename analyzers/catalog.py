@@ -88,6 +88,16 @@ def catalog_kind(resource: ResourceRef) -> str:
     return str(resource.properties.get("service") or "other") if resource.type == "other" else resource.type
 
 
+def target_group_keys(alarm_key: MetricKey | None) -> list[MetricKey]:
+    """The balancer catalog metrics of the target group a per-target-group alarm watches (its requests,
+    latency, 5xx, unhealthy hosts): that group's own story, which the balancer's totals blur."""
+    dims = alarm_key.dimension_map if alarm_key is not None else {}
+    if alarm_key is None or not {"LoadBalancer", "TargetGroup"} <= set(dims):
+        return []
+    wanted = {"LoadBalancer": dims["LoadBalancer"], "TargetGroup": dims["TargetGroup"]}
+    return [MetricKey.of(spec.namespace, spec.name, wanted, spec.stat, alarm_key.region) for spec in CATALOG["alb"]]
+
+
 def metric_keys(resource: ResourceRef, extra: dict[str, str] | None = None) -> list[tuple[MetricKey, str | None]]:
     """(key, unit) of every catalog metric for a resource; ``extra`` maps metric name -> statistic."""
     dims = resource_dimensions(resource)

@@ -116,18 +116,20 @@ def mine_patterns(records: Iterable[LogRecord], window: PatternWindow, id_prefix
             if event is not None:
                 events.append((group, source, event))
     miners: dict[str, TemplateMiner] = defaultdict(TemplateMiner)
-    keyed: dict[tuple[str, str, int], list] = defaultdict(list)
+    keyed: dict[tuple[str, str, int, str], list] = defaultdict(list)
     for group, source, event in events:
         text = _mining_text(event)
-        cluster = miners[group].add(text)
-        keyed[(group, source, cluster)].append(event)
+        cluster = miners[group].add(text)  # one exception type per pattern, whatever headline they share
+        keyed[(group, source, cluster, event.exception_type or "")].append(event)
     onset_ts = window.onset.timestamp()
     patterns: list[LogPattern] = []
-    for (group, source, cluster), evs in keyed.items():
+    for (group, source, cluster, exc_type), evs in keyed.items():
         before = sum(1 for e in evs if e.timestamp < onset_ts)
         after = len(evs) - before
         first, last = min(e.timestamp for e in evs), max(e.timestamp for e in evs)
         template = miners[group].template(cluster)
+        if exc_type and exc_type not in template:  # "Internal Server Error: <*>" raised as TypeError
+            template = f"{exc_type}: {template}"
         levels = [e.level for e in evs if e.level]
         exc = next((e.exception_type for e in evs if e.exception_type), None)
         frame = next((e.frame for e in evs if e.frame), None)

@@ -7,10 +7,10 @@ points at a host depends on it. Pure: works on names and messages only.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Mapping, Sequence
 
-from .model import LogPattern, ResourceRef
+from .model import Anomaly, LogPattern, ResourceRef
 
 _APIGW = re.compile(r"^API-Gateway-Execution-Logs_([A-Za-z0-9]+)/")
 
@@ -118,7 +118,7 @@ def clients_named_by_stores(patterns: Iterable[LogPattern], group_owner: Mapping
     client_refs = [r for r in inventory if r.key in wanted]
     out: dict[tuple[str, str], str] = {}
     for store in (r for r in inventory if r.type == "rds" and r.key not in wanted):
-        named = mentioned_resources(lines_written_by(patterns, group_owner, [store.key]), client_refs)
+        named = mentioned_resources(lines_written_by(patterns, group_owner, [store.key]), client_refs, callers=True)
         if named:
             who = ", ".join(sorted(key[1] for key in named))
             out[store.key] = f"its log names {who} as a client"
@@ -144,18 +144,44 @@ def _alias_pattern(resource: ResourceRef) -> re.Pattern[str] | None:
 
 
 def mentioned_resources(messages: Iterable[str], inventory: Sequence[ResourceRef],
-                        exclude: ResourceRef | None = None) -> dict[tuple[str, str], int]:
+                        exclude: ResourceRef | None = None, callers: bool = False) -> dict[tuple[str, str], int]:
     """How many messages name each inventory resource (by alias, as a whole word or host label, or as
-    the leading labels of a DNS name: ``fx-rates.internal.example.com`` names ``fx-rates-internal``)."""
-    patterns = [(r, _alias_pattern(r), {a.lower() for a in r.aliases if len(a) >= 4})
+    the leading labels of a DNS name: ``fx-rates.internal.example.com`` names ``fx-rates-internal``;
+    ``identity.platform.internal`` names ``identity-api``). A ``client=`` field names who called, not
+    what failed: it counts only with ``callers``."""
+    patterns = [(r, _alias_pattern(r), {a.lower() for a in r.aliases if len(a) >= 4}, _service_stems(r))
                 for r in inventory if exclude is None or r.key != exclude.key]
     counts: dict[tuple[str, str], int] = {}
     for message in messages:
+        message = message if callers else CALLER_FIELD.sub(" ", message)
         hosts = host_label_names(message)
-        for resource, pattern, aliases in patterns:
-            if (pattern is not None and pattern.search(message)) or (hosts and aliases & hosts):
+        heads = host_service_labels(message)
+        for resource, pattern, aliases, stems in patterns:
+            if (pattern is not None and pattern.search(message)) or (hosts and aliases & hosts) \
+                    or (heads and stems & heads):
                 counts[resource.key] = counts.get(resource.key, 0) + 1
     return counts
+
+
+# ``client=orders-api``, ``caller: "orders-api"``: the service that called the one logging the line
+CALLER_FIELD = re.compile(r"\b(?:client|caller|client_id|calling_service)\s*[=:]\s*\"?[\w./-]+\"?", re.I)
+_SERVICE_SUFFIX = re.compile(r"[-_](api|svc|service|server)$")
+
+
+def _service_stems(resource: ResourceRef) -> set[str]:
+    """``identity-api`` -> ``identity``: the name a service's internal host often goes by."""
+    stems = {_SERVICE_SUFFIX.sub("", a.lower().rsplit("/", 1)[-1]) for a in resource.aliases}
+    return {s for s in stems if len(s) >= 4 and not _SERVICE_SUFFIX.search("-" + s)}
+
+
+def host_service_labels(message: str) -> set[str]:
+    """First labels of the private DNS names in ``message`` (``identity`` for
+    ``identity.platform.internal``): an internal service is often reached by its bare name."""
+    return {host.lower().split(".")[0] for host in _HOST.findall(message)
+            if host.lower().rsplit(".", 1)[-1] in _PRIVATE_TLDS}
+
+
+_PRIVATE_TLDS = {"internal", "local", "svc", "lan", "corp", "intra", "private", "cluster", "consul"}
 
 
 _HOST = re.compile(r"(?<![\w.-])((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.){2,}[a-z]{2,})(?![\w-])", re.I)
@@ -202,6 +228,29 @@ def _target_group_stem(group: str) -> str:
     if ":targetgroup/" in group:
         group = group.split(":targetgroup/", 1)[1].split("/", 1)[0]
     return _TG_WORDS.sub("", _stem(group))
+
+
+def target_group_owner(target_group: str, inventory: Sequence[ResourceRef]) -> ResourceRef | None:
+    """The one service or instance behind a target group (``targetgroup/checkout-web-tg/4a5b...``): the
+    resource listing it among its ``target_groups``, else the one named after it; None when unsure."""
+    name = target_group.split("targetgroup/", 1)[-1].split("/", 1)[0]
+    listed = [r for r in inventory if r.type not in FRONT_DOORS and any(
+        g == target_group or name in g.split("/") for g in _strings(r.properties.get("target_groups")))]
+    stem = _target_group_stem(name)
+    named = [r for r in inventory if r.type not in FRONT_DOORS and stem in {_stem(a) for a in r.aliases}]
+    found = listed or named
+    return found[0] if len(found) == 1 else None
+
+
+def by_target_group(anomalies: Sequence[Anomaly], inventory: Sequence[ResourceRef]) -> list[Anomaly]:
+    """Anomalies of a balancer's per-target-group metrics attributed to the service behind that group:
+    its requests and latency are that service's, not the shared balancer's."""
+    out = []
+    for a in anomalies:
+        group = a.key.dimension_map.get("TargetGroup")
+        owner = target_group_owner(group, inventory) if group else None
+        out.append(replace(a, resource=owner) if owner is not None else a)
+    return out
 
 
 def _strings(value: object) -> list[str]:

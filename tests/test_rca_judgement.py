@@ -194,3 +194,58 @@ def test_a_command_run_through_ssm_is_not_a_setting_change():
     param = _change("PutParameter", "/tariff/prod/RATE_TABLE", "ssm.amazonaws.com")
     # THEN only the parameter write is a configuration change
     assert change_kind(patch) != "config" and change_kind(param) == "config"
+
+
+def test_a_database_cpu_that_crept_to_pinned_over_hours_is_the_cause_of_its_clients_slow_queries():
+    # GIVEN a database whose CPU climbed from 34 % to 98 % over six hours (no single point looks unusual)
+    # and the service in front logging slow queries; nothing else is wrong
+    stamps = tuple(ONSET.timestamp() + 60 * (i - 350) for i in range(360))
+    cpu = Series("m9", MetricKey.of("AWS/RDS", "CPUUtilization", {"DBInstanceIdentifier": DB.id}, "Average", REGION),
+                 stamps, tuple(34.0 + 64.0 * i / 359 for i in range(360)), "Percent")
+    slow = pattern("l1", "[WARNING] catalog.db: slow query 2.4s: SELECT id, sku FROM catalog_variant WHERE sku = %s",
+                   0, 300, group=SVC_GROUP, level="WARN")
+    candidates = [Candidate(SVC, "alarm", 1.0), Candidate(DB, "context", 0.35)]
+    ev = replace(evidence(candidates, [slow], alarm=alarm_on(SVC, "Duration"), owners={SVC_GROUP: SVC}),
+                 series=[cpu])
+    # THEN the database's CPU is the cause
+    ranked = rank_hypotheses(ev)
+    assert (ranked[0].category, ranked[0].resource.key) == ("cpu_saturation", DB.key)
+    # AND a CPU that was that busy all along is not read as having just reached its limit
+    flat = replace(ev, series=[replace(cpu, values=tuple([96.0] * 360))])
+    assert rank_hypotheses(flat)[0].category != "cpu_saturation"
+
+
+def test_when_nothing_surged_errors_whose_rate_clearly_rose_are_what_the_flapping_alarm_counts():
+    # GIVEN a function whose timeouts were already there (1/min) and doubled after onset (2/min):
+    # the alarm flapped before and the errors never surged threefold
+    fn = ResourceRef("lambda", "invoice-pdf-render", REGION, {"timeout": 10})
+    group = "/aws/lambda/invoice-pdf-render"
+    doubled = pattern("l1", "Task timed out after 10.01 seconds", 60, 40, group=group)
+    ev = evidence([Candidate(fn, "alarm", 1.0)], [doubled], alarm=alarm_on(fn), owners={group: fn})
+    # THEN the timeouts are the cause
+    ranked = rank_hypotheses(ev)
+    assert (ranked[0].category, ranked[0].resource.key) == ("function_timeout", fn.key)
+    # AND the same errors at an unchanged rate explain nothing
+    steady = pattern("l1", "Task timed out after 10.01 seconds", 60, 20, group=group)
+    assert rank_hypotheses(replace(ev, patterns=[steady]))[0].category == "unknown"
+
+
+def test_a_security_group_rule_revoked_just_before_the_targets_went_unhealthy_is_the_cause():
+    # GIVEN a balancer whose two healthy targets dropped to none, 2 min after a rule was revoked on a
+    # security group the inventory knows only by name (and a rule added to another group an hour earlier)
+    alb = ResourceRef("alb", "app/partner-gw-alb/41c7e9a3b5d2f806", REGION)
+    dims = {"LoadBalancer": alb.id}
+    lost = [replace(_anomaly("a1", alb, "AWS/ApplicationELB", "HealthyHostCount", dims, 2, 0), direction="down"),
+            _anomaly("a2", alb, "AWS/ApplicationELB", "UnHealthyHostCount", dims, 0, 2)]
+    revoke = _change("RevokeSecurityGroupIngress", "sg-0b7d9f1a3c5e72468", "ec2.amazonaws.com", 2)
+    opened = _change("AuthorizeSecurityGroupIngress", "sg-0f1e2d3c4b5a69788", "ec2.amazonaws.com", 60, cid="c2")
+    alarm = replace(alarm_on(alb, "HealthyHostCount"), namespace="AWS/ApplicationELB",
+                    dimensions=(("LoadBalancer", alb.id),))
+    ev = evidence([Candidate(alb, "alarm", 1.0)], [], [revoke, opened], anomalies=lost, alarm=alarm, owners={})
+    # THEN the revoked rule's group is where it starts
+    ranked = rank_hypotheses(ev)
+    assert (ranked[0].category, ranked[0].resource.id) == ("config_change", "sg-0b7d9f1a3c5e72468")
+    # AND opening a rule, or a revoke hours earlier, explains nothing
+    assert rank_hypotheses(replace(ev, changes=[opened]))[0].category == "unknown"
+    old = _change("RevokeSecurityGroupIngress", "sg-0b7d9f1a3c5e72468", "ec2.amazonaws.com", 180)
+    assert rank_hypotheses(replace(ev, changes=[old]))[0].category == "unknown"

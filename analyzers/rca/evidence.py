@@ -15,32 +15,32 @@ from datetime import datetime, timedelta
 from typing import Callable, Sequence
 
 from ..changes import change_kind, onset_grace, touches
-from ..model import Anomaly, Change, LogPattern, ResourceRef, iso
+from ..model import Change, LogPattern, ResourceRef, iso
 from ..patterns import is_surging
 from ..topology import FRONT_DOORS, RELATION_WEIGHTS, downstream_ids, mentioned_resources, pattern_owner, referenced_ids
 from .client_pools import pool_settings
 from .dns import is_dns_change, zone_candidate
 from .evidence_set import EvidenceSet, Score
-from .levels import limits_reached
-from .pools import pool_takers, unreserved
-from .queries import ScoreQueries
-from .rules import (BARE_TIMEOUT, DATABASE_WORDS, DEPENDENCY_CATEGORIES, ERROR_WORDS, FAILURE_METRICS, FRONT_DOOR_LIMIT,
-                    METRIC_CATEGORIES, NAMED_FAILURE, PORT, TABLE_WORDS, UNREACHED, WELL_KNOWN_PORTS,
-                    log_categories)
+from .neighbours import is_cache, noisy_neighbours
+from .network import is_network_change, rule_set_candidate, unhealthy_targets
+from .metric_evidence import MetricEvidence, fmt_anomaly
+from .pools import unreserved
+from .rules import (BARE_TIMEOUT, CACHE_LIMIT, CACHE_WORDS, DATABASE_WORDS, DEPENDENCY_CATEGORIES, ERROR_WORDS,
+                    FRONT_DOOR_LIMIT, NAMED_FAILURE, PORT, SHEDDING, STORE_REFUSALS, TABLE_WORDS, UNREACHED,
+                    WELL_KNOWN_PORTS, log_categories)
 
 __all__ = ["EvidenceCollector", "EvidenceSet", "Score"]
 
 CHANGE_HORIZON = timedelta(hours=2)
-LATE_ANOMALY = timedelta(minutes=10)
 DEPLOY_FRESH_H = 1 / 3  # a roll-out is fully suspect for 20 min, hardly after an hour of clean running
 SPECIFIC_FAULTS = {"db_connection_exhaustion", "function_timeout", "throttling", "permission_denied",
                    "storage_exhaustion", "memory_exhaustion"}  # a generic timeout/5xx in the same line is their symptom
 RESERVED_FRESH = 0.85  # a reservation change within ~25 min of onset
-SURGE_LEAD = timedelta(minutes=45)  # a surge that began earlier than this without failing is not the cause
+NEIGHBOUR_FRESH = 0.85  # a tenant's change within ~25 min of onset (a deployment within its first 20 min)
+RISING_FACTOR, RISING_COUNT = 1.5, 10  # errors that rose without surging (see below)
 NEW_WARNING = 0.6  # weight of a new warning signature (not an error) after a deployment
 RELAYED = 0.5  # weight of a front door's own log evidence when resources behind it fail too
 QUIET = 0.5  # weight of a line its writer logged at info/debug level ("[Note] Aborted connection ... timeout")
-FAILURES_ONLY = 0.6  # weight of a resource's own failure metric rising when no log line says why
 CRASH = re.compile(r"heap out of memory|OutOfMemoryError|OOMKilled|exit(?:ed)? (?:with )?(?:code|status):? 137|"
                    r"signal: killed|core dumped|Segmentation fault|^FATAL ERROR", re.I)
 CRASH_VOLUME = 0.8
@@ -60,12 +60,6 @@ def _fmt_pattern(p: LogPattern) -> str:
     return f"[{p.id}] {p.count_after} log events after onset ({state}, first {iso(p.first_seen)}) in {p.log_group}: {sample}"
 
 
-def _fmt_anomaly(a: Anomaly, unit: str | None) -> str:
-    who = a.resource.id if a.resource else a.key.label
-    return (f"[{a.id}] {a.key.name} on {who} went {a.direction} from {a.baseline:g} to {a.peak:g}"
-            f"{' ' + unit if unit else ''} from {iso(a.onset)}")
-
-
 def _fmt_change(c: Change, onset: datetime, period_s: int | float = 60) -> str:
     minutes = (onset - c.time).total_seconds() / 60
     who = f" by {c.username}" if c.username else ""
@@ -75,7 +69,7 @@ def _fmt_change(c: Change, onset: datetime, period_s: int | float = 60) -> str:
     return f"[{c.id}] {c.event_name} on {c.resource_name}{who} at {iso(c.time)} ({when})"
 
 
-class EvidenceCollector(ScoreQueries):
+class EvidenceCollector(MetricEvidence):
     """Collects evidence into scores keyed by (category, resource key)."""
 
     def __init__(self, ev: EvidenceSet):
@@ -94,16 +88,15 @@ class EvidenceCollector(ScoreQueries):
         self.unreached: dict[str, tuple[str, float]] = {}  # pattern id -> (line, strength): unnamed endpoint failures
         self.denied: dict[tuple[str, str], tuple[str, str, float]] = {}  # caller -> (line, pattern id, strength)
         self.own_pool_dry: dict[tuple[str, str], set[str]] = {}  # client -> why its databases had room
-
-    def score(self, category: str, resource: ResourceRef) -> Score:
-        return self.scores[(category, resource.key)]
+        self.shedding: set[tuple[str, str]] = set()  # services whose own limiter rejected requests
 
     # Logs ----------------------------------------------------------------
     def collect_logs(self) -> None:
         failing = {o.key for p in self.ev.patterns if p.is_error and is_surging(p)
                    and (o := pattern_owner(p, self.ev.group_owner)) is not None}
+        rising = self._rising_when_nothing_surges()
         for p in self.ev.patterns:
-            if not is_surging(p):
+            if not is_surging(p) and p.id not in rising:
                 continue
             owner = pattern_owner(p, self.ev.group_owner)
             text = " ".join((p.template, *p.samples, p.exception_type or ""))
@@ -129,6 +122,11 @@ class EvidenceCollector(ScoreQueries):
                         self.score(cat, self.by_key[key].resource).add("logs", strength * 0.3, line, p.id)
                     self.score(cat, owner).add("logs", strength, line, p.id)
                     self.own_pool_dry.setdefault(owner.key, set()).update(room)
+                elif named and cat in STORE_REFUSALS and STORE_REFUSALS[cat].search(text):
+                    for key in named:  # the store refused it by its own limit or setting: the fault is the store's
+                        self.score(cat, self.by_key[key].resource).add("logs", strength * 0.9, line, p.id)
+                    if owned:
+                        self.blames[owner.key].update(named)
                 elif named and cat in DEPENDENCY_CATEGORIES:
                     # a front door's bare 5xx about what is behind it says that it failed, not why
                     relayed = 0.9 * (RELAYED if behind and cat == "dependency_failure" else 1.0)
@@ -142,6 +140,8 @@ class EvidenceCollector(ScoreQueries):
                         self.denied[owner.key] = (line, p.id, max(strength, self.denied.get(owner.key, ("", "", 0))[2]))
                 elif owned:
                     self.score(cat, owner).add("logs", strength, line, p.id)
+                    if cat == "throttling" and SHEDDING.search(text):
+                        self.shedding.add(owner.key)
             if owned and (p.is_error or ERROR_WORDS.search(text)):
                 # what it calls (by its configuration, or named in this very line) fails on its own
                 relayed = explained or bool(failing & (self._callees(owner) | set(named)))
@@ -149,6 +149,14 @@ class EvidenceCollector(ScoreQueries):
                 self.score("application_error", owner).add("logs", own, line, p.id)
             elif owned and p.new and p.level == "WARN":  # a new warning only a roll-out explains
                 self.score("bad_deployment", owner).add("logs", strength * NEW_WARNING, line, p.id)
+
+    def _rising_when_nothing_surges(self) -> set[str]:
+        """When no error surged (an alarm that flapped on errors already there), the errors whose rate
+        still rose clearly after onset: they are what the alarm counts."""
+        if any(p.is_error and is_surging(p) for p in self.ev.patterns):
+            return set()
+        return {p.id for p in self.ev.patterns if p.is_error and p.count_after >= RISING_COUNT
+                and p.rate_after >= RISING_FACTOR * p.rate_before}
 
     def _blamed(self, text: str, cats: Sequence[str], owner: ResourceRef | None, own_limit: bool
                 ) -> tuple[list[tuple[str, str]], bool, bool]:
@@ -181,11 +189,14 @@ class EvidenceCollector(ScoreQueries):
         stores = []
         if not named and DATABASE_WORDS.search(text) and owner.type != "rds":
             stores = named = self._data_store(cats, lambda r: r.type == "rds")
+        if not named and CACHE_WORDS.search(text):
+            stores = named = self._data_store(cats, is_cache)
         if not named and TABLE_WORDS.search(text):
             stores = named = self._data_store(cats, lambda r: r.properties.get("service") == "dynamodb")
         for key in stores:  # the victim's database errors make it a dependency
             self.weights[key] = max(self.weights[key], RELATION_WEIGHTS["dependency"])
-        return named, self._about_exhausted(named, cats), behind
+        refused = bool(stores) and bool(CACHE_LIMIT.search(text))  # the cache at its limit refused it
+        return named, self._about_exhausted(named, cats) or refused, behind
 
     def collect_client_pools(self) -> None:
         """A client whose own pool ran dry: a recent change on it that ships its pool setting is the trigger."""
@@ -221,74 +232,6 @@ class EvidenceCollector(ScoreQueries):
             self.weights[key] = max(self.weights[key], RELATION_WEIGHTS["dependency"])
         return found
 
-    # Metrics -------------------------------------------------------------
-    def collect_metrics(self) -> None:
-        latest = self.ev.onset + LATE_ANOMALY
-        for a in self.ev.anomalies:
-            if a.resource is None or a.resource.key not in self.by_key or a.onset > latest:
-                continue
-            if a.key.name in FAILURE_METRICS and a.direction == "up":
-                self.failures[a.resource.key].add("metrics", FAILURES_ONLY, _fmt_anomaly(a, self.units.get(a.key)),
-                                                  a.id)
-            rule = METRIC_CATEGORIES.get(a.key.name)
-            if not rule or rule[1] != a.direction:
-                continue
-            category = rule[0]
-            if category == "traffic_surge" and a.onset < self.ev.onset - SURGE_LEAD:
-                continue
-            resource = self.by_key[a.resource.key].resource
-            strength = self._metric_strength(category, a, resource)
-            if strength > 0:
-                self.score(category, resource).add("metrics", strength, _fmt_anomaly(a, self.units.get(a.key)), a.id)
-
-    def _metric_strength(self, category: str, a: Anomaly, resource: ResourceRef) -> float:
-        props = resource.properties
-        rel = abs(a.peak - a.baseline) / max(abs(a.baseline), 1e-9)
-        if category == "cpu_saturation":  # pinned near 100 % is the fault; 85 % may be a symptom (GC, retries)
-            return 1.0 if a.peak >= 95 else (0.7 if a.peak >= 85 else (0.4 if a.peak >= 70 else 0.0))
-        if category == "memory_exhaustion":
-            if a.key.name == "FreeableMemory":
-                return 0.8 if a.peak <= 0.1 * max(a.baseline, 1) else 0.0
-            return 1.0 if a.peak >= 90 else 0.0
-        if category == "storage_exhaustion":
-            if a.key.name == "FreeStorageSpace":
-                total = float(props.get("allocated_storage_gb") or 0) * 1e9
-                limit = 0.1 * total if total else 0.1 * max(a.baseline, 1)
-                return 1.0 if a.peak <= limit else 0.3
-            return 1.0 if a.peak >= 90 else 0.0
-        if category == "db_connection_exhaustion":
-            cap = props.get("max_connections")
-            if cap:
-                return 1.0 if a.peak >= 0.85 * float(cap) else 0.3
-            return 0.6 if rel >= 1.0 else 0.3
-        if category == "throttling":
-            return 1.0 if a.peak > 0 else 0.0
-        if category == "traffic_surge":
-            return 1.0 if rel >= 2.0 else (0.5 if rel >= 0.8 else 0.0)
-        if category == "function_timeout":
-            timeout = props.get("timeout")
-            if timeout and a.peak >= 0.9 * float(timeout) * 1000:
-                return 1.0
-            return 0.0
-        return 0.0
-
-    def collect_saturation_levels(self) -> None:
-        """Limits reached even when the series crept up to them (see :mod:`.levels`)."""
-        for level in limits_reached(self.ev.series, {k: c.resource for k, c in self.by_key.items()}, self.ev.onset):
-            self.score(level.category, level.resource).add("metrics", level.strength, level.line, level.series_id)
-
-    def collect_pool_takers(self) -> None:
-        """A function that took the account's shared concurrency is where the others' throttling starts."""
-        throttled = [self.by_key[k].resource for (c, k), s in self.scores.items() if c == "throttling" and s.metrics]
-        for a in pool_takers(self.ev.anomalies, self.ev.series, throttled, self.by_key, self.ev.onset, SURGE_LEAD,
-                             LATE_ANOMALY):
-            taker = self.by_key[a.resource.key].resource
-            line = (f"[{a.id}] {a.key.name} of {taker.id} rose from {a.baseline:g} to {a.peak:g} from {iso(a.onset)}: "
-                    f"it took the account's shared concurrency while {', '.join(r.id for r in throttled)} throttled")
-            self.score("throttling", taker).add("metrics", 1.0, line, a.id)
-            self.weights[taker.key] = max(self.weights[taker.key], RELATION_WEIGHTS["dependency"])
-            self.starved.update(r.key for r in throttled)
-
     # Changes -------------------------------------------------------------
     def collect_changes(self) -> None:
         for c in self.ev.changes:
@@ -312,6 +255,8 @@ class EvidenceCollector(ScoreQueries):
                 targets = [zone.resource]
                 for pid, (line, level) in self.unreached.items():  # the failures its new records explain
                     self.score("config_change", zone.resource).add("logs", level, line, pid)
+            if kind == "config" and not targets and is_network_change(c, self.ev.onset):
+                targets = self._cut_off_by(c)
             for resource in targets:
                 line = _fmt_change(c, self.ev.onset, self.ev.alarm.period)
                 self.score(category, resource).add("change", strength, line, f"c:{c.id}")
@@ -319,12 +264,42 @@ class EvidenceCollector(ScoreQueries):
                 earliest = self.score(category, resource).changed_at
                 self.score(category, resource).changed_at = c.time if earliest is None else min(earliest, c.time)
 
+    def _cut_off_by(self, change: Change) -> list[ResourceRef]:
+        """The security group or ACL a network change edited, when targets then became unreachable."""
+        unhealthy = unhealthy_targets(self.ev.anomalies)
+        if not unhealthy and not self.unreached:
+            return []
+        rules = rule_set_candidate(change, self.ev.alarm.region or "")
+        self.by_key[rules.resource.key], self.weights[rules.resource.key] = rules, rules.weight
+        for a in unhealthy:
+            self.score("config_change", rules.resource).add("logs", a.score, fmt_anomaly(a, self.units.get(a.key)),
+                                                            a.id)
+        for pid, (line, level) in self.unreached.items():
+            self.score("config_change", rules.resource).add("logs", level, line, pid)
+        return [rules.resource]
+
     def collect_denied_callers(self) -> None:
         """AccessDenied right after the caller's own role changed is the caller's, not the refused resource's."""
         for key, (line, pid, strength) in self.denied.items():
             own = self.scores.get(("permission_denied", key))
             if own is not None and own.change:
                 own.add("logs", strength, line, pid)
+
+    def collect_noisy_neighbours(self) -> None:
+        """A store its victims wait on whose own log fills, right after a tenant's fresh change, with lines
+        naming that tenant: the tenant's change loaded the shared store (the trigger)."""
+        fresh = {(c, k): s for (c, k), s in self.scores.items() if c in ("bad_deployment", "config_change")
+                 and s.change >= NEIGHBOUR_FRESH and s.changed_at is not None}
+        changed_at = {k: s.changed_at for (_, k), s in fresh.items()}
+        stores = {k for named in self.blames.values() for k in named}
+        for n in noisy_neighbours(stores, self.ev.patterns, self.ev.group_owner, self.inventory, changed_at,
+                                  self.blames):
+            line = (f"{n.store[1]}'s own log newly names {n.tenant[1]} right after its change: "
+                    f"{_fmt_pattern(n.pattern)}")
+            for (c, k), s in fresh.items():
+                if k == n.tenant:
+                    s.add("logs", _pattern_strength(n.pattern), line, n.pattern.id)
+            self.weights[n.tenant] = max(self.weights[n.tenant], RELATION_WEIGHTS["dependency"])
 
     def collect_reservations(self) -> None:
         """Concurrency just reserved for one function shrinks the pool the account's other functions share:
@@ -342,3 +317,4 @@ class EvidenceCollector(ScoreQueries):
                 s.add("logs", self.scores[("throttling", victim)].metrics, line, f"pool:{victim[1]}")
                 self.weights[key] = max(self.weights[key], RELATION_WEIGHTS["dependency"])
                 self.starved.add(victim)
+

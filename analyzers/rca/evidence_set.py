@@ -21,6 +21,7 @@ class EvidenceSet:
     patterns: Sequence[LogPattern]
     group_owner: Mapping[str, ResourceRef]
     changes: Sequence[Change]
+    alarm_time: datetime | None = None  # when the alarm last went to ALARM (its history), if known
 
 
 @dataclass

@@ -2,7 +2,8 @@
 limit over hours without any point looking unusual. Concurrency at the reserved limit is throttling,
 memory at its limit memory exhaustion, storage run out (or a disk the agent reports full) storage
 exhaustion, connections at ``max_connections`` connection exhaustion, a burstable instance out of
-CPU credits CPU saturation. Also the opposite reading: a database far from its connection limit."""
+CPU credits or a CPU that climbed to pinned over the window CPU saturation, invocations lasting their
+configured timeout function timeouts. Also the opposite reading: a database far from its connection limit."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,6 +19,9 @@ DISK_FULL = 97.0
 CONNECTIONS_FULL = 0.97  # connections at this share of max_connections: no more can open
 STORAGE_FULL = 0.02  # free storage under 2 % of the allocation
 AROUND_S = 600  # "around onset": from ten minutes before it
+CPU_PINNED, CPU_BUSY, CPU_BUSY_POINTS = 95.0, 90.0, 5  # a peak, and points at least this busy around onset
+TIMEOUT_REACHED = 0.98  # a Lambda invocation lasting this share of its timeout was cut off by it
+CPU_EARLY = 75.0  # the median CPU of the window's first quarter was under this: it was not pinned all along
 ROOM = 0.5  # connections peaked under this share of max_connections around onset: the database had room
 
 
@@ -31,9 +35,11 @@ class LimitReached:
 
 
 def limits_reached(series: Sequence[Series], resources: Mapping[tuple[str, str], ResourceRef],
-                   onset: datetime) -> Iterator[LimitReached]:
-    """Each limit a candidate's series shows reached around ``onset`` (``resources``: key -> resource)."""
+                   onset: datetime, alarmed: datetime | None = None) -> Iterator[LimitReached]:
+    """Each limit a candidate's series shows reached around ``onset`` (``resources``: key -> resource;
+    ``alarmed``: when the alarm fired, which may be long after an onset estimated from a slow climb)."""
     start = onset.timestamp()
+    stop = max(start, alarmed.timestamp() if alarmed else start) + AROUND_S
     for s in series:
         ref = s.key.resource()
         full = resources.get(ref.key) if ref is not None else None
@@ -41,14 +47,17 @@ def limits_reached(series: Sequence[Series], resources: Mapping[tuple[str, str],
             continue
         around = [v for t, v in zip(s.timestamps, s.values) if t >= start - AROUND_S]
         after = [v for t, v in zip(s.timestamps, s.values) if t >= start]
-        found = _limit(s, full, around, after) if around else None
+        near = [v for t, v in zip(s.timestamps, s.values) if start - AROUND_S <= t <= stop]
+        found = _limit(s, full, around, after, near) if around else None
         if found is not None:
             yield LimitReached(found[0], full, found[1], f"[{s.id}] {found[2]}", s.id)
 
 
-def _limit(s: Series, full: ResourceRef, around: list[float], after: list[float]
+def _limit(s: Series, full: ResourceRef, around: list[float], after: list[float], near: list[float]
            ) -> tuple[str, float, str] | None:
-    """(category, strength, what it shows) when the series is at its resource's limit."""
+    """(category, strength, what it shows) when the series is at its resource's limit (``around``: from
+    shortly before onset on, ``after``: from onset on, ``near``: from shortly before onset to shortly after
+    the alarm fired)."""
     name, props = s.key.name, full.properties
     if name == "FreeStorageSpace":
         total = float(props.get("allocated_storage_gb") or 0) * 1e9
@@ -66,14 +75,36 @@ def _limit(s: Series, full: ResourceRef, around: list[float], after: list[float]
         cap = props["max_connections"]
         return ("db_connection_exhaustion", 0.9,
                 f"DatabaseConnections on {full.id} reached {max(around):.0f} of max_connections {cap}")
+    elif name == "CPUUtilization" and full.type in ("rds", "ec2", "ecs") and near and _crept_to_pinned(s.values, near):
+        return ("cpu_saturation", 0.8,
+                f"CPUUtilization on {full.id} climbed to {max(near):.0f} % by onset (from "
+                f"{_median(s.values[:len(s.values) // 4]):.0f} % hours before)")
     elif name == "CPUCreditBalance" and max(s.values) >= 10 and min(around) <= 1.0:
         return ("cpu_saturation", 0.8,
                 f"CPUCreditBalance on {full.id} ran out around onset: its CPU is capped at baseline")
+    elif name == "Duration" and after and props.get("timeout") \
+            and max(after) >= TIMEOUT_REACHED * float(props["timeout"]) * 1000:
+        return ("function_timeout", 0.9,
+                f"Duration on {full.id} reached {max(after) / 1000:.1f} s, its configured timeout of "
+                f"{props['timeout']} s")
     elif name == "ConcurrentExecutions" and after:
         limit = props.get("reserved_concurrency")
         if limit and max(after) >= float(limit):
             return "throttling", 0.8, f"ConcurrentExecutions on {full.id} reached its reserved concurrency ({limit})"
     return None
+
+
+def _crept_to_pinned(values: Sequence[float], near: list[float]) -> bool:
+    """CPU pinned by the alarm (several points at >= 90 %, a peak >= 95 %) that was well below that in the
+    first quarter of the window: it climbed to its limit, however slowly (not pinned all along)."""
+    early = values[:len(values) // 4]
+    return (len(early) >= 3 and _median(early) < CPU_EARLY and max(near) >= CPU_PINNED
+            and sum(v >= CPU_BUSY for v in near) >= CPU_BUSY_POINTS)
+
+
+def _median(values: Sequence[float]) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2] if ordered else 0.0
 
 
 def database_has_room(db: ResourceRef, series: Sequence[Series], onset: datetime) -> str | None:

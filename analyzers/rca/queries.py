@@ -27,6 +27,8 @@ class ScoreQueries:
     pattern_start: dict
     failures: defaultdict[tuple[str, str], Score]
     bare_timeouts: set[str]
+    shedding: set[tuple[str, str]]
+    blames: defaultdict[tuple[str, str], set[tuple[str, str]]]
 
     def _databases_with_room(self, named: Sequence[tuple[str, str]]) -> list[str]:
         """Why each named resource is a database far from its connection limit ([] unless all are)."""
@@ -100,6 +102,15 @@ class ScoreQueries:
     def _under_surge(self, key: tuple[str, str]) -> bool:
         """Its own requests surged, or it is behind a front door whose requests did."""
         return any(self._surged(k) and key in self._loaded_by(k) for k in self.by_key)
+
+    def _shedding_under_surge(self, key: tuple[str, str], throttled: Score) -> bool:
+        """Its throttling is only its own limiter's answer (no throttle metric) to a surge of its requests."""
+        return key in self.shedding and throttled.metrics < 0.5 and self._under_surge(key)
+
+    def _dependency_errors(self, key: tuple[str, str]) -> bool:
+        """Its own logs say what it called failed (timeouts, lost connections, refused)."""
+        own = self.scores.get(("dependency_failure", key))
+        return (own is not None and own.logs > 0) or bool(self.blames.get(key))
 
     def _overloaded(self, key: tuple[str, str]) -> bool:
         """Under a surge, with no error of its own in its logs besides the timeouts themselves."""

@@ -119,8 +119,12 @@ class _Ranker(EvidenceCollector):
             return min(1.0, 0.5 * trigger.change + 0.5 * max(err, own) + bonus) * stale
         if category == "throttling" and key in self.starved:
             return 0.5 * max(s.logs, s.metrics)  # throttled because another function took the shared pool
+        if category == "throttling" and self._shedding_under_surge(key, s):
+            return 0.4 * s.logs  # its own limiter turning away a surge: the surge is the cause
         if category == "permission_denied" and s.change and not s.logs:
             return 0.0
+        if category == "function_timeout" and not s.logs and self._dependency_errors(key):
+            return 0.3 * s.metrics  # slow because what it waits on is failing: not its own timeout
         if category == "dependency_failure":
             if self._exhausted(key):
                 return 0.0
@@ -135,7 +139,8 @@ class _Ranker(EvidenceCollector):
                       for (c, k), v in self.scores.items()
                       if c in ("throttling", "dependency_failure", "db_connection_exhaustion", "cpu_saturation",
                                "memory_exhaustion", "storage_exhaustion", "permission_denied", "function_timeout")
-                      and not (c == "dependency_failure" and (k in loaded or self._surged(k)))]  # timeouts under load
+                      and not (c == "dependency_failure" and (k in loaded or self._surged(k)))  # timeouts under load
+                      and not (c == "throttling" and self._shedding_under_surge(k, v))]
             if self._after_own_errors(key, s):
                 return 0.3 * s.metrics  # more calls after its errors began: retries of what failed
             return s.metrics * (0.5 if any(f > 0.3 for f in faults) else 1.0)
@@ -191,4 +196,5 @@ def rank_hypotheses(ev: EvidenceSet) -> list[Hypothesis]:
     ranker.collect_client_pools()
     ranker.collect_denied_callers()
     ranker.collect_reservations()
+    ranker.collect_noisy_neighbours()
     return ranker.hypotheses()

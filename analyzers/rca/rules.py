@@ -33,7 +33,7 @@ LOG_RULES: dict[str, re.Pattern[str]] = {
         r"MemoryError|OutOfMemory|out of memory|OOM ?Kill|Cannot allocate memory|heap out of memory|"
         r"Runtime exited with error: signal: killed|Java heap space|memory limit exceeded|"
         r"JavaScript heap|std::bad_alloc|Runtime\.OutOfMemory|OOMKilled|exit(?:ed)? (?:with )?code 137|"
-        r"Killed process \d+|memory cgroup out of memory", re.I),
+        r"Killed process \d+|memory cgroup out of memory|OOM command not allowed", re.I),
     "storage_exhaustion": re.compile(
         r"No space left on device|disk (is )?full|ENOSPC|could not extend file|storage[- ]full|"
         r"DiskFull|insufficient storage|database or disk is full|Disk quota exceeded|EDQUOT|"
@@ -62,7 +62,7 @@ LOG_RULES: dict[str, re.Pattern[str]] = {
         r"ConfigurationError|ImproperlyConfigured|ValidationException: .*parameter|"
         r"Failed to bind properties|Could not bind properties|ConfigurationPropertiesBindException|"
         r"Origin: System Environment Property|'[^']{1,60}' is not a valid (?:duration|value|number|integer|boolean)|"
-        r"(?-i:KeyError: '[A-Z][A-Z0-9_]{2,}')", re.I),
+        r"(?-i:KeyError: '[A-Z][A-Z0-9_]{2,}')|incompatible with sql_mode|bigger than 'max_allowed_packet'", re.I),
     "cpu_saturation": re.compile(r"\bon CPU\b|CPU (usage|load|throttl|starv)|load average|CPU credit", re.I),
 }
 
@@ -70,7 +70,18 @@ LOG_RULES: dict[str, re.Pattern[str]] = {
 DATABASE_WORDS = re.compile(
     r"JDBC|SQLException|SQLSTATE|PreparedStatement|QueryTimeout|Hikari|psycopg|pymysql|MySQLdb|sqlalchemy|"
     r"OperationalError|ER_[A-Z_]+|Sequelize|ActiveRecord|PG::|pq: |postgres|mysql|mariadb|deadlock|"
-    r"lock wait|statement timeout|database|too many (clients|connections)", re.I)
+    r"lock wait|statement timeout|database|too many (clients|connections)|slow query|"
+    # Node drivers' own messages (mysql2, pg)
+    r"Query inactivity timeout|PROTOCOL_(?:SEQUENCE_TIMEOUT|CONNECTION_LOST)|Connection terminated unexpectedly|"
+    r"(?-i:\bSELECT\b.{0,200}\bFROM\b|\bUPDATE\b.{0,100}\bSET\b|\bINSERT INTO\b)", re.I)
+
+# A service shedding load itself (its own admission limiter answering 429/503), not throttled by a limit
+# outside it: under a surge of its requests that is the surge's symptom.
+SHEDDING = re.compile(r"admission (?:rejected|denied)|load[- ]?shed|shedding|rejecting (?:new )?requests?|"
+                      r"returning 429|returning 503|server (?:too )?busy|over capacity", re.I)
+
+# A database server's own setting named in its client's error (set in its parameter group, not the client)
+DB_SETTING = re.compile(r"incompatible with sql_mode|bigger than 'max_allowed_packet'", re.I)
 
 # Ports in "host:port" errors and the technology that usually listens there (matched in resource names).
 PORT = re.compile(r"(?<=[0-9a-z\]]):(\d{4,5})\b")
@@ -84,6 +95,18 @@ FRONT_DOOR_LIMIT = re.compile(
 
 # A rule that also implies an unhealthy downstream (the origin may be the named dependency).
 DEPENDENCY_CATEGORIES = ("db_connection_exhaustion", "dependency_failure", "throttling", "permission_denied")
+
+# A cache server refusing its clients because it is itself at a limit (Redis maxmemory with noeviction,
+# a failed background save): the fault is the cache's, whoever logged it.
+CACHE_LIMIT = re.compile(r"OOM command not allowed|used memory > 'maxmemory'|MISCONF Redis is configured to save",
+                         re.I)
+# A store refusing a client's request because of its own limit or server setting, by the category it shows:
+# the fault is the store's, whoever logged it.
+STORE_REFUSALS = {"memory_exhaustion": CACHE_LIMIT, "storage_exhaustion": CACHE_LIMIT, "config_change": DB_SETTING}
+CACHE_TECH = ("redis", "memcache", "valkey", "elasticache")
+# Errors of a cache client library (the victim names no host, but the fault is in "the cache").
+CACHE_WORDS = re.compile(r"redis|memcache|valkey|ReplyError|Jedis|Lettuce|ioredis|StackExchange\.Redis|"
+                         r"OOM command not allowed|MISCONF", re.I)
 
 TABLE_WORDS = re.compile(r"DynamoDB|ProvisionedThroughputExceeded|ThrottlingException.*Table", re.I)
 

@@ -118,6 +118,15 @@ def describe_steps(facts: RemediationFacts) -> tuple[tuple[Step, ...], dict]:
                  query="TargetHealthDescriptions[].{target:Target.Id,state:TargetHealth.State,"
                        "reason:TargetHealth.Reason}", label="target health"),
         ), {"LB_NAME": alb_name(facts)})
+    if facts.resource.id.startswith("sg-"):  # a security group a change edited (see analyzers.rca.network)
+        return ((
+            Call("ec2", "DescribeSecurityGroups", params(GroupIds=VarList("GROUP_ID")), label="security group",
+                 query="SecurityGroups[].{name:GroupName,vpc:VpcId,description:Description}"),
+            Call("ec2", "DescribeSecurityGroupRules",
+                 params(Filters=Var("GROUP_FILTER")),
+                 query="SecurityGroupRules[].[IsEgress,IpProtocol,FromPort,ToPort,CidrIpv4,"
+                       "ReferencedGroupInfo.GroupId]", label="its rules now (compare with the revoked one)"),
+        ), {"GROUP_ID": facts.resource.id, "GROUP_FILTER": [{"Name": "group-id", "Values": [facts.resource.id]}]})
     return (), {}
 
 

@@ -15,11 +15,12 @@ from analyzers.links import build_links
 from analyzers.model import Change, Hypothesis, MetricKey, ResourceRef, Script, Series, iso
 from analyzers.rca import EvidenceSet, involved_resources, rank_hypotheses
 from analyzers.rca.dns import DNS_CHANGE
+from analyzers.rca.network import NETWORK_CHANGE
 from analyzers.remediation import RemediationFacts, build_scripts
 from analyzers.report import ReportInput, build_report
 from analyzers.timeline import build_timeline
-from analyzers.topology import (FRONT_DOORS, Candidate, clients_named_by_stores, downstream_ids, lines_written_by,
-                                select_candidates)
+from analyzers.topology import (FRONT_DOORS, Candidate, by_target_group, clients_named_by_stores, downstream_ids,
+                                lines_written_by, select_candidates)
 
 from .collect import AnalysisOutput, LogsOutput, ResolvedAlarm, incident_onset
 
@@ -45,6 +46,7 @@ def analyse(found: ResolvedAlarm, resources: Sequence[ResourceRef], series: Sequ
     onset = incident_onset(found, series)
     end = datetime.fromisoformat(params["window_end"])
     anomalies = with_alarm_breach(detect_anomalies(series, onset - ANOMALY_LOOKBACK, end), series, found.alarm, onset)
+    anomalies = by_target_group(anomalies, resources)
     alarmed = found.alarm.resource
     resources = with_settings_read_in_logs(resources, changes, logs.patterns, logs.group_owner, logs.setting_reads)
     resources = with_parameter_groups_applied(resources, changes, logs.patterns, logs.group_owner)
@@ -62,11 +64,11 @@ def analyse(found: ResolvedAlarm, resources: Sequence[ResourceRef], series: Sequ
     related = relevant_changes(changes, [c.resource for c in candidates], onset, timedelta(hours=6), grace)
     related_changes = [c for c, _ in related]
     global_changes = [c for c in changes if c not in related_changes  # global: they touch what their names do not say
-                and ("iam" in c.event_source or DNS_CHANGE.search(c.event_name))
+                and ("iam" in c.event_source or DNS_CHANGE.search(c.event_name) or NETWORK_CHANGE.search(c.event_name))
                 and onset - timedelta(hours=6) <= c.time <= onset + grace]
     evidence = EvidenceSet(alarm=found.alarm, onset=onset, candidates=candidates, series=series,
                            anomalies=anomalies, patterns=logs.patterns, group_owner=logs.group_owner,
-                           changes=related_changes + global_changes)
+                           changes=related_changes + global_changes, alarm_time=found.alarm_time)
     hypotheses = rank_hypotheses(evidence)
     interesting = [a for a in anomalies if a.resource is None
                    or any(a.resource.key == c.resource.key for c in candidates if c.relation != "context")]

@@ -14,7 +14,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from analyzers.anomalies import BREACHED
-from analyzers.catalog import AGENT_NAMESPACE, agent_dimension_sets, metric_keys
+from analyzers.catalog import AGENT_NAMESPACE, agent_dimension_sets, metric_keys, target_group_keys
 from analyzers.detection import find_onset
 from analyzers.model import (Alarm, Anomaly, Change, Hypothesis, LogPattern, MetricKey, ResourceRef, Series,
                              TimelineEvent)
@@ -176,6 +176,10 @@ def fetch_metrics(gateway: AwsGateway, alarm: Alarm, resources: Sequence[Resourc
         queries.append(MetricQuery(type(key)(key.namespace, key.name, key.dimensions, stat, alarm.region),
                                    max(60, alarm.period)))
         seen.add((key.namespace, key.name, key.dimensions, stat))
+    for tg_key in target_group_keys(key):
+        if (tg_key.namespace, tg_key.name, tg_key.dimensions, tg_key.stat) not in seen:
+            seen.add((tg_key.namespace, tg_key.name, tg_key.dimensions, tg_key.stat))
+            queries.append(MetricQuery(tg_key, 60))
     agent_metrics: list[tuple[str, dict[str, str]]] | None = None
     for resource in list(resources)[:max_resources]:
         extra = {name: (rule.statistic or "Average") for name, rule in

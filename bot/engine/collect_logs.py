@@ -124,7 +124,7 @@ def _events_by_resource(records: list[Any], resources: Sequence[ResourceRef]) ->
     out, sources = [], {}
     for record in records:
         if record.group.startswith(EVENT_GROUP_PREFIX):
-            named = mentioned_resources([record.message], resources)
+            named = mentioned_resources([record.message], resources, callers=True)
             if len(named) == 1:
                 resource = next(r for r in resources if r.key in named)
                 record = replace(record, stream=f"{record.stream}#{resource.id}")

@@ -1,0 +1,34 @@
+"""Network path changes as triggers. A security group lost an ingress/egress rule, or a network ACL entry
+changed, shortly before a balancer's targets went unhealthy or callers could no longer reach an endpoint:
+the instances are fine but nothing can reach them, so the change is the cause and the group (or ACL) its
+origin, although it is none of the monitored resources. Opening a rule (Authorize) breaks nothing."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Sequence
+
+from ..model import Anomaly, Change, ResourceRef
+from ..topology import Candidate
+
+NETWORK_CHANGE = re.compile(r"RevokeSecurityGroup(?:Ingress|Egress)|ModifySecurityGroupRules|"
+                            r"(?:Create|Replace|Delete)NetworkAclEntry|ReplaceNetworkAclAssociation", re.I)
+NETWORK_FRESH = timedelta(minutes=45)  # a closed port bites at once (the next health check)
+
+
+def is_network_change(change: Change, onset: datetime) -> bool:
+    """A rule removed from a network path recently enough to explain failures from ``onset``."""
+    return bool(NETWORK_CHANGE.search(change.event_name)) and onset - NETWORK_FRESH <= change.time
+
+
+def unhealthy_targets(anomalies: Sequence[Anomaly]) -> list[Anomaly]:
+    """A balancer's targets failing their health checks: fewer healthy hosts, more unhealthy ones."""
+    return [a for a in anomalies if (a.key.name, a.direction) in (("UnHealthyHostCount", "up"),
+                                                                  ("HealthyHostCount", "down"))]
+
+
+def rule_set_candidate(change: Change, region: str) -> Candidate:
+    """The security group or network ACL a change edited, as a root-cause candidate."""
+    ref = ResourceRef("network", change.resource_name or "security-group", region,
+                      {"resource_type": change.resource_type or "AWS::EC2::SecurityGroup"})
+    return Candidate(ref, "dependency", 1.0, "a rule on its network path was removed just before it became unreachable")
