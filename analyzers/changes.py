@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Iterable, Mapping, Sequence
 
 from .model import Change, LogPattern, ResourceRef
-from .topology import pattern_owner
+from .topology import as_strings, pattern_owner
 
 _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("iam", re.compile(r"(Attach|Detach|Put|Delete)(Role|User|Group)Policy|UpdateAssumeRolePolicy|"
@@ -21,7 +21,9 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
                        re.I)),
     ("deployment", re.compile(r"UpdateFunctionCode|PublishVersion|UpdateAlias|CreateDeployment|"
                               r"RegisterTaskDefinition|Deployment:|UpdateService|CreateService|"
-                              r"PutImage|UpdateStack|ExecuteChangeSet|StartDeployment", re.I)),
+                              r"PutImage|UpdateStack|ExecuteChangeSet|StartDeployment|"
+                              # a fleet's new image: a launch template version rolled out by an instance refresh
+                              r"StartInstanceRefresh|CreateLaunchTemplateVersion|ModifyLaunchTemplate", re.I)),
     ("config", re.compile(r"UpdateFunctionConfiguration|PutFunctionConcurrency|DeleteFunctionConcurrency|"
                           r"PutProvisionedConcurrency|Modify(DB|Cache|LoadBalancer|TargetGroup|Instance)|"
                           r"ParameterGroup|PutParameter|UpdateStage|UpdateEnvironment|PutMetricAlarm|"
@@ -95,6 +97,9 @@ def touches(change: Change, resource: ResourceRef) -> bool:
         return False
     if candidates_named(name) & (resource.aliases | resource.attached_names):
         return True
+    if "targetgroup/" in name and resource.type in ("alb", "nlb"):  # a target group's settings are its balancer's
+        groups = {_group_name(g) for g in as_strings(resource.properties.get("target_groups"))}
+        return _group_name(name) in groups
     if change.event_source == "codedeploy.amazonaws.com":  # "<application>/<group>" rolls out onto a fleet
         return bool(set(name.split("/")) & fleet_names(resource))
     if change.event_source == "apigateway.amazonaws.com" and "/" in name and not name.startswith(("arn:", "/")):
@@ -191,3 +196,9 @@ def _with_names(resources: Sequence[ResourceRef], prop: str, found: Mapping[tupl
         added = sorted(n for n in found.get(r.key, ()) if n not in names)
         out.append(replace(r, properties={**r.properties, prop: names + added}) if added else r)
     return out
+
+
+def _group_name(group: str) -> str:
+    """``arn:...:targetgroup/pix-api-tg/2e4a...``, ``targetgroup/pix-api-tg/2e4a...`` or ``pix-api-tg`` -> its name."""
+    return group.split("targetgroup/", 1)[-1].split("/", 1)[0]
+

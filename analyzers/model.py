@@ -8,6 +8,7 @@ change, ``a1`` anomaly) that hypotheses, the LLM and the report cite.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Mapping
@@ -45,7 +46,9 @@ DIMENSION_RESOURCE_TYPES: Mapping[str, str] = {
 
 # Resource properties naming attached things (role, parameter group...) that a change may target.
 ATTACHMENT_PROPERTIES = ("role", "task_role", "execution_role", "iam_role", "instance_profile",
-                         "iam_instance_profile", "autoscaling_group", "security_groups", "parameter_group",
+                         "iam_instance_profile", "autoscaling_group", "launch_template", "security_groups",
+                         "vpc_security_groups",
+                         "parameter_group",
                          "parameter_groups", "option_group", "task_definition_family", "config_refs",
                          "deployment_group", "codedeploy_deployment_group", "codedeploy_group")  # its CodeDeploy group
 
@@ -97,6 +100,7 @@ class ResourceRef:
             for item in values:
                 if isinstance(item, str) and item:
                     names.update({item, item.rsplit("/", 1)[-1], item.rsplit(":", 1)[-1]})
+                    names.update(t for t in re.split(r"[\s(),]+", item) if t)  # "sg-0b7c... (orders-db-sg)"
         return frozenset(n for n in names if n)
 
     def to_dict(self) -> dict:

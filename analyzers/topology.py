@@ -201,13 +201,13 @@ def host_label_names(message: str) -> set[str]:
 
 def downstream_ids(resource: ResourceRef, inventory: Sequence[ResourceRef]) -> list[tuple[str, str]]:
     """Keys of the resources behind a front door: ALB targets, API integrations, services naming it."""
-    names = {n for prop in ("targets", "integration", "integrations") for n in _strings(resource.properties.get(prop))}
+    names = {n for prop in ("targets", "integration", "integrations") for n in as_strings(resource.properties.get(prop))}
     out = [r.key for r in inventory if r.key != resource.key and names & set(r.aliases)]
-    groups = set(_strings(resource.properties.get("target_groups"))) | set(_strings(resource.properties.get("target_group")))
+    groups = set(as_strings(resource.properties.get("target_groups"))) | set(as_strings(resource.properties.get("target_group")))
     if groups and resource.type in FRONT_DOORS:  # a balancer and the services in its target groups (or named by them)
         named = {_target_group_stem(g) for g in groups}
         out += [r.key for r in inventory if r.key != resource.key and r.key not in out
-                and (groups & set(_strings(r.properties.get("target_groups")))
+                and (groups & set(as_strings(r.properties.get("target_groups")))
                      or named & {_stem(a) for a in r.aliases if len(a) >= 4})]
     for r in inventory:
         ref = r.properties.get("load_balancer") or r.properties.get("api")
@@ -235,7 +235,7 @@ def target_group_owner(target_group: str, inventory: Sequence[ResourceRef]) -> R
     resource listing it among its ``target_groups``, else the one named after it; None when unsure."""
     name = target_group.split("targetgroup/", 1)[-1].split("/", 1)[0]
     listed = [r for r in inventory if r.type not in FRONT_DOORS and any(
-        g == target_group or name in g.split("/") for g in _strings(r.properties.get("target_groups")))]
+        g == target_group or name in g.split("/") for g in as_strings(r.properties.get("target_groups")))]
     stem = _target_group_stem(name)
     named = [r for r in inventory if r.type not in FRONT_DOORS and stem in {_stem(a) for a in r.aliases}]
     found = listed or named
@@ -253,7 +253,8 @@ def by_target_group(anomalies: Sequence[Anomaly], inventory: Sequence[ResourceRe
     return out
 
 
-def _strings(value: object) -> list[str]:
+def as_strings(value: object) -> list[str]:
+    """A property that may hold one string or a list of them, as a list."""
     if isinstance(value, str):
         return [value]
     return [str(v) for v in value] if isinstance(value, (list, tuple)) else []

@@ -95,6 +95,13 @@ def test_a_function_that_took_the_accounts_shared_concurrency_is_where_the_throt
     # THEN the throttling originates in the function that took the pool
     assert (ranked[0].category, ranked[0].resource.key) == ("throttling", batch.key)
     assert "a3" in ranked[0].evidence_ids
+    # AND the taker still is the origin once it throttles too, having drained the pool itself
+    drained = [*anomalies, _anomaly("a4", batch, "AWS/Lambda", "Throttles", {"FunctionName": batch.id}, 0, 5000, 3)]
+    series_all = [*series, _series("m3", {"FunctionName": batch.id}, "AWS/Lambda", "ConcurrentExecutions",
+                                   [3.0] * 20 + [930.0] * 10)]
+    ev = evidence(candidates, anomalies=drained, alarm=alarm_on(shop, "Throttles"), owners={})
+    ranked = rank_hypotheses(type(ev)(**{**ev.__dict__, "series": series_all}))
+    assert (ranked[0].category, ranked[0].resource.key) == ("throttling", batch.key)
     # AND a function with its own reservation at its limit is not someone else's victim
     reserved = ResourceRef("lambda", "checkout-confirm", REGION, {"reserved_concurrency": 20})
     ev = evidence([Candidate(reserved, "alarm", 1.0), Candidate(batch, "context", 0.35)], anomalies=anomalies[::2],

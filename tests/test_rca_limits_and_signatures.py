@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+from analyzers.changes import change_kind, touches
 from analyzers.model import Anomaly, Change, LogRecord, MetricKey, ResourceRef, Series
 from analyzers.patterns import PatternWindow, mine_patterns
 from analyzers.rca import rank_hypotheses
@@ -113,3 +114,110 @@ def test_errors_sharing_a_headline_but_raising_different_exceptions_are_separate
     by_type = {p.exception_type: p for p in patterns}
     assert by_type["TypeError"].new and by_type["TypeError"].count == 5
     assert not by_type["botocore.errorfactory.NoSuchKey"].new
+
+
+def test_an_error_pointing_at_an_environment_setting_makes_the_release_that_shipped_it_a_config_change():
+    # GIVEN a new task definition, then errors asking to check an environment-style setting
+    svc = ResourceRef("ecs", "payments/ledger-svc", REGION, {"task_definition_family": "ledger-svc"})
+    group = "/ecs/payments/ledger-svc"
+    err = pattern("l1", 'level=ERROR msg="post entry failed" err="settlement: no settlement account configured for '
+                  'currency \\"EUR\\" (check SETTLEMENT_ACCOUNTS)"', 0, 900, group=group)
+    release = [Change("c1", ONSET - timedelta(minutes=2), "ecs.amazonaws.com", "RegisterTaskDefinition",
+                      None, "ledger-svc:87", "atlantis", REGION),
+               Change("c2", ONSET - timedelta(minutes=1), "ecs.amazonaws.com", "UpdateService", None, svc.id,
+                      "atlantis", REGION)]
+    ranked = rank_hypotheses(evidence([Candidate(svc, "alarm", 1.0)], [err], release, alarm=alarm_on(svc),
+                                      owners={group: svc}))
+    # THEN the setting it shipped is the cause
+    assert (ranked[0].category, ranked[0].resource.key) == ("config_change", svc.key)
+
+
+def test_a_configuration_update_after_which_code_is_missing_shipped_code():
+    # GIVEN UpdateFunctionConfiguration (a new layer) 5 min before "cannot open shared object file"
+    fn = ResourceRef("lambda", "quote-api", REGION)
+    group = "/aws/lambda/quote-api"
+    missing = pattern("l1", "[ERROR] OSError: cannot load library 'libpango-1.0.so.0': libpango-1.0.so.0: cannot "
+                      "open shared object file: No such file or directory", 0, 90, group=group)
+    update = Change("c1", ONSET - timedelta(minutes=5), "lambda.amazonaws.com",
+                    "UpdateFunctionConfiguration20150331v2", None, fn.id, "ci", REGION)
+    ev = evidence([Candidate(fn, "alarm", 1.0)], [missing], [update], alarm=alarm_on(fn), owners={group: fn})
+    # THEN it is a deployment: the layer shipped code
+    assert (rank_hypotheses(ev)[0].category, rank_hypotheses(ev)[0].resource.key) == ("bad_deployment", fn.key)
+    # AND a setting error after the same call stays a configuration change
+    unset = pattern("l1", "KeyError: 'QUOTE_BUCKET'", 0, 90, group=group)
+    assert rank_hypotheses(replace(ev, patterns=[unset]))[0].category == "config_change"
+
+
+def test_a_database_whose_security_group_lost_its_rule_is_unreachable_not_exhausted():
+    # GIVEN an ingress rule revoked on the database's security group; the client's pool then runs dry
+    # because every new connect times out, while the database has connections to spare
+    db = replace(DB, properties={"max_connections": 1000, "vpc_security_groups": ["sg-0b7c1d2e (orders-db-sg)"]})
+    svc = ResourceRef("ecs", "fulfillment/fulfillment-api", REGION)
+    group = "/ecs/fulfillment-api"
+    drained = pattern("l1", "CannotGetJdbcConnectionException: Failed to obtain JDBC Connection; HikariPool-1 - "
+                      "Connection is not available, request timed out after 30000ms; CommunicationsException: "
+                      "Communications link failure; SocketTimeoutException: Connect timed out", 0, 900, group=group)
+    revoke = Change("c1", ONSET - timedelta(minutes=2), "ec2.amazonaws.com", "RevokeSecurityGroupIngress",
+                    "AWS::EC2::SecurityGroup", "sg-0b7c1d2e", "netadmin", REGION)
+    conns = _series("m1", db, "AWS/RDS", "DatabaseConnections", {"DBInstanceIdentifier": db.id}, [120.0] * 30)
+    candidates = [Candidate(svc, "alarm", 1.0), Candidate(db, "dependency", 1.0, "referenced in its configuration")]
+    ev = replace(evidence(candidates, [drained], [revoke], alarm=alarm_on(svc), owners={group: svc}), series=[conns])
+    # THEN the rule change on the database's group is the cause
+    assert (rank_hypotheses(ev)[0].category, rank_hypotheses(ev)[0].resource.key) == ("config_change", db.key)
+
+
+def test_a_function_invoked_over_its_limit_is_what_its_callers_throttles_are_about():
+    # GIVEN a service logging Lambda's TooManyRequestsException without naming the function, and a function
+    # at its reserved concurrency that throttles
+    svc = ResourceRef("ecs", "media/upload-api", REGION)
+    fn = ResourceRef("lambda", "image-thumbnailer", REGION, {"reserved_concurrency": 40})
+    group = "/ecs/media/upload-api"
+    refused = pattern("l1", "thumbnail generation failed: TooManyRequestsException: Rate Exceeded.", 9, 2300,
+                      group=group)
+    throttles = Anomaly("a1", "m1", MetricKey.of("AWS/Lambda", "Throttles", {"FunctionName": fn.id}, "Sum", REGION),
+                        fn, ONSET, 1.0, 0, 600, "up")
+    ev = evidence([Candidate(svc, "alarm", 1.0), Candidate(fn, "context", 0.35)], [refused], anomalies=[throttles],
+                  alarm=alarm_on(svc), owners={group: svc})
+    # THEN the function at its limit is the origin
+    assert (rank_hypotheses(ev)[0].category, rank_hypotheses(ev)[0].resource.key) == ("throttling", fn.key)
+
+
+def test_a_ruby_frame_named_render_header_is_no_mysql_error_code():
+    # GIVEN a nil dereference in renderer.rb:41 `render_header' while a database's CPU is pinned by a known job
+    fn = ResourceRef("lambda", "invoice-generator", REGION)
+    db = ResourceRef("rds", "billing-db", REGION)
+    group = "/aws/lambda/invoice-generator"
+    nil = pattern("l1", "NoMethodError: undefined method `strftime' for nil\n/var/task/lib/invoice/renderer.rb:41:"
+                  "in `render_header'", 0, 80, group=group, exception="NoMethodError")
+    cpu = Anomaly("a1", "m1", MetricKey.of("AWS/RDS", "CPUUtilization", {"DBInstanceIdentifier": db.id}, "Average",
+                                           REGION), db, ONSET - timedelta(minutes=3), 1.0, 20, 99, "up")
+    ev = evidence([Candidate(fn, "alarm", 1.0), Candidate(db, "context", 1.0)], [nil], anomalies=[cpu],
+                  alarm=alarm_on(fn), owners={group: fn})
+    # THEN the function's own exception is the cause, not the busy database nobody waits on
+    assert (rank_hypotheses(ev)[0].category, rank_hypotheses(ev)[0].resource.key) == ("application_error", fn.key)
+
+
+def test_a_target_groups_settings_are_its_balancers_and_an_instance_refresh_deploys_the_fleet():
+    alb = ResourceRef("alb", "app/pagamentos-alb/7d9f1b3d5f7b9d1f", REGION,
+                      {"target_groups": ["pix-api-tg"], "autoscaling_group": "inventory-api-asg"})
+    web = ResourceRef("ec2", "i-0d3e5f7a9b1c2d4e6", REGION, {"autoscaling_group": "inventory-api-asg",
+                                                            "launch_template": "inventory-api-lt"})
+    # GIVEN a health-check change on one of the balancer's target groups
+    modify = Change("c1", ONSET - timedelta(minutes=20), "elasticloadbalancing.amazonaws.com", "ModifyTargetGroup",
+                    None, "targetgroup/pix-api-tg/2e4a6c8e0a2c4e6a", "ops", REGION)
+    # THEN it touches the balancer, as a configuration change
+    assert touches(modify, alb) and change_kind(modify) == "config"
+    # AND a launch template version rolled out by an instance refresh is a deployment of the fleet
+    refresh = Change("c2", ONSET - timedelta(minutes=10), "autoscaling.amazonaws.com", "StartInstanceRefresh",
+                     None, "inventory-api-asg", "packer", REGION)
+    version = replace(refresh, id="c3", event_name="CreateLaunchTemplateVersion", resource_name="inventory-api-lt")
+    assert change_kind(refresh) == change_kind(version) == "deployment"
+    assert touches(refresh, web) and touches(version, web)
+    # AND never a deployment of the balancer in front of it, which runs no code
+    group = "/ec2/inventory-api/messages"
+    crash = pattern("l1", "systemd[1]: inventory-api.service: Failed with result 'exit-code'.", 0, 4, group=group)
+    failing = Anomaly("a1", "m1", MetricKey.of("AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", {"LoadBalancer": alb.id},
+                                               "Sum", REGION), alb, ONSET, 1.0, 0, 300, "up")
+    ev = evidence([Candidate(alb, "alarm", 1.0), Candidate(web, "dependency", 1.0, "behind it")], [crash], [refresh],
+                  anomalies=[failing], alarm=alarm_on(alb, "UnHealthyHostCount"), owners={group: web})
+    assert (rank_hypotheses(ev)[0].category, rank_hypotheses(ev)[0].resource.key) == ("bad_deployment", web.key)

@@ -26,8 +26,8 @@ from .network import is_network_change, rule_set_candidate, unhealthy_targets
 from .metric_evidence import MetricEvidence, fmt_anomaly
 from .pools import unreserved
 from .rules import (BARE_TIMEOUT, CACHE_LIMIT, CACHE_WORDS, DATABASE_WORDS, DEPENDENCY_CATEGORIES, ERROR_WORDS,
-                    FRONT_DOOR_LIMIT, NAMED_FAILURE, PORT, SHEDDING, STORE_REFUSALS, TABLE_WORDS, UNREACHED,
-                    WELL_KNOWN_PORTS, log_categories)
+                    FRONT_DOOR_LIMIT, INVOKE_THROTTLE, NAMED_FAILURE, PACKAGING, PORT, SHEDDING, STORE_REFUSALS,
+                    TABLE_WORDS, UNREACHED, WELL_KNOWN_PORTS, log_categories)
 
 __all__ = ["EvidenceCollector", "EvidenceSet", "Score"]
 
@@ -89,6 +89,7 @@ class EvidenceCollector(MetricEvidence):
         self.denied: dict[tuple[str, str], tuple[str, str, float]] = {}  # caller -> (line, pattern id, strength)
         self.own_pool_dry: dict[tuple[str, str], set[str]] = {}  # client -> why its databases had room
         self.shedding: set[tuple[str, str]] = set()  # services whose own limiter rejected requests
+        self.pointed_at: set[tuple[str, str]] = set()  # resources some new or surging log line is about
 
     # Logs ----------------------------------------------------------------
     def collect_logs(self) -> None:
@@ -106,6 +107,9 @@ class EvidenceCollector(MetricEvidence):
             owned = owner is not None and owner.key in self.by_key
             own_limit = owned and owner.type in FRONT_DOORS and bool(FRONT_DOOR_LIMIT.search(text))
             named, explained, behind = self._blamed(text, cats, owner if owned else None, own_limit)
+            self.pointed_at.update(named)
+            if "db_connection_exhaustion" in cats and UNREACHED.search(text) and self._databases_with_room(named):
+                cats = [c for c in cats if c != "db_connection_exhaustion"]  # empty: it cannot connect at all
             if owned and "dependency_failure" in cats and not named and UNREACHED.search(text) and not explained:
                 self.unreached[p.id] = (line, strength)  # an endpoint nothing in the account answers for
             if cats == ["dependency_failure"] and not named and BARE_TIMEOUT.search(text) \
@@ -191,6 +195,10 @@ class EvidenceCollector(MetricEvidence):
             stores = named = self._data_store(cats, lambda r: r.type == "rds")
         if not named and CACHE_WORDS.search(text):
             stores = named = self._data_store(cats, is_cache)
+        if not named and "throttling" in cats and INVOKE_THROTTLE.search(text):  # a function it invokes is at its limit
+            stores = named = self._showing([c.resource.key for c in self.ev.candidates
+                                            if c.resource.type == "lambda" and c.resource.key != owner.key],
+                                           ["throttling"])
         if not named and TABLE_WORDS.search(text):
             stores = named = self._data_store(cats, lambda r: r.properties.get("service") == "dynamodb")
         for key in stores:  # the victim's database errors make it a dependency
@@ -246,7 +254,8 @@ class EvidenceCollector(MetricEvidence):
             strength = max(0.2, 1.0 - 0.35 * gap_h)
             if kind == "deployment":  # a bad roll-out fails within minutes, not after an hour of clean running
                 strength = max(0.2, min(1.0, 1.0 - 0.8 * (gap_h - DEPLOY_FRESH_H) / (1.0 - DEPLOY_FRESH_H)))
-            targets = [cand.resource for cand in self.ev.candidates if touches(c, cand.resource)]
+            targets = [cand.resource for cand in self.ev.candidates if touches(c, cand.resource)
+                       and not (kind == "deployment" and cand.resource.type == "alb")]  # a balancer runs no code
             if kind == "iam" and not targets and self.alarm_key:
                 targets = [self.by_key[self.alarm_key].resource]
             if kind == "config" and not targets and self.unreached and is_dns_change(c, self.ev.onset):
@@ -259,10 +268,19 @@ class EvidenceCollector(MetricEvidence):
                 targets = self._cut_off_by(c)
             for resource in targets:
                 line = _fmt_change(c, self.ev.onset, self.ev.alarm.period)
-                self.score(category, resource).add("change", strength, line, f"c:{c.id}")
-                self.score(category, resource).events.add(c.event_name)
-                earliest = self.score(category, resource).changed_at
-                self.score(category, resource).changed_at = c.time if earliest is None else min(earliest, c.time)
+                shipped = category == "config_change" and self._missing_code(resource)
+                cat = "bad_deployment" if shipped else category  # a layer or runtime update ships code
+                self.score(cat, resource).add("change", strength, line, f"c:{c.id}")
+                self.score(cat, resource).events.add(c.event_name)
+                earliest = self.score(cat, resource).changed_at
+                self.score(cat, resource).changed_at = c.time if earliest is None else min(earliest, c.time)
+
+    def _missing_code(self, resource: ResourceRef) -> bool:
+        """Its new errors say code it runs is missing (a module, native library or class): what changed
+        shipped code (a layer, a runtime, an image), whatever the call that changed it was named."""
+        return any(p.is_error and is_surging(p) and PACKAGING.search(" ".join((p.template, *p.samples)))
+                   and (o := pattern_owner(p, self.ev.group_owner)) is not None and o.key == resource.key
+                   for p in self.ev.patterns)
 
     def _cut_off_by(self, change: Change) -> list[ResourceRef]:
         """The security group or ACL a network change edited, when targets then became unreachable."""

@@ -98,8 +98,9 @@ class MetricEvidence(ScoreQueries):
         for a in pool_takers(self.ev.anomalies, self.ev.series, throttled, self.by_key, self.ev.onset, SURGE_LEAD,
                              LATE_ANOMALY):
             taker = self.by_key[a.resource.key].resource
+            victims = [r for r in throttled if r.key != taker.key]
             line = (f"[{a.id}] {a.key.name} of {taker.id} rose from {a.baseline:g} to {a.peak:g} from {iso(a.onset)}: "
-                    f"it took the account's shared concurrency while {', '.join(r.id for r in throttled)} throttled")
+                    f"it took the account's shared concurrency while {', '.join(r.id for r in victims)} throttled")
             self.score("throttling", taker).add("metrics", 1.0, line, a.id)
             self.weights[taker.key] = max(self.weights[taker.key], RELATION_WEIGHTS["dependency"])
-            self.starved.update(r.key for r in throttled)
+            self.starved.update(r.key for r in victims)

@@ -16,19 +16,22 @@ TAKEN_FACTOR = 5.0  # ... and this many times what any throttled function ran at
 def pool_takers(anomalies: Sequence[Anomaly], series: Sequence[Series], throttled: Sequence[ResourceRef],
                 candidates: Mapping[tuple[str, str], ResourceRef], onset: datetime,
                 lead: timedelta, late: timedelta) -> list[Anomaly]:
-    """Concurrency surges of other functions that began within ``lead`` before to ``late`` after onset
-    and dwarf what the throttled functions (none of them with a reservation) ran at."""
-    victims = unreserved(throttled)
-    if not victims:
-        return []
-    victim_keys = {r.key for r in victims}
-    victim_peak = max((max(s.values, default=0.0) for s in series if s.key.name == POOL_METRIC
-                       and (ref := s.key.resource()) is not None and ref.key in victim_keys), default=0.0)
-    return [a for a in anomalies
-            if a.key.name == POOL_METRIC and a.direction == "up" and a.resource is not None
-            and a.resource.type == "lambda" and a.resource.key in candidates and a.resource.key not in victim_keys
-            and onset - lead <= a.onset <= onset + late
-            and a.peak >= max(MIN_TAKEN, TAKEN_FACTOR * victim_peak)]
+    """Concurrency surges of functions that began within ``lead`` before to ``late`` after onset and dwarf
+    what the other throttled functions (none of them with a reservation) ran at. The taker may throttle
+    too, once it has drained the pool itself."""
+    victim_keys = {r.key for r in unreserved(throttled)}
+    peaks = {key: max((max(s.values, default=0.0) for s in series if s.key.name == POOL_METRIC
+                       and (ref := s.key.resource()) is not None and ref.key == key), default=0.0)
+             for key in victim_keys}
+    out = []
+    for a in anomalies:
+        if a.key.name != POOL_METRIC or a.direction != "up" or a.resource is None or a.resource.type != "lambda" \
+                or a.resource.key not in candidates or not onset - lead <= a.onset <= onset + late:
+            continue
+        others = [peak for key, peak in peaks.items() if key != a.resource.key]
+        if others and a.peak >= max(MIN_TAKEN, TAKEN_FACTOR * max(others)):
+            out.append(a)
+    return out
 
 
 def unreserved(resources: Sequence[ResourceRef]) -> list[ResourceRef]:

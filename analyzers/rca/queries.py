@@ -28,6 +28,8 @@ class ScoreQueries:
     failures: defaultdict[tuple[str, str], Score]
     bare_timeouts: set[str]
     shedding: set[tuple[str, str]]
+    pointed_at: set[tuple[str, str]]
+    alarm_key: tuple[str, str] | None
     blames: defaultdict[tuple[str, str], set[tuple[str, str]]]
 
     def _databases_with_room(self, named: Sequence[tuple[str, str]]) -> list[str]:
@@ -111,6 +113,15 @@ class ScoreQueries:
         """Its own logs say what it called failed (timeouts, lost connections, refused)."""
         own = self.scores.get(("dependency_failure", key))
         return (own is not None and own.logs > 0) or bool(self.blames.get(key))
+
+    def _busy_bystander(self, key: tuple[str, str]) -> bool:
+        """A data store other than the alarmed resource that no new or surging log line is about, while
+        the alarmed resource fails with exceptions of its own (no timeout, no database error)."""
+        if key == self.alarm_key or key[0] != "rds" or key in self.pointed_at:
+            return False
+        own = self.scores.get(("application_error", self.alarm_key)) if self.alarm_key else None
+        waits = self.scores.get(("dependency_failure", self.alarm_key)) if self.alarm_key else None
+        return own is not None and own.logs >= 0.5 and (waits is None or waits.logs == 0)
 
     def _overloaded(self, key: tuple[str, str]) -> bool:
         """Under a surge, with no error of its own in its logs besides the timeouts themselves."""

@@ -9,6 +9,7 @@ from datetime import timedelta
 from ..model import Hypothesis, ResourceRef
 from ..topology import FRONT_DOORS, Candidate
 from .evidence import EvidenceCollector, EvidenceSet, Score
+from .network import NETWORK_CHANGE
 from .rules import CATEGORY_PRIOR, LIMIT_SETTINGS, SPECIFICITY
 
 UNKNOWN_BELOW = 0.3
@@ -76,6 +77,9 @@ class _Ranker(EvidenceCollector):
             out += [self.scores[(limit, key)] for limit, calls in LIMIT_SETTINGS.items()
                     if (limit, key) in self.scores and any(calls.search(e) for e in own.events)
                     and max(self.scores[(limit, key)].logs, self.scores[(limit, key)].metrics) >= 0.5]  # hit
+        if category == "config_change" and own is not None and any(NETWORK_CHANGE.search(e) for e in own.events) \
+                and ("dependency_failure", key) in self.scores:  # a closed port: its callers cannot reach it
+            out.append(self.scores[("dependency_failure", key)])
         trigger = self._trigger(category, key)
         fresh = trigger is not None and trigger.change >= FRESH_CHANGE  # metrics alone only tie a change just before
         if fresh and key in self.failures and not any(s.logs > 0 for s in out):
@@ -148,6 +152,8 @@ class _Ranker(EvidenceCollector):
         combined = 0.65 * parts[0] + 0.35 * parts[1]
         if category == "cpu_saturation" and not s.logs and self._symptomless():
             return 0.3 * combined  # busy CPU with no latency or errors following is not yet an incident cause
+        if category == "cpu_saturation" and not s.logs and self._busy_bystander(key):
+            return 0.4 * combined  # a busy database its failing clients show no sign of waiting on
         if category == "cpu_saturation" and not s.logs and s.metrics < 1.0 and self._under_surge(key):
             return 0.5 * combined  # busy, not pinned, under a surge of its callers: the surge is the cause
         if category == "application_error":

@@ -44,6 +44,7 @@ LOG_RULES: dict[str, re.Pattern[str]] = {
         r"Connection (to .* )?failed|failed to connect|Name or service not known|getaddrinfo|ENOTFOUND|"
         r"UnknownHost|No route to host|Service Unavailable|Bad Gateway|(?<![.:,\d])\b50[234]\b(?![.:,]\d)|upstream|"
         r"EndpointConnectionError|ConnectTimeout|ReadTimeout|OperationalError|circuit breaker|"
+        r"Communications link failure|"
         r"ETIMEDOUT|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|socket hang up|deadline exceeded|DEADLINE_EXCEEDED|"
         r"Failed to open TCP connection|execution expired|Faraday::ConnectionFailed|Net::OpenTimeout|"
         r"no healthy upstream|upstream connect error|RemoteDisconnected|Connection closed by (?:peer|foreign host)|"
@@ -62,14 +63,16 @@ LOG_RULES: dict[str, re.Pattern[str]] = {
         r"ConfigurationError|ImproperlyConfigured|ValidationException: .*parameter|"
         r"Failed to bind properties|Could not bind properties|ConfigurationPropertiesBindException|"
         r"Origin: System Environment Property|'[^']{1,60}' is not a valid (?:duration|value|number|integer|boolean)|"
-        r"(?-i:KeyError: '[A-Z][A-Z0-9_]{2,}')|incompatible with sql_mode|bigger than 'max_allowed_packet'", re.I),
+        r"(?-i:KeyError: '[A-Z][A-Z0-9_]{2,}')|incompatible with sql_mode|bigger than 'max_allowed_packet'|"
+        # an error that points at an environment-style setting ("... configured for EUR (check SETTLEMENT_ACCOUNTS)")
+        r"\bno [\w-]+(?: [\w-]+)? configured for\b|(?-i:\b(?:check|set|define) [A-Z][A-Z0-9]*_[A-Z0-9_]+\b)", re.I),
     "cpu_saturation": re.compile(r"\bon CPU\b|CPU (usage|load|throttl|starv)|load average|CPU credit", re.I),
 }
 
 # Errors that come from a database client (the victim names no host, but the fault is in "the database").
 DATABASE_WORDS = re.compile(
     r"JDBC|SQLException|SQLSTATE|PreparedStatement|QueryTimeout|Hikari|psycopg|pymysql|MySQLdb|sqlalchemy|"
-    r"OperationalError|ER_[A-Z_]+|Sequelize|ActiveRecord|PG::|pq: |postgres|mysql|mariadb|deadlock|"
+    r"OperationalError|(?-i:\bER_[A-Z_]{3,})|Sequelize|ActiveRecord|PG::|pq: |postgres|mysql|mariadb|deadlock|"
     r"lock wait|statement timeout|database|too many (clients|connections)|slow query|"
     # Node drivers' own messages (mysql2, pg)
     r"Query inactivity timeout|PROTOCOL_(?:SEQUENCE_TIMEOUT|CONNECTION_LOST)|Connection terminated unexpectedly|"
@@ -79,6 +82,11 @@ DATABASE_WORDS = re.compile(
 # outside it: under a surge of its requests that is the surge's symptom.
 SHEDDING = re.compile(r"admission (?:rejected|denied)|load[- ]?shed|shedding|rejecting (?:new )?requests?|"
                       r"returning 429|returning 503|server (?:too )?busy|over capacity", re.I)
+
+# Code that is not there: a module, native library or class the new package lacks.
+PACKAGING = re.compile(r"cannot open shared object file|Runtime\.ImportModuleError|ModuleNotFoundError|No module named|"
+                       r"Cannot find module|ClassNotFoundException|NoClassDefFoundError|UnsatisfiedLinkError|"
+                       r"GLIBC_[\d.]+' not found|exec format error|cannot load library", re.I)
 
 # A database server's own setting named in its client's error (set in its parameter group, not the client)
 DB_SETTING = re.compile(r"incompatible with sql_mode|bigger than 'max_allowed_packet'", re.I)
@@ -107,6 +115,9 @@ CACHE_TECH = ("redis", "memcache", "valkey", "elasticache")
 # Errors of a cache client library (the victim names no host, but the fault is in "the cache").
 CACHE_WORDS = re.compile(r"redis|memcache|valkey|ReplyError|Jedis|Lettuce|ioredis|StackExchange\.Redis|"
                          r"OOM command not allowed|MISCONF", re.I)
+
+# Lambda's answer to an Invoke over the function's concurrency (the caller names the function seldom).
+INVOKE_THROTTLE = re.compile(r"TooManyRequestsException|ReservedFunctionConcurrentInvocationLimitExceeded", re.I)
 
 TABLE_WORDS = re.compile(r"DynamoDB|ProvisionedThroughputExceeded|ThrottlingException.*Table", re.I)
 

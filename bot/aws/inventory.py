@@ -76,7 +76,9 @@ def list_rds(factory: Any, region: str) -> list[ResourceRef]:
                  "allocated_storage_gb": db.get("AllocatedStorage"), "arn": db.get("DBInstanceArn"),
                  "endpoint": (db.get("Endpoint") or {}).get("Address"), "cluster": db.get("DBClusterIdentifier"),
                  "parameter_groups": [g["DBParameterGroupName"] for g in db.get("DBParameterGroups", [])
-                                      if g.get("DBParameterGroupName")]}
+                                      if g.get("DBParameterGroupName")],
+                 "security_groups": [g["VpcSecurityGroupId"] for g in db.get("VpcSecurityGroups", [])
+                                     if g.get("VpcSecurityGroupId")]}
         out.append(ResourceRef("rds", db["DBInstanceIdentifier"], region, props))
     return out
 

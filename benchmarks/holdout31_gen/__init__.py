@@ -1,0 +1,1 @@
+"""Held-out RCA scenario set 31 ("two alarms at once")."""
