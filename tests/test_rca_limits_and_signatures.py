@@ -221,3 +221,18 @@ def test_a_target_groups_settings_are_its_balancers_and_an_instance_refresh_depl
     ev = evidence([Candidate(alb, "alarm", 1.0), Candidate(web, "dependency", 1.0, "behind it")], [crash], [refresh],
                   anomalies=[failing], alarm=alarm_on(alb, "UnHealthyHostCount"), owners={group: web})
     assert (rank_hypotheses(ev)[0].category, rank_hypotheses(ev)[0].resource.key) == ("bad_deployment", web.key)
+
+
+def test_a_read_only_refusal_naming_no_host_points_at_the_only_database_cluster():
+    # GIVEN writes refused "in a read-only transaction" after a failover, and the two instances of one cluster
+    fn = ResourceRef("lambda", "cart-writer", REGION)
+    one = ResourceRef("rds", "cart-aurora-instance-1", REGION, {"cluster": "cart-aurora", "role": "reader"})
+    two = ResourceRef("rds", "cart-aurora-instance-2", REGION, {"cluster": "cart-aurora", "role": "writer"})
+    group = "/aws/lambda/cart-writer"
+    refused = pattern("l1", "psycopg2.errors.ReadOnlySqlTransaction: cannot execute UPDATE in a read-only "
+                      "transaction", 0, 340, group=group)
+    ev = evidence([Candidate(fn, "alarm", 1.0), Candidate(one, "context", 0.35), Candidate(two, "context", 0.35)],
+                  [refused], alarm=alarm_on(fn), owners={group: fn})
+    # THEN the cluster is where it fails
+    top = rank_hypotheses(ev)[0]
+    assert top.category == "dependency_failure" and top.resource.key in (one.key, two.key)

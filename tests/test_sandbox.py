@@ -220,3 +220,13 @@ def test_database_engines_the_emulator_lacks_still_load(tmp_path, engine):
         assert db.type == "rds" and db.properties["engine"] == engine
     finally:
         box.stop()
+
+
+def test_an_environment_written_as_a_list_of_names_or_assignments_is_read():
+    from bot.sandbox.loader import environment_of
+    # GIVEN environments as scenario authors write them
+    assert environment_of({"environment": {"A": 1, "B": None}}) == {"A": "1", "B": ""}
+    assert environment_of({"environment": ["WEBHOOK_SECRET_ARN", "LOG_LEVEL=debug"]}) == {
+        "WEBHOOK_SECRET_ARN": "", "LOG_LEVEL": "debug"}
+    # THEN anything else is no environment, never a crash
+    assert environment_of({"environment": "oops"}) == {} and environment_of({}) == {}

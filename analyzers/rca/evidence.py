@@ -223,13 +223,14 @@ class EvidenceCollector(MetricEvidence):
                     ) -> list[tuple[str, str]]:
         """The database or table a victim's errors about one point at (they seldom name it): a linked or
         involved one; else the one whose metrics show the same fault (connections at the limit, write
-        throttles...); else the only one."""
+        throttles...); else the only one (or the instances of the only cluster)."""
         stores = [c for c in self.ev.candidates if is_store(c.resource)]
         linked = [c.resource.key for c in stores if c.relation in ("dependency", "involved")]
         if linked:
             return linked
         faulty = self._showing([c.resource.key for c in stores], categories)
-        return faulty or ([stores[0].resource.key] if len(stores) == 1 else [])
+        clusters = {str(c.resource.properties.get("cluster") or c.resource.id) for c in stores}
+        return faulty or ([c.resource.key for c in stores] if len(clusters) == 1 else [])  # the only one (cluster)
 
     def _by_port(self, text: str, owner: ResourceRef) -> list[tuple[str, str]]:
         """Resources named after the service behind a well-known port in the error (``:6379`` -> redis)."""

@@ -74,7 +74,7 @@ def _seed_resources(factory: ClientFactory, scenario: Scenario, counts: dict[str
                 role_arn = call("CreateRole", iam.create_role, RoleName="aiops-sandbox-lambda",
                                 AssumeRolePolicyDocument="{}")["Role"]["Arn"]
             client = factory.client("lambda", region)
-            env = props.get("environment") or {}
+            env = environment_of(props)
             call("CreateFunction", client.create_function, FunctionName=res.id,
                  Runtime=str(props.get("runtime", "python3.12")), Role=role_arn, Handler="handler.handler",
                  Code={"ZipFile": _function_zip()}, Timeout=int(props.get("timeout", 30)),
@@ -104,12 +104,24 @@ def _seed_resources(factory: ClientFactory, scenario: Scenario, counts: dict[str
         counts["resources"] += 1
 
 
+def environment_of(props: dict[str, Any]) -> dict[str, str]:
+    """A resource's ``environment`` as name -> value: a mapping, or a list of names (values unknown) or of
+    ``NAME=value`` strings, as scenario authors write it."""
+    env = props.get("environment") or {}
+    if isinstance(env, dict):
+        return {str(k): "" if v is None else str(v) for k, v in env.items()}
+    if isinstance(env, (list, tuple)):
+        pairs = (str(item).partition("=") for item in env if item is not None)
+        return {name.strip(): value for name, _, value in pairs if name.strip()}
+    return {}
+
+
 def _task_definition(scenario: Scenario, service: str, props: dict[str, Any], region: str) -> dict[str, Any]:
     """A task definition like the service's real one: awslogs to its log group, its task role, its
     container environment."""
     container: dict[str, Any] = {"name": service, "image": "app:latest", "memory": 512}
-    env = props.get("environment") or {}
-    if isinstance(env, dict) and env:
+    env = environment_of(props)
+    if env:
         container["environment"] = [{"name": str(k), "value": str(v)} for k, v in env.items()]
     groups = [str(g) for g in (props.get("awslogs_groups") or props.get("log_groups") or [])]
     if not groups:  # the awslogs convention: a group named after the service

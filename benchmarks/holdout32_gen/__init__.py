@@ -1,0 +1,1 @@
+"""Holdout set 32: siblings of the public examples, harder (16 scenarios)."""
