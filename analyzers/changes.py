@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Iterable, Mapping, Sequence
 
 from .model import Change, LogPattern, ResourceRef
-from .topology import as_strings, pattern_owner
+from .topology import as_strings, pattern_owner, target_group_name
 
 _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("iam", re.compile(r"(Attach|Detach|Put|Delete)(Role|User|Group)Policy|UpdateAssumeRolePolicy|"
@@ -98,8 +98,8 @@ def touches(change: Change, resource: ResourceRef) -> bool:
     if candidates_named(name) & (resource.aliases | resource.attached_names):
         return True
     if "targetgroup/" in name and resource.type in ("alb", "nlb"):  # a target group's settings are its balancer's
-        groups = {_group_name(g) for g in as_strings(resource.properties.get("target_groups"))}
-        return _group_name(name) in groups
+        groups = {target_group_name(g) for g in as_strings(resource.properties.get("target_groups"))}
+        return target_group_name(name) in groups
     if change.event_source == "codedeploy.amazonaws.com":  # "<application>/<group>" rolls out onto a fleet
         return bool(set(name.split("/")) & fleet_names(resource))
     if change.event_source == "apigateway.amazonaws.com" and "/" in name and not name.startswith(("arn:", "/")):
@@ -196,9 +196,4 @@ def _with_names(resources: Sequence[ResourceRef], prop: str, found: Mapping[tupl
         added = sorted(n for n in found.get(r.key, ()) if n not in names)
         out.append(replace(r, properties={**r.properties, prop: names + added}) if added else r)
     return out
-
-
-def _group_name(group: str) -> str:
-    """``arn:...:targetgroup/pix-api-tg/2e4a...``, ``targetgroup/pix-api-tg/2e4a...`` or ``pix-api-tg`` -> its name."""
-    return group.split("targetgroup/", 1)[-1].split("/", 1)[0]
 

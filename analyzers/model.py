@@ -47,9 +47,7 @@ DIMENSION_RESOURCE_TYPES: Mapping[str, str] = {
 # Resource properties naming attached things (role, parameter group...) that a change may target.
 ATTACHMENT_PROPERTIES = ("role", "task_role", "execution_role", "iam_role", "instance_profile",
                          "iam_instance_profile", "autoscaling_group", "launch_template", "security_groups",
-                         "vpc_security_groups",
-                         "parameter_group",
-                         "parameter_groups", "option_group", "task_definition_family", "config_refs",
+                         "vpc_security_groups", "parameter_group", "parameter_groups", "option_group", "task_definition_family", "config_refs",
                          "deployment_group", "codedeploy_deployment_group", "codedeploy_group")  # its CodeDeploy group
 
 

@@ -131,7 +131,6 @@ def mine_patterns(records: Iterable[LogRecord], window: PatternWindow, id_prefix
         if exc_type and exc_type not in template:  # "Internal Server Error: <*>" raised as TypeError
             template = f"{exc_type}: {template}"
         levels = [e.level for e in evs if e.level]
-        exc = next((e.exception_type for e in evs if e.exception_type), None)
         frame = next((e.frame for e in evs if e.frame), None)
         kinds = {e.kind for e in evs}
         kind = "exception" if "exception" in kinds else ("timeout" if "timeout" in kinds else "app")
@@ -141,7 +140,7 @@ def mine_patterns(records: Iterable[LogRecord], window: PatternWindow, id_prefix
             first_seen=_dt(first), last_seen=_dt(last), samples=samples, count_before=before,
             count_after=after, rate_before=before / window.minutes_before(group),
             rate_after=after / window.minutes_after(), new=before == 0,
-            level=_dominant(levels), kind=kind, exception_type=exc, frame=frame,
+            level=_dominant(levels), kind=kind, exception_type=exc_type or None, frame=frame,
             keywords=tuple(extract_keywords(template)), source=source))
     patterns.sort(key=lambda p: (not (p.is_error and is_surging(p)), not p.is_error, not p.new, -p.count))
     return [LogPattern(**{**p.__dict__, "id": f"{id_prefix}{i + 1}"}) for i, p in enumerate(patterns)]

@@ -223,19 +223,23 @@ def _stem(name: str) -> str:
     return re.sub(r"[/_.]+", "-", name.lower())
 
 
+def target_group_name(group: str) -> str:
+    """``arn:...:targetgroup/pix-api-tg/2e4a...``, ``targetgroup/pix-api-tg/2e4a...`` or ``pix-api-tg`` ->
+    ``pix-api-tg``."""
+    return group.split("targetgroup/", 1)[-1].split("/", 1)[0]
+
+
 def _target_group_stem(group: str) -> str:
     """``arn:...:targetgroup/storefront-web-tg/73e2...`` or ``storefront-web-tg`` -> ``storefront-web``."""
-    if ":targetgroup/" in group:
-        group = group.split(":targetgroup/", 1)[1].split("/", 1)[0]
-    return _TG_WORDS.sub("", _stem(group))
+    return _TG_WORDS.sub("", _stem(target_group_name(group)))
 
 
 def target_group_owner(target_group: str, inventory: Sequence[ResourceRef]) -> ResourceRef | None:
     """The one service or instance behind a target group (``targetgroup/checkout-web-tg/4a5b...``): the
     resource listing it among its ``target_groups``, else the one named after it; None when unsure."""
-    name = target_group.split("targetgroup/", 1)[-1].split("/", 1)[0]
+    name = target_group_name(target_group)
     listed = [r for r in inventory if r.type not in FRONT_DOORS and any(
-        g == target_group or name in g.split("/") for g in as_strings(r.properties.get("target_groups")))]
+        target_group_name(g) == name for g in as_strings(r.properties.get("target_groups")))]
     stem = _target_group_stem(name)
     named = [r for r in inventory if r.type not in FRONT_DOORS and stem in {_stem(a) for a in r.aliases}]
     found = listed or named

@@ -17,7 +17,8 @@ from typing import Callable, Sequence
 from ..changes import change_kind, onset_grace, touches
 from ..model import Change, LogPattern, ResourceRef, iso
 from ..patterns import is_surging
-from ..topology import FRONT_DOORS, RELATION_WEIGHTS, downstream_ids, mentioned_resources, pattern_owner, referenced_ids
+from ..topology import (FRONT_DOORS, RELATION_WEIGHTS, Candidate, downstream_ids, mentioned_resources, pattern_owner,
+                        referenced_ids)
 from .client_pools import pool_settings
 from .dns import is_dns_change, zone_candidate
 from .evidence_set import EvidenceSet, Score
@@ -35,8 +36,7 @@ CHANGE_HORIZON = timedelta(hours=2)
 DEPLOY_FRESH_H = 1 / 3  # a roll-out is fully suspect for 20 min, hardly after an hour of clean running
 SPECIFIC_FAULTS = {"db_connection_exhaustion", "function_timeout", "throttling", "permission_denied",
                    "storage_exhaustion", "memory_exhaustion"}  # a generic timeout/5xx in the same line is their symptom
-RESERVED_FRESH = 0.85  # a reservation change within ~25 min of onset
-NEIGHBOUR_FRESH = 0.85  # a tenant's change within ~25 min of onset (a deployment within its first 20 min)
+FRESH_CHANGE = 0.85  # a change within ~25 min of onset (a deployment within its first 20 min)
 RISING_FACTOR, RISING_COUNT = 1.5, 10  # errors that rose without surging (see below)
 NEW_WARNING = 0.6  # weight of a new warning signature (not an error) after a deployment
 RELAYED = 0.5  # weight of a front door's own log evidence when resources behind it fail too
@@ -260,11 +260,7 @@ class EvidenceCollector(MetricEvidence):
             if kind == "iam" and not targets and self.alarm_key:
                 targets = [self.by_key[self.alarm_key].resource]
             if kind == "config" and not targets and self.unreached and is_dns_change(c, self.ev.onset):
-                zone = zone_candidate(c, self.ev.alarm.region or "")
-                self.by_key[zone.resource.key], self.weights[zone.resource.key] = zone, zone.weight
-                targets = [zone.resource]
-                for pid, (line, level) in self.unreached.items():  # the failures its new records explain
-                    self.score("config_change", zone.resource).add("logs", level, line, pid)
+                targets = [self._adopt(zone_candidate(c, self.ev.alarm.region or ""))]
             if kind == "config" and not targets and is_network_change(c, self.ev.onset):
                 targets = self._cut_off_by(c)
             for resource in targets:
@@ -288,14 +284,18 @@ class EvidenceCollector(MetricEvidence):
         unhealthy = unhealthy_targets(self.ev.anomalies)
         if not unhealthy and not self.unreached:
             return []
-        rules = rule_set_candidate(change, self.ev.alarm.region or "")
-        self.by_key[rules.resource.key], self.weights[rules.resource.key] = rules, rules.weight
+        rules = self._adopt(rule_set_candidate(change, self.ev.alarm.region or ""))
         for a in unhealthy:
-            self.score("config_change", rules.resource).add("logs", a.score, fmt_anomaly(a, self.units.get(a.key)),
-                                                            a.id)
+            self.score("config_change", rules).add("logs", a.score, fmt_anomaly(a, self.units.get(a.key)), a.id)
+        return [rules]
+
+    def _adopt(self, origin: Candidate) -> ResourceRef:
+        """A resource outside the inventory that a change edited (a hosted zone, a security group) becomes a
+        candidate, explaining the failures to reach an endpoint nothing in the account answers for."""
+        self.by_key[origin.resource.key], self.weights[origin.resource.key] = origin, origin.weight
         for pid, (line, level) in self.unreached.items():
-            self.score("config_change", rules.resource).add("logs", level, line, pid)
-        return [rules.resource]
+            self.score("config_change", origin.resource).add("logs", level, line, pid)
+        return origin.resource
 
     def collect_denied_callers(self) -> None:
         """AccessDenied right after the caller's own role changed is the caller's, not the refused resource's."""
@@ -308,7 +308,7 @@ class EvidenceCollector(MetricEvidence):
         """A store its victims wait on whose own log fills, right after a tenant's fresh change, with lines
         naming that tenant: the tenant's change loaded the shared store (the trigger)."""
         fresh = {(c, k): s for (c, k), s in self.scores.items() if c in ("bad_deployment", "config_change")
-                 and s.change >= NEIGHBOUR_FRESH and s.changed_at is not None}
+                 and s.change >= FRESH_CHANGE and s.changed_at is not None}
         changed_at = {k: s.changed_at for (_, k), s in fresh.items()}
         stores = {k for named in self.blames.values() for k in named}
         for n in noisy_neighbours(stores, self.ev.patterns, self.ev.group_owner, self.inventory, changed_at,
@@ -327,7 +327,7 @@ class EvidenceCollector(MetricEvidence):
                      if c == "throttling" and s.metrics >= 0.5]
         starved = [r.key for r in unreserved(throttled)]
         for (c, key), s in list(self.scores.items()):
-            if c != "config_change" or key[0] != "lambda" or s.change < RESERVED_FRESH \
+            if c != "config_change" or key[0] != "lambda" or s.change < FRESH_CHANGE \
                     or not any("PutFunctionConcurrency" in e for e in s.events):
                 continue
             for victim in (k for k in starved if k != key):
@@ -336,4 +336,3 @@ class EvidenceCollector(MetricEvidence):
                 s.add("logs", self.scores[("throttling", victim)].metrics, line, f"pool:{victim[1]}")
                 self.weights[key] = max(self.weights[key], RELATION_WEIGHTS["dependency"])
                 self.starved.add(victim)
-

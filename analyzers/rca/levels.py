@@ -7,6 +7,7 @@ configured timeout function timeouts. Also the opposite reading: a database far 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from statistics import median
 from datetime import datetime
 from typing import Iterator, Mapping, Sequence
 
@@ -78,7 +79,7 @@ def _limit(s: Series, full: ResourceRef, around: list[float], after: list[float]
     elif name == "CPUUtilization" and full.type in ("rds", "ec2", "ecs") and near and _crept_to_pinned(s.values, near):
         return ("cpu_saturation", 0.8,
                 f"CPUUtilization on {full.id} climbed to {max(near):.0f} % by onset (from "
-                f"{_median(s.values[:len(s.values) // 4]):.0f} % hours before)")
+                f"{median(s.values[:len(s.values) // 4]):.0f} % hours before)")
     elif name == "CPUCreditBalance" and max(s.values) >= 10 and min(around) <= 1.0:
         return ("cpu_saturation", 0.8,
                 f"CPUCreditBalance on {full.id} ran out around onset: its CPU is capped at baseline")
@@ -98,13 +99,8 @@ def _crept_to_pinned(values: Sequence[float], near: list[float]) -> bool:
     """CPU pinned by the alarm (several points at >= 90 %, a peak >= 95 %) that was well below that in the
     first quarter of the window: it climbed to its limit, however slowly (not pinned all along)."""
     early = values[:len(values) // 4]
-    return (len(early) >= 3 and _median(early) < CPU_EARLY and max(near) >= CPU_PINNED
+    return (len(early) >= 3 and median(early) < CPU_EARLY and max(near) >= CPU_PINNED
             and sum(v >= CPU_BUSY for v in near) >= CPU_BUSY_POINTS)
-
-
-def _median(values: Sequence[float]) -> float:
-    ordered = sorted(values)
-    return ordered[len(ordered) // 2] if ordered else 0.0
 
 
 def database_has_room(db: ResourceRef, series: Sequence[Series], onset: datetime) -> str | None:

@@ -25,7 +25,6 @@ def fmt_anomaly(a: Anomaly, unit: str | None) -> str:
             f"{' ' + unit if unit else ''} from {iso(a.onset)}")
 
 
-
 class MetricEvidence(ScoreQueries):
     """Adds what the metrics say to the collector's scores (``score``, ``failures``, ``starved``)."""
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from ..model import Hypothesis, ResourceRef
 from ..topology import FRONT_DOORS, Candidate
-from .evidence import EvidenceCollector, EvidenceSet, Score
+from .evidence import FRESH_CHANGE, EvidenceCollector, EvidenceSet, Score
 from .network import NETWORK_CHANGE
 from .rules import CATEGORY_PRIOR, LIMIT_SETTINGS, SPECIFICITY
 
@@ -17,7 +17,6 @@ TRIGGERS = ("bad_deployment", "config_change")
 SYMPTOMS = ("dependency_failure", "application_error", "function_timeout")
 VICTIM = 0.6  # weight of a caller's own unnamed dependency errors when its other errors name the faulty one
 ERRORS_BEFORE_CHANGE = timedelta(minutes=1)
-FRESH_CHANGE = 0.85  # a change within ~25 min of onset (a deployment within its first 20 min)
 RECENT_CHANGE = 0.5  # strength of a config change ~1.4 h (a deployment ~1.1 h) before onset
 HARD_LIMITS = ("throttling", "db_connection_exhaustion", "storage_exhaustion")  # a surge does not explain these
 SETTABLE_LIMITS = tuple(LIMIT_SETTINGS)  # limits a setting can lower (max_connections, concurrency, memory...)

@@ -170,16 +170,20 @@ def fetch_metrics(gateway: AwsGateway, alarm: Alarm, resources: Sequence[Resourc
     """The alarm's own metric plus the catalog metrics of up to ``max_resources`` resources, batched."""
     queries: list[MetricQuery] = []
     seen = set()
-    key = alarm.metric_key
-    if key is not None:
-        stat = key.stat if not key.stat.startswith("p") else "Maximum"  # percentiles: see README
-        queries.append(MetricQuery(type(key)(key.namespace, key.name, key.dimensions, stat, alarm.region),
-                                   max(60, alarm.period)))
-        seen.add((key.namespace, key.name, key.dimensions, stat))
-    for tg_key in target_group_keys(key):
-        if (tg_key.namespace, tg_key.name, tg_key.dimensions, tg_key.stat) not in seen:
-            seen.add((tg_key.namespace, tg_key.name, tg_key.dimensions, tg_key.stat))
-            queries.append(MetricQuery(tg_key, 60))
+
+    def add(key: MetricKey, period: int = 60) -> None:
+        ident = (key.namespace, key.name, key.dimensions, key.stat)
+        if ident not in seen:
+            seen.add(ident)
+            queries.append(MetricQuery(key, period))
+
+    alarm_key = alarm.metric_key
+    if alarm_key is not None:
+        stat = alarm_key.stat if not alarm_key.stat.startswith("p") else "Maximum"  # percentiles: see README
+        add(MetricKey(alarm_key.namespace, alarm_key.name, alarm_key.dimensions, stat, alarm.region),
+            max(60, alarm.period))
+    for key in target_group_keys(alarm_key):  # a target group's alarm: that group's own requests, latency, 5xx
+        add(key)
     agent_metrics: list[tuple[str, dict[str, str]]] | None = None
     for resource in list(resources)[:max_resources]:
         extra = {name: (rule.statistic or "Average") for name, rule in
@@ -192,10 +196,7 @@ def fetch_metrics(gateway: AwsGateway, alarm: Alarm, resources: Sequence[Resourc
                 keys = [MetricKey.of(mkey.namespace, mkey.name, dims, mkey.stat, mkey.region) for dims in
                         agent_dimension_sets(agent_metrics, mkey.name, mkey.dimension_map)] or keys
             for key in keys:
-                ident = (key.namespace, key.name, key.dimensions, key.stat)
-                if ident not in seen:
-                    seen.add(ident)
-                    queries.append(MetricQuery(key, 60))
+                add(key)
     series = gateway.get_metric_data(queries, start, end)
     return [s for s in series if s.values or s.key == (queries[0].key if queries else None)]
 
