@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Iterable, Mapping, Sequence
 
 from .model import Change, LogPattern, ResourceRef
-from .topology import as_strings, pattern_owner, target_group_name
+from .topology import fleet_names, pattern_owner, target_group_name, target_groups_of
 
 _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("iam", re.compile(r"(Attach|Detach|Put|Delete)(Role|User|Group)Policy|UpdateAssumeRolePolicy|"
@@ -58,6 +58,22 @@ def change_kind(change: Change) -> str:
     return "other"
 
 
+_SHIPS_CODE = re.compile(r"UpdateFunctionCode|UpdateAlias|CreateAlias", re.I)
+VERSION_COMPANION = timedelta(minutes=15)
+
+
+def inert_version_publish(change: Change, changes: Iterable[Change]) -> bool:
+    """A CloudTrail ``PublishVersion`` with no code update or alias move on that function around it: it
+    snapshots the code already running and changes nothing that runs (callers of ``$LATEST`` or of an alias
+    that did not move). A version read from the function's metadata (``PublishVersion:<n>``) is kept: it
+    may be the only trace of a deployment."""
+    if not change.event_name.startswith("PublishVersion") or change.event_name.startswith("PublishVersion:"):
+        return False
+    names = candidates_named(change.resource_name or "")
+    return not any(_SHIPS_CODE.search(other.event_name) and abs(other.time - change.time) <= VERSION_COMPANION
+                   and candidates_named(other.resource_name or "") & names for other in changes)
+
+
 _ARN_PATH = re.compile(r"(?:function:|loadbalancer/|targetgroup/|service/|task-definition/|:db:|:cluster:)"
                        r"([^:]+?)(?::[\w$-]+)?$")
 _API_PATH = re.compile(r"/(?:restapis|apis)/([^/]+)")
@@ -77,18 +93,6 @@ def candidates_named(name: str) -> set[str]:
     return {n for n in out if n}
 
 
-_MEMBER_SUFFIX = re.compile(r"-(?:\d+|[a-z]|asg|group|fleet|blue|green)$")
-
-
-def fleet_names(resource: ResourceRef) -> set[str]:
-    """Names of the fleet an instance belongs to: its auto-scaling group and its Name tag, without a
-    member number or ``-asg`` (``storefront-api-1``, ``storefront-api-asg`` -> ``storefront-api``)."""
-    if resource.type != "ec2":
-        return set()
-    names = [str(v) for v in (resource.properties.get("name"), resource.properties.get("autoscaling_group")) if v]
-    return {n for name in names for n in (name, _MEMBER_SUFFIX.sub("", name))}
-
-
 def touches(change: Change, resource: ResourceRef) -> bool:
     """Whether a change names the resource (by id, name, ARN suffix, or cluster/service) or
     something attached to it (its role, parameter group, task definition family)."""
@@ -97,9 +101,8 @@ def touches(change: Change, resource: ResourceRef) -> bool:
         return False
     if candidates_named(name) & (resource.aliases | resource.attached_names):
         return True
-    if "targetgroup/" in name and resource.type in ("alb", "nlb"):  # a target group's settings are its balancer's
-        groups = {target_group_name(g) for g in as_strings(resource.properties.get("target_groups"))}
-        return target_group_name(name) in groups
+    if ("targetgroup/" in name or "TargetGroup" in (change.resource_type or "")) and resource.type in ("alb", "nlb"):
+        return target_group_name(name) in {target_group_name(g) for g in target_groups_of(resource)}
     if change.event_source == "codedeploy.amazonaws.com":  # "<application>/<group>" rolls out onto a fleet
         return bool(set(name.split("/")) & fleet_names(resource))
     if change.event_source == "apigateway.amazonaws.com" and "/" in name and not name.startswith(("arn:", "/")):

@@ -78,14 +78,28 @@ class ResourceRef:
             parts = self.id.split("/")
             if len(parts) >= 2:
                 names.add(parts[1])
-        cluster = self.properties.get("cluster")
-        if self.type == "rds" and isinstance(cluster, str) and cluster \
+        cluster = self.db_cluster
+        if self.type == "rds" and cluster \
                 and str(self.properties.get("role") or "writer").lower() != "reader":
             names.add(cluster)  # the cluster endpoint ("<cluster>.cluster-...") reaches its writer
         dns = self.properties.get("dns_name")
         if isinstance(dns, str) and "." in dns:  # clients name a balancer by its DNS name
             names.update({dns, dns.split(".", 1)[0]})
+        for prop in ("dns", "domain_name", "custom_domain", "hostname", "fqdn"):  # or by a domain of its own
+            value = self.properties.get(prop)
+            if isinstance(value, str) and "." in value and " " not in value:
+                names.add(value)
         return frozenset(names)
+
+    @property
+    def db_cluster(self) -> str | None:
+        """The database cluster an RDS instance belongs to (``cluster``, ``cluster_identifier`` or
+        ``db_cluster_identifier`` as inventories and scenario authors write it)."""
+        for prop in ("cluster", "cluster_identifier", "db_cluster_identifier"):
+            value = self.properties.get(prop)
+            if isinstance(value, str) and value:
+                return value
+        return None
 
     @property
     def attached_names(self) -> frozenset[str]:

@@ -164,7 +164,9 @@ def mentioned_resources(messages: Iterable[str], inventory: Sequence[ResourceRef
 
 
 # ``client=orders-api``, ``caller: "orders-api"``: the service that called the one logging the line
-CALLER_FIELD = re.compile(r"\b(?:client|caller|client_id|calling_service)\s*[=:]\s*\"?[\w./-]+\"?", re.I)
+# as do a database log's session prefix (PostgreSQL ``:orders_api@orders:[4411]:``, MySQL ``User@Host: app[app]``)
+CALLER_FIELD = re.compile(r"\b(?:client|caller|client_id|calling_service)\s*[=:]\s*\"?[\w./-]+\"?|"
+                          r"[\w.-]+@[\w.-]+:\[[^\]]*\]|User@Host:\s*[\w.-]+\[[\w.-]*\]", re.I)
 _SERVICE_SUFFIX = re.compile(r"[-_](api|svc|service|server)$")
 
 
@@ -201,14 +203,17 @@ def host_label_names(message: str) -> set[str]:
 
 def downstream_ids(resource: ResourceRef, inventory: Sequence[ResourceRef]) -> list[tuple[str, str]]:
     """Keys of the resources behind a front door: ALB targets, API integrations, services naming it."""
-    names = {n for prop in ("targets", "integration", "integrations") for n in as_strings(resource.properties.get(prop))}
+    names = {n for prop in ("targets", "integration", "integrations")
+             for n in as_strings(resource.properties.get(prop))}
     out = [r.key for r in inventory if r.key != resource.key and names & set(r.aliases)]
-    groups = set(as_strings(resource.properties.get("target_groups"))) | set(as_strings(resource.properties.get("target_group")))
+    groups = target_groups_of(resource)
     if groups and resource.type in FRONT_DOORS:  # a balancer and the services in its target groups (or named by them)
         named = {_target_group_stem(g) for g in groups}
         out += [r.key for r in inventory if r.key != resource.key and r.key not in out
                 and (groups & set(as_strings(r.properties.get("target_groups")))
-                     or named & {_stem(a) for a in r.aliases if len(a) >= 4})]
+                     or named & {_stem(a) for a in (*r.aliases, *fleet_names(r)) if len(a) >= 4})]
+        # a group written with what it routes to ("tg-fraud -> ecs fraud/fraud-scorer")
+        out += [k for k in mentioned_resources(groups, inventory, exclude=resource) if k not in out]
     for r in inventory:
         ref = r.properties.get("load_balancer") or r.properties.get("api")
         if isinstance(ref, str) and ref in resource.aliases and r.key not in out:
@@ -216,17 +221,34 @@ def downstream_ids(resource: ResourceRef, inventory: Sequence[ResourceRef]) -> l
     return out
 
 
-_TG_WORDS = re.compile(r"[-_](tg|tgt|targets?|target-group)$")
+_MEMBER_SUFFIX = re.compile(r"-(?:\d+|[a-z]|asg|group|fleet|blue|green)$")
+
+
+def fleet_names(resource: ResourceRef) -> set[str]:
+    """Names of the fleet an instance belongs to: its auto-scaling group and its Name tag, without a
+    member number or ``-asg`` (``storefront-api-1``, ``storefront-api-asg`` -> ``storefront-api``)."""
+    if resource.type != "ec2":
+        return set()
+    names = [str(v) for v in (resource.properties.get("name"), resource.properties.get("autoscaling_group")) if v]
+    return {n for name in names for n in (name, _MEMBER_SUFFIX.sub("", name))}
+
+
+_TG_WORDS = re.compile(r"^(?:tg|tgt)-|[-_](tg|tgt|targets?|target-group)$")
 
 
 def _stem(name: str) -> str:
     return re.sub(r"[/_.]+", "-", name.lower())
 
 
+def target_groups_of(resource: ResourceRef) -> set[str]:
+    """The target groups a balancer (or a service) lists, as written (``target_groups`` or ``target_group``)."""
+    return {g for prop in ("target_groups", "target_group") for g in as_strings(resource.properties.get(prop))}
+
+
 def target_group_name(group: str) -> str:
     """``arn:...:targetgroup/pix-api-tg/2e4a...``, ``targetgroup/pix-api-tg/2e4a...`` or ``pix-api-tg`` ->
-    ``pix-api-tg``."""
-    return group.split("targetgroup/", 1)[-1].split("/", 1)[0]
+    ``pix-api-tg`` (also from ``pix-api-tg -> ecs pix/pix-api``)."""
+    return (group.split() or [""])[0].split("targetgroup/", 1)[-1].split("/", 1)[0]
 
 
 def _target_group_stem(group: str) -> str:

@@ -52,11 +52,26 @@ EXPECTED = {
         "com.acme.db.ConnectionPool.get(ConnectionPool.java:27)",
     ),
     "node": ("TypeError", "handler (/var/task/src/orders.js:27:15)"),
+    "dotnet": ("System.TimeoutException",
+               "Claims.Api.Data.ClaimsRepository.GetAsync (/src/Claims.Api/Data/ClaimsRepository.cs:line 42)"),
 }
-TRACES = {"python": PYTHON_TRACE, "java": JAVA_TRACE, "node": NODE_TRACE}
+# .NET's console logger: category headline, message, then the exception with its inner one (" ---> ")
+DOTNET_TRACE = "\n".join(
+    [
+        "fail: Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware[1]",
+        "      An unhandled exception has occurred while executing the request.",
+        "      Npgsql.NpgsqlException (0x80004005): Exception while reading from stream",
+        "       ---> System.TimeoutException: Timeout during reading attempt",
+        "         at Npgsql.Internal.NpgsqlReadBuffer.<Ensure>g__EnsureLong|55_0(NpgsqlReadBuffer buffer, Int32 count)",
+        "         --- End of inner exception stack trace ---",
+        "         at Claims.Api.Data.ClaimsRepository.GetAsync(Guid id) in "
+        "/src/Claims.Api/Data/ClaimsRepository.cs:line 42",
+    ]
+)
+TRACES = {"python": PYTHON_TRACE, "java": JAVA_TRACE, "node": NODE_TRACE, "dotnet": DOTNET_TRACE}
 
 
-@pytest.mark.parametrize("runtime", ["python", "java", "node"])
+@pytest.mark.parametrize("runtime", ["python", "java", "node", "dotnet"])
 def test_stack_trace_in_one_message(runtime: str) -> None:
     """GIVEN a whole stack trace delivered as one message with embedded newlines
     WHEN parsed

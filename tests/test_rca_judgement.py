@@ -152,6 +152,9 @@ def test_names_a_stage_a_codedeploy_group_and_an_aurora_cluster_endpoint_use():
     reader = ResourceRef("rds", "catalog-aurora-instance-2", REGION, {"cluster": "catalog-aurora", "role": "reader"})
     fn = ResourceRef("lambda", "product-search", REGION, {"env_refs": ["catalog-aurora"]})
     assert referenced_ids(fn, [fn, writer, reader]) == [writer.key]
+    aurora = ResourceRef("rds", "fleet-aurora-writer-1", REGION,
+                         {"cluster_identifier": "fleet-aurora", "role": "writer"})
+    assert "fleet-aurora" in aurora.aliases  # as scenario authors write the cluster
 
 
 def test_access_denied_right_after_the_callers_own_role_changed_is_the_callers_fault():

@@ -138,3 +138,5 @@ def test_log_rules_vocabulary():
     assert "throttling" in log_categories("Rate Exceeded (Service: Lambda; Status Code: 429)")
     assert "permission_denied" in log_categories("User: arn:aws:sts::1:assumed-role/x is not authorized to perform")
     assert log_categories("Created order ord_1 total=12.5 USD") == []
+    assert log_categories("HikariPool-1 - Thread starvation or clock leap detected (housekeeper delta=1m2s).") == [
+        "cpu_saturation"]

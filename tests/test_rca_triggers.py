@@ -166,3 +166,19 @@ def test_json_logs_keep_the_error_object_beside_the_message():
                               "sqs:SendMessage")
     assert (parsed.level, parsed.exception_type) == ("ERROR", "AccessDenied")
     assert read_line_format('{"level":"info","msg":"request completed"}').message == "request completed"
+
+
+def test_publishing_a_version_without_moving_an_alias_is_not_a_deployment():
+    def lambda_call(name: str, minutes_before: float, cid: str) -> Change:
+        return Change(cid, ONSET - timedelta(minutes=minutes_before), "lambda.amazonaws.com", name,
+                      "AWS::Lambda::Function", API.id, "ci", REGION)
+    timeouts = pattern("l1", "Task timed out after 120.00 seconds", 0, 40)
+    # GIVEN a function timing out 4 min after a version of it was published, with no code update or alias move
+    publish = lambda_call("PublishVersion20150331", 4, "c1")
+    ranked = rank_hypotheses(evidence([Candidate(API, "alarm", 1.0)], [timeouts], [publish]))
+    # THEN the publish changed nothing that runs: no deployment is blamed
+    assert ranked[0].category == "function_timeout"
+    # AND with the code update it snapshots, the release is the suspect again
+    code = lambda_call("UpdateFunctionCode20150331v2", 5, "c2")
+    ranked = rank_hypotheses(evidence([Candidate(API, "alarm", 1.0)], [timeouts], [code, publish]))
+    assert ranked[0].category == "bad_deployment"

@@ -230,3 +230,5 @@ def test_an_environment_written_as_a_list_of_names_or_assignments_is_read():
         "WEBHOOK_SECRET_ARN": "", "LOG_LEVEL": "debug"}
     # THEN anything else is no environment, never a crash
     assert environment_of({"environment": "oops"}) == {} and environment_of({}) == {}
+    assert environment_of({"env": {"DB_HOST": "fleet-aurora.cluster-c3v8.us-east-2.rds.amazonaws.com"}}) == {
+        "DB_HOST": "fleet-aurora.cluster-c3v8.us-east-2.rds.amazonaws.com"}  # "env", as authors also write it

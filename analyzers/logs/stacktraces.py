@@ -1,4 +1,4 @@
-"""Stack traces (Python, Java, Node): recognise their lines, find the exception type and the
+"""Stack traces (Python, Java, Node, .NET): recognise their lines, find the exception type and the
 innermost frame of the application's own code (library and runtime frames are skipped)."""
 
 from __future__ import annotations
@@ -28,6 +28,16 @@ _NODE_FRAME = re.compile(
 _NODE_EXCEPTION = re.compile(
     r"^(?:Uncaught\s+)?(?P<type>[A-Z][\w$]*(?:Error|Exception))(?:\s*\[[^\]]*\])?:\s?(?P<msg>.*)$"
 )
+
+# .NET: "Npgsql.NpgsqlException (0x80004005): msg", " ---> System.TimeoutException: msg" (an inner exception),
+# frames "at Ns.Type.Method(Type arg) in /src/File.cs:line 42" (no space before the parenthesis)
+_DOTNET_EXCEPTION = re.compile(
+    r"^(?P<inner>--->\s*)?(?P<type>(?:[A-Z]\w*\.)+[A-Z]\w*(?:Exception|Error))"
+    r"(?:\s*\(0x[0-9A-Fa-f]+\))?:\s?(?P<msg>.*)$"
+)
+_DOTNET_FRAME = re.compile(r"^\s*at (?P<func>[\w.`<>|\[\],]+)\((?P<args>[^)]*)\)(?: in (?P<where>.+:line \d+))?\s*$")
+_DOTNET_LIBRARY_PREFIXES = ("System.", "Microsoft.", "Npgsql.", "MySqlConnector.", "MySql.", "Amazon.", "Newtonsoft.",
+                            "Polly.", "Grpc.", "StackExchange.", "Dapper.", "Pomelo.", "Oracle.", "Serilog.")
 
 # Frames from these places are not the application's own code.
 _V8_FATAL = re.compile(r"^FATAL ERROR: (?P<msg>.+)$")
@@ -108,6 +118,9 @@ def summarize_stack(text: str) -> StackSummary | None:
         return _summarize_java(lines)
     if any(_NODE_FRAME.match(line) for line in lines):
         return _summarize_node(lines)
+    if any(_DOTNET_FRAME.match(line) for line in lines) \
+            and any(_DOTNET_EXCEPTION.match(line.strip()) for line in lines):
+        return _summarize_dotnet(lines)
     fatal = next((m for line in lines if (m := _V8_FATAL.match(line.strip()))), None)
     if fatal:  # V8's fatal report ("<--- Last few GCs --->" ... "FATAL ERROR: ... heap out of memory")
         message = fatal.group("msg")
@@ -210,3 +223,17 @@ def _is_library_path(path: str) -> bool:
 
 def _describe(path: str, line: str, func: str | None) -> str:
     return f"{path}:{line} in {func}" if func else f"{path}:{line}"
+
+
+def _summarize_dotnet(lines: list[str]) -> StackSummary:
+    """The innermost exception (the last `` ---> `` one, else the first) with the first own-code frame."""
+    found = [m for line in lines if (m := _DOTNET_EXCEPTION.match(line.strip()))]
+    inner = [m for m in found if m.group("inner")]
+    exception = (inner or found)[-1 if inner else 0]
+    frames = [m for line in lines if (m := _DOTNET_FRAME.match(line))]
+    own = next((m for m in frames if not m.group("func").startswith(_DOTNET_LIBRARY_PREFIXES)), None)
+    frame = own or (frames[0] if frames else None)
+    if frame is None:
+        return StackSummary(exception.group("type"), exception.group("msg"), None)
+    where = f" ({frame.group('where')})" if frame.group("where") else ""
+    return StackSummary(exception.group("type"), exception.group("msg"), frame.group("func") + where)

@@ -14,7 +14,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Callable, Sequence
 
-from ..changes import change_kind, onset_grace, touches
+from ..changes import change_kind, inert_version_publish, onset_grace, touches
 from ..model import Change, LogPattern, ResourceRef, iso
 from ..patterns import is_surging
 from ..topology import (FRONT_DOORS, RELATION_WEIGHTS, Candidate, downstream_ids, mentioned_resources, pattern_owner,
@@ -28,7 +28,7 @@ from .metric_evidence import MetricEvidence, fmt_anomaly
 from .pools import unreserved
 from .rules import (BARE_TIMEOUT, CACHE_LIMIT, CACHE_WORDS, DATABASE_WORDS, DEPENDENCY_CATEGORIES, ERROR_WORDS,
                     FRONT_DOOR_LIMIT, INVOKE_THROTTLE, NAMED_FAILURE, PACKAGING, PORT, SHEDDING, STORE_REFUSALS,
-                    TABLE_WORDS, UNREACHED, WELL_KNOWN_PORTS, log_categories)
+                    LOCAL_UPSTREAM, TABLE_WORDS, TLS_FAILURE, UNREACHED, WELL_KNOWN_PORTS, log_categories)
 
 __all__ = ["EvidenceCollector", "EvidenceSet", "Score"]
 
@@ -113,7 +113,7 @@ class EvidenceCollector(MetricEvidence):
             if owned and "dependency_failure" in cats and not named and UNREACHED.search(text) and not explained:
                 self.unreached[p.id] = (line, strength)  # an endpoint nothing in the account answers for
             if cats == ["dependency_failure"] and not named and BARE_TIMEOUT.search(text) \
-                    and not NAMED_FAILURE.search(" ".join((p.template, *p.samples))):
+                    and (LOCAL_UPSTREAM.search(text) or not NAMED_FAILURE.search(" ".join((p.template, *p.samples)))):
                 self.bare_timeouts.add(p.id)
             if owned and owner.type in FRONT_DOORS and not own_limit and self._backends_failing():
                 strength *= RELAYED  # a front door relays what failed behind it
@@ -162,11 +162,25 @@ class EvidenceCollector(MetricEvidence):
         return {p.id for p in self.ev.patterns if p.is_error and p.count_after >= RISING_COUNT
                 and p.rate_after >= RISING_FACTOR * p.rate_before}
 
+    def _through_doors(self, named: list[tuple[str, str]], text: str, cats: Sequence[str]) -> list[tuple[str, str]]:
+        """A balancer or API named in a caller's timeouts and 5xx only carried the call: the fault is in what
+        is behind it (a limit, a refusal or its listener's certificate may be the door's own: those stay)."""
+        if "dependency_failure" not in cats or {"throttling", "permission_denied"} & set(cats) \
+                or TLS_FAILURE.search(text):
+            return named
+        out: list[tuple[str, str]] = []
+        for key in named:
+            behind = [k for k in downstream_ids(self.by_key[key].resource, self.inventory) if k in self.by_key] \
+                if key[0] in FRONT_DOORS else []
+            out += [k for k in behind or [key] if k not in out]
+        return out
+
     def _blamed(self, text: str, cats: Sequence[str], owner: ResourceRef | None, own_limit: bool
                 ) -> tuple[list[tuple[str, str]], bool, bool]:
         """Resources a pattern's errors are about: (keys, explained by their own fault, only because they
         are behind the front door that logged it)."""
-        named = [k for k in mentioned_resources([text], self.inventory, exclude=owner) if k in self.by_key]
+        named = self._through_doors([k for k in mentioned_resources([text], self.inventory, exclude=owner)
+                                     if k in self.by_key], text, cats)
         if owner is None or named:
             return named, self._about_exhausted(named, cats), False
         behind = False
@@ -179,8 +193,9 @@ class EvidenceCollector(MetricEvidence):
             # a service's unnamed dependency errors: what its configuration points at (an AWS API's
             # AccessDenied or throttle, or a call to a host outside the account, is not about those;
             # nor are the timeouts of a service pinned at its own limit)
-            named = [k for k in (*downstream_ids(owner, self.inventory), *referenced_ids(owner, self.inventory))
-                     if k in self.by_key]
+            named = self._through_doors([k for k in (*downstream_ids(owner, self.inventory),
+                                                     *referenced_ids(owner, self.inventory)) if k in self.by_key],
+                                        text, cats)
         named = named or self._by_port(text, owner)
         if not named and owner.type in FRONT_DOORS and not own_limit:
             named = self._backends_showing(cats)
@@ -229,7 +244,7 @@ class EvidenceCollector(MetricEvidence):
         if linked:
             return linked
         faulty = self._showing([c.resource.key for c in stores], categories)
-        clusters = {str(c.resource.properties.get("cluster") or c.resource.id) for c in stores}
+        clusters = {c.resource.db_cluster or c.resource.id for c in stores}
         return faulty or ([c.resource.key for c in stores] if len(clusters) == 1 else [])  # the only one (cluster)
 
     def _by_port(self, text: str, owner: ResourceRef) -> list[tuple[str, str]]:
@@ -249,7 +264,7 @@ class EvidenceCollector(MetricEvidence):
             kind = change_kind(c)
             category = {"deployment": "bad_deployment", "config": "config_change",
                         "iam": "permission_denied"}.get(kind)
-            if category is None:
+            if category is None or inert_version_publish(c, self.ev.changes):
                 continue
             gap_h = max((self.ev.onset - c.time).total_seconds() / 3600.0, 0.0)
             strength = max(0.2, 1.0 - 0.35 * gap_h)

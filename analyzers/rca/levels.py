@@ -3,7 +3,8 @@ limit over hours without any point looking unusual. Concurrency at the reserved 
 memory at its limit memory exhaustion, storage run out (or a disk the agent reports full) storage
 exhaustion, connections at ``max_connections`` connection exhaustion, a burstable instance out of
 CPU credits or a CPU that climbed to pinned over the window CPU saturation, invocations lasting their
-configured timeout function timeouts. Also the opposite reading: a database far from its connection limit."""
+configured timeout function timeouts, one instance pinned while the rest of its fleet is not CPU
+saturation. Also the opposite reading: a database far from its connection limit."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from datetime import datetime
 from typing import Iterator, Mapping, Sequence
 
 from ..model import ResourceRef, Series
+from ..topology import fleet_names
 
 MEMORY_PERCENT = ("MemoryUtilization", "mem_used_percent")
 MEMORY_FULL = 97.0
@@ -52,6 +54,28 @@ def limits_reached(series: Sequence[Series], resources: Mapping[tuple[str, str],
         found = _limit(s, full, around, after, near) if around else None
         if found is not None:
             yield LimitReached(found[0], full, found[1], f"[{s.id}] {found[2]}", s.id)
+    yield from _pinned_among_peers(series, resources, start - AROUND_S, stop)
+
+
+def _pinned_among_peers(series: Sequence[Series], resources: Mapping[tuple[str, str], ResourceRef],
+                        start: float, stop: float) -> Iterator[LimitReached]:
+    """An instance pinned around onset while the other members of its fleet are not (a job of its own,
+    however long it has run, not the fleet's load): CPU saturation of that instance."""
+    busy: dict[tuple[str, str], tuple[float, Series]] = {}
+    for s in series:
+        ref = s.key.resource()
+        if s.key.name != "CPUUtilization" or ref is None or ref.type != "ec2" or ref.key not in resources:
+            continue
+        near = [v for t, v in zip(s.timestamps, s.values) if start <= t <= stop]
+        if near:
+            busy[ref.key] = (median(near), s)
+    for key, (level, s) in busy.items():
+        fleet = fleet_names(resources[key])
+        peers = [other for k, (other, _) in busy.items() if k != key and fleet & fleet_names(resources[k])]
+        if level >= CPU_BUSY and peers and max(peers) < CPU_EARLY:
+            yield LimitReached("cpu_saturation", resources[key], 0.8,
+                               f"[{s.id}] CPUUtilization on {resources[key].id} at {level:.0f} % around onset while "
+                               f"the rest of its fleet ran at {max(peers):.0f} % or less", s.id)
 
 
 def _limit(s: Series, full: ResourceRef, around: list[float], after: list[float], near: list[float]

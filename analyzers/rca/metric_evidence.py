@@ -16,6 +16,7 @@ from .rules import FAILURE_METRICS, METRIC_CATEGORIES
 
 LATE_ANOMALY = timedelta(minutes=10)
 SURGE_LEAD = timedelta(minutes=45)  # a surge that began earlier than this without failing is not the cause
+STALL = 0.6  # a store's storage latency jumping: it fails its clients (a supporting sign, not proof on its own)
 FAILURES_ONLY = 0.6  # weight of a resource's own failure metric rising when no log line says why
 
 
@@ -83,6 +84,8 @@ class MetricEvidence(ScoreQueries):
             if timeout and a.peak >= 0.9 * float(timeout) * 1000:
                 return 1.0
             return 0.0
+        if category == "dependency_failure":  # a store's disk stalled: reads and writes wait 20x longer, >= 100 ms
+            return STALL if resource.type == "rds" and a.peak >= 0.1 and rel >= 20 else 0.0
         return 0.0
 
     def collect_saturation_levels(self) -> None:

@@ -8,7 +8,7 @@ from typing import Sequence
 
 from ..model import ResourceRef
 from ..patterns import is_surging
-from ..topology import FRONT_DOORS, Candidate, downstream_ids, referenced_ids
+from ..topology import FRONT_DOORS, Candidate, downstream_ids, pattern_owner, referenced_ids
 from .evidence_set import EvidenceSet, Score
 from .levels import database_has_room
 from .rules import DEPENDENCY_CATEGORIES, SYMPTOM_METRICS
@@ -31,6 +31,7 @@ class ScoreQueries:
     pointed_at: set[tuple[str, str]]
     alarm_key: tuple[str, str] | None
     blames: defaultdict[tuple[str, str], set[tuple[str, str]]]
+    own_pool_dry: dict[tuple[str, str], set[str]]
 
     def _databases_with_room(self, named: Sequence[tuple[str, str]]) -> list[str]:
         """Why each named resource is a database far from its connection limit ([] unless all are)."""
@@ -70,6 +71,11 @@ class ScoreQueries:
         """Its own metrics show a resource at a limit (connections, CPU, memory, storage)."""
         return max((self.scores[(c, key)].metrics for c in EXHAUSTION if (c, key) in self.scores), default=0.0) >= 0.5
 
+    def _cpu_pinned(self, key: tuple[str, str]) -> bool:
+        """Its own CPU metrics show it pinned (not merely busy)."""
+        cpu = self.scores.get(("cpu_saturation", key))
+        return cpu is not None and cpu.metrics >= 0.8
+
     def _symptomless(self) -> bool:
         """Nothing shows users hurt: the alarm is not on errors or latency, no such metric rose, and no
         error log pattern surged."""
@@ -101,6 +107,11 @@ class ScoreQueries:
             loaded.update(self._backends())
         return loaded
 
+    def _backend_exhausted(self, key: tuple[str, str]) -> bool:
+        """A front door with something behind it at its own limit (memory, CPU, connections, storage): that
+        explains the door's failures better than a change of its settings."""
+        return key[0] in FRONT_DOORS and any(self._exhausted(k) for k in self._loaded_by(key) if k != key)
+
     def _under_surge(self, key: tuple[str, str]) -> bool:
         """Its own requests surged, or it is behind a front door whose requests did."""
         return any(self._surged(k) and key in self._loaded_by(k) for k in self.by_key)
@@ -108,6 +119,15 @@ class ScoreQueries:
     def _shedding_under_surge(self, key: tuple[str, str], throttled: Score) -> bool:
         """Its throttling is only its own limiter's answer (no throttle metric) to a surge of its requests."""
         return key in self.shedding and throttled.metrics < 0.5 and self._under_surge(key)
+
+    def _own_logs_explain(self, key: tuple[str, str], relayed: Score) -> bool:
+        """Its callers' errors about it (none of them its own lines) while its own logs show it at a limit
+        (out of memory, disk full...): the callers saw it fail, its own logs say why."""
+        owners = {p.id: o.key for p in self.ev.patterns if (o := pattern_owner(p, self.ev.group_owner)) is not None}
+        if any(owners.get(i) == key for i in relayed.ids):
+            return False
+        return any(self.scores[(c, key)].logs >= 0.5 and any(owners.get(i) == key for i in self.scores[(c, key)].ids)
+                   for c in EXHAUSTION if (c, key) in self.scores)
 
     def _dependency_errors(self, key: tuple[str, str]) -> bool:
         """Its own logs say what it called failed (timeouts, lost connections, refused)."""

@@ -81,7 +81,7 @@ class _Ranker(EvidenceCollector):
             out.append(self.scores[("dependency_failure", key)])
         trigger = self._trigger(category, key)
         fresh = trigger is not None and trigger.change >= FRESH_CHANGE  # metrics alone only tie a change just before
-        if fresh and key in self.failures and not any(s.logs > 0 for s in out):
+        if fresh and key in self.failures and not any(s.logs > 0 for s in out) and not self._backend_exhausted(key):
             out.append(self.failures[key])
         return out
 
@@ -124,6 +124,8 @@ class _Ranker(EvidenceCollector):
             return 0.5 * max(s.logs, s.metrics)  # throttled because another function took the shared pool
         if category == "throttling" and self._shedding_under_surge(key, s):
             return 0.4 * s.logs  # its own limiter turning away a surge: the surge is the cause
+        if category == "db_connection_exhaustion" and key in self.own_pool_dry and self._cpu_pinned(key):
+            return 0.5 * max(s.logs, s.metrics)  # its pool ran dry because its CPU starves the threads holding it
         if category == "permission_denied" and s.change and not s.logs:
             return 0.0
         if category == "function_timeout" and not s.logs and self._dependency_errors(key):
@@ -134,6 +136,8 @@ class _Ranker(EvidenceCollector):
             if self._overloaded(key):  # it fails because of the load it receives, not a fault of its own
                 return 0.4 * s.logs
             if self.blames.get(key):  # its errors name the dependency at fault: it is the victim
+                return VICTIM * s.logs
+            if self._own_logs_explain(key, s):
                 return VICTIM * s.logs
             return s.logs * (1.0 if key != self.alarm_key else 0.85)
         if category == "traffic_surge":

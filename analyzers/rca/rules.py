@@ -66,12 +66,14 @@ LOG_RULES: dict[str, re.Pattern[str]] = {
         r"(?-i:KeyError: '[A-Z][A-Z0-9_]{2,}')|incompatible with sql_mode|bigger than 'max_allowed_packet'|"
         # an error that points at an environment-style setting ("... configured for EUR (check SETTLEMENT_ACCOUNTS)")
         r"\bno [\w-]+(?: [\w-]+)? configured for\b|(?-i:\b(?:check|set|define) [A-Z][A-Z0-9]*_[A-Z0-9_]+\b)", re.I),
-    "cpu_saturation": re.compile(r"\bon CPU\b|CPU (usage|load|throttl|starv)|load average|CPU credit", re.I),
+    "cpu_saturation": re.compile(r"\bon CPU\b|CPU (usage|load|throttl|starv)|load average|CPU credit|"
+                                r"Thread starvation or clock leap", re.I),  # Hikari's housekeeper starved of CPU
 }
 
 # Errors that come from a database client (the victim names no host, but the fault is in "the database").
 DATABASE_WORDS = re.compile(
     r"JDBC|SQLException|SQLSTATE|PreparedStatement|QueryTimeout|Hikari|psycopg|pymysql|MySQLdb|sqlalchemy|"
+    r"Npgsql|MySqlConnector|SqlClient|EntityFrameworkCore|"
     r"OperationalError|(?-i:\bER_[A-Z_]{3,})|Sequelize|ActiveRecord|PG::|pq: |postgres|mysql|mariadb|deadlock|"
     r"lock wait|statement timeout|database|too many (clients|connections)|slow query|"
     # Node drivers' own messages (mysql2, pg)
@@ -148,10 +150,14 @@ BARE_TIMEOUT = re.compile(r"timed? ?out|deadline exceeded", re.I)
 NAMED_FAILURE = re.compile(r"refused|reset|unreachable|not known|getaddrinfo|ENOTFOUND|UnknownHost|No route|"
                            r"connect|upstream|https?://|\b(?:[a-z0-9-]+\.)+(?:com|net|org|io|internal|local|aws)\b|"
                            r"(?:[A-Za-z][\w-]*\.[\w.-]+|localhost|\d+\.\d+\.\d+\.\d+):\d{2,5}\b", re.I)
+# A proxy's upstream on its own host (nginx in front of the app on 127.0.0.1): its timeouts are the host's slowness.
+LOCAL_UPSTREAM = re.compile(r"upstream: \"?(?:https?://)?(?:127\.\d+\.\d+\.\d+|localhost|\[::1\]|unix:)", re.I)
 # An endpoint that could not be reached at all (refused, unresolvable, failed handshake).
 UNREACHED = re.compile(r"refused|unreachable|no route|not known|getaddrinfo|ENOTFOUND|EAI_AGAIN|UnknownHost|"
                        r"NXDOMAIN|no such host|Name or service|i/o timeout|connect(?:ion)? time(?:d ?)?out|"
                        r"certificate|handshake", re.I)
+# A failed TLS handshake with a balancer or API is about its own listener's certificate, not what is behind it.
+TLS_FAILURE = re.compile(r"certificate|handshake|x509|PKIX|SSL|TLS", re.I)
 ERROR_WORDS = re.compile(r"error|exception|fail|fatal|critical|panic|denied|refused|timed out|traceback", re.I)
 
 # Metric rules: (metric name, direction) -> category, with an optional absolute check.
@@ -172,6 +178,8 @@ METRIC_CATEGORIES: dict[str, tuple[str, str]] = {
     "Count": ("traffic_surge", "up"),
     "RequestCount": ("traffic_surge", "up"),
     "Duration": ("function_timeout", "up"),
+    "ReadLatency": ("dependency_failure", "up"),  # a store's disk stalling (see metric evidence)
+    "WriteLatency": ("dependency_failure", "up"),
 }
 
 # Categories whose fault is the resource itself (not a trigger), scaled by these priors.

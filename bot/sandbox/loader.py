@@ -105,9 +105,9 @@ def _seed_resources(factory: ClientFactory, scenario: Scenario, counts: dict[str
 
 
 def environment_of(props: dict[str, Any]) -> dict[str, str]:
-    """A resource's ``environment`` as name -> value: a mapping, or a list of names (values unknown) or of
+    """A resource's ``environment`` (or ``env``) as name -> value: a mapping, or a list of names (values unknown) or of
     ``NAME=value`` strings, as scenario authors write it."""
-    env = props.get("environment") or {}
+    env = props.get("environment") or props.get("env") or props.get("environment_variables") or {}
     if isinstance(env, dict):
         return {str(k): "" if v is None else str(v) for k, v in env.items()}
     if isinstance(env, (list, tuple)):

@@ -1,0 +1,1 @@
+"""Holdout set 38 ("an evaluator's set"): sixteen independently authored RCA scenarios."""

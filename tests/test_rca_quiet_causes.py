@@ -1,0 +1,100 @@
+"""Quiet causes and their look-alikes, from held-out incidents: one instance of a fleet pinned for hours by
+a job of its own, a database whose disk stalls, a database log naming its clients, nginx timing out on the
+app of its own host under a surge, a pool that runs dry because the host's CPU is pinned."""
+from __future__ import annotations
+
+from analyzers.model import ResourceRef
+from analyzers.rca import rank_hypotheses
+from analyzers.topology import Candidate, downstream_ids, mentioned_resources
+from tests.test_rca_limits import _anomaly, _series
+from tests.test_rca_rules import ONSET, REGION, alarm_on, evidence, pattern
+
+ALB = ResourceRef("alb", "app/search-alb/3f9b2d71c4e8a605", REGION, {"target_groups": ["search-api-tg"]})
+HOST_1 = ResourceRef("ec2", "i-04d7e1b2a9c3f5608", REGION, {"name": "search-api-1"})
+HOST_2 = ResourceRef("ec2", "i-0b8e2f4c6a1d3e597", REGION, {"name": "search-api-2"})
+FLEET = [Candidate(ALB, "alarm", 1.0), Candidate(HOST_1, "dependency", 1.0, "behind it"),
+         Candidate(HOST_2, "dependency", 1.0, "behind it")]
+HOST_GROUPS = {"/ec2/search/nginx-error": HOST_1}
+
+
+def _cpu(host: ResourceRef, level: float):
+    return _series(f"cpu-{host.id}", {"InstanceId": host.id}, "AWS/EC2", "CPUUtilization", [level] * 40)
+
+
+def test_the_members_of_a_fleet_are_behind_the_balancer_of_their_target_group():
+    # GIVEN target group "search-api-tg" and instances named search-api-1 and search-api-2
+    # THEN both are behind the balancer
+    assert set(downstream_ids(ALB, [ALB, HOST_1, HOST_2])) == {HOST_1.key, HOST_2.key}
+
+
+def test_one_instance_pinned_for_hours_while_the_rest_of_its_fleet_is_not_is_cpu_saturation():
+    # GIVEN the balancer's latency rose; one member's CPU has been at 98 % all window, the other's at 40 %
+    latency = _anomaly("a1", ALB, "AWS/ApplicationELB", "TargetResponseTime", {"LoadBalancer": ALB.id}, 0.17, 1.8)
+    ev = evidence(FLEET, anomalies=[latency], alarm=alarm_on(ALB, "TargetResponseTime"), owners={})
+    ev.series.extend([_cpu(HOST_1, 98.0), _cpu(HOST_2, 40.0)])
+    ranked = rank_hypotheses(ev)
+    # THEN the pinned member is saturated, however long it has been
+    assert (ranked[0].category, ranked[0].resource.key) == ("cpu_saturation", HOST_1.key)
+    assert any("rest of its fleet" in line for line in ranked[0].evidence)
+    # AND a whole fleet pinned together says nothing about one member
+    even = evidence(FLEET, anomalies=[latency], alarm=alarm_on(ALB, "TargetResponseTime"), owners={})
+    even.series.extend([_cpu(HOST_1, 98.0), _cpu(HOST_2, 97.0)])
+    assert not any("rest of its fleet" in line for h in rank_hypotheses(even) for line in h.evidence)
+
+
+API = ResourceRef("ecs", "claims/claims-api", REGION)
+CLAIMS_DB = ResourceRef("rds", "claims-pg", REGION)
+REPORTING_DB = ResourceRef("rds", "claims-reporting-pg", REGION)
+NPGSQL = ("fail: Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware[1] Npgsql.NpgsqlException (0x80004005): "
+          "Exception while reading from stream ---> System.TimeoutException: Timeout during reading attempt")
+
+
+def test_a_database_whose_disk_stalls_is_the_one_its_clients_unnamed_errors_are_about():
+    # GIVEN a client's unnamed Npgsql read timeouts, two databases in the account, and one of them whose
+    # read latency went from 1 ms to 300 ms at onset
+    timeouts = pattern("l1", NPGSQL, 0, 120, group="/ecs/claims-api")
+    stall = _anomaly("a1", CLAIMS_DB, "AWS/RDS", "ReadLatency", {"DBInstanceIdentifier": CLAIMS_DB.id}, 0.001, 0.3)
+    candidates = [Candidate(API, "alarm", 1.0), Candidate(CLAIMS_DB, "context", 0.35),
+                  Candidate(REPORTING_DB, "context", 0.35)]
+    ranked = rank_hypotheses(evidence(candidates, [timeouts], anomalies=[stall], alarm=alarm_on(API),
+                                      owners={"/ecs/claims-api": API}))
+    # THEN the stalled database is the failing dependency
+    assert (ranked[0].category, ranked[0].resource.key) == ("dependency_failure", CLAIMS_DB.key)
+
+
+def test_a_database_logs_session_prefix_names_a_client_not_a_dependency():
+    shipments = ResourceRef("ecs", "fulfilment-prd/shipment-api", REGION)
+    line = ("2026-03-10 03:21:07 UTC:10.4.2.17(51234):shipment_api@fulfilment:[20417]:ERROR: canceling statement "
+            "due to statement timeout")
+    # GIVEN a PostgreSQL error whose log_line_prefix holds the session's user "shipment_api"
+    # THEN it names no dependency (the user is a caller), unless callers are asked for
+    assert mentioned_resources([line], [shipments]) == {}
+    assert set(mentioned_resources([line], [shipments], callers=True)) == {shipments.key}
+
+
+def test_nginx_timing_out_on_the_app_of_its_own_host_under_a_surge_is_the_surge():
+    # GIVEN the balancer's requests up 10x, and nginx on a member timing out on its local app (127.0.0.1)
+    surge = _anomaly("a1", ALB, "AWS/ApplicationELB", "RequestCount", {"LoadBalancer": ALB.id}, 660, 7800)
+    local = pattern("l1", "[error] 1402#1402: *904768 upstream timed out (110: Connection timed out) while reading "
+                    'response header from upstream, client: 10.0.1.5, server: tickets.example.com, request: "GET '
+                    '/account HTTP/1.1", upstream: "http://127.0.0.1:8000/account", host: "tickets.example.com"',
+                    0, 35, group="/ec2/search/nginx-error")
+    ranked = rank_hypotheses(evidence(FLEET, [local], anomalies=[surge], alarm=alarm_on(ALB, "RequestCount"),
+                                      owners=HOST_GROUPS))
+    # THEN the surge is the cause, not a dependency of the host
+    assert (ranked[0].category, ranked[0].resource.key) == ("traffic_surge", ALB.key)
+
+
+def test_a_pool_that_runs_dry_on_a_host_whose_cpu_is_pinned_is_the_cpu():
+    db = ResourceRef("rds", "quotes-pg", REGION, {"max_connections": 400})
+    # GIVEN a host's own Hikari pool timing out while its database has room, and that host's CPU pinned
+    dry = pattern("l1", "java.sql.SQLTransientConnectionException: HikariPool-1 - Connection is not available, "
+                  "request timed out after 30000ms (total=20, active=20, idle=0, waiting=48)", 0, 49,
+                  group="/ec2/search/nginx-error")
+    cpu = _anomaly("a1", HOST_1, "AWS/EC2", "CPUUtilization", {"InstanceId": HOST_1.id}, 30, 99)
+    ev = evidence([*FLEET, Candidate(db, "context", 0.35)], [dry], anomalies=[cpu],
+                  alarm=alarm_on(ALB, "TargetResponseTime"), owners=HOST_GROUPS)
+    ev.series.append(_series("c1", {"DBInstanceIdentifier": db.id}, "AWS/RDS", "DatabaseConnections", [60.0] * 40))
+    ranked = rank_hypotheses(ev)
+    # THEN the pinned CPU is the cause, the pool its symptom
+    assert (ranked[0].category, ranked[0].resource.key) == ("cpu_saturation", HOST_1.key)
