@@ -45,9 +45,11 @@ DIMENSION_RESOURCE_TYPES: Mapping[str, str] = {
 
 
 # Resource properties naming attached things (role, parameter group...) that a change may target.
+ASG_PROPERTIES = ("autoscaling_group", "auto_scaling_group", "asg")  # an instance's Auto Scaling group
 ATTACHMENT_PROPERTIES = ("role", "task_role", "execution_role", "iam_role", "instance_profile",
-                         "iam_instance_profile", "autoscaling_group", "launch_template", "security_groups",
-                         "vpc_security_groups", "parameter_group", "parameter_groups", "option_group", "task_definition_family", "config_refs",
+                         "iam_instance_profile", *ASG_PROPERTIES, "launch_template", "security_groups",
+                         "vpc_security_groups", "parameter_group", "parameter_groups", "option_group",
+                         "task_definition_family", "config_refs",
                          "deployment_group", "codedeploy_deployment_group", "codedeploy_group")  # its CodeDeploy group
 
 
@@ -112,6 +114,8 @@ class ResourceRef:
             for item in values:
                 if isinstance(item, str) and item:
                     names.update({item, item.rsplit("/", 1)[-1], item.rsplit(":", 1)[-1]})
+                    if not item.startswith("arn:"):  # "pricing-api-lt:v42": the template, at a version
+                        names.add(item.split(":", 1)[0])
                     names.update(t for t in re.split(r"[\s(),]+", item) if t)  # "sg-0b7c... (orders-db-sg)"
         return frozenset(n for n in names if n)
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Iterable, Mapping, Sequence
 
-from .model import Anomaly, LogPattern, ResourceRef
+from .model import ASG_PROPERTIES, Anomaly, LogPattern, ResourceRef
 
 _APIGW = re.compile(r"^API-Gateway-Execution-Logs_([A-Za-z0-9]+)/")
 
@@ -229,7 +229,7 @@ def fleet_names(resource: ResourceRef) -> set[str]:
     member number or ``-asg`` (``storefront-api-1``, ``storefront-api-asg`` -> ``storefront-api``)."""
     if resource.type != "ec2":
         return set()
-    names = [str(v) for v in (resource.properties.get("name"), resource.properties.get("autoscaling_group")) if v]
+    names = [str(v) for v in (resource.properties.get(p) for p in ("name", *ASG_PROPERTIES)) if v]
     return {n for name in names for n in (name, _MEMBER_SUFFIX.sub("", name))}
 
 

@@ -98,3 +98,37 @@ def test_a_pool_that_runs_dry_on_a_host_whose_cpu_is_pinned_is_the_cpu():
     ranked = rank_hypotheses(ev)
     # THEN the pinned CPU is the cause, the pool its symptom
     assert (ranked[0].category, ranked[0].resource.key) == ("cpu_saturation", HOST_1.key)
+
+
+def test_errors_one_sample_before_the_requests_rose_are_not_their_retries():
+    web = ResourceRef("ecs", "tix/onsale-web", REGION)
+    alb = ResourceRef("alb", "app/tix-onsale/1f4b7c2d9e3a6b80", REGION, {"targets": ["tix/onsale-web"]})
+    candidates = [Candidate(alb, "alarm", 1.0), Candidate(web, "dependency", 1.0, "behind it")]
+
+    def ranked(lead_minutes: float):
+        errors = _anomaly("a1", alb, "AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", {"LoadBalancer": alb.id}, 0, 900,
+                          minutes_after=0)
+        volume = _anomaly("a2", alb, "AWS/ApplicationELB", "RequestCount", {"LoadBalancer": alb.id}, 3000, 24000,
+                          minutes_after=lead_minutes)
+        return rank_hypotheses(evidence(candidates, anomalies=[errors, volume],
+                                        alarm=alarm_on(alb, "TargetResponseTime"), owners={}))
+    # GIVEN a balancer's 5xx rising in the 1-minute sample before its requests rose 8-fold (a ramp the
+    # detector dates one sample later): the two cannot be ordered within a sample
+    # THEN it is a surge
+    assert (ranked(1)[0].category, ranked(1)[0].resource.key) == ("traffic_surge", alb.key)
+    # AND volume that rose only minutes after the errors began is their retries, not a surge
+    assert ranked(4)[0].category != "traffic_surge"
+
+
+def test_an_instance_refresh_of_a_launch_template_version_touches_the_fleet():
+    from datetime import timedelta
+
+    from analyzers.changes import touches
+    from analyzers.model import Change
+    node = ResourceRef("ec2", "i-0b19e6c4a2d8f7035", REGION, {"name": "pricing-api", "asg": "pricing-api-asg",
+                                                               "launch_template": "pricing-api-lt:v42"})
+    # GIVEN an instance whose Auto Scaling group and launch template are written "asg" and "<template>:v42"
+    # THEN a new template version and the group's instance refresh touch it
+    for event, name in (("CreateLaunchTemplateVersion", "pricing-api-lt"), ("StartInstanceRefresh", "pricing-api-asg")):
+        change = Change("c1", ONSET - timedelta(minutes=40), "ec2.amazonaws.com", event, None, name, "ci", REGION)
+        assert touches(change, node)

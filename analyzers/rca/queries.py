@@ -15,6 +15,9 @@ from .rules import DEPENDENCY_CATEGORIES, SYMPTOM_METRICS
 
 EXHAUSTION = ("db_connection_exhaustion", "cpu_saturation", "memory_exhaustion", "storage_exhaustion")
 RETRY_LAG = timedelta(seconds=45)  # volume rising this long after a resource's errors began is their retries
+# ... unless within one 1-minute sample of them (the two cannot be ordered) and rising more than retries can
+# multiply it (a client retrying twice at most triples its calls): then it is a surge the errors answered
+ONE_SAMPLE, RETRY_MULTIPLE = timedelta(seconds=90), 4.0
 
 
 class ScoreQueries:
@@ -90,13 +93,18 @@ class ScoreQueries:
 
     def _after_own_errors(self, key: tuple[str, str], surge: Score) -> bool:
         """The volume rose only after the resource's own errors had begun (retries, reconnects)."""
-        anomalies = {a.id: a.onset for a in self.ev.anomalies}
-        rose = [anomalies[i] for i in surge.ids if i in anomalies]
+        anomalies = {a.id: a for a in self.ev.anomalies}
+        rises = [anomalies[i] for i in surge.ids if i in anomalies]
         own = [self.scores.get(("application_error", key)), self.failures.get(key)]
         ids = {i for score in own if score is not None for i in score.ids}
-        began = [self.pattern_start.get(i) or anomalies.get(i) for i in ids]
+        began = [self.pattern_start.get(i) or (anomalies[i].onset if i in anomalies else None) for i in ids]
         began = [t for t in began if t is not None]
-        return bool(rose and began) and min(began) <= min(rose) - RETRY_LAG
+        if not (rises and began):
+            return False
+        first = min(rises, key=lambda a: a.onset)
+        lead = first.onset - min(began)
+        beyond_retries = first.peak > RETRY_MULTIPLE * max(first.baseline, 1e-9)
+        return lead >= RETRY_LAG and (lead > ONE_SAMPLE or not beyond_retries)
 
     def _loaded_by(self, key: tuple[str, str]) -> set[tuple[str, str]]:
         """What receives a resource's requests: itself, what is behind it or its configuration names and,
