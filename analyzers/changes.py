@@ -199,4 +199,3 @@ def _with_names(resources: Sequence[ResourceRef], prop: str, found: Mapping[tupl
         added = sorted(n for n in found.get(r.key, ()) if n not in names)
         out.append(replace(r, properties={**r.properties, prop: names + added}) if added else r)
     return out
-

@@ -77,6 +77,7 @@ class EvidenceCollector(MetricEvidence):
         self.scores: dict[tuple[str, tuple[str, str]], Score] = defaultdict(Score)
         self.by_key = {c.resource.key: c for c in ev.candidates}
         self.pattern_start = {p.id: p.first_seen for p in ev.patterns}
+        self.owner_of = {p.id: o for p in ev.patterns if (o := pattern_owner(p, ev.group_owner)) is not None}
         self.weights = {c.resource.key: c.weight for c in ev.candidates}
         self.inventory = [c.resource for c in ev.candidates]
         self.units = {s.key: s.unit for s in ev.series}
@@ -93,13 +94,13 @@ class EvidenceCollector(MetricEvidence):
 
     # Logs ----------------------------------------------------------------
     def collect_logs(self) -> None:
-        failing = {o.key for p in self.ev.patterns if p.is_error and is_surging(p)
-                   and (o := pattern_owner(p, self.ev.group_owner)) is not None}
+        failing = {self.owner_of[p.id].key for p in self.ev.patterns if p.is_error and is_surging(p)
+                   and p.id in self.owner_of}
         rising = self._rising_when_nothing_surges()
         for p in self.ev.patterns:
             if not is_surging(p) and p.id not in rising:
                 continue
-            owner = pattern_owner(p, self.ev.group_owner)
+            owner = self.owner_of.get(p.id)
             text = " ".join((p.template, *p.samples, p.exception_type or ""))
             cats = log_categories(text)
             strength = _pattern_strength(p) * (QUIET if p.level in ("INFO", "DEBUG") else 1.0)
@@ -291,8 +292,7 @@ class EvidenceCollector(MetricEvidence):
         """Its new errors say code it runs is missing (a module, native library or class): what changed
         shipped code (a layer, a runtime, an image), whatever the call that changed it was named."""
         return any(p.is_error and is_surging(p) and PACKAGING.search(" ".join((p.template, *p.samples)))
-                   and (o := pattern_owner(p, self.ev.group_owner)) is not None and o.key == resource.key
-                   for p in self.ev.patterns)
+                   and p.id in self.owner_of and self.owner_of[p.id].key == resource.key for p in self.ev.patterns)
 
     def _cut_off_by(self, change: Change) -> list[ResourceRef]:
         """The security group or ACL a network change edited, when targets then became unreachable."""

@@ -8,7 +8,7 @@ from typing import Sequence
 
 from ..model import ResourceRef
 from ..patterns import is_surging
-from ..topology import FRONT_DOORS, Candidate, downstream_ids, pattern_owner, referenced_ids
+from ..topology import FRONT_DOORS, Candidate, downstream_ids, referenced_ids
 from .evidence_set import EvidenceSet, Score
 from .levels import database_has_room
 from .rules import DEPENDENCY_CATEGORIES, SYMPTOM_METRICS
@@ -28,6 +28,7 @@ class ScoreQueries:
     by_key: dict[tuple[str, str], Candidate]
     inventory: list[ResourceRef]
     pattern_start: dict
+    owner_of: dict[str, ResourceRef]  # pattern id -> the resource that logged it
     failures: defaultdict[tuple[str, str], Score]
     bare_timeouts: set[str]
     shedding: set[tuple[str, str]]
@@ -131,11 +132,10 @@ class ScoreQueries:
     def _own_logs_explain(self, key: tuple[str, str], relayed: Score) -> bool:
         """Its callers' errors about it (none of them its own lines) while its own logs show it at a limit
         (out of memory, disk full...): the callers saw it fail, its own logs say why."""
-        owners = {p.id: o.key for p in self.ev.patterns if (o := pattern_owner(p, self.ev.group_owner)) is not None}
-        if any(owners.get(i) == key for i in relayed.ids):
-            return False
-        return any(self.scores[(c, key)].logs >= 0.5 and any(owners.get(i) == key for i in self.scores[(c, key)].ids)
-                   for c in EXHAUSTION if (c, key) in self.scores)
+        def own(score: Score) -> bool:
+            return any(i in self.owner_of and self.owner_of[i].key == key for i in score.ids)
+        return not own(relayed) and any(self.scores[(c, key)].logs >= 0.5 and own(self.scores[(c, key)])
+                                        for c in EXHAUSTION if (c, key) in self.scores)
 
     def _dependency_errors(self, key: tuple[str, str]) -> bool:
         """Its own logs say what it called failed (timeouts, lost connections, refused)."""

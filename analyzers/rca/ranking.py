@@ -135,9 +135,7 @@ class _Ranker(EvidenceCollector):
                 return 0.0
             if self._overloaded(key):  # it fails because of the load it receives, not a fault of its own
                 return 0.4 * s.logs
-            if self.blames.get(key):  # its errors name the dependency at fault: it is the victim
-                return VICTIM * s.logs
-            if self._own_logs_explain(key, s):
+            if self.blames.get(key) or self._own_logs_explain(key, s):  # a victim, or its own logs say why
                 return VICTIM * s.logs
             return s.logs * (1.0 if key != self.alarm_key else 0.85)
         if category == "traffic_surge":
