@@ -1,9 +1,10 @@
 """Metric anomalies for an investigation: which series left their baseline, when, and how far.
 
 Wraps the online detector (:mod:`analyzers.detection`) for the investigation's
-window: a series is anomalous when its latest anomalous episode starts within
-the window of interest and its level after onset departs from the baseline
-before it. Pure: times are passed in.
+window: a series is anomalous when one of its anomalous episodes starts within
+the window of interest (the one nearest the incident's onset when that is given,
+else the latest) and its level after onset departs from the baseline before it.
+Pure: times are passed in.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .detection import find_onset, raw_scores
+from .detection import find_onsets, raw_scores
 from .model import Alarm, Anomaly, Series
 
 MIN_POINTS = 12
@@ -32,8 +33,12 @@ def _relative_shift(before: np.ndarray, after: np.ndarray) -> tuple[float, float
 
 
 def detect_anomalies(series: Sequence[Series], since: datetime, until: datetime,
-                     id_prefix: str = "a") -> list[Anomaly]:
-    """Anomalies whose onset falls in [since, until], strongest first."""
+                     id_prefix: str = "a", near: datetime | None = None) -> list[Anomaly]:
+    """Anomalies whose onset falls in [since, until], strongest first.
+
+    ``near`` (the incident's onset): of a series' episodes in the window, the one starting nearest it (a
+    step at the incident, not the wobble after the detector adapted to the new level); else the latest.
+    """
     out: list[Anomaly] = []
     lo, hi = since.timestamp(), until.timestamp()
     for s in series:
@@ -41,8 +46,8 @@ def detect_anomalies(series: Sequence[Series], since: datetime, until: datetime,
             continue
         values = np.asarray(s.values, dtype=float)
         stamps = np.asarray(s.timestamps, dtype=float)
-        onset = find_onset(values, stamps, threshold=ONSET_SCORE, min_run=2)
-        if onset is None or not (lo <= stamps[onset] <= hi):
+        onset = _episode(find_onsets(values, stamps, threshold=ONSET_SCORE, min_run=2), stamps, lo, hi, near)
+        if onset is None:
             continue
         before, after = values[:onset], values[onset:]
         if before.size < MIN_POINTS // 2:
@@ -56,6 +61,14 @@ def detect_anomalies(series: Sequence[Series], since: datetime, until: datetime,
                            baseline=round(base, 6), peak=round(peak, 6), direction=direction))
     out.sort(key=lambda a: (-a.score, a.onset))
     return [Anomaly(**{**a.__dict__, "id": f"{id_prefix}{i + 1}"}) for i, a in enumerate(out)]
+
+
+def _episode(onsets: list[int], stamps: np.ndarray, lo: float, hi: float, near: datetime | None) -> int | None:
+    if near is None:  # the latest episode, if it starts in the window
+        return onsets[-1] if onsets and lo <= stamps[onsets[-1]] <= hi else None
+    inside = [i for i in onsets if lo <= stamps[i] <= hi]
+    target = near.timestamp()
+    return min(reversed(inside), key=lambda i: abs(stamps[i] - target)) if inside else None
 
 
 # CloudWatch alarm comparisons as element-wise numpy tests (value vs threshold).

@@ -46,10 +46,15 @@ def log_group_prefixes(resource: ResourceRef) -> list[str]:
     return groups
 
 
+# "<name>-access" and the like: a log group segment naming a resource and the kind of log it holds
+_LOG_KIND_SUFFIXES = ("-access-logs", "-access", "_access", "-logs", "-log", "-execution", "-errors", "-error")
+
+
 def _named_in_path(group: str, resources: Sequence[ResourceRef]) -> ResourceRef | None:
     """The one resource whose name is a whole segment of a log group path (``/aws/apigateway/<api>/...``,
-    ``/app/<service>/...``), if exactly one is."""
+    ``/app/<service>/...``, ``/aws/apigateway/<api>-access``), if exactly one is."""
     segments = {seg for seg in group.split("/") if len(seg) >= 4}
+    segments |= {seg[: -len(suffix)] for seg in segments for suffix in _LOG_KIND_SUFFIXES if seg.endswith(suffix)}
     found = [r for r in resources if segments & {a for a in r.aliases if len(a) >= 4}]
     return found[0] if len(found) == 1 else None
 
@@ -312,7 +317,8 @@ def select_candidates(alarmed: ResourceRef | None, inventory: Sequence[ResourceR
         for resource in inventory:
             if resource.key in out:
                 continue
-            if resource.key in behind or mentions.get(resource.key, 0) >= 1 or resource.key in referenced:
+            named = mentions.get(resource.key, 0) >= 1 and resource.key not in involved  # not its own lines
+            if resource.key in behind or named or resource.key in referenced:
                 via = ("behind it" if resource.key in behind else
                        "named in its logs" if mentions.get(resource.key) else "referenced in its configuration")
                 out[resource.key] = Candidate(resource, "dependency", RELATION_WEIGHTS["dependency"], via)

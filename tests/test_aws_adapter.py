@@ -298,6 +298,16 @@ def test_clients_use_adaptive_retries_and_endpoint(factory):
     local = ClientFactory(endpoint_url="http://127.0.0.1:1", static_credentials={"aws_access_key_id": "a",
                                                                                   "aws_secret_access_key": "b"})
     assert local.client("logs", REGION).meta.endpoint_url == "http://127.0.0.1:1"
+    assert local.client("logs", REGION).meta.config.read_timeout == 30
+
+
+def test_the_sandbox_waits_for_its_slow_emulator_instead_of_retrying_the_same_work():
+    # GIVEN the sandbox's factory (a local moto answers a large GetMetricData slowly, not flakily)
+    emulator = ClientFactory(endpoint_url="http://127.0.0.1:1", emulator=True,
+                             static_credentials={"aws_access_key_id": "a", "aws_secret_access_key": "b"})
+    # WHEN a client is built THEN it waits minutes for an answer and asks at most twice
+    config = emulator.client("cloudwatch", REGION).meta.config
+    assert config.read_timeout >= 300 and config.retries["total_max_attempts"] == 2
 
 
 # Front doors: what is behind them ----------------------------------------------------

@@ -71,7 +71,7 @@ def recorder(monkeypatch: pytest.MonkeyPatch) -> Recorder:
 
     monkeypatch.setattr(boto3.session, "Session", RecordingSession)
     # no retries: the emulator answers 500 for the APIs it lacks, and one attempt is enough to record a call
-    monkeypatch.setattr("bot.aws.clients.RETRY_CONFIG",
+    monkeypatch.setattr("bot.aws.clients.EMULATOR_CONFIG",
                         BotoConfig(retries={"mode": "standard", "max_attempts": 1}, connect_timeout=5, read_timeout=30))
     original_seed = sandbox_pkg.seed
 

@@ -54,6 +54,9 @@ EXPECTED = {
     "node": ("TypeError", "handler (/var/task/src/orders.js:27:15)"),
     "dotnet": ("System.TimeoutException",
                "Claims.Api.Data.ClaimsRepository.GetAsync (/src/Claims.Api/Data/ClaimsRepository.cs:line 42)"),
+    "ruby": ("ActiveRecord::ConnectionTimeoutError", "app/models/return_request.rb:44 in lock_for_refund!"),
+    "php": ("Illuminate\\Database\\QueryException",
+            "/var/www/html/app/Services/InvoiceService.php:57 in Illuminate\\\\Database\\\\Query\\\\Builder->get"),
 }
 # .NET's console logger: category headline, message, then the exception with its inner one (" ---> ")
 DOTNET_TRACE = "\n".join(
@@ -68,10 +71,36 @@ DOTNET_TRACE = "\n".join(
         "/src/Claims.Api/Data/ClaimsRepository.cs:line 42",
     ]
 )
-TRACES = {"python": PYTHON_TRACE, "java": JAVA_TRACE, "node": NODE_TRACE, "dotnet": DOTNET_TRACE}
+# Rails: an empty tagged FATAL header, the exception line, then the backtrace (gems first)
+RUBY_TRACE = "\n".join(
+    [
+        "F, [2026-03-17T13:59:50.174282 #18] FATAL -- : [d7ca3542-7996-e617-e986-888ffcfa314b] ",
+        "ActiveRecord::ConnectionTimeoutError (could not obtain a connection from the pool within 5.000 seconds):",
+        "/usr/local/bundle/gems/activerecord-7.1.3/lib/active_record/connection_pool.rb:211:in `wait_poll'",
+        "app/models/return_request.rb:44:in `lock_for_refund!'",
+        "app/controllers/api/refunds_controller.rb:18:in `create'",
+    ]
+)
+# Laravel (Monolog): the error line names the exception, then "[stacktrace]", "#N" frames, "{main}", '"}'
+PHP_TRACE = "\n".join(
+    [
+        '[2026-12-01 14:23:30] production.ERROR: Connection refused {"exception":"[object] '
+        '(Illuminate\\\\Database\\\\QueryException(code: 2002): SQLSTATE[HY000] [2002] Connection refused '
+        'at /var/www/html/vendor/laravel/framework/src/Illuminate/Database/Connection.php:829)',
+        "[stacktrace]",
+        "#0 /var/www/html/vendor/laravel/framework/src/Illuminate/Database/Connection.php(783): "
+        "Illuminate\\\\Database\\\\Connection->runQueryCallback('select * from...', Array, Object(Closure))",
+        "#1 /var/www/html/app/Services/InvoiceService.php(57): Illuminate\\\\Database\\\\Query\\\\Builder->get()",
+        "#2 /var/www/html/public/index.php(51): Illuminate\\\\Foundation\\\\Http\\\\Kernel->handle(Object(Request))",
+        "#3 {main}",
+        '"} ',
+    ]
+)
+TRACES = {"python": PYTHON_TRACE, "java": JAVA_TRACE, "node": NODE_TRACE, "dotnet": DOTNET_TRACE, "ruby": RUBY_TRACE,
+          "php": PHP_TRACE}
 
 
-@pytest.mark.parametrize("runtime", ["python", "java", "node", "dotnet"])
+@pytest.mark.parametrize("runtime", ["python", "java", "node", "dotnet", "ruby", "php"])
 def test_stack_trace_in_one_message(runtime: str) -> None:
     """GIVEN a whole stack trace delivered as one message with embedded newlines
     WHEN parsed
@@ -83,7 +112,7 @@ def test_stack_trace_in_one_message(runtime: str) -> None:
     assert event.kind == "exception" and event.level == "ERROR"
 
 
-@pytest.mark.parametrize("runtime", ["python", "java", "node"])
+@pytest.mark.parametrize("runtime", ["python", "java", "node", "ruby", "php"])
 def test_stack_trace_split_over_consecutive_messages(runtime: str) -> None:
     """GIVEN the same trace as one message per line at nearly the same timestamp,
     surrounded by unrelated lines
@@ -98,6 +127,25 @@ def test_stack_trace_split_over_consecutive_messages(runtime: str) -> None:
     assert len(events) == 3
     assert (events[1].exception_type, events[1].frame) == EXPECTED[runtime]
     assert events[1].timestamp == 100.0
+
+
+def test_rails_fatal_headers_are_named_by_the_exception_that_follows() -> None:
+    """GIVEN Rails FATAL entries whose tagged header is empty: a scanner's RoutingError without a backtrace
+    and a NoMethodError with one (and Ruby's own "file:line:in `m': msg (Type)" form)
+    WHEN parsed
+    THEN each event's headline is its exception line, typed by it, with the first own frame, so different
+    exceptions behind identical headers are not mined as one template."""
+    header = "F, [2026-03-17T12:00:51.585696 #17] FATAL -- : [6185157d-f454-6075-3403-cd707598ad89] "
+    scanner = parse_event(1.0, header + '\nActionController::RoutingError (No route matches [GET] "/.env"):')
+    nil = parse_event(2.0, header + "\nNoMethodError (undefined method `iso8601' for nil:NilClass):\n\n"
+                      "app/serializers/return_label_serializer.rb:31:in `dropoff_deadline'")
+    plain = parse_event(3.0, "worker.rb:12:in `drain': queue closed (RuntimeError)\n\tfrom worker.rb:3:in `<main>'")
+    assert (scanner.exception_type, scanner.first_line, scanner.level) == (
+        "ActionController::RoutingError", 'ActionController::RoutingError (No route matches [GET] "/.env"):', "ERROR")
+    assert (nil.exception_type, nil.frame) == ("NoMethodError", "app/serializers/return_label_serializer.rb:31 in "
+                                               "dropoff_deadline")
+    assert nil.first_line.startswith("NoMethodError (undefined method")
+    assert (plain.exception_type, plain.frame, plain.kind) == ("RuntimeError", "worker.rb:12 in drain", "exception")
 
 
 def test_trace_lines_far_apart_are_not_joined() -> None:

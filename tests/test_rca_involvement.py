@@ -250,3 +250,97 @@ def test_a_refused_well_known_port_points_at_the_host_named_for_that_service():
     ranked = rank_hypotheses(evidence(select_candidates(api, [api, redis], []), [refused], alarm=alarm_on(api),
                                       owners={"/ecs/core/api": api}))
     assert (ranked[0].category, ranked[0].resource.key) == ("dependency_failure", redis.key)
+
+
+def test_a_service_involved_by_timing_stays_involved_when_its_own_lines_name_it():
+    # GIVEN a blind balancer whose requests surged 5-fold, and the service behind it (memory rose with the
+    # alarm) logging, under its own name, that its worker pool is full and it rejects with 503
+    alb = ResourceRef("alb", "app/tickets-alb/3f9a", REGION, {"name": "tickets-alb"})
+    web = ResourceRef("ecs", "tickets/booking-web", REGION, {"cluster": "tickets", "service": "booking-web"})
+    group = "/ecs/booking-web/app"
+    shed = pattern("l1", "WARN [gunicorn] booking-web worker pool saturated: 24 busy, backlog 64 (full), "
+                   "rejecting with 503", 0, 25, group=group, level="WARN")
+    mem_key = MetricKey.of("AWS/ECS", "MemoryUtilization", {"ClusterName": "tickets", "ServiceName": "booking-web"},
+                           "Average", REGION)
+    requests_key = MetricKey.of("AWS/ApplicationELB", "RequestCount", {"LoadBalancer": alb.id}, "Sum", REGION)
+    memory = Anomaly("a1", "m1", mem_key, web, ONSET + timedelta(minutes=1), 0.8, 40.0, 61.0, "up")
+    surge = Anomaly("a2", "m2", requests_key, alb, ONSET - timedelta(minutes=1), 0.95, 4000.0, 22000.0, "up")
+    involved = involved_resources([shed], {group: web}, [memory, surge], ONSET, alb, blind_front_door=True)
+    # WHEN candidates are chosen from error lines that include its own
+    candidates = select_candidates(alb, [alb, web], list(shed.samples), involved=involved)
+    # THEN it is involved (behind the balancer by timing), not a dependency named in the logs, and the
+    # ranking blames the surge its limiter turned away rather than a failure of its own
+    assert {c.resource.id: c.relation for c in candidates} == {alb.id: "alarm", web.id: "involved"}
+    ranked = rank_hypotheses(evidence(candidates, [shed], anomalies=[memory, surge],
+                                      alarm=alarm_on(alb, "TargetResponseTime"), owners={group: web}))
+    assert (ranked[0].category, ranked[0].resource.key) == ("traffic_surge", alb.key)
+
+
+def test_unnamed_timeouts_while_a_host_fails_its_status_checks_are_about_that_host():
+    # GIVEN a balancer over a web host whose new errors time out against something they do not name
+    # (a local proxy's "no server available"), while another host fails its system status check at onset
+    alb = ResourceRef("alb", "app/catalog-alb/3c9e", REGION, {"name": "catalog-alb"})
+    web = ResourceRef("ec2", "i-0web", REGION, {"name": "catalog-web-1"})
+    search = ResourceRef("ec2", "i-0search", REGION, {"name": "search-es-1"})
+    idle = ResourceRef("ec2", "i-0idle", REGION, {"name": "catalog-worker-1"})
+    group = "/catalog/laravel"
+    timeouts = pattern("l1", "production.ERROR: cURL error 28: Operation timed out after 3001 milliseconds; "
+                       "backend has no server available", 0, 40, group=group)
+    key = MetricKey.of("AWS/EC2", "StatusCheckFailed_System", {"InstanceId": search.id}, "Maximum", REGION)
+    down = Anomaly("a1", "m1", key, search, ONSET, 0.9, 0.0, 1.0, "up")
+    involved = involved_resources([timeouts], {group: web}, [down], ONSET, alb, blind_front_door=True)
+    candidates = select_candidates(alb, [alb, web, search, idle], list(timeouts.samples), involved=involved)
+    # WHEN ranked
+    ranked = rank_hypotheses(evidence(candidates, [timeouts], anomalies=[down],
+                                      alarm=alarm_on(alb, "HTTPCode_Target_5XX_Count"), owners={group: web}))
+    # THEN the host that went down is the failing dependency, not the web host that waited on it
+    assert (ranked[0].category, ranked[0].resource.key) == ("dependency_failure", search.key)
+
+
+def test_a_front_doors_settings_change_does_not_explain_errors_it_relays_from_a_function_out_of_memory():
+    # GIVEN an API whose stage was updated an hour before onset, and behind it a function whose new
+    # invocations run out of memory; the API's execution log relays the killed runtime as its own errors
+    from analyzers.model import Change
+
+    oom = pattern("l1", "REPORT RequestId: 1f2e Duration: 5012.3 ms Max Memory Used: 1024 MB Status: error "
+                  "Error Type: Runtime.OutOfMemory", 0, 40, group=SUBMIT_LOGS)
+    relayed = pattern("l2", "Lambda execution failed with status 200 due to customer function error: "
+                      "Error: Runtime exited with error: signal: killed", 0, 40, group=API_LOGS, level="ERROR")
+    stage = Change("c1", ONSET - timedelta(minutes=60), "apigateway.amazonaws.com", "UpdateStage",
+                   "AWS::ApiGateway::Stage", API.id, "ops", REGION)
+    candidates, _ = _candidates([oom, relayed])
+    # WHEN ranked
+    ranked = rank_hypotheses(evidence(candidates, [oom, relayed], [stage], alarm=alarm_on(API, "5XXError"),
+                                      owners=OWNERS))
+    # THEN the function's memory is the cause; the stage update explains nothing the function's logs explain
+    assert (ranked[0].category, ranked[0].resource.key) == ("memory_exhaustion", SUBMIT.key)
+    assert not any(h.category == "config_change" for h in ranked)
+
+
+def test_an_api_refused_by_a_function_whose_invoke_permission_was_removed_blames_that_function():
+    # GIVEN an API that names no integration, logging "Invalid permissions on Lambda function" from onset,
+    # and a function (quiet since: nothing reaches it) whose resource policy lost a statement minutes before
+    from analyzers.model import Change
+    from analyzers.topology import Candidate
+
+    refused = pattern("l1", "(3f1c) Execution failed due to configuration error: Invalid permissions on Lambda "
+                      "function", 0, 300, group=API_LOGS, level="ERROR")
+    removed = Change("c1", ONSET - timedelta(minutes=4), "lambda.amazonaws.com", "RemovePermission20150331v2",
+                     "AWS::Lambda::Function", SUBMIT.id, "cleanup-bot", REGION)
+    candidates = [Candidate(API, "alarm", 1.0), Candidate(SUBMIT, "context", 0.35), Candidate(BATCH, "context", 0.35)]
+    # WHEN ranked
+    ranked = rank_hypotheses(evidence(candidates, [refused], [removed], alarm=alarm_on(API, "5XXError"),
+                                      owners=OWNERS))
+    # THEN the function whose permission was removed is the origin
+    assert (ranked[0].category, ranked[0].resource.key) == ("permission_denied", SUBMIT.key)
+
+
+def test_a_log_group_named_after_a_resource_and_its_kind_of_log_belongs_to_it():
+    from analyzers.topology import map_log_groups
+
+    # GIVEN access logs written to "<api>-access" and an unrelated group named after no resource
+    api = ResourceRef("apigateway", "partner-api", REGION, {"api_id": "n6b3v9c2xz"})
+    ops = ResourceRef("apigateway", "ops-api", REGION, {"api_id": "e5r6t7y8u9"})
+    owners = map_log_groups(["/aws/apigateway/partner-api-access", "/shared/partner-access"], [api, ops])
+    # THEN the access logs are the API's, the other group nobody's
+    assert owners == {"/aws/apigateway/partner-api-access": api}

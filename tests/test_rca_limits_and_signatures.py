@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
+
 from analyzers.changes import change_kind, touches
 from analyzers.model import Anomaly, Change, LogRecord, MetricKey, ResourceRef, Series
 from analyzers.patterns import PatternWindow, mine_patterns
@@ -116,12 +118,19 @@ def test_errors_sharing_a_headline_but_raising_different_exceptions_are_separate
     assert not by_type["botocore.errorfactory.NoSuchKey"].new
 
 
-def test_an_error_pointing_at_an_environment_setting_makes_the_release_that_shipped_it_a_config_change():
-    # GIVEN a new task definition, then errors asking to check an environment-style setting
+@pytest.mark.parametrize("message", [
+    'level=ERROR msg="post entry failed" err="settlement: no settlement account configured for '
+    'currency \\"EUR\\" (check SETTLEMENT_ACCOUNTS)"',
+    # Laravel without APP_KEY (the task definition dropped it)
+    '[2026-12-01 14:23:30] production.ERROR: No application encryption key has been specified. {"exception":"[object] '
+    '(Illuminate\\\\Encryption\\\\MissingAppKeyException(code: 0): No application encryption key has been '
+    'specified. at /var/www/html/vendor/laravel/framework/src/Illuminate/Encryption/EncryptionServiceProvider.php:83)',
+])
+def test_an_error_pointing_at_an_environment_setting_makes_the_release_that_shipped_it_a_config_change(message):
+    # GIVEN a new task definition, then errors naming a setting it lacks (an environment-style one, a key)
     svc = ResourceRef("ecs", "payments/ledger-svc", REGION, {"task_definition_family": "ledger-svc"})
     group = "/ecs/payments/ledger-svc"
-    err = pattern("l1", 'level=ERROR msg="post entry failed" err="settlement: no settlement account configured for '
-                  'currency \\"EUR\\" (check SETTLEMENT_ACCOUNTS)"', 0, 900, group=group)
+    err = pattern("l1", message, 0, 900, group=group)
     release = [Change("c1", ONSET - timedelta(minutes=2), "ecs.amazonaws.com", "RegisterTaskDefinition",
                       None, "ledger-svc:87", "atlantis", REGION),
                Change("c2", ONSET - timedelta(minutes=1), "ecs.amazonaws.com", "UpdateService", None, svc.id,

@@ -132,3 +132,39 @@ def test_an_instance_refresh_of_a_launch_template_version_touches_the_fleet():
     for event, name in (("CreateLaunchTemplateVersion", "pricing-api-lt"), ("StartInstanceRefresh", "pricing-api-asg")):
         change = Change("c1", ONSET - timedelta(minutes=40), "ec2.amazonaws.com", event, None, name, "ci", REGION)
         assert touches(change, node)
+
+
+def test_a_drivers_unnamed_query_timeouts_point_at_the_database_whose_cpu_is_pinned():
+    # GIVEN a service behind a balancer whose node-postgres queries time out naming no host, and two
+    # databases nothing links it to: a primary whose CPU went from 35 % to 99 %, and its idle replica
+    alb = ResourceRef("alb", "app/storefront-alb/9b1d", REGION, {"name": "storefront-alb"})
+    web = ResourceRef("ecs", "web/storefront", REGION, {"cluster": "web", "service": "storefront"})
+    primary = ResourceRef("rds", "catalog-pg", REGION, {"max_connections": 800})
+    replica = ResourceRef("rds", "catalog-pg-replica", REGION, {"read_replica_source": "catalog-pg"})
+    candidates = [Candidate(alb, "alarm", 1.0), Candidate(web, "dependency", 1.0, "behind it"),
+                  Candidate(primary, "context", 0.35), Candidate(replica, "context", 0.35)]
+    group = "/ecs/storefront"
+    timeouts = pattern("l1", "GET /category/shoes failed: Error: Query read timeout", 0, 140, group=group)
+    pinned = _anomaly("1", primary, "AWS/RDS", "CPUUtilization", {"DBInstanceIdentifier": primary.id}, 35.0, 99.0)
+    # WHEN ranked
+    ranked = rank_hypotheses(evidence(candidates, [timeouts], anomalies=[pinned],
+                                      alarm=alarm_on(alb, "TargetResponseTime"), owners={group: web}))
+    # THEN the saturated primary is the cause, not a failing dependency of the service
+    assert (ranked[0].category, ranked[0].resource.key) == ("cpu_saturation", primary.key)
+
+
+def test_a_request_step_is_a_surge_even_when_the_error_episode_began_on_a_wobble_before_it():
+    # GIVEN a balancer whose requests step 7-fold at onset, and whose target 5xx step with them; the detector's
+    # 5xx episode began 8 minutes earlier on a wobble (0 -> 6 a minute)
+    alb = ResourceRef("alb", "app/search-alb/3c5e", REGION, {"name": "search-alb"})
+    dims = {"LoadBalancer": alb.id}
+    errors = _series("m1", dims, "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", [0.0] * 32 + [6.0] * 8 + [900.0] * 10)
+    requests = _series("m2", dims, "AWS/ApplicationELB", "RequestCount", [2000.0] * 40 + [14000.0] * 10)
+    wobble = _anomaly("1", alb, "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", dims, 0.0, 917.0, -8)
+    step = _anomaly("2", alb, "AWS/ApplicationELB", "RequestCount", dims, 2000.0, 15000.0, 0)
+    wobble, step = (a.__class__(**{**a.__dict__, "series_id": s.id}) for a, s in ((wobble, errors), (step, requests)))
+    ev = evidence([Candidate(alb, "alarm", 1.0)], anomalies=[wobble, step], alarm=alarm_on(alb, "TargetResponseTime"))
+    # WHEN ranked
+    ranked = rank_hypotheses(ev.__class__(**{**ev.__dict__, "series": [errors, requests]}))
+    # THEN the requests rose with the errors, not after them: a surge, not retries of failures
+    assert (ranked[0].category, ranked[0].resource.key) == ("traffic_surge", alb.key)

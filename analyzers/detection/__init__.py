@@ -5,7 +5,7 @@ plus `raw_scores` (no repeat suppression) and `DetectorConfig` for experiments.
 """
 
 from analyzers.detection.config import DEFAULT_CONFIG, DetectorConfig
-from analyzers.detection.online import OnlineDetector, find_onset, raw_scores, score_series
+from analyzers.detection.online import OnlineDetector, find_onset, find_onsets, raw_scores, score_series
 from analyzers.detection.thresholds import COMPARISONS, StaticThreshold
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "OnlineDetector",
     "StaticThreshold",
     "find_onset",
+    "find_onsets",
     "raw_scores",
     "score_series",
 ]

@@ -120,6 +120,31 @@ class OnlineDetector:
         self._lag_fixed = True
 
 
+def find_onsets(
+    values: np.ndarray | Sequence[float],
+    timestamps: Sequence[float] | None = None,
+    threshold: float = 0.5,
+    min_run: int = 1,
+    *,
+    period_s: float | None = None,
+    config: DetectorConfig = DEFAULT_CONFIG,
+) -> list[int]:
+    """Indices where each anomalous episode starts, oldest first.
+
+    An episode is a run of >= `min_run` consecutive valid points whose raw
+    (unsuppressed) score is >= threshold; missing points neither extend nor break it.
+    """
+    raw = raw_scores(values, timestamps, period_s, config=config)
+    x = np.asarray(values, dtype=float).ravel()
+    valid_idx = np.flatnonzero(np.isfinite(x))
+    flags = raw[valid_idx] >= threshold
+    if not flags.any():
+        return []
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], flags.astype(np.int8), [0]))))
+    starts, ends = edges[0::2], edges[1::2]  # runs of flagged points: [start, end)
+    return [int(valid_idx[a]) for a, b in zip(starts, ends) if b - a >= max(min_run, 1)]
+
+
 def find_onset(
     values: np.ndarray | Sequence[float],
     timestamps: Sequence[float] | None = None,
@@ -129,24 +154,7 @@ def find_onset(
     period_s: float | None = None,
     config: DetectorConfig = DEFAULT_CONFIG,
 ) -> int | None:
-    """Index where the latest anomalous episode starts, or None if nothing is anomalous.
-
-    An episode is a run of >= `min_run` consecutive valid points whose raw
-    (unsuppressed) score is >= threshold; missing points neither extend nor break it.
-    """
-    raw = raw_scores(values, timestamps, period_s, config=config)
-    x = np.asarray(values, dtype=float).ravel()
-    valid_idx = np.flatnonzero(np.isfinite(x))
-    flags = raw[valid_idx] >= threshold
-    end = flags.size
-    while end > 0:
-        hits = np.flatnonzero(flags[:end])
-        if hits.size == 0:
-            return None
-        last = int(hits[-1])
-        breaks = np.flatnonzero(~flags[: last + 1])
-        start = int(breaks[-1]) + 1 if breaks.size else 0
-        if last - start + 1 >= max(min_run, 1):
-            return int(valid_idx[start])
-        end = start
-    return None
+    """Index where the latest anomalous episode starts, or None if nothing is anomalous
+    (see :func:`find_onsets`)."""
+    onsets = find_onsets(values, timestamps, threshold, min_run, period_s=period_s, config=config)
+    return onsets[-1] if onsets else None

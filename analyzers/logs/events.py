@@ -1,6 +1,6 @@
 """Event assembly for one log stream: ``(timestamp, message)`` pairs become ``ParsedEvent``s.
 
-Multi-line stack traces (Python, Java, Node) become one event whether CloudWatch delivered
+Multi-line stack traces (Python, Java, Node, .NET, Ruby) become one event whether CloudWatch delivered
 them as one message with embedded newlines or as consecutive messages at (nearly) the same
 timestamp. Lambda runtime lines, Lambda's tab-separated format and JSON logs are read by
 ``line_formats``; stack traces by ``stacktraces``. Pure: no I/O, no clock.
@@ -9,6 +9,7 @@ timestamp. Lambda runtime lines, Lambda's tab-separated format and JSON logs are
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -16,6 +17,7 @@ from analyzers.logs.line_formats import LineFormat, read_line_format
 from analyzers.logs.stacktraces import (
     PY_TRACEBACK_HEADER,
     is_continuation,
+    opens_frames,
     starts_stack_trace,
     summarize_stack,
 )
@@ -25,6 +27,9 @@ logger = logging.getLogger(__name__)
 EVENT_KINDS = ("platform", "app", "timeout", "exception")
 # Consecutive messages at most this far apart (seconds) may belong to one stack trace.
 DEFAULT_JOIN_WINDOW_S = 1.0
+# A header whose message is empty but for tags: Rails' "F, [ts #pid] FATAL -- : [request-id] " puts the
+# exception and its backtrace on the following lines.
+_EMPTY_HEADER = re.compile(r"^[DIWEFAU], \[[^\]]*\]\s+[A-Z]+ -- [^:]*:(?:\s*\[[^\]]*\])*\s*$")
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,9 @@ def parse_event(timestamp: float, message: str) -> ParsedEvent:
     """Parse one (possibly multi-line) message."""
     head, _, rest = message.rstrip("\n").partition("\n")
     line_format: LineFormat = read_line_format(head)
+    if rest.strip() and _EMPTY_HEADER.match(head):  # the headline is the next line; the header gives the level
+        head, _, rest = rest.lstrip("\n").partition("\n")
+        line_format = LineFormat(read_line_format(head).message, line_format.level, line_format.kind)
     text = line_format.message + ("\n" + rest if rest else "")
     if line_format.kind in ("platform", "timeout"):
         return ParsedEvent(timestamp, text, line_format.level, line_format.kind)
@@ -111,7 +119,9 @@ def _continues(buffer: Sequence[str], message: str) -> bool:
         # A traceback right after an error line (logger.exception split into messages).
         return in_trace or read_line_format(opening).level == "ERROR"
     if not in_trace:
-        return _is_frame(first) and read_line_format(opening).level == "ERROR"
+        if _EMPTY_HEADER.match(opening):  # Rails: the exception follows its tagged header as its own message
+            return starts_stack_trace(first)
+        return (_is_frame(first) or opens_frames(first)) and read_line_format(opening).level == "ERROR"
     if is_continuation(first):
         return True
     # Python puts the exception line, unindented, right after the last frame's source line.

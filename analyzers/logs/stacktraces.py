@@ -1,4 +1,4 @@
-"""Stack traces (Python, Java, Node, .NET): recognise their lines, find the exception type and the
+"""Stack traces (Python, Java, Node, .NET, Ruby, PHP): recognise their lines, find the exception type and the
 innermost frame of the application's own code (library and runtime frames are skipped)."""
 
 from __future__ import annotations
@@ -38,6 +38,22 @@ _DOTNET_EXCEPTION = re.compile(
 _DOTNET_FRAME = re.compile(r"^\s*at (?P<func>[\w.`<>|\[\],]+)\((?P<args>[^)]*)\)(?: in (?P<where>.+:line \d+))?\s*$")
 _DOTNET_LIBRARY_PREFIXES = ("System.", "Microsoft.", "Npgsql.", "MySqlConnector.", "MySql.", "Amazon.", "Newtonsoft.",
                             "Polly.", "Grpc.", "StackExchange.", "Dapper.", "Pomelo.", "Oracle.", "Serilog.")
+# Ruby: frames "app/models/x.rb:31:in `method'" (Ruby 3.4: 'Class#method'), possibly "from "-prefixed;
+# Rails logs the exception as "NoMethodError (undefined method ...):", plain Ruby as
+# "app.rb:12:in `m': message (RuntimeError)".
+_RUBY_FRAME = re.compile(r"^\s*(?:from\s+)?(?P<path>[^\s:]+\.rb):(?P<line>\d+):in [`'](?P<func>[^'`]+)'")
+_RUBY_RAILS_EXCEPTION = re.compile(r"^(?P<type>(?:[A-Z]\w*::)*[A-Z]\w*(?:Error|Exception|Invalid|Timeout|NotFound|"
+                                   r"Denied|Interrupt|Exit|Unique|Violation|Required|Unknown\w*))"
+                                   r" \((?P<msg>.*)\):?$")
+_RUBY_INLINE_EXCEPTION = re.compile(r"^(?:[^\s:]+\.rb):\d+:in [`'][^'`]+': (?P<msg>.*) \((?P<type>(?:[A-Z]\w*::)*[A-Z]\w*)\)$")
+_RUBY_LIBRARY_MARKERS = ("/gems/", "/ruby/", "vendor/bundle", "<internal:", "/rubygems/")
+# PHP (Laravel/Monolog): "... {"exception":"[object] (Ns\\Type(code: 0): msg at /path.php:42)", then
+# "[stacktrace]", frames "#0 /var/www/app/X.php(12): Ns\\Cls->m()", "#14 {main}" and the closing '"}'.
+_PHP_FRAME = re.compile(r"^#\d+ (?:(?P<path>/\S+\.php)\((?P<line>\d+)\): (?P<func>\S+?)(?:\(.*)?|\{main\}|"
+                        r"\[internal function\]: .*)$")
+_PHP_TRACE_MARKERS = ("[stacktrace]", "{main}", '"}')
+_PHP_EXCEPTION = re.compile(r"\((?P<type>(?:[A-Z]\w*\\+)*[A-Z]\w*)\(code: -?\d+\): (?P<msg>.*?) at /\S+:\d+\)"
+                            r"|PHP Fatal error:\s+Uncaught (?P<fatal>(?:[A-Z]\w*\\+)*[A-Z]\w*): (?P<fmsg>.*?) in /")
 
 # Frames from these places are not the application's own code.
 _V8_FATAL = re.compile(r"^FATAL ERROR: (?P<msg>.+)$")
@@ -87,7 +103,14 @@ def starts_stack_trace(line: str) -> bool:
     stripped = line.strip()
     if stripped.startswith(PY_TRACEBACK_HEADER) or stripped.startswith("Exception in thread"):
         return True
-    return bool(_JAVA_EXCEPTION.match(stripped) or _NODE_EXCEPTION.match(stripped))
+    return bool(_JAVA_EXCEPTION.match(stripped) or _NODE_EXCEPTION.match(stripped)
+                or _RUBY_RAILS_EXCEPTION.match(stripped) or _RUBY_INLINE_EXCEPTION.match(stripped))
+
+
+def opens_frames(line: str) -> bool:
+    """True for a line that, right after an error line, starts its frames (Laravel's "[stacktrace]", "#0 ...")."""
+    stripped = line.strip()
+    return stripped == "[stacktrace]" or bool(_PHP_FRAME.match(stripped))
 
 
 def is_continuation(line: str) -> bool:
@@ -102,6 +125,9 @@ def is_continuation(line: str) -> bool:
         or stripped.startswith("During handling of the above exception")
         or stripped.startswith("The above exception was the direct cause")
         or bool(_PY_EXCEPTION.match(stripped))
+        or bool(_RUBY_FRAME.match(stripped))
+        or bool(_PHP_FRAME.match(stripped))
+        or stripped in _PHP_TRACE_MARKERS
     )
 
 
@@ -121,6 +147,10 @@ def summarize_stack(text: str) -> StackSummary | None:
     if any(_DOTNET_FRAME.match(line) for line in lines) \
             and any(_DOTNET_EXCEPTION.match(line.strip()) for line in lines):
         return _summarize_dotnet(lines)
+    if any(_PHP_FRAME.match(line.strip()) for line in lines) or _PHP_EXCEPTION.search(lines[0]):
+        return _summarize_php(lines)
+    if any(_RUBY_FRAME.match(line) for line in lines) or _RUBY_RAILS_EXCEPTION.match(lines[0].strip()):
+        return _summarize_ruby(lines)
     fatal = next((m for line in lines if (m := _V8_FATAL.match(line.strip()))), None)
     if fatal:  # V8's fatal report ("<--- Last few GCs --->" ... "FATAL ERROR: ... heap out of memory")
         message = fatal.group("msg")
@@ -215,6 +245,33 @@ def _summarize_node(lines: list[str]) -> StackSummary:
         if not _is_library_path(where):
             return StackSummary(exception_type, exception_message, described)
     return StackSummary(exception_type, exception_message, first_frame)
+
+
+def _summarize_ruby(lines: list[str]) -> StackSummary:
+    """Rails' or plain Ruby's exception line with the innermost frame outside gems and the stdlib."""
+    exception = next((m for line in lines if (m := _RUBY_RAILS_EXCEPTION.match(line.strip())
+                                                 or _RUBY_INLINE_EXCEPTION.match(line.strip()))), None)
+    frames = [m for line in lines if (m := _RUBY_FRAME.match(line))]
+    own = next((m for m in frames if not any(marker in m.group("path") for marker in _RUBY_LIBRARY_MARKERS)), None)
+    frame = own or (frames[0] if frames else None)
+    described = _describe(frame.group("path"), frame.group("line"), frame.group("func")) if frame else None
+    if exception is None:
+        return StackSummary(None, None, described)
+    return StackSummary(exception.group("type"), exception.group("msg"), described)
+
+
+def _summarize_php(lines: list[str]) -> StackSummary:
+    """The exception Monolog or PHP names (namespace separators as one backslash) and the innermost frame
+    outside ``vendor/``."""
+    exception = next((m for line in lines if (m := _PHP_EXCEPTION.search(line))), None)
+    frames = [m for line in lines if (m := _PHP_FRAME.match(line.strip())) and m.group("path")]
+    own = next((m for m in frames if "/vendor/" not in m.group("path")), None)
+    frame = own or (frames[0] if frames else None)
+    described = _describe(frame.group("path"), frame.group("line"), frame.group("func")) if frame else None
+    if exception is None:
+        return StackSummary(None, None, described)
+    exception_type = re.sub(r"\\+", "\\\\", exception.group("type") or exception.group("fatal"))
+    return StackSummary(exception_type, exception.group("msg") or exception.group("fmsg"), described)
 
 
 def _is_library_path(path: str) -> bool:

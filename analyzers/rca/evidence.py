@@ -198,14 +198,18 @@ class EvidenceCollector(MetricEvidence):
                                                      *referenced_ids(owner, self.inventory)) if k in self.by_key],
                                         text, cats)
         named = named or self._by_port(text, owner)
+        if not named and owner.type in FRONT_DOORS and "permission_denied" in cats:
+            named = self._permissions_changed()  # "Invalid permissions on Lambda function": its policy was edited
+            for key in named:  # what the door invokes, though nothing lists it as the door's integration
+                self.weights[key] = max(self.weights[key], RELATION_WEIGHTS["dependency"])
         if not named and owner.type in FRONT_DOORS and not own_limit:
             named = self._backends_showing(cats)
             if named:  # a front door's error that a backend's own metrics explain is not its own
                 return named, True, False
-        if not named and "dependency_failure" in cats:  # its bare timeouts: a linked dependency at its limit
-            named = [c.resource.key for c in self.ev.candidates if c.relation in ("dependency", "involved")
-                     and c.resource.key != owner.key and c.resource.type not in FRONT_DOORS
-                     and self._exhausted(c.resource.key)]
+        if not named and "dependency_failure" in cats:  # its bare timeouts: a linked dependency at its limit,
+            linked = [c.resource.key for c in self.ev.candidates if c.relation in ("dependency", "involved")
+                      and c.resource.key != owner.key and c.resource.type not in FRONT_DOORS]
+            named = [k for k in linked if self._exhausted(k)] or [k for k in linked if self._down(k)]  # or down
         stores = []
         if not named and DATABASE_WORDS.search(text) and owner.type != "rds":
             stores = named = self._data_store(cats, lambda r: r.type == "rds")
@@ -239,14 +243,25 @@ class EvidenceCollector(MetricEvidence):
                     ) -> list[tuple[str, str]]:
         """The database or table a victim's errors about one point at (they seldom name it): a linked or
         involved one; else the one whose metrics show the same fault (connections at the limit, write
-        throttles...); else the only one (or the instances of the only cluster)."""
+        throttles...) or, for timeouts, a limit of its own (CPU pinned); else the only one (or the instances
+        of the only cluster)."""
         stores = [c for c in self.ev.candidates if is_store(c.resource)]
         linked = [c.resource.key for c in stores if c.relation in ("dependency", "involved")]
         if linked:
             return linked
         faulty = self._showing([c.resource.key for c in stores], categories)
+        if not faulty and "dependency_failure" in categories:  # its timeouts: the store at its own limit
+            faulty = [c.resource.key for c in stores if self._exhausted(c.resource.key)]
         clusters = {c.resource.db_cluster or c.resource.id for c in stores}
         return faulty or ([c.resource.key for c in stores] if len(clusters) == 1 else [])  # the only one (cluster)
+
+    def _permissions_changed(self) -> list[tuple[str, str]]:
+        """Resources (not front doors) whose permissions a change edited shortly before onset (a Lambda's
+        resource policy losing the API's invoke permission)."""
+        since, until = self.ev.onset - CHANGE_HORIZON, self.ev.onset + onset_grace(self.ev.alarm.period)
+        return [c.resource.key for c in self.ev.candidates if c.resource.type not in FRONT_DOORS
+                and any(since <= ch.time <= until and change_kind(ch) == "iam" and touches(ch, c.resource)
+                        for ch in self.ev.changes)]
 
     def _by_port(self, text: str, owner: ResourceRef) -> list[tuple[str, str]]:
         """Resources named after the service behind a well-known port in the error (``:6379`` -> redis)."""

@@ -17,7 +17,8 @@ from ..topology import FRONT_DOORS, pattern_owner
 from .rules import ERROR_WORDS
 
 ERROR_METRICS = frozenset({"Errors", "5XXError", "HTTPCode_Target_5XX_Count", "HTTPCode_ELB_5XX_Count",
-                           "Throttles", "StatusCheckFailed", "StatusCheckFailed_Instance", "DeadLetterErrors"})
+                           "Throttles", "StatusCheckFailed", "StatusCheckFailed_Instance", "StatusCheckFailed_System",
+                           "DeadLetterErrors"})
 BEFORE = timedelta(minutes=15)
 AFTER = timedelta(minutes=20)
 

@@ -3,10 +3,10 @@ front door, a database with connections to spare... (`ScoreQueries`, mixed into 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Sequence
 
-from ..model import ResourceRef
+from ..model import Anomaly, ResourceRef
 from ..patterns import is_surging
 from ..topology import FRONT_DOORS, Candidate, downstream_ids, referenced_ids
 from .evidence_set import EvidenceSet, Score
@@ -18,6 +18,7 @@ RETRY_LAG = timedelta(seconds=45)  # volume rising this long after a resource's 
 # ... unless within one 1-minute sample of them (the two cannot be ordered) and rising more than retries can
 # multiply it (a client retrying twice at most triples its calls): then it is a surge the errors answered
 ONE_SAMPLE, RETRY_MULTIPLE = timedelta(seconds=90), 4.0
+HOST_DOWN_WINDOW = timedelta(minutes=15)  # a host that failed its status checks this close to onset is down with it
 
 
 class ScoreQueries:
@@ -75,6 +76,12 @@ class ScoreQueries:
         """Its own metrics show a resource at a limit (connections, CPU, memory, storage)."""
         return max((self.scores[(c, key)].metrics for c in EXHAUSTION if (c, key) in self.scores), default=0.0) >= 0.5
 
+    def _down(self, key: tuple[str, str]) -> bool:
+        """Its host failed its EC2 status checks around onset: it stopped answering anyone."""
+        return any(a.resource is not None and a.resource.key == key and a.direction == "up"
+                   and a.key.name.startswith("StatusCheckFailed") and abs(a.onset - self.ev.onset) <= HOST_DOWN_WINDOW
+                   for a in self.ev.anomalies)
+
     def _cpu_pinned(self, key: tuple[str, str]) -> bool:
         """Its own CPU metrics show it pinned (not merely busy)."""
         cpu = self.scores.get(("cpu_saturation", key))
@@ -98,14 +105,26 @@ class ScoreQueries:
         rises = [anomalies[i] for i in surge.ids if i in anomalies]
         own = [self.scores.get(("application_error", key)), self.failures.get(key)]
         ids = {i for score in own if score is not None for i in score.ids}
-        began = [self.pattern_start.get(i) or (anomalies[i].onset if i in anomalies else None) for i in ids]
+        began = [self.pattern_start.get(i) or (self._half_risen(anomalies[i]) if i in anomalies else None)
+                 for i in ids]
         began = [t for t in began if t is not None]
         if not (rises and began):
             return False
         first = min(rises, key=lambda a: a.onset)
-        lead = first.onset - min(began)
+        lead = self._half_risen(first) - min(began)
         beyond_retries = first.peak > RETRY_MULTIPLE * max(first.baseline, 1e-9)
         return lead >= RETRY_LAG and (lead > ONE_SAMPLE or not beyond_retries)
+
+    def _half_risen(self, a: Anomaly) -> datetime:
+        """When its series got half way from baseline to peak: a step's time, not that of the small wobble
+        before it where the detector's episode began."""
+        series = next((s for s in self.ev.series if s.id == a.series_id), None)
+        if series is None:
+            return a.onset
+        half, since, up = (a.baseline + a.peak) / 2.0, a.onset.timestamp(), a.direction == "up"
+        at = next((t for t, v in zip(series.timestamps, series.values)
+                   if t >= since and (v >= half if up else v <= half)), None)
+        return a.onset if at is None else datetime.fromtimestamp(at, timezone.utc)
 
     def _loaded_by(self, key: tuple[str, str]) -> set[tuple[str, str]]:
         """What receives a resource's requests: itself, what is behind it or its configuration names and,
@@ -116,10 +135,15 @@ class ScoreQueries:
             loaded.update(self._backends())
         return loaded
 
-    def _backend_exhausted(self, key: tuple[str, str]) -> bool:
+    def _backend_exhausted(self, key: tuple[str, str], by_logs: bool = False) -> bool:
         """A front door with something behind it at its own limit (memory, CPU, connections, storage): that
-        explains the door's failures better than a change of its settings."""
-        return key[0] in FRONT_DOORS and any(self._exhausted(k) for k in self._loaded_by(key) if k != key)
+        explains the door's failures better than a change of its settings. ``by_logs``: its own logs saying
+        so (a function's runtime killed out of memory) count too."""
+        return key[0] in FRONT_DOORS and any(
+            self._exhausted(k) or by_logs and self._exhausted_in_logs(k) for k in self._loaded_by(key) if k != key)
+
+    def _exhausted_in_logs(self, key: tuple[str, str]) -> bool:
+        return max((self.scores[(c, key)].logs for c in EXHAUSTION if (c, key) in self.scores), default=0.0) >= 0.5
 
     def _under_surge(self, key: tuple[str, str]) -> bool:
         """Its own requests surged, or it is behind a front door whose requests did."""

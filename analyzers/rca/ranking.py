@@ -71,6 +71,8 @@ class _Ranker(EvidenceCollector):
             return []
         own = self.scores.get((category, key))
         errors = self.scores.get(("application_error", key))
+        if self._backend_exhausted(key, by_logs=True):
+            errors = None  # a front door's relayed errors are those of what is behind it, at its own limit
         out = [errors] if errors is not None and not self._began_before(errors, self._trigger(category, key)) else []
         if category == "config_change" and own is not None:  # only a call that sets that limit lowers it
             out += [self.scores[(limit, key)] for limit, calls in LIMIT_SETTINGS.items()

@@ -15,7 +15,8 @@ LOG_RULES: dict[str, re.Pattern[str]] = {
         r"AuthorizationError|is not authorized|Forbidden|permission denied for|InvalidClientTokenId|"
         r"ExpiredToken|UnrecognizedClientException|does not have permission|(?:not|unable to|cannot) assume|"
         r"KMS\.?AccessDenied|KMSAccessDenied|AccessDeniedException|"
-        r"security token included in the request is (?:invalid|expired)|SignatureDoesNotMatch|InvalidAccessKeyId",
+        r"security token included in the request is (?:invalid|expired)|SignatureDoesNotMatch|InvalidAccessKeyId|"
+        r"Invalid permissions on Lambda function",  # API Gateway: the function's policy no longer lets it invoke
         re.I),
     "db_connection_exhaustion": re.compile(
         r"too many (clients|connections)|remaining connection slots|connection pool (is )?(exhausted|full)|"
@@ -65,7 +66,11 @@ LOG_RULES: dict[str, re.Pattern[str]] = {
         r"Origin: System Environment Property|'[^']{1,60}' is not a valid (?:duration|value|number|integer|boolean)|"
         r"(?-i:KeyError: '[A-Z][A-Z0-9_]{2,}')|incompatible with sql_mode|bigger than 'max_allowed_packet'|"
         # an error that points at an environment-style setting ("... configured for EUR (check SETTLEMENT_ACCOUNTS)")
-        r"\bno [\w-]+(?: [\w-]+)? configured for\b|(?-i:\b(?:check|set|define) [A-Z][A-Z0-9]*_[A-Z0-9_]+\b)", re.I),
+        r"\bno [\w-]+(?: [\w-]+)? configured for\b|(?-i:\b(?:check|set|define) [A-Z][A-Z0-9]*_[A-Z0-9_]+\b)|"
+        # a required key or secret the process was not given (Laravel's APP_KEY: MissingAppKeyException)
+        r"\bno (?:[\w-]+ ){0,3}(?:key|secret|setting|variable|credentials?) (?:has been|was|is) "
+        r"(?:specified|set|configured|provided)\b|(?-i:\bMissing[A-Z]\w*(?:Key|Config|Setting|Variable)\w*Exception)",
+        re.I),
     "cpu_saturation": re.compile(r"\bon CPU\b|CPU (usage|load|throttl|starv)|load average|CPU credit|"
                                 r"Thread starvation or clock leap", re.I),  # Hikari's housekeeper starved of CPU
 }
@@ -77,7 +82,7 @@ DATABASE_WORDS = re.compile(
     r"OperationalError|(?-i:\bER_[A-Z_]{3,})|Sequelize|ActiveRecord|PG::|pq: |postgres|mysql|mariadb|deadlock|"
     r"lock wait|statement timeout|database|too many (clients|connections)|slow query|"
     # Node drivers' own messages (mysql2, pg)
-    r"Query inactivity timeout|PROTOCOL_(?:SEQUENCE_TIMEOUT|CONNECTION_LOST)|Connection terminated unexpectedly|"
+    r"Query (?:inactivity|read) timeout|PROTOCOL_(?:SEQUENCE_TIMEOUT|CONNECTION_LOST)|Connection terminated unexpectedly|"
     r"(?-i:\bSELECT\b.{0,200}\bFROM\b|\bUPDATE\b.{0,100}\bSET\b|\bINSERT INTO\b)", re.I)
 
 # A service shedding load itself (its own admission limiter answering 429/503), not throttled by a limit

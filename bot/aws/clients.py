@@ -22,6 +22,9 @@ log = logging.getLogger(__name__)
 
 RETRY_CONFIG = BotoConfig(retries={"mode": "adaptive", "max_attempts": 6},
                           connect_timeout=5, read_timeout=30)
+# A local emulator answers slowly rather than flakily (moto computes a large GetMetricData in Python): wait for
+# it instead of abandoning the call after 30 s and asking again for the same work five more times.
+EMULATOR_CONFIG = BotoConfig(retries={"mode": "standard", "total_max_attempts": 2}, connect_timeout=5, read_timeout=600)
 
 
 class AwsError(Exception):
@@ -65,6 +68,7 @@ class ClientFactory:
     default_region: str = "us-east-1"
     external_id: str | None = field(default=None, repr=False)
     source: ClientFactory | None = field(default=None, repr=False)
+    emulator: bool = False  # a local emulator: patient timeouts (EMULATOR_CONFIG) instead of RETRY_CONFIG
     _session: Any = field(default=None, init=False, repr=False)
     _cache: dict[tuple[str, str], Any] = field(default_factory=dict, init=False, repr=False)
 
@@ -87,7 +91,7 @@ class ClientFactory:
     def _assume(self, session: Any, role_arn: str) -> Any:
         """A session on ``role_arn``'s credentials, re-assumed by botocore before they expire."""
         region = session.region_name or self.default_region
-        sts = session.client("sts", region_name=region, config=RETRY_CONFIG, endpoint_url=self.endpoint_url)
+        sts = session.client("sts", region_name=region, config=self._config(), endpoint_url=self.endpoint_url)
         params = {"RoleArn": role_arn, "RoleSessionName": "aiops-bot"}
         if self.external_id:
             params["ExternalId"] = self.external_id
@@ -103,9 +107,12 @@ class ClientFactory:
         log.info("assumed role %s", role_arn)
         return boto3.session.Session(botocore_session=core)
 
+    def _config(self) -> BotoConfig:
+        return EMULATOR_CONFIG if self.emulator else RETRY_CONFIG
+
     def client(self, service: str, region: str) -> Any:
         key = (service, region)
         if key not in self._cache:
             self._cache[key] = self._base_session().client(
-                service, region_name=region, endpoint_url=self.endpoint_url, config=RETRY_CONFIG)
+                service, region_name=region, endpoint_url=self.endpoint_url, config=self._config())
         return self._cache[key]

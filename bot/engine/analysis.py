@@ -45,7 +45,7 @@ def analyse(found: ResolvedAlarm, resources: Sequence[ResourceRef], series: Sequ
     """Anomalies, candidate resources, ranked hypotheses and the timeline."""
     onset = incident_onset(found, series)
     end = datetime.fromisoformat(params["window_end"])
-    anomalies = with_alarm_breach(detect_anomalies(series, onset - ANOMALY_LOOKBACK, end), series, found.alarm, onset)
+    anomalies = with_alarm_breach(detect_anomalies(series, onset - ANOMALY_LOOKBACK, end, near=onset), series, found.alarm, onset)
     anomalies = by_target_group(anomalies, resources)
     alarmed = found.alarm.resource
     resources = with_settings_read_in_logs(resources, changes, logs.patterns, logs.group_owner, logs.setting_reads)

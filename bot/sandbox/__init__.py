@@ -31,7 +31,8 @@ class Sandbox:
     def start(cls, scenario_path: str | Path) -> "Sandbox":
         scenario = load_scenario(scenario_path)
         server = EmulatorServer().start()
-        factory = ClientFactory(endpoint_url=server.endpoint_url, static_credentials=dict(SANDBOX_CREDENTIALS))
+        factory = ClientFactory(endpoint_url=server.endpoint_url, static_credentials=dict(SANDBOX_CREDENTIALS),
+                                emulator=True)
         try:
             counts = seed(factory, scenario)
         except Exception:

@@ -7,6 +7,8 @@ import socket
 from moto.moto_api._internal.models import moto_api_backend
 from moto.server import ThreadedMotoServer
 
+from . import metric_index
+
 log = logging.getLogger(__name__)
 
 SANDBOX_CREDENTIALS = {"aws_access_key_id": "sandbox", "aws_secret_access_key": "sandbox"}
@@ -33,6 +35,7 @@ class EmulatorServer:
         for noisy in ("werkzeug", "moto"):
             logging.getLogger(noisy).setLevel(logging.ERROR)
         moto_api_backend.reset()  # moto's state is process-global: each emulator starts empty
+        metric_index.install()
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
         self._server.start()
         log.info("AWS emulator listening on %s", self.endpoint_url)
