@@ -127,6 +127,18 @@ def agent_dimension_sets(listed: Sequence[tuple[str, Mapping[str, str]]], metric
     return [dict(d) for d in sorted(unique)]
 
 
+# A balancer's host counts exist only per target group (LoadBalancer + TargetGroup [+ AvailabilityZone]).
+PER_TARGET_GROUP = frozenset({"UnHealthyHostCount", "HealthyHostCount"})
+
+
+def target_group_dimension_sets(listed: Sequence[tuple[str, Mapping[str, str]]], metric: str,
+                                dims: Mapping[str, str]) -> list[dict[str, str]]:
+    """A balancer's (``dims``: its ``LoadBalancer``) per-target-group dimension sets of ``metric`` from
+    ListMetrics, without the per-zone ones. Sorted, unique."""
+    return [d for d in agent_dimension_sets(listed, metric, dims)
+            if "TargetGroup" in d and "AvailabilityZone" not in d]
+
+
 # ---------------------------------------------------------------------------------------------
 # Watching: default thresholds, derived rates and per-config watch rules (used by the poller).
 

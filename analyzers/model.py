@@ -44,6 +44,11 @@ DIMENSION_RESOURCE_TYPES: Mapping[str, str] = {
 }
 
 
+# Resource properties holding domains clients use to reach it (a string, or a list of them)
+DOMAIN_PROPERTIES = ("dns", "domain_name", "custom_domain", "hostname", "fqdn", "hostnames", "domains",
+                     "domain_names", "custom_domains")
+
+
 # Resource properties naming attached things (role, parameter group...) that a change may target.
 ASG_PROPERTIES = ("autoscaling_group", "auto_scaling_group", "asg")  # an instance's Auto Scaling group
 ATTACHMENT_PROPERTIES = ("role", "task_role", "execution_role", "iam_role", "instance_profile",
@@ -87,10 +92,11 @@ class ResourceRef:
         dns = self.properties.get("dns_name")
         if isinstance(dns, str) and "." in dns:  # clients name a balancer by its DNS name
             names.update({dns, dns.split(".", 1)[0]})
-        for prop in ("dns", "domain_name", "custom_domain", "hostname", "fqdn"):  # or by a domain of its own
+        for prop in DOMAIN_PROPERTIES:  # or by a domain of its own (one, or a list of them)
             value = self.properties.get(prop)
-            if isinstance(value, str) and "." in value and " " not in value:
-                names.add(value)
+            for domain in [value] if isinstance(value, str) else value if isinstance(value, list) else []:
+                if isinstance(domain, str) and "." in domain and " " not in domain:
+                    names.add(domain)
         return frozenset(names)
 
     @property

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, Sequence
 
-from analyzers.catalog import AGENT_NAMESPACE, WatchRule, agent_dimension_sets, resource_dimensions, watch_rules
+from analyzers.catalog import (AGENT_NAMESPACE, PER_TARGET_GROUP, WatchRule, agent_dimension_sets, resource_dimensions,
+                               target_group_dimension_sets, watch_rules)
 from analyzers.detection import StaticThreshold
 from analyzers.grouping import Changes, Relations, carry_keys, diff, group_signals
 from analyzers.incidents import Incident, Signal
@@ -85,7 +86,8 @@ class Poller:
         for svc in self.monitoring.metrics:
             self._rules.setdefault(svc, watch_rules(svc, dict(self.monitoring.metrics[svc])))
         self._discovered: dict[tuple[str | None, str], tuple[datetime, list[ResourceRef]]] = {}
-        self._cwagent_dims: dict[tuple[str | None, str], tuple[datetime, list[tuple[str, dict[str, str]]] | None]] = {}
+        # (account, region, namespace) -> (when listed, ListMetrics answer or None when it failed)
+        self._listed: dict[tuple[str | None, str, str], tuple[datetime, list[tuple[str, dict[str, str]]] | None]] = {}
         self._open: dict[str, Incident] = {}
         self._misses: dict[str, int] = {}
         self.last_changes = Changes()
@@ -237,8 +239,8 @@ class Poller:
             for rule in self._rules.get(resource.type, ()):
                 if rule.derived is not None:
                     continue
-                if rule.namespace == CWAGENT:
-                    for full_dims in self._cwagent_dimensions(gateway, scope, now, rule.metric, dims):
+                if rule.namespace == CWAGENT or rule.metric in PER_TARGET_GROUP:  # published with more dimensions
+                    for full_dims in self._listed_dimensions(gateway, scope, now, rule.namespace, rule.metric, dims):
                         key = MetricKey.of(rule.namespace, rule.metric, full_dims, rule.stat, region)
                         plan.append(_Planned(MetricQuery(key, rule.period), resource, rule))
                     continue
@@ -246,21 +248,25 @@ class Poller:
                 plan.append(_Planned(MetricQuery(key, rule.period), resource, rule))
         return plan
 
-    def _cwagent_dimensions(self, gateway: Any, scope: tuple[str | None, str], now: datetime, metric: str,
-                            dims: dict[str, str]) -> list[dict[str, str]]:
-        """The CloudWatch agent's real dimension sets (path, fstype, ...) for an instance's metric."""
-        cached = self._cwagent_dims.get(scope)
+    def _listed_dimensions(self, gateway: Any, scope: tuple[str | None, str], now: datetime, namespace: str,
+                           metric: str, dims: dict[str, str]) -> list[dict[str, str]]:
+        """The real dimension sets of a resource's metric, from ListMetrics (cached for ``discovery_ttl``):
+        the CloudWatch agent's (path, fstype...), a balancer's per target group."""
+        cached = self._listed.get((*scope, namespace))
         if cached is None or now - cached[0] >= self.discovery_ttl:
             try:
-                listed: list[tuple[str, dict[str, str]]] | None = gateway.list_metrics(CWAGENT)
+                listed: list[tuple[str, dict[str, str]]] | None = gateway.list_metrics(namespace)
             except AwsError as exc:
-                log.warning("ListMetrics %s in %s failed (%s); using InstanceId only", CWAGENT, scope[1], exc.code)
+                log.warning("ListMetrics %s in %s failed (%s); using the resource's dimensions only", namespace,
+                            scope[1], exc.code)
                 listed = None
             cached = (now, listed)
-            self._cwagent_dims[scope] = cached
+            self._listed[(*scope, namespace)] = cached
         listed = cached[1]
         if listed is None:
             return [dims]
+        if metric in PER_TARGET_GROUP:
+            return target_group_dimension_sets(listed, metric, dims)
         return agent_dimension_sets(listed, metric, dims)
 
     # Continuity -----------------------------------------------------------------------------------

@@ -119,3 +119,41 @@ def test_the_sandbox_answers_whatever_order_the_dimensions_were_written_in(tmp_p
         end = box.scenario.at(0)
         series = gateway.get_metric_data([MetricQuery(key, 60)], end - timedelta(hours=2), end)
     assert len(series[0].values) > 60
+
+
+LB = "app/storefront-alb/7f3c2a9d1e4b6a05"
+TG = "targetgroup/storefront-web-tg/3b9e1d7c5a2f4e61"
+
+
+def _target_group_scenario() -> dict[str, Any]:
+    def points(value):
+        return [[rel, value(rel)] for rel in range(START, 1, 60)]
+
+    def metric(name: str, dims: dict[str, str], value) -> dict[str, Any]:
+        return {"namespace": "AWS/ApplicationELB", "name": name, "dimensions": dims, "unit": "Count",
+                "points": points(value)}
+
+    return {
+        "format": "aiops-scenario/v1", "name": "targets-unhealthy", "region": "us-east-1",
+        "resources": [{"type": "alb", "id": LB, "properties": {"name": "storefront-alb"}}],
+        "metrics": [
+            metric("HTTPCode_ELB_5XX_Count", {"LoadBalancer": LB}, lambda rel: 0.0 if rel < ONSET else 900.0),
+            metric("UnHealthyHostCount", {"TargetGroup": TG, "LoadBalancer": LB}, lambda rel: 0.0 if rel < ONSET else 6.0),
+            metric("UnHealthyHostCount", {"TargetGroup": TG, "AvailabilityZone": "us-east-1a", "LoadBalancer": LB},
+                   lambda rel: 0.0 if rel < ONSET else 3.0),
+        ],
+        "logs": [],
+        "alarms": [{"name": "storefront-elb-5xx", "namespace": "AWS/ApplicationELB", "metric": "HTTPCode_ELB_5XX_Count",
+                    "dimensions": {"LoadBalancer": LB}, "statistic": "Sum", "period": 60, "evaluation_periods": 3,
+                    "threshold": 50, "comparison": "GreaterThanThreshold", "state": "ALARM",
+                    "state_reason": "Threshold Crossed", "state_changed": ALARM_AT}],
+    }
+
+
+def test_a_balancers_unhealthy_hosts_are_read_per_target_group_where_cloudwatch_publishes_them(tmp_path):
+    # GIVEN a balancer whose UnHealthyHostCount exists, as in CloudWatch, only per target group (and per zone)
+    report = _investigate(tmp_path, _target_group_scenario(), "storefront-elb-5xx")
+    # THEN the target group's series is read (not the per-zone one), with its data
+    unhealthy = [m for m in report["metrics"] if m["metric"] == "UnHealthyHostCount"]
+    assert len(unhealthy) == 1 and unhealthy[0]["points"] > 60
+    assert unhealthy[0]["dimensions"] == {"LoadBalancer": LB, "TargetGroup": TG}

@@ -149,3 +149,30 @@ def test_poll_api_calls_are_ceil_series_over_500_at_the_botocore_boundary():
     # THEN GetMetricData is called ceil(1205/500) = 3 times, plus one DescribeAlarms
     assert result["get_metric_data_calls"] == math.ceil(1205 / 500) == 3
     assert result["calls_by_operation"] == {"GetMetricData": 3, "DescribeAlarms": 1}
+
+
+def test_a_balancers_unhealthy_hosts_are_watched_per_target_group(tmp_path):
+    # GIVEN a balancer whose UnHealthyHostCount CloudWatch publishes only per target group (and per zone)
+    lb, tg = "app/shop-alb/50dc6c495c0c9188", "targetgroup/shop-web/6d0ecf831eec9f09"
+    unhealthy = [0.0] * (POINTS - 15) + [4.0] * 15
+    metrics = [{"namespace": "AWS/ApplicationELB", "name": "RequestCount", "dimensions": {"LoadBalancer": lb},
+                "unit": "Count", "points": _points([1000.0] * POINTS)},
+               {"namespace": "AWS/ApplicationELB", "name": "UnHealthyHostCount", "unit": "Count",
+                "dimensions": {"TargetGroup": tg, "LoadBalancer": lb}, "points": _points(unhealthy)},
+               {"namespace": "AWS/ApplicationELB", "name": "UnHealthyHostCount", "unit": "Count",
+                "dimensions": {"TargetGroup": tg, "AvailabilityZone": "us-east-1a", "LoadBalancer": lb},
+                "points": _points(unhealthy)}]
+    scenario = {"format": "aiops-scenario/v1", "name": "shop-targets", "region": "us-east-1",
+                "resources": [{"type": "alb", "id": lb}], "metrics": metrics, "alarms": []}
+    path = tmp_path / "targets.yaml"
+    path.write_text(yaml.safe_dump(scenario), encoding="utf-8")
+    config = Config.model_validate({"aws": {"regions": ["us-east-1"]}, "monitoring": {"services": {"alb": {}}}})
+    runtime = build_runtime(scenario=path, memory_db=True, config=config)
+    try:
+        # WHEN polled
+        incidents = Poller(runtime).poll()
+    finally:
+        runtime.close()
+    # THEN the target group's series is read (not the per-zone one) and its unhealthy hosts raise an incident
+    signals = [s for i in incidents for s in i.signals if s.metric.name == "UnHealthyHostCount"]
+    assert signals and {tuple(sorted(s.metric.dimension_map)) for s in signals} == {("LoadBalancer", "TargetGroup")}

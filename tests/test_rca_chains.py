@@ -99,3 +99,26 @@ def test_a_balancer_settings_change_does_not_explain_its_5xx_when_a_target_is_ou
                                       owners={"/ec2/render/syslog": host}))
     # THEN the instance's memory is the cause, not the balancer's settings
     assert (ranked[0].category, ranked[0].resource.key) == ("memory_exhaustion", host.key)
+
+
+def test_a_listener_certificate_swap_that_clients_refuse_is_the_balancers_config_change():
+    from tests.test_rca_limits import _anomaly
+    # GIVEN a balancer reached as api.koalapay.io (one of its hostnames) whose listener got another certificate
+    # a minute before onset; since then clients refuse the handshake and a caller logs the altname mismatch
+    alb = ResourceRef("alb", "app/public-api-alb/9c1d4e7a", REGION, {"hostnames": ["api.koalapay.io"]})
+    notifier = ResourceRef("lambda", "settlement-notifier", REGION)
+    change = Change("c1", ONSET - timedelta(minutes=1), "elasticloadbalancing.amazonaws.com", "ModifyListener",
+                    "AWS::ElasticLoadBalancingV2::Listener", "arn:aws:elasticloadbalancing:ap-southeast-2:1:listener/"
+                    "app/public-api-alb/9c1d4e7a/4e7a", "gha-infra-deploy", REGION)
+    refused = _anomaly("a1", alb, "AWS/ApplicationELB", "ClientTLSNegotiationErrorCount", {"LoadBalancer": alb.id},
+                       1, 1610)
+    mismatch = pattern("l1", "Error: Hostname/IP does not match certificate's altnames: Host: api.koalapay.io. is not "
+                       "in the cert's altnames: DNS:*.stg.koalapay.io", 0, 180, group="/aws/lambda/settlement-notifier")
+    candidates = [Candidate(alb, "alarm", 1.0), Candidate(notifier, "involved", 0.9, "errors in its own logs")]
+    # WHEN ranked
+    ranked = rank_hypotheses(evidence(candidates, [mismatch], [change], anomalies=[refused],
+                                      alarm=alarm_on(alb, "ClientTLSNegotiationErrorCount"),
+                                      owners={"/aws/lambda/settlement-notifier": notifier}))
+    # THEN the balancer's listener change is the cause, and the balancer is named by each of its hostnames
+    assert (ranked[0].category, ranked[0].resource.key) == ("config_change", alb.key)
+    assert "api.koalapay.io" in alb.aliases

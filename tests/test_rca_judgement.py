@@ -143,6 +143,28 @@ def test_a_dns_record_change_before_clients_find_their_endpoint_refused_is_the_c
     assert ranked[0].resource.id != "Z0871234ABCDEF1GHIJKL"
 
 
+def test_writes_refused_read_only_right_after_a_record_change_are_the_records_doing():
+    # GIVEN a function writing to the primary's DNS name, its writes refused "in a read-only transaction" by the
+    # replica (whose log shows them too) from onset, and a hosted-zone change a minute before
+    fn = ResourceRef("lambda", "payment-capture", REGION, {"env_refs": ["payments-db"]})
+    primary = ResourceRef("rds", "payments-db", REGION)
+    replica = ResourceRef("rds", "payments-db-replica-1", REGION, {"replication_source": "payments-db"})
+    refused = pattern("l1", "[ERROR] ReadOnlySqlTransaction: cannot execute INSERT in a read-only transaction", 0, 600,
+                      group="/aws/lambda/payment-capture")
+    logged = pattern("l2", "UTC:10.0.1.5(5123):payments_app@payments:[811]:ERROR: cannot execute INSERT in a "
+                     "read-only transaction", 0, 700, group="/aws/rds/instance/payments-db-replica-1/postgresql")
+    dns = _change("ChangeResourceRecordSets", "Z08123472K3JQ5R1PX2MB", "route53.amazonaws.com", 1)
+    candidates = [Candidate(fn, "alarm", 1.0), Candidate(primary, "dependency", 1.0, "referenced in its configuration"),
+                  Candidate(replica, "involved", 0.9, "errors in its own logs")]
+    owners = {"/aws/lambda/payment-capture": fn, "/aws/rds/instance/payments-db-replica-1/postgresql": replica}
+    ranked = rank_hypotheses(evidence(candidates, [refused, logged], [dns], alarm=alarm_on(fn), owners=owners))
+    # THEN the record change is the cause, on the hosted zone
+    assert (ranked[0].category, ranked[0].resource.id) == ("config_change", "Z08123472K3JQ5R1PX2MB")
+    # AND without it, writes refused read-only are the database's failure (a failover)
+    ranked = rank_hypotheses(evidence(candidates, [refused, logged], [], alarm=alarm_on(fn), owners=owners))
+    assert ranked[0].category == "dependency_failure" and ranked[0].resource.type == "rds"
+
+
 def test_names_a_stage_a_codedeploy_group_and_an_aurora_cluster_endpoint_use():
     api = ResourceRef("apigateway", "fleet-api", REGION, {"api_id": "q7r2mz4k1d"})
     assert touches(_change("UpdateStage", "fleet-api/prod", "apigateway.amazonaws.com"), api)

@@ -27,8 +27,9 @@ from .network import is_network_change, rule_set_candidate, unhealthy_targets
 from .metric_evidence import MetricEvidence, fmt_anomaly
 from .pools import unreserved
 from .rules import (BARE_TIMEOUT, CACHE_LIMIT, CACHE_WORDS, DATABASE_WORDS, DEPENDENCY_CATEGORIES, ERROR_WORDS,
-                    FRONT_DOOR_LIMIT, INVOKE_THROTTLE, NAMED_FAILURE, PACKAGING, PORT, SHEDDING, STORE_REFUSALS,
-                    LOCAL_UPSTREAM, TABLE_WORDS, TLS_FAILURE, UNREACHED, WELL_KNOWN_PORTS, log_categories)
+                    FRONT_DOOR_LIMIT, INVOKE_THROTTLE, LOCAL_UPSTREAM, MISROUTED_WRITES, NAMED_FAILURE, PACKAGING,
+                    PORT, SHEDDING, STORE_REFUSALS, TABLE_WORDS, TLS_FAILURE, UNREACHED, WELL_KNOWN_PORTS,
+                    log_categories)
 
 __all__ = ["EvidenceCollector", "EvidenceSet", "Score"]
 
@@ -87,6 +88,7 @@ class EvidenceCollector(MetricEvidence):
         self.failures: dict[tuple[str, str], Score] = defaultdict(Score)  # its own failure metrics that rose
         self.starved: set[tuple[str, str]] = set()  # functions throttled because another took the shared pool
         self.unreached: dict[str, tuple[str, float]] = {}  # pattern id -> (line, strength): unnamed endpoint failures
+        self.misrouted: dict[str, tuple[str, float]] = {}  # pattern id -> (line, strength): writes refused read-only
         self.denied: dict[tuple[str, str], tuple[str, str, float]] = {}  # caller -> (line, pattern id, strength)
         self.own_pool_dry: dict[tuple[str, str], set[str]] = {}  # client -> why its databases had room
         self.shedding: set[tuple[str, str]] = set()  # services whose own limiter rejected requests
@@ -113,6 +115,8 @@ class EvidenceCollector(MetricEvidence):
                 cats = [c for c in cats if c != "db_connection_exhaustion"]  # empty: it cannot connect at all
             if owned and "dependency_failure" in cats and not named and UNREACHED.search(text) and not explained:
                 self.unreached[p.id] = (line, strength)  # an endpoint nothing in the account answers for
+            if owned and MISROUTED_WRITES.search(text):
+                self.misrouted[p.id] = (line, strength)  # writes reaching a reader: the writer's name leads there
             if cats == ["dependency_failure"] and not named and BARE_TIMEOUT.search(text) \
                     and (LOCAL_UPSTREAM.search(text) or not NAMED_FAILURE.search(" ".join((p.template, *p.samples)))):
                 self.bare_timeouts.add(p.id)
@@ -290,7 +294,8 @@ class EvidenceCollector(MetricEvidence):
                        and not (kind == "deployment" and cand.resource.type == "alb")]  # a balancer runs no code
             if kind == "iam" and not targets and self.alarm_key:
                 targets = [self.by_key[self.alarm_key].resource]
-            if kind == "config" and not targets and self.unreached and is_dns_change(c, self.ev.onset):
+            if kind == "config" and not targets and (self.unreached or self.misrouted) \
+                    and is_dns_change(c, self.ev.onset):
                 targets = [self._adopt(zone_candidate(c, self.ev.alarm.region or ""))]
             if kind == "config" and not targets and is_network_change(c, self.ev.onset):
                 targets = self._cut_off_by(c)
@@ -323,7 +328,7 @@ class EvidenceCollector(MetricEvidence):
         """A resource outside the inventory that a change edited (a hosted zone, a security group) becomes a
         candidate, explaining the failures to reach an endpoint nothing in the account answers for."""
         self.by_key[origin.resource.key], self.weights[origin.resource.key] = origin, origin.weight
-        for pid, (line, level) in self.unreached.items():
+        for pid, (line, level) in (*self.unreached.items(), *self.misrouted.items()):
             self.score("config_change", origin.resource).add("logs", level, line, pid)
         return origin.resource
 

@@ -52,6 +52,7 @@ LOG_RULES: dict[str, re.Pattern[str]] = {
         # the dependency's TLS endpoint is broken (an expired or wrong certificate, a failed handshake)
         r"SSLHandshakeException|CertificateExpired|certificate (?:has )?expired|certificate verify failed|"
         r"PKIX path (?:building|validation) failed|x509: certificate|TLS handshake (?:error|timeout|failed)|"
+        r"ERR_TLS_CERT_ALTNAME_INVALID|does not match certificate's altnames|certificate name does not match|"
         # a database that failed over or restarted: writes reaching a reader, recovery, admin shutdown
         r"in a read-only transaction|read-only connections|database system was interrupted|"
         r"database system is (?:starting up|shutting down|in recovery)|terminating connection due to administrator|"
@@ -145,7 +146,8 @@ LIMIT_SETTINGS: dict[str, re.Pattern[str]] = {
 }
 
 # a resource's own failed requests (not its health): what a change on it may have caused
-FAILURE_METRICS = frozenset({"Errors", "4XXError", "5XXError", "HTTPCode_Target_5XX_Count", "HTTPCode_ELB_5XX_Count"})
+FAILURE_METRICS = frozenset({"Errors", "4XXError", "5XXError", "HTTPCode_Target_5XX_Count", "HTTPCode_ELB_5XX_Count",
+                             "ClientTLSNegotiationErrorCount"})  # clients refusing the listener's certificate
 SYMPTOM_METRICS = ERROR_COUNT_METRICS | {"Latency", "TargetResponseTime", "Duration", "ReadLatency", "WriteLatency",
                                          "DiskQueueDepth"}
 
@@ -161,6 +163,10 @@ LOCAL_UPSTREAM = re.compile(r"upstream: \"?(?:https?://)?(?:127\.\d+\.\d+\.\d+|l
 UNREACHED = re.compile(r"refused|unreachable|no route|not known|getaddrinfo|ENOTFOUND|EAI_AGAIN|UnknownHost|"
                        r"NXDOMAIN|no such host|Name or service|i/o timeout|connect(?:ion)? time(?:d ?)?out|"
                        r"certificate|handshake", re.I)
+# Writes refused by a read-only server: where the writer's name now leads is a reader (a failover, or a record
+# edited to point there).
+MISROUTED_WRITES = re.compile(r"in a read-only transaction|read-only connections|running with the --read-only|"
+                              r"ReadOnlySqlTransaction", re.I)
 # A failed TLS handshake with a balancer or API is about its own listener's certificate, not what is behind it.
 TLS_FAILURE = re.compile(r"certificate|handshake|x509|PKIX|SSL|TLS", re.I)
 ERROR_WORDS = re.compile(r"error|exception|fail|fatal|critical|panic|denied|refused|timed out|traceback", re.I)

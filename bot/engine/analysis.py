@@ -117,6 +117,7 @@ def metrics_summary(series: Sequence[Series], onset: datetime | None) -> list[di
         after = values[stamps >= cut] if cut else values[-10:]
         resource = s.key.resource()
         out.append({"id": s.id, "metric": s.key.name, "namespace": s.key.namespace, "stat": s.key.stat,
+                    "dimensions": dict(s.key.dimension_map),
                     "resource": resource.id if resource else None, "unit": s.unit, "points": len(values),
                     "median_before": round(float(np.median(before)), 4) if before.size else None,
                     "max_after": round(float(np.max(after)), 4) if after.size else None,

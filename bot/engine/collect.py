@@ -14,7 +14,8 @@ from typing import Any, Sequence
 import numpy as np
 
 from analyzers.anomalies import BREACHED
-from analyzers.catalog import AGENT_NAMESPACE, agent_dimension_sets, metric_keys, target_group_keys
+from analyzers.catalog import (AGENT_NAMESPACE, PER_TARGET_GROUP, agent_dimension_sets, metric_keys,
+                               target_group_dimension_sets, target_group_keys)
 from analyzers.detection import find_onset
 from analyzers.model import (Alarm, Anomaly, Change, Hypothesis, LogPattern, MetricKey, ResourceRef, Series,
                              TimelineEvent)
@@ -185,6 +186,7 @@ def fetch_metrics(gateway: AwsGateway, alarm: Alarm, resources: Sequence[Resourc
     for key in target_group_keys(alarm_key):  # a target group's alarm: that group's own requests, latency, 5xx
         add(key)
     agent_metrics: list[tuple[str, dict[str, str]]] | None = None
+    listed: dict[tuple[str, str], list[tuple[str, dict[str, str]]]] = {}
     for resource in list(resources)[:max_resources]:
         extra = {name: (rule.statistic or "Average") for name, rule in
                  config.monitoring.metrics.get(resource.type, {}).items()}
@@ -195,10 +197,25 @@ def fetch_metrics(gateway: AwsGateway, alarm: Alarm, resources: Sequence[Resourc
                     agent_metrics = _list_agent_metrics(gateway)
                 keys = [MetricKey.of(mkey.namespace, mkey.name, dims, mkey.stat, mkey.region) for dims in
                         agent_dimension_sets(agent_metrics, mkey.name, mkey.dimension_map)] or keys
+            elif mkey.name in PER_TARGET_GROUP:  # published per target group only, never per balancer alone
+                if (mkey.namespace, mkey.name) not in listed:
+                    listed[(mkey.namespace, mkey.name)] = _list_metrics(gateway, mkey.namespace, mkey.name)
+                keys = [MetricKey.of(mkey.namespace, mkey.name, dims, mkey.stat, mkey.region) for dims in
+                        target_group_dimension_sets(listed[(mkey.namespace, mkey.name)], mkey.name,
+                                                    mkey.dimension_map)] or keys
             for key in keys:
                 add(key)
     series = gateway.get_metric_data(queries, start, end)
     return [s for s in series if s.values or s.key == (queries[0].key if queries else None)]
+
+
+def _list_metrics(gateway: AwsGateway, namespace: str, name: str) -> list[tuple[str, dict[str, str]]]:
+    """The metrics of one name in a namespace (empty when they cannot be listed)."""
+    try:
+        return gateway.list_metrics(namespace, name)
+    except AwsError as exc:
+        log.info("ListMetrics %s %s unavailable (%s); read by balancer only", namespace, name, exc.code)
+        return []
 
 
 def _list_agent_metrics(gateway: AwsGateway) -> list[tuple[str, dict[str, str]]]:
