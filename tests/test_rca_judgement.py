@@ -274,3 +274,21 @@ def test_a_security_group_rule_revoked_just_before_the_targets_went_unhealthy_is
     assert rank_hypotheses(replace(ev, changes=[opened]))[0].category == "unknown"
     old = _change("RevokeSecurityGroupIngress", "sg-0b7d9f1a3c5e72468", "ec2.amazonaws.com", 180)
     assert rank_hypotheses(replace(ev, changes=[old]))[0].category == "unknown"
+
+
+def test_calls_refused_by_a_vpc_endpoint_policy_just_edited_are_the_endpoints_fault():
+    # GIVEN a function whose S3 writes are refused "because no VPC endpoint policy allows" them from onset, a
+    # ModifyVpcEndpoint 5 min before, and another role's policy edited harmlessly 10 min before
+    fn = ResourceRef("lambda", "invoice-archiver", REGION)
+    group = "/aws/lambda/invoice-archiver"
+    denied = pattern("l1", "[ERROR] ClientError: An error occurred (AccessDenied) when calling the PutObject operation: "
+                     "User: arn:aws:sts::1:assumed-role/invoice-archiver-role/invoice-archiver is not authorized to "
+                     "perform: s3:PutObject because no VPC endpoint policy allows the s3:PutObject action", 0, 300,
+                     group=group)
+    endpoint = _change("ModifyVpcEndpoint", "vpce-0f3a5c7e9b1d24680", "ec2.amazonaws.com", 5)
+    other = _change("PutRolePolicy", "ledger-export-role", "iam.amazonaws.com", 10, cid="c2")
+    ranked = rank_hypotheses(evidence([Candidate(fn, "alarm", 1.0)], [denied], [endpoint, other], alarm=alarm_on(fn),
+                                      owners={group: fn}))
+    # THEN the endpoint is the origin of the permission fault, citing its change and the refusals
+    assert (ranked[0].category, ranked[0].resource.id) == ("permission_denied", "vpce-0f3a5c7e9b1d24680")
+    assert {"l1", f"c:{endpoint.id}"} <= set(ranked[0].evidence_ids)

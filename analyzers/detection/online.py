@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -145,16 +145,8 @@ def find_onsets(
     return [int(valid_idx[a]) for a, b in zip(starts, ends) if b - a >= max(min_run, 1)]
 
 
-def find_onset(
-    values: np.ndarray | Sequence[float],
-    timestamps: Sequence[float] | None = None,
-    threshold: float = 0.5,
-    min_run: int = 1,
-    *,
-    period_s: float | None = None,
-    config: DetectorConfig = DEFAULT_CONFIG,
-) -> int | None:
-    """Index where the latest anomalous episode starts, or None if nothing is anomalous
-    (see :func:`find_onsets`)."""
-    onsets = find_onsets(values, timestamps, threshold, min_run, period_s=period_s, config=config)
+def find_onset(*args: Any, **kwargs: Any) -> int | None:
+    """Index where the latest anomalous episode starts, or None if nothing is anomalous (arguments as
+    :func:`find_onsets`)."""
+    onsets = find_onsets(*args, **kwargs)
     return onsets[-1] if onsets else None

@@ -23,7 +23,8 @@ from .client_pools import pool_settings
 from .dns import is_dns_change, zone_candidate
 from .evidence_set import EvidenceSet, Score
 from .neighbours import is_cache, noisy_neighbours
-from .network import is_network_change, rule_set_candidate, unhealthy_targets
+from .network import (ENDPOINT_DENIAL, endpoint_candidate, is_endpoint_policy_change, is_network_change,
+                      rule_set_candidate, unhealthy_targets)
 from .metric_evidence import MetricEvidence, fmt_anomaly
 from .pools import unreserved
 from .rules import (BARE_TIMEOUT, CACHE_LIMIT, CACHE_WORDS, DATABASE_WORDS, DEPENDENCY_CATEGORIES, ERROR_WORDS,
@@ -89,6 +90,7 @@ class EvidenceCollector(MetricEvidence):
         self.starved: set[tuple[str, str]] = set()  # functions throttled because another took the shared pool
         self.unreached: dict[str, tuple[str, float]] = {}  # pattern id -> (line, strength): unnamed endpoint failures
         self.misrouted: dict[str, tuple[str, float]] = {}  # pattern id -> (line, strength): writes refused read-only
+        self.endpoint_denied: dict[str, tuple[str, float]] = {}  # pattern id -> (line, strength)
         self.denied: dict[tuple[str, str], tuple[str, str, float]] = {}  # caller -> (line, pattern id, strength)
         self.own_pool_dry: dict[tuple[str, str], set[str]] = {}  # client -> why its databases had room
         self.shedding: set[tuple[str, str]] = set()  # services whose own limiter rejected requests
@@ -115,6 +117,8 @@ class EvidenceCollector(MetricEvidence):
                 cats = [c for c in cats if c != "db_connection_exhaustion"]  # empty: it cannot connect at all
             if owned and "dependency_failure" in cats and not named and UNREACHED.search(text) and not explained:
                 self.unreached[p.id] = (line, strength)  # an endpoint nothing in the account answers for
+            if owned and "permission_denied" in cats and ENDPOINT_DENIAL.search(text):
+                self.endpoint_denied[p.id] = (line, strength)  # refused by a VPC endpoint's policy
             if owned and MISROUTED_WRITES.search(text):
                 self.misrouted[p.id] = (line, strength)  # writes reaching a reader: the writer's name leads there
             if cats == ["dependency_failure"] and not named and BARE_TIMEOUT.search(text) \
@@ -284,6 +288,9 @@ class EvidenceCollector(MetricEvidence):
             kind = change_kind(c)
             category = {"deployment": "bad_deployment", "config": "config_change",
                         "iam": "permission_denied"}.get(kind)
+            if self.endpoint_denied and is_endpoint_policy_change(c, self.ev.onset):
+                self._endpoint_refused(c)
+                continue
             if category is None or inert_version_publish(c, self.ev.changes):
                 continue
             gap_h = max((self.ev.onset - c.time).total_seconds() / 3600.0, 0.0)
@@ -324,11 +331,19 @@ class EvidenceCollector(MetricEvidence):
             self.score("config_change", rules).add("logs", a.score, fmt_anomaly(a, self.units.get(a.key)), a.id)
         return [rules]
 
-    def _adopt(self, origin: Candidate) -> ResourceRef:
+    def _endpoint_refused(self, change: Change) -> None:
+        """Calls refused by a VPC endpoint's policy just after that policy was edited: the endpoint's fault."""
+        endpoint = self._adopt(endpoint_candidate(change, self.ev.alarm.region or ""), explains=False)
+        score = self.score("permission_denied", endpoint)
+        score.add("change", 1.0, _fmt_change(change, self.ev.onset, self.ev.alarm.period), f"c:{change.id}")
+        for pid, (line, level) in self.endpoint_denied.items():
+            score.add("logs", level, line, pid)
+
+    def _adopt(self, origin: Candidate, explains: bool = True) -> ResourceRef:
         """A resource outside the inventory that a change edited (a hosted zone, a security group) becomes a
-        candidate, explaining the failures to reach an endpoint nothing in the account answers for."""
+        candidate, explaining (``explains``) the failures to reach an endpoint nothing in the account answers for."""
         self.by_key[origin.resource.key], self.weights[origin.resource.key] = origin, origin.weight
-        for pid, (line, level) in (*self.unreached.items(), *self.misrouted.items()):
+        for pid, (line, level) in (*self.unreached.items(), *self.misrouted.items()) if explains else ():
             self.score("config_change", origin.resource).add("logs", level, line, pid)
         return origin.resource
 

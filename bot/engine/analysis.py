@@ -15,7 +15,7 @@ from analyzers.links import build_links
 from analyzers.model import Change, Hypothesis, MetricKey, ResourceRef, Script, Series, iso
 from analyzers.rca import EvidenceSet, involved_resources, rank_hypotheses
 from analyzers.rca.dns import DNS_CHANGE
-from analyzers.rca.network import NETWORK_CHANGE
+from analyzers.rca.network import ENDPOINT_POLICY_CHANGE, NETWORK_CHANGE
 from analyzers.remediation import RemediationFacts, build_scripts
 from analyzers.report import ReportInput, build_report
 from analyzers.timeline import build_timeline
@@ -64,7 +64,8 @@ def analyse(found: ResolvedAlarm, resources: Sequence[ResourceRef], series: Sequ
     related = relevant_changes(changes, [c.resource for c in candidates], onset, timedelta(hours=6), grace)
     related_changes = [c for c, _ in related]
     global_changes = [c for c in changes if c not in related_changes  # global: they touch what their names do not say
-                and ("iam" in c.event_source or DNS_CHANGE.search(c.event_name) or NETWORK_CHANGE.search(c.event_name))
+                and ("iam" in c.event_source or DNS_CHANGE.search(c.event_name) or NETWORK_CHANGE.search(c.event_name)
+                     or ENDPOINT_POLICY_CHANGE.search(c.event_name))
                 and onset - timedelta(hours=6) <= c.time <= onset + grace]
     evidence = EvidenceSet(alarm=found.alarm, onset=onset, candidates=candidates, series=series,
                            anomalies=anomalies, patterns=logs.patterns, group_owner=logs.group_owner,
