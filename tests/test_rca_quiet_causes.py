@@ -168,3 +168,23 @@ def test_a_request_step_is_a_surge_even_when_the_error_episode_began_on_a_wobble
     ranked = rank_hypotheses(ev.__class__(**{**ev.__dict__, "series": [errors, requests]}))
     # THEN the requests rose with the errors, not after them: a surge, not retries of failures
     assert (ranked[0].category, ranked[0].resource.key) == ("traffic_surge", alb.key)
+
+
+def test_async_retries_that_triple_calls_a_minute_after_the_errors_stay_retries_when_the_errors_start_small():
+    # GIVEN a function whose errors begin at onset with one a minute, then three, and whose invocations (async
+    # retries) triple a minute later
+    fn = ResourceRef("lambda", "subscription-renewer", REGION)
+    dims = {"FunctionName": fn.id}
+    errors = _series("m1", dims, "AWS/Lambda", "Errors", [0.0] * 40 + [1.0] + [3.0] * 9)
+    calls = _series("m2", dims, "AWS/Lambda", "Invocations", [1.0] * 41 + [3.0] * 9)
+    failing = _anomaly("1", fn, "AWS/Lambda", "Errors", dims, 0.0, 3.0, 0)
+    retried = _anomaly("2", fn, "AWS/Lambda", "Invocations", dims, 1.0, 3.0, 1)
+    failing, retried = (a.__class__(**{**a.__dict__, "series_id": s.id}) for a, s in ((failing, errors), (retried, calls)))
+    bug = pattern("l1", "ValueError: day is out of range for month: renewal failed for sub_1", 0, 120,
+                  group="/aws/lambda/subscription-renewer")
+    ev = evidence([Candidate(fn, "alarm", 1.0)], [bug], anomalies=[failing, retried], alarm=alarm_on(fn),
+                  owners={"/aws/lambda/subscription-renewer": fn})
+    # WHEN ranked
+    ranked = rank_hypotheses(ev.__class__(**{**ev.__dict__, "series": [errors, calls]}))
+    # THEN the bug is the cause; the tripled calls are its retries, not a surge
+    assert (ranked[0].category, ranked[0].resource.key) == ("application_error", fn.key)

@@ -18,6 +18,7 @@ RETRY_LAG = timedelta(seconds=45)  # volume rising this long after a resource's 
 # ... unless within one 1-minute sample of them (the two cannot be ordered) and rising more than retries can
 # multiply it (a client retrying twice at most triples its calls): then it is a surge the errors answered
 ONE_SAMPLE, RETRY_MULTIPLE = timedelta(seconds=90), 4.0
+ERRORS_BEGAN = 0.1  # errors began when a tenth of the way up (a count of 6 before a step to 900 is a wobble)
 HOST_DOWN_WINDOW = timedelta(minutes=15)  # a host that failed its status checks this close to onset is down with it
 
 
@@ -105,25 +106,25 @@ class ScoreQueries:
         rises = [anomalies[i] for i in surge.ids if i in anomalies]
         own = [self.scores.get(("application_error", key)), self.failures.get(key)]
         ids = {i for score in own if score is not None for i in score.ids}
-        began = [self.pattern_start.get(i) or (self._half_risen(anomalies[i]) if i in anomalies else None)
+        began = [self.pattern_start.get(i) or (self._risen(anomalies[i], ERRORS_BEGAN) if i in anomalies else None)
                  for i in ids]
         began = [t for t in began if t is not None]
         if not (rises and began):
             return False
         first = min(rises, key=lambda a: a.onset)
-        lead = self._half_risen(first) - min(began)
+        lead = first.onset - min(began)
         beyond_retries = first.peak > RETRY_MULTIPLE * max(first.baseline, 1e-9)
         return lead >= RETRY_LAG and (lead > ONE_SAMPLE or not beyond_retries)
 
-    def _half_risen(self, a: Anomaly) -> datetime:
-        """When its series got half way from baseline to peak: a step's time, not that of the small wobble
-        before it where the detector's episode began."""
+    def _risen(self, a: Anomaly, fraction: float) -> datetime:
+        """When its series got ``fraction`` of the way from baseline to peak: a step's time, not that of a
+        small wobble before it where the detector's episode began."""
         series = next((s for s in self.ev.series if s.id == a.series_id), None)
         if series is None:
             return a.onset
-        half, since, up = (a.baseline + a.peak) / 2.0, a.onset.timestamp(), a.direction == "up"
+        level, since, up = a.baseline + fraction * (a.peak - a.baseline), a.onset.timestamp(), a.direction == "up"
         at = next((t for t, v in zip(series.timestamps, series.values)
-                   if t >= since and (v >= half if up else v <= half)), None)
+                   if t >= since and (v >= level if up else v <= level)), None)
         return a.onset if at is None else datetime.fromtimestamp(at, timezone.utc)
 
     def _loaded_by(self, key: tuple[str, str]) -> set[tuple[str, str]]:
