@@ -317,8 +317,7 @@ def select_candidates(alarmed: ResourceRef | None, inventory: Sequence[ResourceR
         for resource in inventory:
             if resource.key in out:
                 continue
-            named = mentions.get(resource.key, 0) >= 1 and resource.key not in involved  # not its own lines
-            if resource.key in behind or named or resource.key in referenced:
+            if resource.key in behind or mentions.get(resource.key, 0) >= 1 or resource.key in referenced:
                 via = ("behind it" if resource.key in behind else
                        "named in its logs" if mentions.get(resource.key) else "referenced in its configuration")
                 out[resource.key] = Candidate(resource, "dependency", RELATION_WEIGHTS["dependency"], via)

@@ -252,30 +252,6 @@ def test_a_refused_well_known_port_points_at_the_host_named_for_that_service():
     assert (ranked[0].category, ranked[0].resource.key) == ("dependency_failure", redis.key)
 
 
-def test_a_service_involved_by_timing_stays_involved_when_its_own_lines_name_it():
-    # GIVEN a blind balancer whose requests surged 5-fold, and the service behind it (memory rose with the
-    # alarm) logging, under its own name, that its worker pool is full and it rejects with 503
-    alb = ResourceRef("alb", "app/tickets-alb/3f9a", REGION, {"name": "tickets-alb"})
-    web = ResourceRef("ecs", "tickets/booking-web", REGION, {"cluster": "tickets", "service": "booking-web"})
-    group = "/ecs/booking-web/app"
-    shed = pattern("l1", "WARN [gunicorn] booking-web worker pool saturated: 24 busy, backlog 64 (full), "
-                   "rejecting with 503", 0, 25, group=group, level="WARN")
-    mem_key = MetricKey.of("AWS/ECS", "MemoryUtilization", {"ClusterName": "tickets", "ServiceName": "booking-web"},
-                           "Average", REGION)
-    requests_key = MetricKey.of("AWS/ApplicationELB", "RequestCount", {"LoadBalancer": alb.id}, "Sum", REGION)
-    memory = Anomaly("a1", "m1", mem_key, web, ONSET + timedelta(minutes=1), 0.8, 40.0, 61.0, "up")
-    surge = Anomaly("a2", "m2", requests_key, alb, ONSET - timedelta(minutes=1), 0.95, 4000.0, 22000.0, "up")
-    involved = involved_resources([shed], {group: web}, [memory, surge], ONSET, alb, blind_front_door=True)
-    # WHEN candidates are chosen from error lines that include its own
-    candidates = select_candidates(alb, [alb, web], list(shed.samples), involved=involved)
-    # THEN it is involved (behind the balancer by timing), not a dependency named in the logs, and the
-    # ranking blames the surge its limiter turned away rather than a failure of its own
-    assert {c.resource.id: c.relation for c in candidates} == {alb.id: "alarm", web.id: "involved"}
-    ranked = rank_hypotheses(evidence(candidates, [shed], anomalies=[memory, surge],
-                                      alarm=alarm_on(alb, "TargetResponseTime"), owners={group: web}))
-    assert (ranked[0].category, ranked[0].resource.key) == ("traffic_surge", alb.key)
-
-
 def test_unnamed_timeouts_while_a_host_fails_its_status_checks_are_about_that_host():
     # GIVEN a balancer over a web host whose new errors time out against something they do not name
     # (a local proxy's "no server available"), while another host fails its system status check at onset

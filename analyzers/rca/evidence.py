@@ -259,7 +259,7 @@ class EvidenceCollector(MetricEvidence):
             return linked
         faulty = self._showing([c.resource.key for c in stores], categories)
         if not faulty and "dependency_failure" in categories:  # its timeouts: the store at its own limit
-            faulty = [c.resource.key for c in stores if self._exhausted(c.resource.key)]
+            faulty = [c.resource.key for c in stores if self._exhausted(c.resource.key, level=0.8)]
         clusters = {c.resource.db_cluster or c.resource.id for c in stores}
         return faulty or ([c.resource.key for c in stores] if len(clusters) == 1 else [])  # the only one (cluster)
 

@@ -73,9 +73,11 @@ class ScoreQueries:
     def _backends_failing(self) -> bool:
         return bool(self._backends())
 
-    def _exhausted(self, key: tuple[str, str]) -> bool:
-        """Its own metrics show a resource at a limit (connections, CPU, memory, storage)."""
-        return max((self.scores[(c, key)].metrics for c in EXHAUSTION if (c, key) in self.scores), default=0.0) >= 0.5
+    def _exhausted(self, key: tuple[str, str], level: float = 0.5) -> bool:
+        """Its own metrics show a resource at a limit (connections, CPU, memory, storage); ``level`` 0.8: a
+        hard one (pinned, at a known cap), not merely doubled."""
+        return max((self.scores[(c, key)].metrics for c in EXHAUSTION if (c, key) in self.scores),
+                   default=0.0) >= level
 
     def _down(self, key: tuple[str, str]) -> bool:
         """Its host failed its EC2 status checks around onset: it stopped answering anyone."""
