@@ -118,25 +118,27 @@ def metric_keys(resource: ResourceRef, extra: dict[str, str] | None = None) -> l
 AGENT_NAMESPACE = "CWAgent"  # the CloudWatch agent adds its own dimensions (path, device, fstype...)
 
 
-def agent_dimension_sets(listed: Sequence[tuple[str, Mapping[str, str]]], metric: str,
-                         dims: Mapping[str, str]) -> list[dict[str, str]]:
-    """The agent's real dimension sets (from ListMetrics: (name, dimensions)) of ``metric`` that
-    include ``dims`` (an instance's ``InstanceId``): one per disk path, say. Sorted, unique."""
-    unique = {tuple(sorted(d.items())) for name, d in listed
-              if name == metric and all(d.get(k) == v for k, v in dims.items())}
-    return [dict(d) for d in sorted(unique)]
-
-
 # A balancer's host counts exist only per target group (LoadBalancer + TargetGroup [+ AvailabilityZone]).
 PER_TARGET_GROUP = frozenset({"UnHealthyHostCount", "HealthyHostCount"})
 
 
-def target_group_dimension_sets(listed: Sequence[tuple[str, Mapping[str, str]]], metric: str,
-                                dims: Mapping[str, str]) -> list[dict[str, str]]:
-    """A balancer's (``dims``: its ``LoadBalancer``) per-target-group dimension sets of ``metric`` from
-    ListMetrics, without the per-zone ones. Sorted, unique."""
-    return [d for d in agent_dimension_sets(listed, metric, dims)
-            if "TargetGroup" in d and "AvailabilityZone" not in d]
+def published_with_more_dimensions(namespace: str, metric: str) -> bool:
+    """Whether CloudWatch publishes the metric with dimensions beyond the resource's own, so that its real
+    dimension sets must be found with ListMetrics (the agent's disk path, a balancer's target group)."""
+    return namespace == AGENT_NAMESPACE or metric in PER_TARGET_GROUP
+
+
+def listed_dimension_sets(listed: Sequence[tuple[str, Mapping[str, str]]], metric: str,
+                          dims: Mapping[str, str]) -> list[dict[str, str]]:
+    """The real dimension sets (from ListMetrics: (name, dimensions)) of ``metric`` that include ``dims``
+    (an instance's ``InstanceId``: one per disk path; a balancer's ``LoadBalancer``: one per target group,
+    without the per-zone ones). Sorted, unique."""
+    unique = {tuple(sorted(d.items())) for name, d in listed
+              if name == metric and all(d.get(k) == v for k, v in dims.items())}
+    found = [dict(d) for d in sorted(unique)]
+    if metric in PER_TARGET_GROUP:
+        return [d for d in found if "TargetGroup" in d and "AvailabilityZone" not in d]
+    return found
 
 
 # ---------------------------------------------------------------------------------------------

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, Sequence
 
-from analyzers.catalog import (AGENT_NAMESPACE, PER_TARGET_GROUP, WatchRule, agent_dimension_sets, resource_dimensions,
-                               target_group_dimension_sets, watch_rules)
+from analyzers.catalog import (WatchRule, listed_dimension_sets, published_with_more_dimensions, resource_dimensions,
+                               watch_rules)
 from analyzers.detection import StaticThreshold
 from analyzers.grouping import Changes, Relations, carry_keys, diff, group_signals
 from analyzers.incidents import Incident, Signal
@@ -32,7 +32,6 @@ from bot.aws.cloudwatch import MetricQuery
 
 log = logging.getLogger(__name__)
 
-CWAGENT = AGENT_NAMESPACE
 SMALL_INVENTORY = 10  # at most this many watched resources in a region: its API / load balancer fronts them all
 
 
@@ -239,7 +238,7 @@ class Poller:
             for rule in self._rules.get(resource.type, ()):
                 if rule.derived is not None:
                     continue
-                if rule.namespace == CWAGENT or rule.metric in PER_TARGET_GROUP:  # published with more dimensions
+                if published_with_more_dimensions(rule.namespace, rule.metric):  # the agent's disk path, a target group
                     for full_dims in self._listed_dimensions(gateway, scope, now, rule.namespace, rule.metric, dims):
                         key = MetricKey.of(rule.namespace, rule.metric, full_dims, rule.stat, region)
                         plan.append(_Planned(MetricQuery(key, rule.period), resource, rule))
@@ -265,9 +264,7 @@ class Poller:
         listed = cached[1]
         if listed is None:
             return [dims]
-        if metric in PER_TARGET_GROUP:
-            return target_group_dimension_sets(listed, metric, dims)
-        return agent_dimension_sets(listed, metric, dims)
+        return listed_dimension_sets(listed, metric, dims)
 
     # Continuity -----------------------------------------------------------------------------------
     def _track(self, current: list[Incident], failed: set[str | None]) -> list[Incident]:

@@ -14,8 +14,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from analyzers.anomalies import BREACHED
-from analyzers.catalog import (AGENT_NAMESPACE, PER_TARGET_GROUP, agent_dimension_sets, metric_keys,
-                               target_group_dimension_sets, target_group_keys)
+from analyzers.catalog import listed_dimension_sets, metric_keys, published_with_more_dimensions, target_group_keys
 from analyzers.detection import find_onset
 from analyzers.model import (Alarm, Anomaly, Change, Hypothesis, LogPattern, MetricKey, ResourceRef, Series,
                              TimelineEvent)
@@ -185,45 +184,30 @@ def fetch_metrics(gateway: AwsGateway, alarm: Alarm, resources: Sequence[Resourc
             max(60, alarm.period))
     for key in target_group_keys(alarm_key):  # a target group's alarm: that group's own requests, latency, 5xx
         add(key)
-    agent_metrics: list[tuple[str, dict[str, str]]] | None = None
-    listed: dict[tuple[str, str], list[tuple[str, dict[str, str]]]] = {}
+    listed: dict[str, list[tuple[str, dict[str, str]]]] = {}  # namespace -> its ListMetrics answer
     for resource in list(resources)[:max_resources]:
         extra = {name: (rule.statistic or "Average") for name, rule in
                  config.monitoring.metrics.get(resource.type, {}).items()}
         for mkey, _unit in metric_keys(resource, extra):
             keys = [mkey]
-            if mkey.namespace == AGENT_NAMESPACE:  # its series carry the agent's extra dimensions (disk path...)
-                if agent_metrics is None:
-                    agent_metrics = _list_agent_metrics(gateway)
+            if published_with_more_dimensions(mkey.namespace, mkey.name):  # the agent's disk path, a target group
+                if mkey.namespace not in listed:
+                    listed[mkey.namespace] = _list_metrics(gateway, mkey.namespace)
                 keys = [MetricKey.of(mkey.namespace, mkey.name, dims, mkey.stat, mkey.region) for dims in
-                        agent_dimension_sets(agent_metrics, mkey.name, mkey.dimension_map)] or keys
-            elif mkey.name in PER_TARGET_GROUP:  # published per target group only, never per balancer alone
-                if (mkey.namespace, mkey.name) not in listed:
-                    listed[(mkey.namespace, mkey.name)] = _list_metrics(gateway, mkey.namespace, mkey.name)
-                keys = [MetricKey.of(mkey.namespace, mkey.name, dims, mkey.stat, mkey.region) for dims in
-                        target_group_dimension_sets(listed[(mkey.namespace, mkey.name)], mkey.name,
-                                                    mkey.dimension_map)] or keys
+                        listed_dimension_sets(listed[mkey.namespace], mkey.name, mkey.dimension_map)] or keys
             for key in keys:
                 add(key)
     series = gateway.get_metric_data(queries, start, end)
     return [s for s in series if s.values or s.key == (queries[0].key if queries else None)]
 
 
-def _list_metrics(gateway: AwsGateway, namespace: str, name: str) -> list[tuple[str, dict[str, str]]]:
-    """The metrics of one name in a namespace (empty when they cannot be listed)."""
+def _list_metrics(gateway: AwsGateway, namespace: str) -> list[tuple[str, dict[str, str]]]:
+    """The metrics of a namespace in the region (empty when they cannot be listed: then read by the
+    resource's own dimensions only)."""
     try:
-        return gateway.list_metrics(namespace, name)
+        return gateway.list_metrics(namespace)
     except AwsError as exc:
-        log.info("ListMetrics %s %s unavailable (%s); read by balancer only", namespace, name, exc.code)
-        return []
-
-
-def _list_agent_metrics(gateway: AwsGateway) -> list[tuple[str, dict[str, str]]]:
-    """The CloudWatch agent's metrics in the region (empty when they cannot be listed)."""
-    try:
-        return gateway.list_metrics(AGENT_NAMESPACE)
-    except AwsError as exc:
-        log.info("ListMetrics %s unavailable (%s); agent metrics read by InstanceId only", AGENT_NAMESPACE, exc.code)
+        log.info("ListMetrics %s unavailable (%s); read by the resource's own dimensions", namespace, exc.code)
         return []
 
 
