@@ -141,14 +141,15 @@ def build_links(alarm: Alarm, resources: Iterable[ResourceRef], metrics: Iterabl
         group = q.get("log_group")
         if not group or not q.get("start") or not q.get("end"):
             continue
-        url = (logs_insights_url(region, [group], q["query"], q["start"], q["end"]) if q.get("query")
-               else log_events_url(region, group, q["start"], q["end"]))
+        where = q.get("region") or region  # a group read in another region opens there
+        url = (logs_insights_url(where, [group], q["query"], q["start"], q["end"]) if q.get("query")
+               else log_events_url(where, group, q["start"], q["end"]))
         out["log_queries"].append({"log_group": group, "window": q.get("window"), "url": url})
-        span = spans.setdefault(group, [q["start"], q["end"], q.get("query")])
+        span = spans.setdefault(group, [q["start"], q["end"], q.get("query"), where])
         span[0], span[1] = min(span[0], q["start"], key=_ts), max(span[1], q["end"], key=_ts)
-    for group, (start, end, query) in spans.items():
-        out["log_groups"][group] = (logs_insights_url(region, [group], query, start, end) if query
-                                    else log_events_url(region, group, start, end))
+    for group, (start, end, query, where) in spans.items():
+        out["log_groups"][group] = (logs_insights_url(where, [group], query, start, end) if query
+                                    else log_events_url(where, group, start, end))
     for c in changes:
         out["changes"].setdefault(c.id, change_url(c, region))
     return out

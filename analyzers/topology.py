@@ -302,7 +302,8 @@ def select_candidates(alarmed: ResourceRef | None, inventory: Sequence[ResourceR
                       context_limit: int = 25, involved: Mapping[tuple[str, str], str] | None = None
                       ) -> list[Candidate]:
     """The alarmed resource, its dependencies (behind it, named in errors, in its env), resources whose
-    own errors began with the incident (``involved``: key -> why) and theirs, configured ones, then context."""
+    own errors began with the incident (``involved``: key -> why) and theirs, configured ones, then context
+    (the alarm's region only: a resource elsewhere must be linked)."""
     out: dict[tuple[str, str], Candidate] = {}
     involved = dict(involved or {})
     full = next((r for r in inventory if r.key == alarmed.key), alarmed) if alarmed is not None else None
@@ -333,9 +334,38 @@ def select_candidates(alarmed: ResourceRef | None, inventory: Sequence[ResourceR
     for resource in inventory:
         if resource.key not in out and wanted & set(resource.aliases):
             out[resource.key] = Candidate(resource, "configured", RELATION_WEIGHTS["configured"])
-    if len(inventory) <= context_limit:
-        for resource in inventory:
+    home = [r for r in inventory if alarmed is None or r.region in (None, alarmed.region)]
+    if len(home) <= context_limit:  # another region's resources take part only when linked
+        for resource in home:
             if resource.key not in out:
                 relation = "upstream" if resource.type in ("apigateway", "alb") else "context"
                 out[resource.key] = Candidate(resource, relation, RELATION_WEIGHTS[relation])
     return list(out.values())
+
+
+def linked_from(start: ResourceRef, inventory: Sequence[ResourceRef], patterns: Iterable[LogPattern],
+                group_owner: Mapping[str, ResourceRef]) -> set[tuple[str, str]]:
+    """Keys reachable from ``start`` by following what each resource has behind it, what its
+    configuration points at or names (routes, targets...) and what its own log lines name
+    (``start`` included)."""
+    patterns = list(patterns)
+    seen, frontier = {start.key}, [start]
+    while frontier:
+        lines = lines_written_by(patterns, group_owner, [r.key for r in frontier])
+        lines += [text for r in frontier for value in r.properties.values() for text in _texts(value)]
+        reached = {*mentioned_resources(lines, inventory),
+                   *(key for r in frontier for key in (*downstream_ids(r, inventory), *referenced_ids(r, inventory)))}
+        frontier = [r for r in inventory if r.key in reached - seen]
+        seen |= reached
+    return seen
+
+
+def _texts(value: object) -> list[str]:
+    """Every string in a property value (nested lists and mappings: keys and values)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, Mapping):
+        return [t for k, v in value.items() for t in (*_texts(k), *_texts(v))]
+    if isinstance(value, (list, tuple)):
+        return [t for v in value for t in _texts(v)]
+    return []

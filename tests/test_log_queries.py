@@ -137,6 +137,7 @@ class FakeGateway:
     """A gateway with Logs Insights: each query 'scans' ``scan_bytes`` and honours its byte cap."""
 
     insights_available = True
+    region = "us-east-1"
 
     def __init__(self, groups: list[str], scan_bytes: float = 300.0, fail: AwsError | None = None) -> None:
         self.groups = groups

@@ -20,7 +20,7 @@ from analyzers.remediation import RemediationFacts, build_scripts
 from analyzers.report import ReportInput, build_report
 from analyzers.timeline import build_timeline
 from analyzers.topology import (FRONT_DOORS, Candidate, by_target_group, clients_named_by_stores, downstream_ids,
-                                lines_written_by, select_candidates)
+                                linked_from, lines_written_by, select_candidates)
 
 from .collect import AnalysisOutput, LogsOutput, ResolvedAlarm, incident_onset
 
@@ -53,6 +53,10 @@ def analyse(found: ResolvedAlarm, resources: Sequence[ResourceRef], series: Sequ
     full = next((r for r in resources if alarmed is not None and r.key == alarmed.key), alarmed)
     blind = full is not None and full.type in FRONT_DOORS and not downstream_ids(full, list(resources))
     involved = involved_resources(logs.patterns, logs.group_owner, anomalies, onset, alarmed, blind)
+    elsewhere = {r.key for r in resources if full is not None and r.region not in (None, full.region)}
+    if elsewhere & set(involved):  # another region's resource takes part only when linked to the alarm's
+        linked = linked_from(full, list(resources), logs.patterns, logs.group_owner)
+        involved = {key: why for key, why in involved.items() if key not in elsewhere or key in linked}
     talking = {alarmed.key, *involved} if alarmed is not None else set(involved)
     talking |= {key for r in resources if r.key in talking for key in downstream_ids(r, list(resources))}
     for key, why in clients_named_by_stores(logs.patterns, logs.group_owner, list(resources), talking).items():
@@ -118,7 +122,7 @@ def metrics_summary(series: Sequence[Series], onset: datetime | None) -> list[di
         after = values[stamps >= cut] if cut else values[-10:]
         resource = s.key.resource()
         out.append({"id": s.id, "metric": s.key.name, "namespace": s.key.namespace, "stat": s.key.stat,
-                    "dimensions": dict(s.key.dimension_map),
+                    "dimensions": dict(s.key.dimension_map), "region": s.key.region,
                     "resource": resource.id if resource else None, "unit": s.unit, "points": len(values),
                     "median_before": round(float(np.median(before)), 4) if before.size else None,
                     "max_after": round(float(np.max(after)), 4) if after.size else None,

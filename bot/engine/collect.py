@@ -23,6 +23,7 @@ from bot.aws import AwsError, AwsGateway, GatewayProvider, MetricQuery, account_
 from bot.config import Config
 
 from .alarm_ref import AlarmRef, InvestigationError
+from .regions import Regional, by_region, gateway_for
 
 log = logging.getLogger(__name__)
 
@@ -166,8 +167,10 @@ def with_metric_only_resources(gateway: AwsGateway, inventory: list[ResourceRef]
 
 
 def fetch_metrics(gateway: AwsGateway, alarm: Alarm, resources: Sequence[ResourceRef], config: Config,
-                  start: datetime, end: datetime, max_resources: int = 25) -> list[Series]:
-    """The alarm's own metric plus the catalog metrics of up to ``max_resources`` resources, batched."""
+                  start: datetime, end: datetime, max_resources: int = 25,
+                  regional: Regional | None = None) -> list[Series]:
+    """The alarm's own metric plus the catalog metrics of up to ``max_resources`` resources, batched
+    per region (a resource of another region is read there, through ``regional``)."""
     queries: list[MetricQuery] = []
     seen = set()
 
@@ -184,20 +187,23 @@ def fetch_metrics(gateway: AwsGateway, alarm: Alarm, resources: Sequence[Resourc
             max(60, alarm.period))
     for key in target_group_keys(alarm_key):  # a target group's alarm: that group's own requests, latency, 5xx
         add(key)
-    listed: dict[str, list[tuple[str, dict[str, str]]]] = {}  # namespace -> its ListMetrics answer
+    listed: dict[tuple[str, str], list[tuple[str, dict[str, str]]]] = {}  # (region, namespace) -> ListMetrics
     for resource in list(resources)[:max_resources]:
         extra = {name: (rule.statistic or "Average") for name, rule in
                  config.monitoring.metrics.get(resource.type, {}).items()}
         for mkey, _unit in metric_keys(resource, extra):
             keys = [mkey]
             if published_with_more_dimensions(mkey.namespace, mkey.name):  # the agent's disk path, a target group
-                if mkey.namespace not in listed:
-                    listed[mkey.namespace] = _list_metrics(gateway, mkey.namespace)
+                where = gateway_for(gateway, regional, resource.region)
+                if (where.region, mkey.namespace) not in listed:
+                    listed[(where.region, mkey.namespace)] = _list_metrics(where, mkey.namespace)
                 keys = [MetricKey.of(mkey.namespace, mkey.name, dims, mkey.stat, mkey.region) for dims in
-                        listed_dimension_sets(listed[mkey.namespace], mkey.name, mkey.dimension_map)] or keys
+                        listed_dimension_sets(listed[(where.region, mkey.namespace)], mkey.name,
+                                              mkey.dimension_map)] or keys
             for key in keys:
                 add(key)
-    series = gateway.get_metric_data(queries, start, end)
+    series = [s for region, batch in by_region(queries, lambda q: q.key.region, gateway.region).items() if batch
+              for s in gateway_for(gateway, regional, region).get_metric_data(batch, start, end)]
     return [s for s in series if s.values or s.key == (queries[0].key if queries else None)]
 
 
@@ -261,21 +267,24 @@ def _breach_start(values: np.ndarray, stamps: np.ndarray, threshold: float, comp
 
 
 def fetch_changes(gateway: AwsGateway, resources: Sequence[ResourceRef], onset: datetime, config: Config,
-                  start: datetime, end: datetime,
-                  global_gateway: AwsGateway | None = None) -> tuple[list[Change], list[str]]:
+                  start: datetime, end: datetime, global_gateway: AwsGateway | None = None,
+                  regional: Regional | None = None) -> tuple[list[Change], list[str]]:
     """CloudTrail write events in the look-back before onset plus resource-metadata changes.
 
     IAM is a global service: CloudTrail records its events in us-east-1 whatever region
     the alarm is in, so ``global_gateway`` (that region's, when the alarm is elsewhere)
-    is asked for them too.
+    is asked for them too. Each other region holding one of ``resources`` is read as well
+    (through ``regional``), and a resource's metadata in its own region.
     """
     lookback_start = max(start, onset - timedelta(hours=config.analysis.change_lookback))
     errors: list[str] = []
     changes: list[Change] = []
-    try:
-        changes.extend(gateway.lookup_events(lookback_start, end))
-    except AwsError as exc:
-        errors.append(f"CloudTrail LookupEvents: {exc.code}")
+    remote = [region for region in by_region(resources, lambda r: r.region, gateway.region) if region != gateway.region]
+    for where in [gateway, *(gateway_for(gateway, regional, region) for region in remote)]:
+        try:
+            changes.extend(where.lookup_events(lookback_start, end))
+        except AwsError as exc:
+            errors.append(f"CloudTrail LookupEvents{'' if where is gateway else f' ({where.region})'}: {exc.code}")
     if global_gateway is not None and global_gateway.region != gateway.region:
         for source in GLOBAL_EVENT_SOURCES:
             try:
@@ -284,7 +293,8 @@ def fetch_changes(gateway: AwsGateway, resources: Sequence[ResourceRef], onset: 
                 errors.append(f"CloudTrail LookupEvents ({global_gateway.region}, {source}): {exc.code}")
     for resource in list(resources)[:10]:
         try:
-            changes.extend(c for c in gateway.resource_metadata_changes(resource, lookback_start, end)
+            changes.extend(c for c in gateway_for(gateway, regional, resource.region)
+                           .resource_metadata_changes(resource, lookback_start, end)
                            if lookback_start <= c.time <= end)
         except AwsError as exc:
             errors.append(f"{resource.type} {resource.id} metadata: {exc.code}")

@@ -22,11 +22,13 @@ from bot.aws import AwsError, AwsGateway
 from bot.config import Config
 
 from .collect import LogsOutput
+from .regions import Regional, by_region
 
 log = logging.getLogger(__name__)
 
 BASELINE = timedelta(hours=2)
 ONSET_MARGIN = timedelta(minutes=5)
+REMOTE_GROUPS = 6  # log groups read per other region at least, however many the alarm's region has
 
 
 def insights_query(limit: int, kind: str = "generic") -> str:
@@ -51,8 +53,10 @@ class _ScanBudget:
 
 def fetch_logs(gateway: AwsGateway, resources: Sequence[ResourceRef], config: Config, onset: datetime,
                start: datetime, end: datetime, extra_groups: Sequence[str] = (), max_groups: int = 20,
-               alarm: Alarm | None = None, changes: Sequence[Change] = ()) -> LogsOutput:
-    """Read the log groups of the resources in two windows (baseline, incident) and mine patterns.
+               alarm: Alarm | None = None, changes: Sequence[Change] = (),
+               regional: Regional | None = None) -> LogsOutput:
+    """Read the log groups of the resources in two windows (baseline, incident) and mine patterns
+    (a resource of another region: its groups there, through ``regional``).
 
     The Logs Insights query is chosen by the alarm's kind (errors, throttles, latency, saturation;
     generic without an alarm). All queries share one scan budget, ``analysis.insights_max_bytes``:
@@ -67,28 +71,36 @@ def fetch_logs(gateway: AwsGateway, resources: Sequence[ResourceRef], config: Co
     kind = log_queries.alarm_log_kind(alarm)
     budget = _ScanBudget(config.analysis.insights_max_bytes)
     all_groups = gateway.describe_log_groups()
-    owners = map_log_groups(all_groups, resources)
+    home = [r for r in resources if r.region in (None, gateway.region)]
+    owners = map_log_groups(all_groups, home)
     wanted = [g for g in all_groups if g in owners or g in extra_groups]
-    for r in resources:  # groups declared on the resource even if DescribeLogGroups paged them out
+    for r in home:  # groups declared on the resource even if DescribeLogGroups paged them out
         for prefix in log_group_prefixes(r):
             if not prefix.endswith("/") and prefix in all_groups and prefix not in wanted:
                 wanted.append(prefix)
     wanted = wanted[:max_groups]
     wanted += [g for g in all_groups if g.startswith(EVENT_GROUP_PREFIX) and g not in wanted][:EVENT_GROUPS]
+    where = {g: gateway for g in wanted}
+    errors: list[str] = []
+    for region, there in by_region(resources, lambda r: r.region, gateway.region).items():
+        if region != gateway.region and there and regional is not None:
+            room = max(REMOTE_GROUPS, max_groups - len(where))
+            remote = _remote_groups(regional(region), there, set(where), room, errors)
+            owners.update(remote)
+            where.update({g: regional(region) for g in remote})
     base_start = max(start, onset - BASELINE)
     windows = (("baseline", base_start, onset - ONSET_MARGIN), ("incident", onset - ONSET_MARGIN, end))
     records: list[LogRecord] = []
     queries: list[dict[str, Any]] = []
-    errors: list[str] = []
     data_starts: dict[str, datetime] = {}  # groups whose whole baseline was read: where their lines begin
-    for group in wanted:
+    for group, reader in where.items():
         for label, w_start, w_end in windows:
             if w_end <= w_start:
                 continue
             entry = {"log_group": group, "window": label, "start": w_start.isoformat(), "end": w_end.isoformat(),
-                     "kind": kind}
+                     "kind": kind, **({"region": reader.region} if reader is not gateway else {})}
             try:
-                got = _read_group(gateway, group, w_start, w_end, limit, entry, kind, budget)
+                got = _read_group(reader, group, w_start, w_end, limit, entry, kind, budget)
             except AwsError as exc:
                 errors.append(f"{group}: {exc.code}")
                 continue
@@ -104,7 +116,7 @@ def fetch_logs(gateway: AwsGateway, resources: Sequence[ResourceRef], config: Co
     sources.update(named_sources)
     patterns = mine_patterns(records, window, stream_sources=sources)
     error_samples = tuple(s for p in patterns if p.is_error or p.new for s in p.samples)[:200]
-    group_owner = {g: owners[g] for g in wanted if g in owners}
+    group_owner = {g: owners[g] for g in where if g in owners}
     by_id = {r.id: r for r in resources}
     group_owner.update({source_key(g, source): by_id[source] for (g, _), source in sources.items()})
     setting_reads = tuple((source_key(r.group, sources[(r.group, r.stream)]) if (r.group, r.stream) in sources
@@ -112,6 +124,17 @@ def fetch_logs(gateway: AwsGateway, resources: Sequence[ResourceRef], config: Co
     return LogsOutput(tuple(patterns), group_owner, tuple(queries),
                       tuple(errors), error_samples, sum(len(r.message) for r in records), len(records),
                       setting_reads)
+
+
+def _remote_groups(gateway: AwsGateway, resources: Sequence[ResourceRef], taken: set[str], room: int,
+                   errors: list[str]) -> dict[str, ResourceRef]:
+    """The log groups of ``resources`` in ``gateway``'s region (not already ``taken``), with their owners."""
+    try:
+        owners = map_log_groups(gateway.describe_log_groups(), resources)
+    except AwsError as exc:
+        errors.append(f"log groups in {gateway.region}: {exc.code}")
+        return {}
+    return dict([(g, r) for g, r in owners.items() if g not in taken][:max(0, room)])
 
 
 EVENT_GROUP_PREFIX = "/aws/events/"  # AWS service events forwarded by EventBridge rules (ECS task stops, RDS)

@@ -21,7 +21,7 @@ from bot.codec import dump, load
 from bot.config import MAX_WINDOW_HOURS, Config
 from bot.store import Store
 
-from . import collect, collect_logs
+from . import collect, collect_logs, regions
 from .alarm_ref import InvestigationError, parse_alarm_ref
 from .analysis import SCRIPTED_CAUSES, analyse, fallback_analysis, make_report, make_scripts
 
@@ -180,16 +180,24 @@ class Investigator:
         """Every step after the alarm reads the alarm's own account and region."""
         return gateway_of(self.provider, alarm.region, alarm.account)
 
+    def _regional(self, alarm: Alarm) -> regions.Regional:
+        """The alarm's account in any of its configured regions (where a dependency may live)."""
+        return lambda region: gateway_of(self.provider, region, alarm.account)
+
     def _step_resources(self, ctx: _Context) -> StepResult:
         alarm = ctx.outputs["alarm"].alarm
         gateway = self._gateway(alarm)
         inventory = collect.with_metric_only_resources(gateway, gateway.list_resources())
+        inventory += regions.other_region_resources(self._regional(alarm),
+                                                    regions.account_regions(self.provider, alarm.account),
+                                                    alarm.region, inventory)
         return StepResult("ok", collect.with_alarm_resource(inventory, alarm))
 
     def _step_metrics(self, ctx: _Context) -> StepResult:
         start, end = self._window(ctx)
         alarm = ctx.outputs["alarm"].alarm
-        series = collect.fetch_metrics(self._gateway(alarm), alarm, ctx.outputs["resources"], self.config, start, end)
+        series = collect.fetch_metrics(self._gateway(alarm), alarm, ctx.outputs["resources"], self.config, start, end,
+                                       regional=self._regional(alarm))
         return StepResult("ok", series)
 
     def _step_logs(self, ctx: _Context) -> StepResult:
@@ -198,7 +206,8 @@ class Investigator:
         onset = collect.incident_onset(found, ctx.outputs["metrics"])
         out = collect_logs.fetch_logs(self._gateway(found.alarm), ctx.outputs["resources"], self.config,
                                  onset, start, end, extra_groups=ctx.params.get("resources") or [],
-                                 alarm=found.alarm, changes=ctx.outputs.get("changes") or [])
+                                 alarm=found.alarm, changes=ctx.outputs.get("changes") or [],
+                                 regional=self._regional(found.alarm))
         status = "degraded" if out.errors else "ok"
         return StepResult(status, out, "; ".join(out.errors) or None)
 
@@ -208,7 +217,8 @@ class Investigator:
         onset = collect.incident_onset(found, ctx.outputs["metrics"])
         global_gateway = gateway_of(self.provider, collect.GLOBAL_EVENTS_REGION, found.alarm.account)
         changes, errors = collect.fetch_changes(self._gateway(found.alarm), ctx.outputs["resources"],
-                                                onset, self.config, start, end, global_gateway)
+                                                onset, self.config, start, end, global_gateway,
+                                                regional=self._regional(found.alarm))
         return StepResult("degraded" if errors else "ok", changes, "; ".join(errors) or None)
 
     def _step_analysis(self, ctx: _Context) -> StepResult:
