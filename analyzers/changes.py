@@ -113,6 +113,17 @@ def touches(change: Change, resource: ResourceRef) -> bool:
     return False
 
 
+def named_by_later_failures(change: Change, patterns: Iterable[LogPattern]) -> bool:
+    """A parameter or secret change whose full name new error lines give, lines first seen after it: the
+    change came first and the failures name it (a deleted secret the tasks started later cannot fetch),
+    whatever the onset estimate says (a load ramp can make the alarm's metric look abnormal earlier)."""
+    name = (change.resource_name or "").rsplit(":", 1)[-1]
+    if change_kind(change) != "config" or change.event_source not in SETTING_STORES or len(name) < 6:
+        return False
+    return any(p.new and p.is_error and p.first_seen >= change.time and name in " ".join((p.template, *p.samples))
+               for p in patterns)
+
+
 def onset_grace(alarm_period_s: int | float | None) -> timedelta:
     """How long after the estimated onset a change still counts as before it: two minutes, or the
     alarm's period when longer (a 5-minute metric only places the onset within its bucket)."""
@@ -120,11 +131,15 @@ def onset_grace(alarm_period_s: int | float | None) -> timedelta:
 
 
 def relevant_changes(changes: Iterable[Change], resources: Sequence[ResourceRef], onset: datetime,
-                     lookback: timedelta, grace: timedelta = timedelta(minutes=2)) -> list[tuple[Change, ResourceRef]]:
-    """(change, resource) pairs for changes on candidate resources in [onset - lookback, onset + grace]."""
+                     lookback: timedelta, grace: timedelta = timedelta(minutes=2),
+                     patterns: Iterable[LogPattern] = ()) -> list[tuple[Change, ResourceRef]]:
+    """(change, resource) pairs for changes on candidate resources in [onset - lookback, onset + grace],
+    or later when the failures after them name them (:func:`named_by_later_failures`)."""
     out = []
+    patterns = list(patterns)
     for change in changes:
-        if not (onset - lookback <= change.time <= onset + grace):
+        if not (onset - lookback <= change.time <= onset + grace) \
+                and not (change.time > onset and named_by_later_failures(change, patterns)):
             continue
         for resource in resources:
             if touches(change, resource):

@@ -79,6 +79,9 @@ class ResourceRef:
             value = self.properties.get(prop)
             if isinstance(value, str) and value:
                 names.add(value)
+        ip = self.properties.get("private_ip")
+        if self.type == "ec2" and isinstance(ip, str) and ip.count(".") == 3:
+            names.add("ip-" + ip.replace(".", "-"))  # its default host name (ip-10-0-1-7.<region>.compute.internal)
         if self.type == "ecs" and "/" in self.id:
             names.add(self.id.split("/", 1)[1])
         if self.type == "alb" and "/" in self.id:

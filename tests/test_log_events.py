@@ -284,3 +284,59 @@ def test_extract_keywords() -> None:
     assert extract_keywords(template) == ("ClientError", "error", "ThrottlingException", "exceeded")
     assert extract_keywords("Connection refused; Timed out after <*> ms") == ("refused", "timed out")
     assert extract_keywords("cart loaded with <*> items") == ()
+
+
+def _aws_event(detail_type: str, detail: dict) -> str:
+    import json
+
+    return json.dumps({"version": "0", "id": "27fe9951-44ed-4438-838b-fefb6d8ca3e4", "detail-type": detail_type,
+                       "source": "aws.ecs", "account": "209876543210", "time": "2026-03-17T15:33:10Z",
+                       "region": "us-west-2", "resources": ["arn:aws:ecs:us-west-2:209876543210:task/shop/9ffe"],
+                       "detail": {"clusterArn": "arn:aws:ecs:us-west-2:209876543210:cluster/shop",
+                                  "taskArn": "arn:aws:ecs:us-west-2:209876543210:task/shop/9ffeca1af36646bb",
+                                  "group": "service:checkout-api", **detail}})
+
+
+@pytest.mark.parametrize(
+    ("detail_type", "detail", "level", "says"),
+    [
+        ("ECS Task State Change",
+         {"lastStatus": "STOPPED", "stopCode": "TaskFailedToStart",
+          "stoppedReason": "ResourceInitializationError: unable to pull secrets or registry auth: failed to fetch "
+                           "secret arn:aws:secretsmanager:us-west-2:209876543210:secret:prod/checkout/stripe-Xk2P9d"},
+         "ERROR", "TaskFailedToStart ResourceInitializationError"),
+        ("ECS Task State Change",
+         {"lastStatus": "STOPPED", "stopCode": "EssentialContainerExited",
+          "stoppedReason": "Essential container in task exited",
+          "containers": [{"name": "api", "exitCode": 137, "reason": "OutOfMemoryError: Container killed due to "
+                                                                   "memory usage"}]},
+         "ERROR", "container api exit code 137: OutOfMemoryError"),
+        ("ECS Task State Change",
+         {"lastStatus": "STOPPED", "stopCode": "ServiceSchedulerInitiated",
+          "stoppedReason": "Scaling activity initiated by (deployment ecs-svc/4631)",
+          "containers": [{"name": "api", "exitCode": 0}]},
+         "INFO", "ServiceSchedulerInitiated Scaling activity"),
+        ("RDS DB Instance Event", {"EventID": "RDS-EVENT-0049", "Message": "Multi-AZ instance failover completed"},
+         "INFO", "RDS-EVENT-0049 Multi-AZ instance failover completed"),
+    ],
+)
+def test_aws_service_events_read_as_what_they_report(detail_type: str, detail: dict, level: str, says: str) -> None:
+    """GIVEN an AWS service event forwarded by EventBridge (its envelope of ids and ARNs longer than a sample)
+    WHEN parsed
+    THEN its message is the detail type and what it reports (status, stop code, reason, a container's exit),
+    at ERROR when it reports a failure; the envelope's ids are gone."""
+    event = parse_event(1.0, _aws_event(detail_type, detail))
+    assert event.message.startswith(f"{detail_type}: ") and says in event.message
+    assert event.level == level and "27fe9951" not in event.message
+
+
+def test_pino_levels_and_the_host_a_json_line_names() -> None:
+    """GIVEN pino lines (numeric levels) that carry the machine's host name
+    WHEN parsed
+    THEN 40 is WARN and 50 ERROR, and the host is kept on a line of its own: in samples, not in templates."""
+    slow = parse_event(1.0, '{"level":40,"time":1773629774338,"pid":1,"hostname":"ip-10-20-2-41.ap-southeast-2.'
+                            'compute.internal","responseTime":8299,"msg":"slow request"}')
+    failed = parse_event(1.0, '{"level":50,"msg":"payment failed","hostname":"web-7"}')
+    assert (slow.level, slow.first_line) == ("WARN", "slow request")
+    assert "ip-10-20-2-41.ap-southeast-2.compute.internal" in slow.message
+    assert (failed.level, failed.first_line) == ("ERROR", "payment failed")

@@ -167,3 +167,36 @@ def test_a_cpu_blip_with_nothing_following_is_unknown():
     slow = Anomaly("a2", "m2", latency_key, None, ONSET, 0.9, 0.2, 3.1, "up")
     hurt = rank_hypotheses(evidence([Candidate(WEB, "alarm", 1.0)], anomalies=[cpu, slow], alarm=alarm, owners={}))
     assert (hurt[0].category, hurt[0].resource.key) == ("cpu_saturation", WEB.key)
+
+
+def test_a_service_whose_slow_lines_name_a_container_hosts_default_host_name_has_that_host_behind_it():
+    # GIVEN an ALB's ECS service whose new slow-request lines carry the EC2 default host name of the
+    # container instance they run on (ip-10-20-2-41.<region>.compute.internal), and that host's neighbour
+    alb = ResourceRef("alb", "app/shop-public/9f7e", REGION, {"targets": ["catalog-api"]})
+    api = ResourceRef("ecs", "shop/catalog-api", REGION, {"cluster": "shop"})
+    host = ResourceRef("ec2", "i-0f2b9e4d6a8c13572", REGION, {"name": "ecs-shop-2", "private_ip": "10.20.2.41"})
+    other = ResourceRef("ec2", "i-0d4a7c2e9f1b38560", REGION, {"name": "ecs-shop-1", "private_ip": "10.20.2.4"})
+    slow = "slow request\n(host ip-10-20-2-41.ap-southeast-2.compute.internal)"
+    found = {c.resource.key: c for c in select_candidates(alb, [alb, api, host, other], [slow], context_limit=0)}
+    # THEN that host is a dependency named in the logs, and the one whose address is a prefix of it is not
+    assert found[host.key].relation == "dependency" and found[host.key].via == "named in its logs"
+    assert other.key not in found
+
+
+def test_the_503s_a_server_writes_in_its_own_access_log_are_its_answers_not_a_dependency_failing():
+    # GIVEN an instance behind a balancer whose SDK is refused "Rate exceeded" by Parameter Store, and whose
+    # access log (surging 503s) records what it answered
+    alb = ResourceRef("alb", "app/pricing-alb/4f8a", REGION, {"targets": ["i-0154f914a7c416b5c"]})
+    web = ResourceRef("ec2", "i-0154f914a7c416b5c", REGION, {"name": "pricing-api"})
+    refused = pattern("l1", "WARN RetryableStage : Request attempt <*> failure: Rate exceeded (Service: Ssm, Status "
+                            "Code: 400)", 0, 60, group="/pricing/app", level="WARN")
+    answered = pattern("l2", '10.36.4.98 - - [21/Nov/2026:17:13:38 +0000] "GET /v2/price?sku=611041 HTTP/1.1" 503 '
+                             '164 407', 0, 180, group="/pricing/access", level=None)
+    owners = {"/pricing/app": web, "/pricing/access": web}
+    ranked = rank_hypotheses(evidence([Candidate(alb, "alarm", 1.0), Candidate(web, "dependency", 1.0, "behind it")],
+                                      [refused, answered], alarm=alarm_on(alb, "HTTPCode_Target_5XX_Count"),
+                                      owners=owners))
+    # THEN the instance is throttled; its access log's status is no dependency's failure
+    assert (ranked[0].category, ranked[0].resource.key) == ("throttling", web.key)
+    assert log_categories(answered.samples[0]) == []
+    assert log_categories("proxy error: upstream answered 503 Service Unavailable") == ["dependency_failure"]

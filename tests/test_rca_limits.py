@@ -109,6 +109,27 @@ def test_a_function_that_took_the_accounts_shared_concurrency_is_where_the_throt
     assert rank_hypotheses(type(ev)(**{**ev.__dict__, "series": series}))[0].resource.key == reserved.key
 
 
+def test_a_function_whose_concurrency_series_begins_with_the_incident_took_the_pool_from_zero():
+    # GIVEN a queue consumer idle until just before onset (Lambda publishes no ConcurrentExecutions for a
+    # function nobody invokes: its series begins there, at 950, with no anomaly to date) while an API throttles
+    api, batch = ResourceRef("lambda", "search-api", REGION), ResourceRef("lambda", "catalog-backfill", REGION)
+    throttles = _anomaly("a1", api, "AWS/Lambda", "Throttles", {"FunctionName": api.id}, 0, 48, 1)
+    own = _series("m1", {"FunctionName": api.id}, "AWS/Lambda", "ConcurrentExecutions", [2.0] * 300)
+    taken = _series("m2", {"FunctionName": batch.id}, "AWS/Lambda", "ConcurrentExecutions",
+                    [480.0, 950.0] + [960.0] * 10)
+    candidates = [Candidate(api, "alarm", 1.0), Candidate(batch, "context", 0.35)]
+
+    def top(series):
+        ev = evidence(candidates, anomalies=[throttles], alarm=alarm_on(api, "Throttles"), owners={})
+        return rank_hypotheses(type(ev)(**{**ev.__dict__, "series": series}))[0]
+    # THEN the throttling starts in the consumer that came up from zero and took the pool
+    assert (top([own, taken]).category, top([own, taken]).resource.key) == ("throttling", batch.key)
+    assert "m2" in top([own, taken]).evidence_ids
+    # AND a series that was there all along (no anomaly: it always runs that high) takes nothing from anyone
+    steady = _series("m2", {"FunctionName": batch.id}, "AWS/Lambda", "ConcurrentExecutions", [960.0] * 300)
+    assert top([own, steady]).resource.key == api.key
+
+
 def test_connections_at_max_connections_are_exhaustion_even_without_an_onset():
     # GIVEN connections that crept up to the 120 limit and stay there; the DB's own log notes timeouts (info level)
     db = ResourceRef("rds", "catalog-db", REGION, {"max_connections": 120})

@@ -91,3 +91,29 @@ def test_a_balancer_nothing_links_to_its_targets_still_carries_its_surge_to_the_
     ranked = rank_hypotheses(evidence(candidates, [named], anomalies=[requests],
                                       alarm=alarm_on(alb, "TargetResponseTime"), owners={"/ecs/storefront": web}))
     assert ranked[0].category == "dependency_failure"
+
+
+def test_a_service_pinned_by_a_surge_to_several_times_its_usual_requests_is_the_surge():
+    # GIVEN a balancer whose requests went from ~1,100 to ~9,800 a minute, and the ECS service behind it
+    # whose CPU rose with them (a minute later) to 96 %, its alarm on that CPU; responses slowed
+    alb = ResourceRef("alb", "app/tickets-public/0a2c", REGION, {"targets": ["onsale-api"]})
+    web = ResourceRef("ecs", "tickets/onsale-api", REGION, {"cluster": "tickets"})
+    requests = _anomaly(alb, "AWS/ApplicationELB", "RequestCount", {"LoadBalancer": alb.id}, 1100, 9800, "a1")
+    alarm = alarm_on(web, "CPUUtilization")
+
+    def top(cpu_minutes: int, peak_requests: float = 9800):
+        cpu = _anomaly(web, "AWS/ECS", "CPUUtilization", {"ClusterName": "tickets", "ServiceName": "onsale-api"},
+                       30, 96, "a2", minutes=cpu_minutes)
+        surge = _anomaly(alb, "AWS/ApplicationELB", "RequestCount", {"LoadBalancer": alb.id}, 1100, peak_requests,
+                         "a1")
+        slow = _anomaly(alb, "AWS/ApplicationELB", "TargetResponseTime", {"LoadBalancer": alb.id}, 0.05, 2.4, "a3",
+                        minutes=2)
+        return rank_hypotheses(evidence([Candidate(web, "alarm", 1.0), Candidate(alb, "upstream", 0.6, "calls it")],
+                                        anomalies=[surge, cpu, slow], alarm=alarm, owners={}))[0]
+    # THEN the surge is the cause: the service is at its ceiling because of the load
+    assert (top(1).category, top(1).resource.key) == ("traffic_surge", alb.key)
+    # AND a CPU pinned ten minutes before the requests rose, or under a mere doubling, is the CPU's own
+    assert (top(-10).category, top(-10).resource.key) == ("cpu_saturation", web.key)
+    assert (top(1, peak_requests=2400).category, top(1, peak_requests=2400).resource.key) == ("cpu_saturation",
+                                                                                              web.key)
+    assert requests.peak / requests.baseline > 4

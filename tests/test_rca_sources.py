@@ -200,3 +200,35 @@ def test_changes_name_resources_by_arn_qualified_name_or_api_id():
             assert touches(Change("c", ONSET, "x", "Update", "", name, "u", REGION), resource), name
     assert not touches(Change("c", ONSET, "x", "Update", "", "checkout-api-v2:live", "u", REGION), fn)
     assert not touches(Change("c", ONSET, "x", "Update", "", arn.format("lambda", "function:checkout"), "u"), fn)
+
+
+def test_a_deleted_secret_that_later_failures_name_is_the_cause_even_after_an_early_onset():
+    from analyzers.changes import relevant_changes
+    from analyzers.model import Anomaly, MetricKey
+
+    # GIVEN a service whose CPU climbed with the morning ramp from ONSET (the estimated onset), a secret it
+    # injects deleted ten minutes later, and from twenty minutes later new tasks failing to start, naming it
+    service = ResourceRef("ecs", "payments/checkout-api", REGION, {"config_refs": ["prod/checkout/stripe"]})
+    delete = Change("c1", ONSET + timedelta(minutes=10), "secretsmanager.amazonaws.com", "DeleteSecret",
+                    "AWS::SecretsManager::Secret", "prod/checkout/stripe", "m.osei", REGION)
+    failing = pattern("l1", "ECS Task State Change: STOPPED TaskFailedToStart ResourceInitializationError: failed to "
+                            "fetch secret arn:aws:secretsmanager:us-west-2:2098:secret:prod/checkout/stripe-Xk2P9d",
+                      0, 40, group="/aws/events/ecs")
+    failing = type(failing)(**{**failing.__dict__, "first_seen": ONSET + timedelta(minutes=30)})
+    cpu = Anomaly("a1", "m1", MetricKey.of("AWS/ECS", "CPUUtilization", {"ClusterName": "payments",
+                                                                         "ServiceName": "checkout-api"},
+                                           "Average", REGION), service, ONSET, 0.9, 40.0, 97.0, "up")
+    alarm = alarm_on(service, "CPUUtilization")
+
+    def top(patterns):
+        ev = evidence([Candidate(service, "alarm", 1.0)], patterns, [delete], anomalies=[cpu], alarm=alarm,
+                      owners={"/aws/events/ecs": service})
+        return rank_hypotheses(ev)[0]
+    # THEN the deletion is the cause (a configuration change), and the change is among the related ones
+    assert (top([failing]).category, top([failing]).resource.key) == ("config_change", service.key)
+    assert relevant_changes([delete], [service], ONSET, timedelta(hours=6), timedelta(minutes=2), [failing])
+    # AND without lines naming it, a change after the onset is no cause
+    other = pattern("l1", "ECS Task State Change: STOPPED TaskFailedToStart CannotPullContainerError: 429 Too Many "
+                          "Requests", 0, 40, group="/aws/events/ecs")
+    assert top([other]).category != "config_change"
+    assert not relevant_changes([delete], [service], ONSET, timedelta(hours=6), timedelta(minutes=2), [other])

@@ -58,6 +58,7 @@ _ERRORISH = re.compile(r"\bTraceback \(most recent call last\)|\b\w*Exception\b|
 # .NET (Microsoft.Extensions.Logging JSON console, Serilog and its compact form) capitalises its keys
 _JSON_LEVEL_KEYS = ("level", "severity", "lvl", "levelname", "log_level", "loglevel", "status", "LogLevel", "Level",
                     "@l")
+_PINO_LEVELS = {10: "DEBUG", 20: "DEBUG", 30: "INFO", 40: "WARN", 50: "ERROR", 60: "ERROR"}
 _JSON_MESSAGE_KEYS = ("message", "msg", "error", "err", "errorMessage", "event", "text", "Message",
                       "RenderedMessage", "@m", "@mt", "MessageTemplate")
 
@@ -168,11 +169,16 @@ def _read_json(text: str) -> LineFormat | None:
         return None
     if not isinstance(document, dict):
         return None
+    if isinstance(document.get("detail"), dict) and isinstance(document.get("detail-type"), str):
+        return _aws_event(document["detail-type"], document["detail"])
     level = None
     for key in _JSON_LEVEL_KEYS:
         value = _lookup(document, key)
         if isinstance(value, str) and normalize_level(value):
             level = normalize_level(value)
+            break
+        if key == "level" and type(value) is int and value in _PINO_LEVELS:  # pino / bunyan: 30 info, 50 error
+            level = _PINO_LEVELS[value]
             break
     message = None
     exception_type = None
@@ -193,12 +199,49 @@ def _read_json(text: str) -> LineFormat | None:
         message = f"{message}: {detail}" if message else detail
     if level is None and exception_type:
         level = "ERROR"
+    host = next((v for k in _JSON_HOST_KEYS if isinstance(v := _lookup(document, k), str) and _MACHINE.match(v)),
+                None)
+    if message is not None and host and host not in message:  # on a line of its own: samples, not templates
+        message = f"{message}\n(host {host})"
     return LineFormat(
         message=message if message is not None else text,
         level=level if level is not None else (detect_level(message) if message else None),
         kind="app",
         exception_type=exception_type,
     )
+
+
+_JSON_HOST_KEYS = ("hostname", "host", "instance_id", "instanceId")  # which machine wrote it (pino, bunyan...)
+# an EC2 machine (default host name, instance id, address), not a container or pod named after its service
+_MACHINE = re.compile(r"^(?:ip-\d{1,3}(?:-\d{1,3}){3}|i-[0-9a-f]{8,17}|\d{1,3}(?:\.\d{1,3}){3})(?:\.|$)")
+
+
+# What an AWS service event (EventBridge envelope: "detail-type", "detail") says, in this order: an ECS
+# task's status, stop code and reason, a deployment's event, an RDS event's message, Auto Scaling's cause...
+_EVENT_FIELDS = ("lastStatus", "stopCode", "stoppedReason", "eventName", "reason", "EventID", "Message", "message",
+                 "StatusCode", "Cause", "instance-action", "state", "status", "DaysToExpiry", "CommonName")
+_EVENT_FAILURE = re.compile(r"\b(?:error|fail(?:ed|ure|s|ing)?|unable|killed|unhealthy|OutOfMemory\w*|denied|"
+                            r"timed? ?out)\b", re.I)
+
+
+def _aws_event(detail_type: str, detail: dict) -> LineFormat:
+    """"<detail-type>: <status> <stop code>: <reason>; container <name> exit code <n>: <reason>", the
+    words a responder reads in an AWS service event, instead of its envelope of ids and ARNs; ERROR when
+    the event reports a failure (a task that failed to start or whose container exited non-zero, an
+    ERROR deployment event, a failure word in its reason)."""
+    parts = [f"{detail[key]}" for key in _EVENT_FIELDS if isinstance(detail.get(key), (str, int, float))
+             and not isinstance(detail.get(key), bool) and str(detail[key])]
+    exits = []
+    for container in detail.get("containers") or []:
+        if isinstance(container, dict) and (container.get("exitCode") not in (None, 0) or container.get("reason")):
+            code = container.get("exitCode")
+            exits.append(f"container {container.get('name', '?')}"
+                         + (f" exit code {code}" if code is not None else "")
+                         + (f": {container['reason']}" if container.get("reason") else ""))
+    message = f"{detail_type}: " + " ".join(parts) + "".join(f"; {e}" for e in exits)
+    failed = (detail.get("stopCode") == "TaskFailedToStart" or bool(exits and any(" exit code " in e for e in exits))
+              or str(detail.get("eventType", "")).upper() == "ERROR" or bool(_EVENT_FAILURE.search(message)))
+    return LineFormat(message=message, level="ERROR" if failed else "INFO", kind="app")
 
 
 # where JSON loggers put the error: logstash/logback "stack_trace", python-json-logger "exc_info",

@@ -3,7 +3,7 @@ concurrent executions, so a function whose concurrency surges throttles the othe
 then originates in the function that took the pool, not in those that report the throttles."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Mapping, Sequence
 
 from ..model import Anomaly, ResourceRef, Series
@@ -31,7 +31,21 @@ def pool_takers(anomalies: Sequence[Anomaly], series: Sequence[Series], throttle
         others = [peak for key, peak in peaks.items() if key != a.resource.key]
         if others and a.peak >= max(MIN_TAKEN, TAKEN_FACTOR * max(others)):
             out.append(a)
+    taken = {a.resource.key for a in out if a.resource is not None}
+    for s in series:  # Lambda publishes nothing for a function that is not invoked: a series that only
+        ref = s.key.resource()  # begins with the incident is a function that came up from zero with it
+        if s.key.name != POOL_METRIC or ref is None or ref.type != "lambda" or ref.key not in candidates \
+                or ref.key in taken or not s.values or not onset - lead <= _at(s.timestamps[0]) <= onset + late:
+            continue
+        others = [peak for key, peak in peaks.items() if key != ref.key]
+        peak = max(s.values)
+        if others and peak >= max(MIN_TAKEN, TAKEN_FACTOR * max(others)):
+            out.append(Anomaly(s.id, s.id, s.key, ref, _at(s.timestamps[0]), 1.0, 0.0, peak, "up"))
     return out
+
+
+def _at(stamp: float) -> datetime:
+    return datetime.fromtimestamp(stamp, tz=timezone.utc)
 
 
 def unreserved(resources: Sequence[ResourceRef]) -> list[ResourceRef]:

@@ -19,6 +19,8 @@ RETRY_LAG = timedelta(seconds=45)  # volume rising this long after a resource's 
 # multiply it (a client retrying twice at most triples its calls): then it is a surge the errors answered
 ONE_SAMPLE, RETRY_MULTIPLE = timedelta(seconds=90), 4.0
 ERRORS_BEGAN = 0.1  # errors began when a tenth of the way up (a count of 6 before a step to 900 is a wobble)
+GREAT_SURGE = 4.0  # requests at this multiple of their usual level: what they load is busy because of them
+SURGE_CPU_LEAD = timedelta(minutes=3)  # ... when its CPU rose no earlier than this before them
 HOST_DOWN_WINDOW = timedelta(minutes=15)  # a host that failed its status checks this close to onset is down with it
 
 
@@ -151,6 +153,24 @@ class ScoreQueries:
     def _under_surge(self, key: tuple[str, str]) -> bool:
         """Its own requests surged, or it is behind a front door whose requests did."""
         return any(self._surged(k) and key in self._loaded_by(k) for k in self.by_key)
+
+    def _busy_from_great_surge(self, key: tuple[str, str]) -> bool:
+        """Its CPU rose with, not before, a surge to several times the usual volume of requests that load
+        it (its own or a front door's): a service at its ceiling because of the load, not a fault of its own."""
+        anomalies = {a.id: a for a in self.ev.anomalies}
+        cpu = self.scores.get(("cpu_saturation", key))
+        rises = [anomalies[i].onset for i in (cpu.ids if cpu else ()) if i in anomalies]
+        if not rises:
+            return False
+        for k in self.by_key:
+            surge = self.scores.get(("traffic_surge", k))
+            if surge is None or not self._surged(k) or key not in self._loaded_by(k):
+                continue
+            great = [a for i in surge.ids if (a := anomalies.get(i)) is not None
+                     and a.peak >= GREAT_SURGE * max(a.baseline, 1e-9)]
+            if great and min(rises) >= min(a.onset for a in great) - SURGE_CPU_LEAD:
+                return True
+        return False
 
     def _shedding_under_surge(self, key: tuple[str, str], throttled: Score) -> bool:
         """Its throttling is only its own limiter's answer (no throttle metric) to a surge of its requests."""

@@ -147,6 +147,7 @@ class _Ranker(EvidenceCollector):
                       if c in ("throttling", "dependency_failure", "db_connection_exhaustion", "cpu_saturation",
                                "memory_exhaustion", "storage_exhaustion", "permission_denied", "function_timeout")
                       and not (c == "dependency_failure" and (k in loaded or self._surged(k)))  # timeouts under load
+                      and not (c == "cpu_saturation" and k in loaded and self._busy_from_great_surge(k))
                       and not (c == "throttling" and self._shedding_under_surge(k, v))]
             if self._after_own_errors(key, s):
                 return 0.3 * s.metrics  # more calls after its errors began: retries of what failed
@@ -157,8 +158,9 @@ class _Ranker(EvidenceCollector):
             return 0.3 * combined  # busy CPU with no latency or errors following is not yet an incident cause
         if category == "cpu_saturation" and not s.logs and self._busy_bystander(key):
             return 0.4 * combined  # a busy database its failing clients show no sign of waiting on
-        if category == "cpu_saturation" and not s.logs and s.metrics < 1.0 and self._under_surge(key):
-            return 0.5 * combined  # busy, not pinned, under a surge of its callers: the surge is the cause
+        if category == "cpu_saturation" and not s.logs and (s.metrics < 1.0 and self._under_surge(key)
+                                                            or self._busy_from_great_surge(key)):
+            return 0.5 * combined  # busy (or pinned by several times the usual load) under a surge: the surge
         if category == "application_error":
             return 0.8 * s.logs
         return combined + 0.2 * s.change

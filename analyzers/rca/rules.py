@@ -206,6 +206,12 @@ SPECIFICITY = ("config_change", "bad_deployment", "permission_denied", "db_conne
                "dependency_failure", "traffic_surge", "application_error", "unknown")
 
 
+# an access log's request and the status the server itself answered ('"GET /v2/price HTTP/1.1" 503')
+ACCESS_STATUS = re.compile(r'("(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \S+ HTTP/[\d.]+") [1-5]\d\d\b')
+
+
 def log_categories(text: str) -> list[str]:
-    """Categories whose vocabulary appears in a log template or sample."""
+    """Categories whose vocabulary appears in a log template or sample. The status an access log records
+    is the server's own answer, not a dependency's: a 503 there says it failed, not why."""
+    text = ACCESS_STATUS.sub(r"\1", text)
     return [cat for cat, rule in LOG_RULES.items() if rule.search(text)]

@@ -65,7 +65,8 @@ def analyse(found: ResolvedAlarm, resources: Sequence[ResourceRef], series: Sequ
     candidates = select_candidates(alarmed, list(resources), [*logs.error_samples, *own_lines],
                                    params.get("resources") or [], involved=involved)
     grace = onset_grace(found.alarm.period)
-    related = relevant_changes(changes, [c.resource for c in candidates], onset, timedelta(hours=6), grace)
+    related = relevant_changes(changes, [c.resource for c in candidates], onset, timedelta(hours=6), grace,
+                               logs.patterns)
     related_changes = [c for c, _ in related]
     global_changes = [c for c in changes if c not in related_changes  # global: they touch what their names do not say
                 and ("iam" in c.event_source or DNS_CHANGE.search(c.event_name) or NETWORK_CHANGE.search(c.event_name)
