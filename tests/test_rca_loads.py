@@ -117,3 +117,21 @@ def test_a_service_pinned_by_a_surge_to_several_times_its_usual_requests_is_the_
     assert (top(1, peak_requests=2400).category, top(1, peak_requests=2400).resource.key) == ("cpu_saturation",
                                                                                               web.key)
     assert requests.peak / requests.baseline > 4
+
+
+def test_nginx_failing_on_its_own_hosts_php_fpm_socket_under_a_surge_is_the_surge():
+    # GIVEN a balancer whose requests went from ~750 to ~4,300 a minute, and on the instance behind it nginx
+    # failing on its local PHP-FPM socket: pool full ("Resource temporarily unavailable") and timeouts
+    alb = ResourceRef("alb", "app/tickets-alb/7a2c", REGION, {"targets": ["i-0d1f3b5a"]})
+    web = ResourceRef("ec2", "i-0d1f3b5a", REGION, {"name": "tickets-web-1"})
+    requests = _anomaly(alb, "AWS/ApplicationELB", "RequestCount", {"LoadBalancer": alb.id}, 750, 4300, "a1")
+    upstream = 'client: 10.9.0.12, server: tickets.example.sg, upstream: "fastcgi://unix:/run/php/php8.2-fpm.sock:"'
+    full = pattern("l1", f"[error] 2114#2114: *216825 connect() to unix:/run/php/php8.2-fpm.sock failed (11: Resource "
+                         f"temporarily unavailable) while connecting to upstream, {upstream}", 0, 24, group="/nginx/error")
+    slow = pattern("l2", f"[error] 2114#2114: *216746 upstream timed out (110: Connection timed out) while reading "
+                         f"response header from upstream, {upstream}", 0, 38, group="/nginx/error")
+    ranked = rank_hypotheses(evidence([Candidate(alb, "alarm", 1.0), Candidate(web, "dependency", 1.0, "behind it")],
+                                      [full, slow], anomalies=[requests], alarm=alarm_on(alb, "TargetResponseTime"),
+                                      owners={"/nginx/error": web}))
+    # THEN the surge is the cause, not a dependency failure of the instance (its upstream is its own FPM)
+    assert (ranked[0].category, ranked[0].resource.key) == ("traffic_surge", alb.key)

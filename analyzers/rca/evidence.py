@@ -121,9 +121,9 @@ class EvidenceCollector(MetricEvidence):
                 self.endpoint_denied[p.id] = (line, strength)  # refused by a VPC endpoint's policy
             if owned and MISROUTED_WRITES.search(text):
                 self.misrouted[p.id] = (line, strength)  # writes reaching a reader: the writer's name leads there
-            if cats == ["dependency_failure"] and not named and BARE_TIMEOUT.search(text) \
-                    and (LOCAL_UPSTREAM.search(text) or not NAMED_FAILURE.search(" ".join((p.template, *p.samples)))):
-                self.bare_timeouts.add(p.id)
+            if cats == ["dependency_failure"] and not named and (LOCAL_UPSTREAM.search(text) or BARE_TIMEOUT.search(
+                    text) and not NAMED_FAILURE.search(" ".join((p.template, *p.samples)))):
+                self.bare_timeouts.add(p.id)  # its own slowness: its host's app (socket full, timed out), or unnamed
             if owned and owner.type in FRONT_DOORS and not own_limit and self._backends_failing():
                 strength *= RELAYED  # a front door relays what failed behind it
             for cat in cats:

@@ -158,7 +158,8 @@ NAMED_FAILURE = re.compile(r"refused|reset|unreachable|not known|getaddrinfo|ENO
                            r"connect|upstream|https?://|\b(?:[a-z0-9-]+\.)+(?:com|net|org|io|internal|local|aws)\b|"
                            r"(?:[A-Za-z][\w-]*\.[\w.-]+|localhost|\d+\.\d+\.\d+\.\d+):\d{2,5}\b", re.I)
 # A proxy's upstream on its own host (nginx in front of the app on 127.0.0.1): its timeouts are the host's slowness.
-LOCAL_UPSTREAM = re.compile(r"upstream: \"?(?:https?://)?(?:127\.\d+\.\d+\.\d+|localhost|\[::1\]|unix:)", re.I)
+LOCAL_UPSTREAM = re.compile(r"upstream: \"?(?:[a-z][a-z0-9+.-]*://)?(?:127\.\d+\.\d+\.\d+|localhost|\[::1\]|unix:)",
+                            re.I)  # nginx's own host: http://127.0.0.1:8000, fastcgi://unix:/run/php-fpm.sock
 # An endpoint that could not be reached at all (refused, unresolvable, failed handshake).
 UNREACHED = re.compile(r"refused|unreachable|no route|not known|getaddrinfo|ENOTFOUND|EAI_AGAIN|UnknownHost|"
                        r"NXDOMAIN|no such host|Name or service|i/o timeout|connect(?:ion)? time(?:d ?)?out|"
