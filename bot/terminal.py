@@ -21,7 +21,9 @@ def print_report(report: dict[str, Any], console: Console | None = None) -> None
     for col in ("#", "category", "resource", "confidence"):
         table.add_column(col)
     for i, h in enumerate(report["hypotheses"], 1):
-        table.add_row(str(i), h["category"], f"{h['resource']['type']} {escape(h['resource']['id'])}",
+        where = h["resource"].get("region")  # a dependency in another region says so
+        elsewhere = f" ({where})" if where and where != alarm["region"] else ""
+        table.add_row(str(i), h["category"], f"{h['resource']['type']} {escape(h['resource']['id'])}{elsewhere}",
                       f"{h['confidence']:.0%}")
     console.print(table)
     if root.get("evidence"):

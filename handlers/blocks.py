@@ -128,10 +128,12 @@ def findings_blocks(report: Mapping[str, Any]) -> list[dict]:
 
 def hypotheses_blocks(report: Mapping[str, Any]) -> list[dict]:
     lines = []
+    home = (report.get("alarm") or {}).get("region")
     for i, h in enumerate((report.get("hypotheses") or [])[:5], 1):
         res = h.get("resource") or {}
+        elsewhere = f" in {esc(res['region'])}" if res.get("region") and res.get("region") != home else ""
         lines.append(f"{i}. *{esc(h.get('category', '')).replace('_', ' ')}* on {esc(res.get('type'))} "
-                     f"`{esc(res.get('id'), 120)}` — {float(h.get('confidence', 0)):.0%}")
+                     f"`{esc(res.get('id'), 120)}`{elsewhere} — {float(h.get('confidence', 0)):.0%}")
     return [section("*Ranked hypotheses*\n" + ("\n".join(lines) or "none"))]
 
 

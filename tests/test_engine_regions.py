@@ -84,3 +84,27 @@ def test_with_only_the_alarms_region_configured_the_other_region_is_not_read(tmp
     # THEN nothing of us-east-1 is read, and the database cannot be blamed
     assert all(q.get("region") in (None, HOME) for q in report["evidence_bundle"]["log_queries"])
     assert all(h["resource"]["id"] != DATABASE for h in report["hypotheses"])
+
+
+def test_a_cause_in_another_region_says_where_in_slack_and_in_the_terminal():
+    from io import StringIO
+
+    from rich.console import Console
+
+    from bot.terminal import print_report
+    from handlers.blocks import hypotheses_blocks
+
+    # GIVEN a report on an alarm in us-west-2 whose first cause is a database in us-east-1
+    hyp = [{"category": "dependency_failure", "confidence": 0.49,
+            "resource": {"type": "rds", "id": DATABASE, "region": REMOTE}},
+           {"category": "application_error", "confidence": 0.3,
+            "resource": {"type": "lambda", "id": DEPLOYED, "region": HOME}}]
+    report = {"id": "inv-1", "summary": "s", "alarm": {"name": ALARM, "region": HOME, "state": "ALARM"},
+              "root_cause": {"evidence": []}, "hypotheses": hyp, "timeline": [], "log_patterns": [],
+              "scripts": []}
+    # THEN Slack's list and the terminal table name the other region, and only for that cause
+    text = hypotheses_blocks(report)[0]["text"]["text"]
+    assert f"`{DATABASE}` in {REMOTE}" in text and f"`{DEPLOYED}` —" in text
+    out = StringIO()
+    print_report(report, Console(file=out, width=160))
+    assert f"rds {DATABASE} ({REMOTE})" in out.getvalue() and f"{DEPLOYED} ({HOME})" not in out.getvalue()
