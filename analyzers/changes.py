@@ -124,6 +124,14 @@ def named_by_later_failures(change: Change, patterns: Iterable[LogPattern]) -> b
                for p in patterns)
 
 
+def before_incident(change: Change, onset: datetime, lookback: timedelta, grace: timedelta,
+                    patterns: Iterable[LogPattern] = ()) -> bool:
+    """Whether a change counts as before the incident: in [onset - lookback, onset + grace], or later
+    when the failures after it name it (:func:`named_by_later_failures`)."""
+    return onset - lookback <= change.time <= onset + grace or (
+        change.time > onset and named_by_later_failures(change, patterns))
+
+
 def onset_grace(alarm_period_s: int | float | None) -> timedelta:
     """How long after the estimated onset a change still counts as before it: two minutes, or the
     alarm's period when longer (a 5-minute metric only places the onset within its bucket)."""
@@ -133,13 +141,12 @@ def onset_grace(alarm_period_s: int | float | None) -> timedelta:
 def relevant_changes(changes: Iterable[Change], resources: Sequence[ResourceRef], onset: datetime,
                      lookback: timedelta, grace: timedelta = timedelta(minutes=2),
                      patterns: Iterable[LogPattern] = ()) -> list[tuple[Change, ResourceRef]]:
-    """(change, resource) pairs for changes on candidate resources in [onset - lookback, onset + grace],
-    or later when the failures after them name them (:func:`named_by_later_failures`)."""
+    """(change, resource) pairs for changes on candidate resources that count as before the incident
+    (:func:`before_incident`)."""
     out = []
     patterns = list(patterns)
     for change in changes:
-        if not (onset - lookback <= change.time <= onset + grace) \
-                and not (change.time > onset and named_by_later_failures(change, patterns)):
+        if not before_incident(change, onset, lookback, grace, patterns):
             continue
         for resource in resources:
             if touches(change, resource):

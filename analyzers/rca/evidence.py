@@ -14,7 +14,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Callable, Sequence
 
-from ..changes import change_kind, inert_version_publish, named_by_later_failures, onset_grace, touches
+from ..changes import before_incident, change_kind, inert_version_publish, onset_grace, touches
 from ..model import Change, LogPattern, ResourceRef, iso
 from ..patterns import is_surging
 from ..topology import (FRONT_DOORS, RELATION_WEIGHTS, Candidate, downstream_ids, mentioned_resources, pattern_owner,
@@ -283,8 +283,8 @@ class EvidenceCollector(MetricEvidence):
     # Changes -------------------------------------------------------------
     def collect_changes(self) -> None:
         for c in self.ev.changes:
-            if not (self.ev.onset - CHANGE_HORIZON <= c.time <= self.ev.onset + onset_grace(self.ev.alarm.period)) \
-                    and not (c.time > self.ev.onset and named_by_later_failures(c, self.ev.patterns)):
+            grace = onset_grace(self.ev.alarm.period)
+            if not before_incident(c, self.ev.onset, CHANGE_HORIZON, grace, self.ev.patterns):
                 continue
             kind = change_kind(c)
             category = {"deployment": "bad_deployment", "config": "config_change",

@@ -28,8 +28,7 @@ def pool_takers(anomalies: Sequence[Anomaly], series: Sequence[Series], throttle
         if a.key.name != POOL_METRIC or a.direction != "up" or a.resource is None or a.resource.type != "lambda" \
                 or a.resource.key not in candidates or not onset - lead <= a.onset <= onset + late:
             continue
-        others = [peak for key, peak in peaks.items() if key != a.resource.key]
-        if others and a.peak >= max(MIN_TAKEN, TAKEN_FACTOR * max(others)):
+        if _dwarfs(a.peak, a.resource.key, peaks):
             out.append(a)
     taken = {a.resource.key for a in out if a.resource is not None}
     for s in series:  # Lambda publishes nothing for a function that is not invoked: a series that only
@@ -37,11 +36,15 @@ def pool_takers(anomalies: Sequence[Anomaly], series: Sequence[Series], throttle
         if s.key.name != POOL_METRIC or ref is None or ref.type != "lambda" or ref.key not in candidates \
                 or ref.key in taken or not s.values or not onset - lead <= _at(s.timestamps[0]) <= onset + late:
             continue
-        others = [peak for key, peak in peaks.items() if key != ref.key]
-        peak = max(s.values)
-        if others and peak >= max(MIN_TAKEN, TAKEN_FACTOR * max(others)):
-            out.append(Anomaly(s.id, s.id, s.key, ref, _at(s.timestamps[0]), 1.0, 0.0, peak, "up"))
+        if _dwarfs(max(s.values), ref.key, peaks):
+            out.append(Anomaly(s.id, s.id, s.key, ref, _at(s.timestamps[0]), 1.0, 0.0, max(s.values), "up"))
     return out
+
+
+def _dwarfs(peak: float, key: tuple[str, str], peaks: Mapping[tuple[str, str], float]) -> bool:
+    """A concurrency of ``peak`` starves the throttled functions other than ``key`` (their ``peaks``)."""
+    others = [p for k, p in peaks.items() if k != key]
+    return bool(others) and peak >= max(MIN_TAKEN, TAKEN_FACTOR * max(others))
 
 
 def _at(stamp: float) -> datetime:

@@ -279,7 +279,7 @@ def fetch_changes(gateway: AwsGateway, resources: Sequence[ResourceRef], onset: 
     lookback_start = max(start, onset - timedelta(hours=config.analysis.change_lookback))
     errors: list[str] = []
     changes: list[Change] = []
-    remote = [region for region in by_region(resources, lambda r: r.region, gateway.region) if region != gateway.region]
+    remote = sorted({r.region for r in resources if r.region and r.region != gateway.region})
     for where in [gateway, *(gateway_for(gateway, regional, region) for region in remote)]:
         try:
             changes.extend(where.lookup_events(lookback_start, end))
