@@ -34,7 +34,8 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
                           r"(?:Modify|Create|Delete)(?:Rule|Listener)|SetRulePriorities|"
                           r"(?:Update|Put)(?:Method|Integration|Authorizer|RestApi|Api|Route)\b|"
                           r"UpdateEventSourceMapping|UpdateTable\b|"
-                          r"ChangeResourceRecordSets", re.I)),  # DNS records
+                          r"ChangeResourceRecordSets|"  # DNS records
+                          r"^SendCommand: ", re.I)),  # a Run Command whose output shows settings written
     ("scaling", re.compile(r"SetDesiredCapacity|UpdateAutoScalingGroup|RegisterScalableTarget|"
                            r"PutScalingPolicy|Reboot|StopInstances|StartInstances", re.I)),
 )
@@ -153,6 +154,32 @@ def relevant_changes(changes: Iterable[Change], resources: Sequence[ResourceRef]
                 out.append((change, resource))
                 break
     return sorted(out, key=lambda pair: pair[0].time)
+
+
+RUN_COMMAND_OUTPUT = "/aws/ssm/"  # where SSM Run Command output goes: /aws/ssm/<document>
+RUN_COMMAND_DELAY = timedelta(minutes=15)
+# a line of a command's output that writes a setting: "pm.max_children = 4", "sysctl -w vm.swappiness=1", "sed -i ..."
+_SETTING_WRITTEN = re.compile(r"^\s*(?:[A-Za-z_][\w.-]*\s*=\s*\S.*|(?:sudo\s+)?(?:sed\s+-i|sysctl\s+-w|ulimit\s+-\w"
+                              r"|crudini\s+--set)\s.*)$")
+
+
+def with_run_command_settings(changes: Iterable[Change], patterns: Iterable[LogPattern],
+                              group_owner: Mapping[str, ResourceRef]) -> list[Change]:
+    """An SSM Run Command (``SendCommand``) on an instance whose output on that instance, within
+    minutes, shows settings being written (``pm.max_children = 4``) is a configuration change: it
+    becomes ``SendCommand: <the settings>``. Other commands (patching, diagnostics) stay as they were."""
+    patterns = [p for p in patterns if p.log_group.startswith(RUN_COMMAND_OUTPUT)]
+    out = []
+    for change in changes:
+        if change.event_name == "SendCommand" and patterns:
+            written = [line for p in sorted(patterns, key=lambda p: p.first_seen)
+                       if change.time - timedelta(minutes=1) <= p.first_seen <= change.time + RUN_COMMAND_DELAY
+                       and (owner := pattern_owner(p, group_owner)) is not None and touches(change, owner)
+                       for line in p.samples[:1] if _SETTING_WRITTEN.match(line)]
+            if written:
+                change = replace(change, event_name="SendCommand: " + "; ".join(dict.fromkeys(written))[:160])
+        out.append(change)
+    return out
 
 
 def setting_search_term(change: Change) -> str | None:

@@ -80,6 +80,8 @@ def fetch_logs(gateway: AwsGateway, resources: Sequence[ResourceRef], config: Co
                 wanted.append(prefix)
     wanted = wanted[:max_groups]
     wanted += [g for g in all_groups if g.startswith(EVENT_GROUP_PREFIX) and g not in wanted][:EVENT_GROUPS]
+    if any(c.event_name == RUN_COMMAND for c in changes):
+        wanted += [g for g in all_groups if g.startswith(RUN_COMMAND_PREFIX) and g not in wanted][:RUN_COMMAND_GROUPS]
     where = {g: gateway for g in wanted}
     errors: list[str] = []
     for region, there in by_region(resources, lambda r: r.region, gateway.region).items():
@@ -139,14 +141,22 @@ def _remote_groups(gateway: AwsGateway, resources: Sequence[ResourceRef], taken:
 
 EVENT_GROUP_PREFIX = "/aws/events/"  # AWS service events forwarded by EventBridge rules (ECS task stops, RDS)
 EVENT_GROUPS = 3
+# SSM Run Command output sent to CloudWatch Logs: /aws/ssm/<document>, streams <command id>/<instance id>/...
+RUN_COMMAND, RUN_COMMAND_PREFIX, RUN_COMMAND_GROUPS = "SendCommand", "/aws/ssm/", 2
 
 
 def _events_by_resource(records: list[Any], resources: Sequence[ResourceRef]) -> tuple[list[Any], dict]:
     """Event-group records (one group, many resources) split by the one resource each event names:
-    the record's stream becomes ``<stream>#<resource id>``, owned by that resource."""
+    the record's stream becomes ``<stream>#<resource id>``, owned by that resource. A Run Command
+    output stream is owned by the instance its name gives."""
     out, sources = [], {}
+    instances = {r.id: r for r in resources if r.type == "ec2"}
     for record in records:
-        if record.group.startswith(EVENT_GROUP_PREFIX):
+        if record.group.startswith(RUN_COMMAND_PREFIX):  # the stream names the instance the command ran on
+            named = [i for i in record.stream.split("/") if i in instances]
+            if named:
+                sources[(record.group, record.stream)] = named[0]
+        elif record.group.startswith(EVENT_GROUP_PREFIX):
             named = mentioned_resources([record.message], resources, callers=True)
             if len(named) == 1:
                 resource = next(r for r in resources if r.key in named)
