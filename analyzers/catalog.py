@@ -37,7 +37,9 @@ CATALOG: dict[str, tuple[MetricSpec, ...]] = {
             MetricSpec("AWS/RDS", "FreeStorageSpace", "Minimum", "Bytes"),
             MetricSpec("AWS/RDS", "FreeableMemory", "Minimum", "Bytes"),
             MetricSpec("AWS/RDS", "ReadLatency", "Average", "Seconds"),
-            MetricSpec("AWS/RDS", "WriteLatency", "Average", "Seconds")),
+            MetricSpec("AWS/RDS", "WriteLatency", "Average", "Seconds"),
+            MetricSpec("AWS/RDS", "BurstBalance", "Minimum", "Percent"),  # gp2 I/O credits: at 0, IOPS capped
+            MetricSpec("AWS/RDS", "EBSIOBalance%", "Minimum", "Percent")),  # the instance's own EBS I/O burst
     "ecs": (MetricSpec("AWS/ECS", "CPUUtilization", "Average", "Percent"),
             MetricSpec("AWS/ECS", "MemoryUtilization", "Average", "Percent"),
             MetricSpec("ECS/ContainerInsights", "RunningTaskCount", "Average", "Count")),

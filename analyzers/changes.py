@@ -75,10 +75,28 @@ def inert_version_publish(change: Change, changes: Iterable[Change]) -> bool:
                    and candidates_named(other.resource_name or "") & names for other in changes)
 
 
+TASK_DEFINITION_LEAD = timedelta(hours=1)
+
+
+def ships_no_task_definition(change: Change, changes: Iterable[Change], resource: ResourceRef) -> bool:
+    """An ECS ``UpdateService`` with no task definition registered for that service in the hour before it:
+    it changed the task count or restarted the same tasks (a scale-out by hand, a forced redeployment), so
+    it shipped nothing new to the service."""
+    if resource.type != "ecs" or not change.event_name.startswith("UpdateService"):
+        return False
+    families = {*resource.aliases, resource.id.replace("/", "-")}  # "storefront/web" registers "storefront-web"
+    return not any(other.event_name.startswith("RegisterTaskDefinition")
+                   and (touches(other, resource) or (other.resource_name or "").split(":")[0] in families)
+                   and change.time - TASK_DEFINITION_LEAD <= other.time <= change.time + VERSION_COMPANION
+                   for other in changes)
+
+
 _ARN_PATH = re.compile(r"(?:function:|loadbalancer/|targetgroup/|service/|task-definition/|:db:|:cluster:)"
                        r"([^:]+?)(?::[\w$-]+)?$")
 _API_PATH = re.compile(r"/(?:restapis|apis)/([^/]+)")
-_LISTENER_PATH = re.compile(r"(?:^|[:/])listener(?:-rule)?/((?:app|net)/([^/]+)/[0-9a-f]+)/")
+# a listener (rule) ARN or path names its balancer: listener-rule/app/<name>/<id>/..., or app/<name>/<id>/<listener>/...
+_LISTENER_PATH = re.compile(r"(?:^|[:/])(?:listener(?:-rule)?/|(?=(?:app|net)/[^/]+/[0-9a-f]+/[0-9a-f]+))"
+                            r"((?:app|net)/([^/]+)/[0-9a-f]+)/")
 
 
 def candidates_named(name: str) -> set[str]:

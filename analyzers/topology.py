@@ -12,7 +12,7 @@ from typing import Iterable, Mapping, Sequence
 
 from .model import ASG_PROPERTIES, Anomaly, LogPattern, ResourceRef
 
-_APIGW = re.compile(r"^API-Gateway-Execution-Logs_([A-Za-z0-9]+)/")
+_APIGW = re.compile(r"^API-Gateway-(?:Execution|Access)-Logs_([A-Za-z0-9]+)/")
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ def log_group_prefixes(resource: ResourceRef) -> list[str]:
     elif resource.type == "rds":
         groups.append(f"/aws/rds/instance/{resource.id}/")
     elif resource.type == "apigateway" and resource.properties.get("api_id"):
-        groups.append(f"API-Gateway-Execution-Logs_{resource.properties['api_id']}/")
+        groups += [f"API-Gateway-{kind}-Logs_{resource.properties['api_id']}/" for kind in ("Execution", "Access")]
     elif resource.type == "ecs":
         for group in resource.properties.get("awslogs_groups", []) or []:
             groups.append(str(group))
@@ -130,6 +130,20 @@ def clients_named_by_stores(patterns: Iterable[LogPattern], group_owner: Mapping
     return out
 
 
+def named_callers(patterns: Iterable[LogPattern], group_owner: Mapping[str, ResourceRef],
+                  inventory: Sequence[ResourceRef]) -> dict[tuple[str, str], set[tuple[str, str]]]:
+    """Callee key -> keys of the resources its own lines name as the caller (``caller=checkout-svc``,
+    ``client=orders-api``, a database session's user): each of those calls it."""
+    out: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    for p in patterns:
+        owner = pattern_owner(p, group_owner)
+        fields = [m.group(0) for text in p.samples[:1] for m in CALLER_FIELD.finditer(text)]
+        if owner is not None and fields:
+            named = mentioned_resources(fields, inventory, exclude=owner, callers=True)
+            out.setdefault(owner.key, set()).update(named)
+    return out
+
+
 def lines_written_by(patterns: Iterable[LogPattern], group_owner: Mapping[str, ResourceRef],
                      keys: Iterable[tuple[str, str]]) -> list[str]:
     """One sample line of every pattern the given resources wrote (errors or not): the hosts a
@@ -206,10 +220,15 @@ def host_label_names(message: str) -> set[str]:
     return names
 
 
+# a balancer's DNS name in an integration URI: [internal-]<name>-<number>.<region>.elb.amazonaws.com
+_ELB_HOST = re.compile(r"\b((?:internal-)?([a-z0-9][a-z0-9-]*?)-\d+)\.[a-z0-9-]+\.elb\.amazonaws\.com", re.I)
+
+
 def downstream_ids(resource: ResourceRef, inventory: Sequence[ResourceRef]) -> list[tuple[str, str]]:
     """Keys of the resources behind a front door: ALB targets, API integrations, services naming it."""
     names = {n for prop in ("targets", "integration", "integrations")
              for n in as_strings(resource.properties.get(prop))}
+    names |= {m.group(g) for n in list(names) for m in _ELB_HOST.finditer(n) for g in (1, 2)}
     out = [r.key for r in inventory if r.key != resource.key and names & set(r.aliases)]
     groups = target_groups_of(resource)
     if groups and resource.type in FRONT_DOORS:  # a balancer and the services in its target groups (or named by them)

@@ -43,7 +43,8 @@ def test_a_deployment_with_a_plain_new_exception_stays_a_bad_deployment():
     new = pattern("l1", "TypeError: Cannot read properties of undefined (reading 'total')", 0, 40,
                   group=SERVICE_GROUP, exception="TypeError")
     ranked = rank_hypotheses(evidence([Candidate(SERVICE, "alarm", 1.0)], [new],
-                                      [change("UpdateService", "core/tickets", 20)],
+                                      [change("RegisterTaskDefinition", "tickets", 21),
+                                       change("UpdateService", "core/tickets", 20)],
                                       alarm=alarm_on(SERVICE), owners={SERVICE_GROUP: SERVICE}))
     assert (ranked[0].category, ranked[0].resource.key) == ("bad_deployment", SERVICE.key)
 
@@ -54,7 +55,8 @@ def test_a_new_warning_right_after_a_roll_out_makes_it_the_cause_and_an_old_warn
         warning = pattern("l1", "warn: Kestrel[22] Heartbeat took longer than 00:00:01 (thread pool starvation)",
                           before, 55, group=SERVICE_GROUP, level="WARN")
         return rank_hypotheses(evidence([Candidate(SERVICE, "involved", 0.9)], [warning],
-                                        [change("UpdateService", "core/tickets", 3)],
+                                        [change("RegisterTaskDefinition", "tickets", 4),
+                                         change("UpdateService", "core/tickets", 3)],
                                         alarm=alarm_on(API), owners={SERVICE_GROUP: SERVICE}))
     new, old = ranked_with(0), ranked_with(60)
     # THEN a warning that appeared only after the roll-out names it; one that was there before does not

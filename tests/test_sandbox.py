@@ -232,3 +232,23 @@ def test_an_environment_written_as_a_list_of_names_or_assignments_is_read():
     assert environment_of({"environment": "oops"}) == {} and environment_of({}) == {}
     assert environment_of({"env": {"DB_HOST": "fleet-aurora.cluster-c3v8.us-east-2.rds.amazonaws.com"}}) == {
         "DB_HOST": "fleet-aurora.cluster-c3v8.us-east-2.rds.amazonaws.com"}  # "env", as authors also write it
+
+
+def test_a_service_runs_the_task_definition_family_its_scenario_names(tmp_path):
+    # GIVEN an ECS service "storefront/web" that runs task definition storefront-web:89
+    from analyzers.changes import touches
+    from analyzers.model import Change
+    from bot.sandbox import Sandbox
+
+    small = build_scenario()
+    small["resources"] = [{"type": "ecs", "id": "storefront/web", "properties": {"task_definition": "storefront-web:89"}},
+                          {"type": "ecs", "id": "storefront/recs", "properties": {}}]
+    with Sandbox.start(write_scenario(tmp_path, small)) as box:
+        services = {r.id: r for r in box.provider().region(REGION).list_resources() if r.type == "ecs"}
+    # WHEN its inventory is read THEN its family is the one named, so a registration of it touches the service;
+    # a service named no task definition runs one named after itself
+    assert services["storefront/web"].properties["task_definition_family"] == "storefront-web"
+    assert services["storefront/recs"].properties["task_definition_family"] == "recs"
+    registered = Change("c1", box.scenario.at(-60), "ecs.amazonaws.com", "RegisterTaskDefinition", None,
+                        "storefront-web:90")
+    assert touches(registered, services["storefront/web"]) and not touches(registered, services["storefront/recs"])

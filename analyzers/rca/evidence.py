@@ -8,29 +8,30 @@ changes on a candidate (or on something attached to it) shortly before onset.
 """
 from __future__ import annotations
 
-import math
 import re
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Callable, Sequence
 
-from ..changes import before_incident, change_kind, inert_version_publish, onset_grace, touches
-from ..model import Change, LogPattern, ResourceRef, iso
+from ..changes import (before_incident, change_kind, inert_version_publish, onset_grace, ships_no_task_definition,
+                       touches)
+from ..model import Change, ResourceRef
 from ..patterns import is_surging
-from ..topology import (FRONT_DOORS, RELATION_WEIGHTS, Candidate, downstream_ids, mentioned_resources, pattern_owner,
-                        referenced_ids)
+from ..topology import (FRONT_DOORS, RELATION_WEIGHTS, Candidate, downstream_ids, mentioned_resources, named_callers,
+                        pattern_owner, referenced_ids)
 from .client_pools import pool_settings
 from .dns import is_dns_change, zone_candidate
+from .evidence_lines import CRASH, fmt_change, fmt_pattern, pattern_strength
 from .evidence_set import EvidenceSet, Score
 from .neighbours import is_cache, noisy_neighbours
 from .network import (ENDPOINT_DENIAL, endpoint_candidate, is_endpoint_policy_change, is_network_change,
                       rule_set_candidate, unhealthy_targets)
 from .metric_evidence import MetricEvidence, fmt_anomaly
 from .pools import unreserved
-from .rules import (BARE_TIMEOUT, CACHE_LIMIT, CACHE_WORDS, DATABASE_WORDS, DEPENDENCY_CATEGORIES, ERROR_WORDS,
-                    FRONT_DOOR_LIMIT, INVOKE_THROTTLE, LOCAL_UPSTREAM, MISROUTED_WRITES, NAMED_FAILURE, PACKAGING,
-                    PORT, SHEDDING, STORE_REFUSALS, TABLE_WORDS, TLS_FAILURE, UNREACHED, WELL_KNOWN_PORTS,
-                    log_categories)
+from .rules import (BARE_TIMEOUT, CACHE_LIMIT, CACHE_WORDS, DATABASE_WORDS, DB_SETTING, DEPENDENCY_CATEGORIES,
+                    ERROR_WORDS, FRONT_DOOR_LIMIT, GC_THRASH, INVOKE_THROTTLE, LOCAL_UPSTREAM, MISROUTED_WRITES,
+                    NAMED_FAILURE, PACKAGING, PORT, SHEDDING, STALLED, STORE_REFUSALS, TABLE_WORDS, TLS_FAILURE,
+                    UNREACHED, WELL_KNOWN_PORTS, WORKER_KILLED, WORKER_TIMEOUT, log_categories)
 
 __all__ = ["EvidenceCollector", "EvidenceSet", "Score"]
 
@@ -43,32 +44,7 @@ RISING_FACTOR, RISING_COUNT = 1.5, 10  # errors that rose without surging (see b
 NEW_WARNING = 0.6  # weight of a new warning signature (not an error) after a deployment
 RELAYED = 0.5  # weight of a front door's own log evidence when resources behind it fail too
 QUIET = 0.5  # weight of a line its writer logged at info/debug level ("[Note] Aborted connection ... timeout")
-CRASH = re.compile(r"heap out of memory|OutOfMemoryError|OOMKilled|exit(?:ed)? (?:with )?(?:code|status):? 137|"
-                   r"signal: killed|core dumped|Segmentation fault|^FATAL ERROR", re.I)
-CRASH_VOLUME = 0.8
 EXTERNAL_HOST = re.compile(r"https?://|\b[a-z0-9-]+\.(?:com|io|net|org|co|de|uk|jp|fr|eu)\b", re.I)
-
-
-def _pattern_strength(p: LogPattern) -> float:
-    volume = min(1.0, math.log10(1 + p.count_after) / 1.5)
-    if CRASH.search(" ".join((p.exception_type or "", p.template))):
-        volume = max(volume, CRASH_VOLUME)  # each one is a process dying: a handful already means an outage
-    return (1.0 if p.new else 0.7) * max(volume, 0.3)
-
-
-def _fmt_pattern(p: LogPattern) -> str:
-    state = "new" if p.new else f"x{p.rate_after / max(p.rate_before, 1e-9):.0f} rate"
-    sample = (p.samples[0] if p.samples else p.template).split("\n", 1)[0][:180]
-    return f"[{p.id}] {p.count_after} log events after onset ({state}, first {iso(p.first_seen)}) in {p.log_group}: {sample}"
-
-
-def _fmt_change(c: Change, onset: datetime, period_s: int | float = 60) -> str:
-    minutes = (onset - c.time).total_seconds() / 60
-    who = f" by {c.username}" if c.username else ""
-    when = f"{minutes:.0f} min before onset" if minutes >= 0 else f"{-minutes:.0f} min after onset"
-    if minutes < 0 and period_s > 120:
-        when += f", within the alarm's {period_s / 60:.0f}-min period that holds the onset"
-    return f"[{c.id}] {c.event_name} on {c.resource_name}{who} at {iso(c.time)} ({when})"
 
 
 class EvidenceCollector(MetricEvidence):
@@ -94,6 +70,7 @@ class EvidenceCollector(MetricEvidence):
         self.denied: dict[tuple[str, str], tuple[str, str, float]] = {}  # caller -> (line, pattern id, strength)
         self.own_pool_dry: dict[tuple[str, str], set[str]] = {}  # client -> why its databases had room
         self.shedding: set[tuple[str, str]] = set()  # services whose own limiter rejected requests
+        self.called_by = named_callers(ev.patterns, ev.group_owner, self.inventory)  # callee -> callers it names
         self.pointed_at: set[tuple[str, str]] = set()  # resources some new or surging log line is about
 
     # Logs ----------------------------------------------------------------
@@ -101,14 +78,20 @@ class EvidenceCollector(MetricEvidence):
         failing = {self.owner_of[p.id].key for p in self.ev.patterns if p.is_error and is_surging(p)
                    and p.id in self.owner_of}
         rising = self._rising_when_nothing_surges()
+        timed_out, thrashing = (self._owners_logging(rule) for rule in (WORKER_TIMEOUT, GC_THRASH))
         for p in self.ev.patterns:
             if not is_surging(p) and p.id not in rising:
                 continue
             owner = self.owner_of.get(p.id)
             text = " ".join((p.template, *p.samples, p.exception_type or ""))
             cats = log_categories(text)
-            strength = _pattern_strength(p) * (QUIET if p.level in ("INFO", "DEBUG") else 1.0)
-            line = _fmt_pattern(p)
+            if owner is not None and WORKER_KILLED.search(text) and owner.key in timed_out:
+                cats = ["dependency_failure"]  # the kill of a worker that timed out: that timeout again
+                self.bare_timeouts.add(p.id)
+            if owner is not None and STALLED.search(text) and owner.key in thrashing:
+                cats = ["memory_exhaustion"]  # threads stalled in the pauses of a full heap's collections
+            strength = pattern_strength(p) * (QUIET if p.level in ("INFO", "DEBUG") else 1.0)
+            line = fmt_pattern(p)
             owned = owner is not None and owner.key in self.by_key
             own_limit = owned and owner.type in FRONT_DOORS and bool(FRONT_DOOR_LIMIT.search(text))
             named, explained, behind = self._blamed(text, cats, owner if owned else None, own_limit)
@@ -157,19 +140,27 @@ class EvidenceCollector(MetricEvidence):
                         self.shedding.add(owner.key)
             if owned and (p.is_error or ERROR_WORDS.search(text)):
                 # what it calls (by its configuration, or named in this very line) fails on its own
-                relayed = explained or bool(failing & (self._callees(owner) | set(named)))
+                relayed = explained or bool(failing & (self._callees(owner) | set(named))) \
+                    or any(self._down(k) for k in named)  # or a host it names failed its status checks
                 own = strength * (1.0 if p.exception_type else 0.8) * (RELAYED if relayed else 1.0)
                 self.score("application_error", owner).add("logs", own, line, p.id)
             elif owned and p.new and p.level == "WARN":  # a new warning only a roll-out explains
                 self.score("bad_deployment", owner).add("logs", strength * NEW_WARNING, line, p.id)
 
+    def _owners_logging(self, rule: re.Pattern[str]) -> set[tuple[str, str]]:
+        """Resources that logged lines matching ``rule`` after onset."""
+        return {self.owner_of[p.id].key for p in self.ev.patterns if p.id in self.owner_of and p.count_after
+                and rule.search(" ".join((p.template, *p.samples[:1])))}
+
     def _rising_when_nothing_surges(self) -> set[str]:
         """When no error surged (an alarm that flapped on errors already there), the errors whose rate
-        still rose clearly after onset: they are what the alarm counts."""
+        still rose clearly after onset: they are what the alarm counts; and processes dying (killed out of
+        memory, crashed) again after onset, however few: each death is a burst of failed requests."""
         if any(p.is_error and is_surging(p) for p in self.ev.patterns):
             return set()
-        return {p.id for p in self.ev.patterns if p.is_error and p.count_after >= RISING_COUNT
-                and p.rate_after >= RISING_FACTOR * p.rate_before}
+        return {p.id for p in self.ev.patterns if p.is_error and (
+            p.count_after >= RISING_COUNT and p.rate_after >= RISING_FACTOR * p.rate_before
+            or p.count_after >= 1 and CRASH.search(" ".join((p.exception_type or "", p.template))))}
 
     def _through_doors(self, named: list[tuple[str, str]], text: str, cats: Sequence[str]) -> list[tuple[str, str]]:
         """A balancer or API named in a caller's timeouts and 5xx only carried the call: the fault is in what
@@ -231,7 +222,8 @@ class EvidenceCollector(MetricEvidence):
             stores = named = self._data_store(cats, lambda r: r.properties.get("service") == "dynamodb")
         for key in stores:  # the victim's database errors make it a dependency
             self.weights[key] = max(self.weights[key], RELATION_WEIGHTS["dependency"])
-        refused = bool(stores) and bool(CACHE_LIMIT.search(text))  # the cache at its limit refused it
+        # the cache at its limit refused it, or the database by a server setting ("incompatible with sql_mode")
+        refused = bool(stores) and bool(CACHE_LIMIT.search(text)) or bool(named) and bool(DB_SETTING.search(text))
         return named, self._about_exhausted(named, cats) or refused, behind
 
     def collect_client_pools(self) -> None:
@@ -308,7 +300,9 @@ class EvidenceCollector(MetricEvidence):
             if kind == "config" and not targets and is_network_change(c, self.ev.onset):
                 targets = self._cut_off_by(c)
             for resource in targets:
-                line = _fmt_change(c, self.ev.onset, self.ev.alarm.period)
+                if kind == "deployment" and ships_no_task_definition(c, self.ev.changes, resource):
+                    continue
+                line = fmt_change(c, self.ev.onset, self.ev.alarm.period)
                 shipped = category == "config_change" and self._missing_code(resource)
                 cat = "bad_deployment" if shipped else category  # a layer or runtime update ships code
                 self.score(cat, resource).add("change", strength, line, f"c:{c.id}")
@@ -336,7 +330,7 @@ class EvidenceCollector(MetricEvidence):
         """Calls refused by a VPC endpoint's policy just after that policy was edited: the endpoint's fault."""
         endpoint = self._adopt(endpoint_candidate(change, self.ev.alarm.region or ""), explains=False)
         score = self.score("permission_denied", endpoint)
-        score.add("change", 1.0, _fmt_change(change, self.ev.onset, self.ev.alarm.period), f"c:{change.id}")
+        score.add("change", 1.0, fmt_change(change, self.ev.onset, self.ev.alarm.period), f"c:{change.id}")
         for pid, (line, level) in self.endpoint_denied.items():
             score.add("logs", level, line, pid)
 
@@ -365,10 +359,10 @@ class EvidenceCollector(MetricEvidence):
         for n in noisy_neighbours(stores, self.ev.patterns, self.ev.group_owner, self.inventory, changed_at,
                                   self.blames):
             line = (f"{n.store[1]}'s own log newly names {n.tenant[1]} right after its change: "
-                    f"{_fmt_pattern(n.pattern)}")
+                    f"{fmt_pattern(n.pattern)}")
             for (c, k), s in fresh.items():
                 if k == n.tenant:
-                    s.add("logs", _pattern_strength(n.pattern), line, n.pattern.id)
+                    s.add("logs", pattern_strength(n.pattern), line, n.pattern.id)
             self.weights[n.tenant] = max(self.weights[n.tenant], RELATION_WEIGHTS["dependency"])
 
     def collect_reservations(self) -> None:

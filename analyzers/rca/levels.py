@@ -37,6 +37,9 @@ class LimitReached:
     series_id: str
 
 
+IO_BALANCES = ("BurstBalance", "EBSIOBalance%")  # a gp2 volume's or an instance's I/O burst credits, in %
+
+
 def limits_reached(series: Sequence[Series], resources: Mapping[tuple[str, str], ResourceRef],
                    onset: datetime, alarmed: datetime | None = None) -> Iterator[LimitReached]:
     """Each limit a candidate's series shows reached around ``onset`` (``resources``: key -> resource;
@@ -107,6 +110,9 @@ def _limit(s: Series, full: ResourceRef, around: list[float], after: list[float]
     elif name == "CPUCreditBalance" and max(s.values) >= 10 and min(around) <= 1.0:
         return ("cpu_saturation", 0.8,
                 f"CPUCreditBalance on {full.id} ran out around onset: its CPU is capped at baseline")
+    elif name in IO_BALANCES and max(s.values) >= 10 and min(around) <= 1.0:
+        return ("throttling", 0.9,
+                f"{name} on {full.id} ran out around onset: its storage I/O is capped at the baseline IOPS")
     elif name == "Duration" and after and props.get("timeout") \
             and max(after) >= TIMEOUT_REACHED * float(props["timeout"]) * 1000:
         return ("function_timeout", 0.9,

@@ -37,6 +37,7 @@ class ScoreQueries:
     bare_timeouts: set[str]
     shedding: set[tuple[str, str]]
     pointed_at: set[tuple[str, str]]
+    called_by: dict[tuple[str, str], set[tuple[str, str]]]  # callee -> the callers its own lines name
     alarm_key: tuple[str, str] | None
     blames: defaultdict[tuple[str, str], set[tuple[str, str]]]
     own_pool_dry: dict[tuple[str, str], set[str]]
@@ -47,8 +48,11 @@ class ScoreQueries:
         return [line for line in shown if line] if shown and all(shown) else []
 
     def _about_exhausted(self, named: Sequence[tuple[str, str]], cats: Sequence[str]) -> bool:
-        """Errors about a dependency at its limit are that dependency's fault."""
-        return bool(set(cats) & set(DEPENDENCY_CATEGORIES)) and any(self._exhausted(k) for k in named)
+        """Errors about a dependency at its limit are that dependency's fault (a callee throttling by its own
+        metrics too, when the errors are its throttles)."""
+        throttled = self._showing(named, ["throttling"]) if "throttling" in cats else []
+        return bool(set(cats) & set(DEPENDENCY_CATEGORIES)) and any(self._exhausted(k) or k in throttled
+                                                                    for k in named)
 
     def _showing(self, keys: Sequence[tuple[str, str]], categories: Sequence[str]) -> list[tuple[str, str]]:
         """Those of ``keys`` whose own metrics show one of ``categories``."""
@@ -66,9 +70,11 @@ class ScoreQueries:
         return self._showing(self._backends(), [cat for cat in categories if cat in DEPENDENCY_CATEGORIES])
 
     def _callees(self, resource: ResourceRef) -> set[tuple[str, str]]:
-        """What a resource calls: what its configuration names or has behind it, and what is behind a
-        front door among those (a service calling another through an internal balancer)."""
-        direct = {*referenced_ids(resource, self.inventory), *downstream_ids(resource, self.inventory)}
+        """What a resource calls: what its configuration names or has behind it, or names it as its caller
+        in its own lines, and what is behind a front door among those (a service calling another through an
+        internal balancer)."""
+        direct = {*referenced_ids(resource, self.inventory), *downstream_ids(resource, self.inventory),
+                  *(callee for callee, callers in self.called_by.items() if resource.key in callers)}
         doors = [self.by_key[k].resource for k in direct if k in self.by_key and k[0] in FRONT_DOORS]
         return direct | {k for door in doors for k in downstream_ids(door, self.inventory)}
 
@@ -133,12 +139,14 @@ class ScoreQueries:
 
     def _loaded_by(self, key: tuple[str, str]) -> set[tuple[str, str]]:
         """What receives a resource's requests: itself, what is behind it or its configuration names and,
-        for a front door, the backends involved by timing (a balancer whose targets nothing names)."""
+        for a front door, the backends involved by timing (a balancer whose targets nothing names); then
+        what the errors of those name (the service a loaded backend waits on)."""
         resource = self.by_key[key].resource  # a surge loads what it calls, its database too
         loaded = {key, *downstream_ids(resource, self.inventory), *referenced_ids(resource, self.inventory)}
         if self.by_key[key].resource.type in FRONT_DOORS:
             loaded.update(self._backends())
-        return loaded
+        # and what those call in turn: the dependencies their own slow or failing calls name
+        return loaded | {k for backend in loaded - {key} for k in self.blames.get(backend, ())}
 
     def _backend_exhausted(self, key: tuple[str, str], by_logs: bool = False) -> bool:
         """A front door with something behind it at its own limit (memory, CPU, connections, storage): that

@@ -4,7 +4,7 @@ resource's relation to the alarm, with the category tie-break rules. Weak eviden
 """
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from ..model import Hypothesis, ResourceRef
 from ..topology import FRONT_DOORS, Candidate
@@ -17,6 +17,7 @@ TRIGGERS = ("bad_deployment", "config_change")
 SYMPTOMS = ("dependency_failure", "application_error", "function_timeout")
 VICTIM = 0.6  # weight of a caller's own unnamed dependency errors when its other errors name the faulty one
 ERRORS_BEFORE_CHANGE = timedelta(minutes=1)
+SURGE_WITH_CHANGE = timedelta(minutes=2)  # a surge beginning this soon before a change began with it
 RECENT_CHANGE = 0.5  # strength of a config change ~1.4 h (a deployment ~1.1 h) before onset
 HARD_LIMITS = ("throttling", "db_connection_exhaustion", "storage_exhaustion")  # a surge does not explain these
 SETTABLE_LIMITS = tuple(LIMIT_SETTINGS)  # limits a setting can lower (max_connections, concurrency, memory...)
@@ -83,9 +84,20 @@ class _Ranker(EvidenceCollector):
             out.append(self.scores[("dependency_failure", key)])
         trigger = self._trigger(category, key)
         fresh = trigger is not None and trigger.change >= FRESH_CHANGE  # metrics alone only tie a change just before
-        if fresh and key in self.failures and not any(s.logs > 0 for s in out) and not self._backend_exhausted(key):
+        if fresh and key in self.failures and not any(s.logs > 0 for s in out) \
+                and not self._backend_exhausted(key, by_logs=True) \
+                and not self._surged_after(key, trigger.changed_at):  # more failures from a later surge
             out.append(self.failures[key])
         return out
+
+    def _surged_after(self, key: tuple[str, str], changed_at: datetime | None) -> bool:
+        """Its own requests surged to several times their usual level, beginning only after the change: more
+        failures from many times the requests are the surge's, not the change's."""
+        anomalies = {a.id: a for a in self.ev.anomalies}
+        surge = self.scores.get(("traffic_surge", key))
+        starts = [anomalies[i].onset for i in (surge.ids if surge else ()) if i in anomalies]
+        return self._surged(key) and changed_at is not None and bool(starts) \
+            and min(starts) >= changed_at - SURGE_WITH_CHANGE
 
     def _began_before(self, errors: Score, trigger: Score | None) -> bool:
         """Every one of the errors was already logged before the change (by more than a minute): it cannot
@@ -133,7 +145,7 @@ class _Ranker(EvidenceCollector):
         if category == "function_timeout" and not s.logs and self._dependency_errors(key):
             return 0.3 * s.metrics  # slow because what it waits on is failing: not its own timeout
         if category == "dependency_failure":
-            if self._exhausted(key):
+            if self._exhausted(key) or self._showing([key], ["throttling"]):  # at a limit of its own
                 return 0.0
             if self._overloaded(key):  # it fails because of the load it receives, not a fault of its own
                 return 0.4 * s.logs
@@ -177,8 +189,13 @@ class _Ranker(EvidenceCollector):
             self.ev.alarm.resource or ResourceRef("other", self.ev.alarm.name, self.ev.alarm.region))
         if not ranked or ranked[0][0] < UNKNOWN_BELOW:
             best = ranked[0][0] if ranked else 0.0
-            unknown = Hypothesis("unknown", unknown_res, round(max(0.05, 0.4 - best), 3),
-                                 ("no evidence strong enough to name a cause",),
+            down = [c.resource for c in self.ev.candidates if c.relation != "context" and self._down(c.resource.key)]
+            where = ("no evidence strong enough to name a cause",)
+            if down:  # nothing says why, but a host it relies on stopped passing its EC2 status checks: look there
+                unknown_res = down[0]
+                where += (f"{down[0].id} failed its EC2 status checks around onset (a host failure is not one "
+                          f"of the categories)",)
+            unknown = Hypothesis("unknown", unknown_res, round(max(0.05, 0.4 - best), 3), where,
                                  "the evidence does not support any specific cause")
             return [unknown] + [self._with_conf(h, v * 0.5) for v, _, h in ranked[:4]]
         top = ranked[0][0]

@@ -34,7 +34,8 @@ LOG_RULES: dict[str, re.Pattern[str]] = {
         r"MemoryError|OutOfMemory|out of memory|OOM ?Kill|Cannot allocate memory|heap out of memory|"
         r"Runtime exited with error: signal: killed|Java heap space|memory limit exceeded|"
         r"JavaScript heap|std::bad_alloc|Runtime\.OutOfMemory|OOMKilled|exit(?:ed)? (?:with )?code 137|"
-        r"Killed process \d+|memory cgroup out of memory|OOM command not allowed", re.I),
+        r"Killed process \d+|memory cgroup out of memory|OOM command not allowed|"
+        r"To-space exhausted|Pause Full \(|GC overhead limit exceeded", re.I),  # a JVM heap full: GC thrashing
     "storage_exhaustion": re.compile(
         r"No space left on device|disk (is )?full|ENOSPC|could not extend file|storage[- ]full|"
         r"DiskFull|insufficient storage|database or disk is full|Disk quota exceeded|EDQUOT|"
@@ -81,7 +82,7 @@ DATABASE_WORDS = re.compile(
     r"JDBC|SQLException|SQLSTATE|PreparedStatement|QueryTimeout|Hikari|psycopg|pymysql|MySQLdb|sqlalchemy|"
     r"Npgsql|MySqlConnector|SqlClient|EntityFrameworkCore|"
     r"OperationalError|(?-i:\bER_[A-Z_]{3,})|Sequelize|ActiveRecord|PG::|pq: |postgres|mysql|mariadb|deadlock|"
-    r"lock wait|statement timeout|database|too many (clients|connections)|slow query|"
+    r"lock wait|statement timeout|database|too many (clients|connections)|slow query|sql_mode|max_allowed_packet|"
     # Node drivers' own messages (mysql2, pg)
     r"Query (?:inactivity|read) timeout|PROTOCOL_(?:SEQUENCE_TIMEOUT|CONNECTION_LOST)|Connection terminated unexpectedly|"
     r"(?-i:\bSELECT\b.{0,200}\bFROM\b|\bUPDATE\b.{0,100}\bSET\b|\bINSERT INTO\b)", re.I)
@@ -154,6 +155,13 @@ SYMPTOM_METRICS = ERROR_COUNT_METRICS | {"Latency", "TargetResponseTime", "Durat
 # A timeout that names nothing it waited for ("[CRITICAL] WORKER TIMEOUT", "request timed out"):
 # under a surge it is the service's own slowness, not a failing dependency.
 BARE_TIMEOUT = re.compile(r"timed? ?out|deadline exceeded", re.I)
+# gunicorn's arbiter kills a worker past its timeout with SIGKILL and then guesses "Perhaps out of memory?":
+# beside its own "WORKER TIMEOUT" lines that kill is the timeout, not memory
+# a JVM whose heap is full collects back to back: its threads stall in the pauses, not for want of CPU
+GC_THRASH = re.compile(r"To-space exhausted|Pause Full \(|GC overhead limit exceeded")
+STALLED = re.compile(r"Thread starvation or clock leap")
+WORKER_TIMEOUT = re.compile(r"\bWORKER TIMEOUT\b")
+WORKER_KILLED = re.compile(r"was sent SIGKILL! Perhaps out of memory\?")
 NAMED_FAILURE = re.compile(r"refused|reset|unreachable|not known|getaddrinfo|ENOTFOUND|UnknownHost|No route|"
                            r"connect|upstream|https?://|\b(?:[a-z0-9-]+\.)+(?:com|net|org|io|internal|local|aws)\b|"
                            r"(?:[A-Za-z][\w-]*\.[\w.-]+|localhost|\d+\.\d+\.\d+\.\d+):\d{2,5}\b", re.I)

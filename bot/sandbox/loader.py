@@ -117,8 +117,8 @@ def environment_of(props: dict[str, Any]) -> dict[str, str]:
 
 
 def _task_definition(scenario: Scenario, service: str, props: dict[str, Any], region: str) -> dict[str, Any]:
-    """A task definition like the service's real one: awslogs to its log group, its task role, its
-    container environment."""
+    """A task definition like the service's real one: its family (``task_definition``, else the service's
+    name), awslogs to its log group, its task role, its container environment."""
     container: dict[str, Any] = {"name": service, "image": "app:latest", "memory": 512}
     env = environment_of(props)
     if env:
@@ -131,7 +131,9 @@ def _task_definition(scenario: Scenario, service: str, props: dict[str, Any], re
         container["logConfiguration"] = {"logDriver": "awslogs", "options": {
             "awslogs-group": groups[0], "awslogs-region": region,
             "awslogs-stream-prefix": service}}
-    kwargs: dict[str, Any] = {"family": service, "containerDefinitions": [container]}
+    named = str(props.get("task_definition") or "")  # "storefront-web:89" or its ARN: the family it runs
+    family = named.rsplit("/", 1)[-1].split(":", 1)[0] or service
+    kwargs: dict[str, Any] = {"family": family, "containerDefinitions": [container]}
     for prop, arg in (("task_role", "taskRoleArn"), ("execution_role", "executionRoleArn")):
         role = props.get(prop)
         if isinstance(role, str) and role:
