@@ -167,3 +167,19 @@ def test_a_balancer_change_does_not_explain_its_5xx_when_the_service_behind_it_r
                                       owners={"/ecs/quote-svc": quote}))
     # THEN the service's memory is the cause
     assert (ranked[0].category, ranked[0].resource.key) == ("memory_exhaustion", quote.key)
+
+
+def test_a_balancer_rule_change_is_the_cause_even_beside_a_host_pinned_for_hours():
+    # GIVEN a listener rule change one minute before the balancer's own 5xx, and behind it one host whose CPU
+    # has been pinned for two hours (a cron job) while the balancer answered fine
+    host = ResourceRef("ec2", "i-0e1f2a3b4c5d6e7f8", REGION)
+    alb = ResourceRef("alb", "app/portal-alb/0d1e2f3a4b5c6d7e", REGION, {"targets": [host.id]})
+    rule = _change("c1", "ModifyRule", f"{alb.id}/8f2a1c3b5d7e9f01/4b6d8f0a2c4e6a8c", 1,
+                   "elasticloadbalancing.amazonaws.com")
+    elb_5xx = _anomaly("a1", alb, "AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", {"LoadBalancer": alb.id}, 0, 834)
+    pinned = _anomaly("a2", host, "AWS/EC2", "CPUUtilization", {"InstanceId": host.id}, 28, 100, minutes_after=-107)
+    candidates = [Candidate(alb, "alarm", 1.0), Candidate(host, "dependency", 1.0, "behind it")]
+    ranked = rank_hypotheses(evidence(candidates, [], [rule], anomalies=[elb_5xx, pinned], alarm=alarm_on(alb),
+                                      owners={}))
+    # THEN the rule change is the cause: a limit reached long before explains no failure that began now
+    assert (ranked[0].category, ranked[0].resource.key) == ("config_change", alb.key)

@@ -13,6 +13,7 @@ from .evidence_set import EvidenceSet, Score
 from .levels import database_has_room
 from .rules import DEPENDENCY_CATEGORIES, SYMPTOM_METRICS
 
+LONG_BEFORE = timedelta(minutes=45)  # a limit reached this long before onset, with nothing failing, is not its cause
 EXHAUSTION = ("db_connection_exhaustion", "cpu_saturation", "memory_exhaustion", "storage_exhaustion")
 RETRY_LAG = timedelta(seconds=45)  # volume rising this long after a resource's errors began is their retries
 # ... unless within one 1-minute sample of them (the two cannot be ordered) and rising more than retries can
@@ -153,7 +154,16 @@ class ScoreQueries:
         explains the door's failures better than a change of its settings. ``by_logs``: its own logs saying
         so (a function's runtime killed out of memory) count too."""
         return key[0] in FRONT_DOORS and any(
-            self._exhausted(k) or by_logs and self._exhausted_in_logs(k) for k in self._loaded_by(key) if k != key)
+            (self._exhausted(k) and not self._exhausted_long_before(k)) or by_logs and self._exhausted_in_logs(k)
+            for k in self._loaded_by(key) if k != key)
+
+    def _exhausted_long_before(self, key: tuple[str, str]) -> bool:
+        """Its metrics reached their limit long before the incident (a host pinned for hours while its
+        balancer answered fine): that limit does not explain failures that began only now."""
+        anomalies = {a.id: a for a in self.ev.anomalies}
+        starts = [anomalies[i].onset for c in EXHAUSTION if (c, key) in self.scores
+                  for i in self.scores[(c, key)].ids if i in anomalies]
+        return bool(starts) and max(starts) < self.ev.onset - LONG_BEFORE
 
     def _exhausted_in_logs(self, key: tuple[str, str]) -> bool:
         return max((self.scores[(c, key)].logs for c in EXHAUSTION if (c, key) in self.scores), default=0.0) >= 0.5

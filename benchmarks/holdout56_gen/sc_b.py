@@ -214,8 +214,8 @@ def s04_settlement_partner_timeouts():
     queue_metrics(sc, "settlement-events", msgs, dlq="settlement-events-dlq", dlq_base=0)
     for task, ev in events.items():
         ev = [e for e in ev if e[0] >= sc.log_from]
-        ev += [(t + rng.uniform(0, 5), lf.dotnet(sc, t, "Information", "Microsoft.Hosting.Lifetime" if False else
-               "Acme.Settlements.Worker.HealthReporter", f"Heartbeat: 4 handlers, {rng.randint(0, 3)} in flight"))
+        ev += [(t + rng.uniform(0, 5), lf.dotnet(sc, t, "Information",
+               "Acme.Settlements.Worker.HealthReporter", f"Heartbeat: 4 handlers, {4 if t >= onset else rng.randint(0, 1)} in flight"))
                for t in range(sc.log_from, 0, 300)]
         sc.log(f"/ecs/{svc}", f"ecs/consumer/{task}", ev)
 

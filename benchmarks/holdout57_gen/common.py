@@ -101,7 +101,7 @@ class Scenario:
                 out.append(None)
                 continue
             if integer:
-                v = m + rng.gauss(0, math.sqrt(max(m, 0.0)) * (1 + noise * 10)) if m > 0 else 0.0
+                v = m + rng.gauss(0, math.sqrt(max(m, 0.0)) * (1 + noise * 2)) if m > 0 else 0.0
                 v = max(floor, round(v))
             else:
                 v = m * (1 + rng.gauss(0, noise)) + rng.gauss(0, abs_noise)
@@ -133,6 +133,8 @@ class Scenario:
         self.resources.append(r)
 
     def log(self, group: str, stream: str, t: float, text: str) -> None:
+        if t > -0.002:  # nothing is logged after "now"
+            return
         self.logs.setdefault((group, stream), []).append((round(t, 3), text))
 
     def change(self, t: float, source: str, event: str, rtype: str, rname: str, user: str) -> None:

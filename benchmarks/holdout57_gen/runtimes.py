@@ -33,7 +33,8 @@ class LambdaLogs:
     """
 
     def __init__(self, sc: Scenario, fn: str, runtime: str, memory: int, timeout: int,
-                 epochs=(( -10 ** 9, "$LATEST"),), mem_used=(150, 20), life=(2400, 6000)):
+                 epochs=((-10 ** 9, "$LATEST"),), mem_used=(150, 20), life=(2400, 6000),
+                 prewarm: float = -10680, retire=(), max_envs: int | None = None):
         self.sc, self.fn, self.runtime = sc, fn, runtime
         self.family = next(f for f in INIT_MS if runtime.startswith(f))
         self.memory, self.timeout = memory, timeout
@@ -41,6 +42,9 @@ class LambdaLogs:
         self.mem_used = mem_used
         self.life = life
         self.envs: list = []
+        self.prewarm = prewarm  # environments first used before this were already warm
+        self.retire = sorted(retire)  # deploys/config updates: environments replaced at these times
+        self.max_envs = max_envs  # reserved concurrency: never more live environments than this
         self.group = f"/aws/lambda/{fn}"
         arn_hash = sc.hexid(64)
         self.rv = (f"INIT_START Runtime Version: {RUNTIME_VERSION[runtime]}\tRuntime Version ARN: "
@@ -77,14 +81,21 @@ class LambdaLogs:
 
     def _env(self, t: float) -> dict:
         version = self._version(t)
+        cut = max([r for r in self.retire if r <= t], default=-10 ** 9)
         free = [e for e in self.envs if e["version"] == version and e["busy"] <= t
-                and t - e["born"] < e["life"]]
+                and t - e["born"] < e["life"] and e["born"] >= cut]
         if free:
             env = max(free, key=lambda e: e["busy"])
             env["cold"] = False
             return env
+        live = [e for e in self.envs if e["version"] == version and t - e["born"] < e["life"]
+                and e["born"] >= cut]
+        if self.max_envs and len(live) >= self.max_envs:
+            env = min(live, key=lambda e: e["busy"])
+            env["cold"] = False
+            return env
         born = self.sc.at(t)
-        env = {"version": version, "busy": t, "born": t, "cold": True,
+        env = {"version": version, "busy": t, "born": t, "cold": t > self.prewarm,
                "life": self.sc.rng.uniform(*self.life),
                "stream": f"{born.strftime('%Y/%m/%d')}/[{version}]{self.sc.hexid(32)}"}
         self.envs.append(env)
@@ -106,6 +117,7 @@ class LambdaLogs:
     def invoke(self, s: float, is_err: bool, body) -> None:
         sc, rng = self.sc, self.sc.rng
         env = self._env(s)
+        s = max(s, env["busy"] + 0.002)  # an environment runs one invocation at a time
         reqid = sc.uuid()
         res = body(self, s, reqid, is_err, env["cold"])
         stream = env["stream"]
