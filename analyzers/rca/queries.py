@@ -160,10 +160,13 @@ class ScoreQueries:
     def _exhausted_long_before(self, key: tuple[str, str]) -> bool:
         """Its metrics reached their limit long before the incident (a host pinned for hours while its
         balancer answered fine): that limit does not explain failures that began only now."""
-        anomalies = {a.id: a for a in self.ev.anomalies}
-        starts = [anomalies[i].onset for c in EXHAUSTION if (c, key) in self.scores
-                  for i in self.scores[(c, key)].ids if i in anomalies]
+        starts = [t for c in EXHAUSTION for t in self._onsets(self.scores.get((c, key)))]
         return bool(starts) and max(starts) < self.ev.onset - LONG_BEFORE
+
+    def _onsets(self, score: Score | None) -> list[datetime]:
+        """When each metric anomaly a score cites began."""
+        anomalies = {a.id: a for a in self.ev.anomalies}
+        return [anomalies[i].onset for i in (score.ids if score else ()) if i in anomalies]
 
     def _exhausted_in_logs(self, key: tuple[str, str]) -> bool:
         return max((self.scores[(c, key)].logs for c in EXHAUSTION if (c, key) in self.scores), default=0.0) >= 0.5
@@ -175,11 +178,10 @@ class ScoreQueries:
     def _busy_from_great_surge(self, key: tuple[str, str]) -> bool:
         """Its CPU rose with, not before, a surge to several times the usual volume of requests that load
         it (its own or a front door's): a service at its ceiling because of the load, not a fault of its own."""
-        anomalies = {a.id: a for a in self.ev.anomalies}
-        cpu = self.scores.get(("cpu_saturation", key))
-        rises = [anomalies[i].onset for i in (cpu.ids if cpu else ()) if i in anomalies]
+        rises = self._onsets(self.scores.get(("cpu_saturation", key)))
         if not rises:
             return False
+        anomalies = {a.id: a for a in self.ev.anomalies}
         for k in self.by_key:
             surge = self.scores.get(("traffic_surge", k))
             if surge is None or not self._surged(k) or key not in self._loaded_by(k):

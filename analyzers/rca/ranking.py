@@ -93,9 +93,7 @@ class _Ranker(EvidenceCollector):
     def _surged_after(self, key: tuple[str, str], changed_at: datetime | None) -> bool:
         """Its own requests surged to several times their usual level, beginning only after the change: more
         failures from many times the requests are the surge's, not the change's."""
-        anomalies = {a.id: a for a in self.ev.anomalies}
-        surge = self.scores.get(("traffic_surge", key))
-        starts = [anomalies[i].onset for i in (surge.ids if surge else ()) if i in anomalies]
+        starts = self._onsets(self.scores.get(("traffic_surge", key)))
         return self._surged(key) and changed_at is not None and bool(starts) \
             and min(starts) >= changed_at - SURGE_WITH_CHANGE
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Sequence
 
 from analyzers import log_queries
-from analyzers.changes import setting_search_term
+from analyzers.changes import RUN_COMMAND_OUTPUT, setting_search_term
 from analyzers.model import Alarm, Change, LogRecord, ResourceRef
 from analyzers.patterns import PatternWindow, mine_patterns
 from analyzers.topology import (log_group_prefixes, map_log_groups, mentioned_resources, source_key,
@@ -81,7 +81,7 @@ def fetch_logs(gateway: AwsGateway, resources: Sequence[ResourceRef], config: Co
     wanted = wanted[:max_groups]
     wanted += [g for g in all_groups if g.startswith(EVENT_GROUP_PREFIX) and g not in wanted][:EVENT_GROUPS]
     if any(c.event_name == RUN_COMMAND for c in changes):
-        wanted += [g for g in all_groups if g.startswith(RUN_COMMAND_PREFIX) and g not in wanted][:RUN_COMMAND_GROUPS]
+        wanted += [g for g in all_groups if g.startswith(RUN_COMMAND_OUTPUT) and g not in wanted][:RUN_COMMAND_GROUPS]
     where = {g: gateway for g in wanted}
     errors: list[str] = []
     for region, there in by_region(resources, lambda r: r.region, gateway.region).items():
@@ -142,7 +142,7 @@ def _remote_groups(gateway: AwsGateway, resources: Sequence[ResourceRef], taken:
 EVENT_GROUP_PREFIX = "/aws/events/"  # AWS service events forwarded by EventBridge rules (ECS task stops, RDS)
 EVENT_GROUPS = 3
 # SSM Run Command output sent to CloudWatch Logs: /aws/ssm/<document>, streams <command id>/<instance id>/...
-RUN_COMMAND, RUN_COMMAND_PREFIX, RUN_COMMAND_GROUPS = "SendCommand", "/aws/ssm/", 2
+RUN_COMMAND, RUN_COMMAND_GROUPS = "SendCommand", 2
 
 
 def _events_by_resource(records: list[Any], resources: Sequence[ResourceRef]) -> tuple[list[Any], dict]:
@@ -152,7 +152,7 @@ def _events_by_resource(records: list[Any], resources: Sequence[ResourceRef]) ->
     out, sources = [], {}
     instances = {r.id: r for r in resources if r.type == "ec2"}
     for record in records:
-        if record.group.startswith(RUN_COMMAND_PREFIX):  # the stream names the instance the command ran on
+        if record.group.startswith(RUN_COMMAND_OUTPUT):  # the stream names the instance the command ran on
             named = [i for i in record.stream.split("/") if i in instances]
             if named:
                 sources[(record.group, record.stream)] = named[0]
