@@ -1,0 +1,1 @@
+"""Held-out RCA scenario set 59: partial failures, slow burns and victims two hops away."""

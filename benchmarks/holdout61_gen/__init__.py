@@ -1,0 +1,1 @@
+"""Holdout set 61: consumer apps with spiky traffic (generator)."""
