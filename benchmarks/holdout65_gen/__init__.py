@@ -1,0 +1,1 @@
+"""Held-out scenario set 65: small teams and sparse telemetry."""
