@@ -39,7 +39,8 @@ CATALOG: dict[str, tuple[MetricSpec, ...]] = {
             MetricSpec("AWS/RDS", "ReadLatency", "Average", "Seconds"),
             MetricSpec("AWS/RDS", "WriteLatency", "Average", "Seconds"),
             MetricSpec("AWS/RDS", "BurstBalance", "Minimum", "Percent"),  # gp2 I/O credits: at 0, IOPS capped
-            MetricSpec("AWS/RDS", "EBSIOBalance%", "Minimum", "Percent")),  # the instance's own EBS I/O burst
+            MetricSpec("AWS/RDS", "EBSIOBalance%", "Minimum", "Percent"),  # the instance's own EBS I/O burst
+            MetricSpec("AWS/RDS", "ReplicaLag", "Maximum", "Seconds")),  # a read replica falling behind
     "ecs": (MetricSpec("AWS/ECS", "CPUUtilization", "Average", "Percent"),
             MetricSpec("AWS/ECS", "MemoryUtilization", "Average", "Percent"),
             MetricSpec("ECS/ContainerInsights", "RunningTaskCount", "Average", "Count")),
@@ -124,10 +125,13 @@ AGENT_NAMESPACE = "CWAgent"  # the CloudWatch agent adds its own dimensions (pat
 PER_TARGET_GROUP = frozenset({"UnHealthyHostCount", "HealthyHostCount"})
 
 
+API_NAMESPACE = "AWS/ApiGateway"  # published per API and per stage (some accounts have only the latter)
+
+
 def published_with_more_dimensions(namespace: str, metric: str) -> bool:
     """Whether CloudWatch publishes the metric with dimensions beyond the resource's own, so that its real
     dimension sets must be found with ListMetrics (the agent's disk path, a balancer's target group)."""
-    return namespace == AGENT_NAMESPACE or metric in PER_TARGET_GROUP
+    return namespace in (AGENT_NAMESPACE, API_NAMESPACE) or metric in PER_TARGET_GROUP
 
 
 def listed_dimension_sets(listed: Sequence[tuple[str, Mapping[str, str]]], metric: str,
@@ -140,6 +144,8 @@ def listed_dimension_sets(listed: Sequence[tuple[str, Mapping[str, str]]], metri
     found = [dict(d) for d in sorted(unique)]
     if metric in PER_TARGET_GROUP:
         return [d for d in found if "TargetGroup" in d and "AvailabilityZone" not in d]
+    if "ApiName" in dims:  # a REST API's own series, else its stages' (not per method or resource)
+        return [d for d in found if d == dict(dims)] or [d for d in found if set(d) <= {"ApiName", "Stage"}]
     return found
 
 

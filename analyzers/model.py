@@ -50,6 +50,9 @@ DOMAIN_PROPERTIES = ("dns", "domain_name", "custom_domain", "hostname", "fqdn", 
 
 
 # Resource properties naming attached things (role, parameter group...) that a change may target.
+# "<cluster>.cluster-ro-<id>" (an Aurora reader endpoint) as it is written where resources are matched by name
+READER_ENDPOINT_SUFFIX = "_cluster_ro"
+READER_ENDPOINT = re.compile(r"\b([a-z][a-z0-9-]*)\.cluster-ro(?:-[a-z0-9]+)?\b", re.I)
 ASG_PROPERTIES = ("autoscaling_group", "auto_scaling_group", "asg")  # an instance's Auto Scaling group
 ATTACHMENT_PROPERTIES = ("role", "task_role", "execution_role", "iam_role", "instance_profile",
                          "iam_instance_profile", *ASG_PROPERTIES, "launch_template", "security_groups",
@@ -92,6 +95,8 @@ class ResourceRef:
         if self.type == "rds" and cluster \
                 and str(self.properties.get("role") or "writer").lower() != "reader":
             names.add(cluster)  # the cluster endpoint ("<cluster>.cluster-...") reaches its writer
+        elif self.type == "rds" and cluster:  # its reader endpoint ("<cluster>.cluster-ro-...") reaches the readers
+            names.add(f"{cluster}{READER_ENDPOINT_SUFFIX}")
         dns = self.properties.get("dns_name")
         if isinstance(dns, str) and "." in dns:  # clients name a balancer by its DNS name
             names.update({dns, dns.split(".", 1)[0]})

@@ -48,6 +48,18 @@ def _final_exception_line(message: str) -> str | None:
     return lines[-1].strip() if lines else None
 
 
+RUNTIME_STARTED = "Lambda INIT_START runtime"  # the template of a runtime's cold starts, one per runtime version
+_INIT_RUNTIME = re.compile(r"^INIT_START Runtime Version: ([a-z]+):([0-9a-z]+(?:\.\d+)?)\.v\d+")
+
+
+def runtime_started(event: ParsedEvent) -> ParsedEvent | None:
+    """A Lambda INIT_START line as the runtime (family and version) a cold start ran: a switch of runtime
+    shows as a new one."""
+    found = _INIT_RUNTIME.match(event.message)
+    return None if found is None else replace(event, message=f"{RUNTIME_STARTED} {found.group(1)}:{found.group(2)}",
+                                              level="INFO", kind="platform")
+
+
 def lambda_report_problem(event: ParsedEvent) -> ParsedEvent | None:
     """A Lambda REPORT line that shows a problem, as an error event (others are dropped as platform noise):
     the invocation timed out, ran out of memory, or used all of its configured memory."""
@@ -67,6 +79,7 @@ def lambda_report_problem(event: ParsedEvent) -> ParsedEvent | None:
 
 SURGE_FACTOR = 3.0
 LATE_DATA = timedelta(minutes=15)  # a group whose data starts later than this before onset had a baseline
+ONSET_GRAIN = 60.0  # seconds: the onset is read from one-minute samples, so a line this soon before it is new
 
 
 @dataclass(frozen=True)
@@ -112,12 +125,15 @@ def mine_patterns(records: Iterable[LogRecord], window: PatternWindow, id_prefix
         source = sources.get((group, stream), "")
         for event in parse_events([(r.timestamp, r.message) for r in recs]):
             if event.kind == "platform":
-                event = lambda_report_problem(event)
+                event = runtime_started(event) or lambda_report_problem(event)
             if event is not None:
                 events.append((group, source, event))
     miners: dict[str, TemplateMiner] = defaultdict(TemplateMiner)
     keyed: dict[tuple[str, str, int, str], list] = defaultdict(list)
     for group, source, event in events:
+        if event.message.startswith(RUNTIME_STARTED):  # one pattern per runtime version, never merged
+            keyed[(group, source, -1, event.message)].append(event)
+            continue
         text = _mining_text(event)
         cluster = miners[group].add(text)  # one exception type per pattern, whatever headline they share
         keyed[(group, source, cluster, event.exception_type or "")].append(event)
@@ -127,7 +143,8 @@ def mine_patterns(records: Iterable[LogRecord], window: PatternWindow, id_prefix
         before = sum(1 for e in evs if e.timestamp < onset_ts)
         after = len(evs) - before
         first, last = min(e.timestamp for e in evs), max(e.timestamp for e in evs)
-        template = miners[group].template(cluster)
+        template = miners[group].template(cluster) if cluster >= 0 else exc_type
+        exc_type = exc_type if cluster >= 0 else ""
         if exc_type and exc_type not in template:  # "Internal Server Error: <*>" raised as TypeError
             template = f"{exc_type}: {template}"
         levels = [e.level for e in evs if e.level]
@@ -139,7 +156,7 @@ def mine_patterns(records: Iterable[LogRecord], window: PatternWindow, id_prefix
             id="", template=template, count=len(evs), log_group=group,
             first_seen=_dt(first), last_seen=_dt(last), samples=samples, count_before=before,
             count_after=after, rate_before=before / window.minutes_before(group),
-            rate_after=after / window.minutes_after(), new=before == 0,
+            rate_after=after / window.minutes_after(), new=first >= onset_ts - ONSET_GRAIN,
             level=_dominant(levels), kind=kind, exception_type=exc_type or None, frame=frame,
             keywords=tuple(extract_keywords(template)), source=source))
     patterns.sort(key=lambda p: (not (p.is_error and is_surging(p)), not p.is_error, not p.new, -p.count))

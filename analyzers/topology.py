@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Iterable, Mapping, Sequence
 
-from .model import ASG_PROPERTIES, Anomaly, LogPattern, ResourceRef
+from .model import ASG_PROPERTIES, READER_ENDPOINT, READER_ENDPOINT_SUFFIX, Anomaly, LogPattern, ResourceRef
 
 _APIGW = re.compile(r"^API-Gateway-(?:Execution|Access)-Logs_([A-Za-z0-9]+)/")
 
@@ -38,8 +38,11 @@ def log_group_prefixes(resource: ResourceRef) -> list[str]:
         groups.append(f"/aws/lambda/{resource.id}")
     elif resource.type == "rds":
         groups.append(f"/aws/rds/instance/{resource.id}/")
-    elif resource.type == "apigateway" and resource.properties.get("api_id"):
-        groups += [f"API-Gateway-{kind}-Logs_{resource.properties['api_id']}/" for kind in ("Execution", "Access")]
+    elif resource.type == "apigateway":  # its stages' access log destinations, then the conventional names
+        groups += [g for prop in ("access_log_groups", "access_log_group")
+                   for g in as_strings(resource.properties.get(prop))]
+        if resource.properties.get("api_id"):
+            groups += [f"API-Gateway-{kind}-Logs_{resource.properties['api_id']}/" for kind in ("Execution", "Access")]
     elif resource.type == "ecs":
         for group in resource.properties.get("awslogs_groups", []) or []:
             groups.append(str(group))
@@ -173,6 +176,7 @@ def mentioned_resources(messages: Iterable[str], inventory: Sequence[ResourceRef
     counts: dict[tuple[str, str], int] = {}
     for message in messages:
         message = message if callers else CALLER_FIELD.sub(" ", message)
+        message = READER_ENDPOINT.sub(rf"\1{READER_ENDPOINT_SUFFIX}", message)  # the readers, not the writer
         hosts = host_label_names(message)
         heads = host_service_labels(message)
         for resource, pattern, aliases, stems in patterns:

@@ -342,3 +342,38 @@ def test_api_integrations_and_load_balancer_target_groups_link_front_doors_to_ba
     assert groups == [tg_arn] and denied == []
     api.assert_no_pending_responses()
     elb.assert_no_pending_responses()
+
+
+def test_an_apis_stages_name_the_log_groups_of_its_access_logs(factory):
+    # GIVEN an API with a stage logging its access log to a custom group, and one stage without access logs
+    from bot.aws.inventory import access_log_groups
+
+    api = stub(factory, "apigateway")
+    api.add_response("get_stages", {"item": [
+        {"stageName": "live", "accessLogSettings": {
+            "destinationArn": "arn:aws:logs:us-east-1:123456789012:log-group:/aws/apigateway/gacha-live-access",
+            "format": "$context.requestId $context.status"}},
+        {"stageName": "dev"}]}, {"restApiId": "g2m7"})
+    api.add_client_error("get_stages", "AccessDeniedException", expected_params={"restApiId": "x"})
+    # WHEN read
+    client = factory.client("apigateway", REGION)
+    groups, denied = access_log_groups(client, "g2m7"), access_log_groups(client, "x")
+    # THEN the live stage's group is named, and AccessDenied degrades to none
+    assert groups == ["/aws/apigateway/gacha-live-access"] and denied == []
+    api.assert_no_pending_responses()
+
+
+def test_aurora_cluster_members_are_read_as_writer_or_reader(factory):
+    # GIVEN a cluster with a writer and a reader, and a caller not allowed to describe clusters
+    from bot.aws.inventory import cluster_roles
+
+    rds = stub(factory, "rds")
+    rds.add_response("describe_db_clusters", {"DBClusters": [{"DBClusterIdentifier": "atlas", "DBClusterMembers": [
+        {"DBInstanceIdentifier": "atlas-1", "IsClusterWriter": True},
+        {"DBInstanceIdentifier": "atlas-2", "IsClusterWriter": False}]}]}, {})
+    rds.add_client_error("describe_db_clusters", "AccessDenied")
+    client = factory.client("rds", REGION)
+    # WHEN read THEN each member has its role, and a refusal degrades to no roles
+    assert cluster_roles(client) == {"atlas-1": "writer", "atlas-2": "reader"}
+    assert cluster_roles(client) == {}
+    rds.assert_no_pending_responses()

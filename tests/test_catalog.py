@@ -95,3 +95,18 @@ def test_stale_series_are_not_current():
     stale = Series(s.id, s.key, tuple(t - 3600 for t in s.timestamps), s.values)
     # THEN it raises nothing
     assert anomaly_signal(stale, None, 60, NOW) is None and anomaly_signal(s, None, 60, NOW) is not None
+
+
+def test_an_apis_series_are_its_own_or_else_its_stages_never_per_method():
+    # GIVEN ListMetrics of two APIs: one published per API and per stage, one only per stage (and method)
+    from analyzers.catalog import listed_dimension_sets, published_with_more_dimensions
+
+    listed = [("Count", {"ApiName": "orders"}), ("Count", {"ApiName": "orders", "Stage": "prod"}),
+              ("Count", {"ApiName": "hooks", "Stage": "prod"}), ("Count", {"ApiName": "hooks", "Stage": "beta"}),
+              ("Count", {"ApiName": "hooks", "Stage": "prod", "Method": "POST", "Resource": "/hook"})]
+    # WHEN its dimension sets are looked up
+    # THEN an API's own series is used when published, else one per stage
+    assert published_with_more_dimensions("AWS/ApiGateway", "Count")
+    assert listed_dimension_sets(listed, "Count", {"ApiName": "orders"}) == [{"ApiName": "orders"}]
+    assert listed_dimension_sets(listed, "Count", {"ApiName": "hooks"}) == [
+        {"ApiName": "hooks", "Stage": "beta"}, {"ApiName": "hooks", "Stage": "prod"}]

@@ -340,3 +340,19 @@ def test_pino_levels_and_the_host_a_json_line_names() -> None:
     assert (slow.level, slow.first_line) == ("WARN", "slow request")
     assert "ip-10-20-2-41.ap-southeast-2.compute.internal" in slow.message
     assert (failed.level, failed.first_line) == ("ERROR", "payment failed")
+
+
+def test_monolog_json_levels_and_the_exception_class_its_context_holds() -> None:
+    """GIVEN Laravel/Monolog JSON lines: numeric levels beside level_name, the exception in context
+    WHEN parsed
+    THEN 400 is ERROR with the exception's class, 300 is WARN, 200 INFO."""
+    failed = parse_event(1.0, '{"message":"Call to undefined method App\\\\Models\\\\Product::priceWithTax()","context":'
+                              '{"exception":{"class":"BadMethodCallException","message":"Call to undefined method '
+                              'App\\\\Models\\\\Product::priceWithTax()","code":0,"file":"/var/www/html/app/Http/'
+                              'ProductResource.php:41"}},"level":400,"level_name":"ERROR","channel":"production",'
+                              '"datetime":"2026-10-08T05:42:26.143312+00:00","extra":{}}')
+    slow = parse_event(1.0, '{"message":"slow query","context":{},"level":300,"channel":"production","extra":{}}')
+    fine = parse_event(1.0, '{"message":"cache warmed","context":{},"level":200,"channel":"production","extra":{}}')
+    assert (failed.level, failed.exception_type) == ("ERROR", "BadMethodCallException")
+    assert failed.first_line.startswith("Call to undefined method")
+    assert (slow.level, fine.level) == ("WARN", "INFO")

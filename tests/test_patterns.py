@@ -80,3 +80,34 @@ def test_samples_show_the_message_that_grew_across_the_onset_not_only_the_loudes
     # THEN the first sample is a 429 line, and a 200 line is kept beside it
     assert '"status":"429"' in access.samples[0]
     assert any('"status":"200"' in sample for sample in access.samples)
+
+
+def test_a_line_within_one_sample_before_the_onset_is_still_new_but_not_one_a_minute_earlier():
+    # GIVEN a nightly job whose first denied upload is logged 14 s before the onset read from one-minute
+    # samples, and a warning that first appeared two minutes before it
+    denied = "upload failed: api error AccessDenied: not authorized to perform: s3:PutObject"
+    records = [LogRecord(GROUP, "s", (ONSET + timedelta(seconds=s)).timestamp(), f"ERROR {denied}")
+               for s in (-14, 170, 350)]
+    records += [LogRecord(GROUP, "t", (ONSET + timedelta(seconds=s)).timestamp(), "WARN cache warm-up slow")
+                for s in (-120, 60)]
+    by_text = {p.template: p for p in mine_patterns(records, WINDOW)}
+    # THEN the denied uploads are new (one of them counted before onset), the warning is not
+    upload = next(p for t, p in by_text.items() if "AccessDenied" in t)
+    warning = next(p for t, p in by_text.items() if "warm-up" in t)
+    assert upload.new and upload.count_before == 1
+    assert not warning.new
+
+
+def test_a_runtime_switch_shows_as_a_new_runtime_pattern_per_version():
+    # GIVEN cold starts on nodejs 16 before onset and on nodejs 20 after it
+    arn = "\tRuntime Version ARN: arn:aws:lambda:us-east-2::runtime:6157ede1d8d3f549"
+    records = [LogRecord(GROUP, "s", (ONSET + timedelta(minutes=m)).timestamp(),
+                         f"INIT_START Runtime Version: nodejs:{v}{arn}") for m, v in
+               ((-50, "16.v50"), (-20, "16.v50"), (2, "20.v37"), (9, "20.v37"), (15, "20.v38"))]
+    by_template = {p.template: p for p in mine_patterns(records, WINDOW)}
+    # THEN each runtime is one pattern (its patch releases together), only the new one is new, and neither
+    # is an error
+    assert set(by_template) == {"Lambda INIT_START runtime nodejs:16", "Lambda INIT_START runtime nodejs:20"}
+    assert by_template["Lambda INIT_START runtime nodejs:20"].new and by_template["Lambda INIT_START runtime nodejs:20"].count == 3
+    assert not by_template["Lambda INIT_START runtime nodejs:16"].new
+    assert not any(p.is_error for p in by_template.values())

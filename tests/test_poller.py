@@ -73,8 +73,8 @@ def test_poll_fetches_series_and_groups_the_planted_problem_into_one_incident(ou
     poller = Poller(outage)
     # WHEN polled
     incidents = poller.poll()
-    # THEN every catalog series was fetched (5 Lambda x 2 + 8 RDS) and rates were derived
-    assert poller.last_stats.series == 18 and poller.last_stats.derived >= 2
+    # THEN every catalog series was fetched (5 Lambda x 2 + 9 RDS) and rates were derived
+    assert poller.last_stats.series == 19 and poller.last_stats.derived >= 2
     # AND one critical incident holds the alarm and both related resources, not the quiet function
     assert len(incidents) == 1, [i.key for i in incidents]
     incident = incidents[0]
@@ -117,7 +117,7 @@ def test_flat_data_gives_no_incident(tmp_path):
         # WHEN polled THEN nothing is raised
         poller = Poller(runtime)
         assert poller.poll() == []
-        assert poller.last_stats.series == 18
+        assert poller.last_stats.series == 19
     finally:
         runtime.close()
 

@@ -183,3 +183,81 @@ def test_a_balancer_rule_change_is_the_cause_even_beside_a_host_pinned_for_hours
                                       owners={}))
     # THEN the rule change is the cause: a limit reached long before explains no failure that began now
     assert (ranked[0].category, ranked[0].resource.key) == ("config_change", alb.key)
+
+
+def test_a_secret_moved_to_a_key_its_reader_may_not_use_is_a_denial_not_a_setting():
+    # GIVEN a function's secret updated (re-encrypted under a new KMS key) two minutes before onset, and from
+    # then on only one new error: AccessDenied when the function reads it
+    fn = ResourceRef(API.type, API.id, REGION, {"config_refs": [f"prod/{API.id}/postgres"]})
+    secret = Change("c1", ONSET - timedelta(minutes=2), "secretsmanager.amazonaws.com", "UpdateSecret",
+                    "AWS::SecretsManager::Secret", f"prod/{API.id}/postgres", "secops", REGION)
+    denied = pattern("l1", "ClientError: An error occurred (AccessDeniedException) when calling the GetSecretValue "
+                           "operation: Access to KMS is not allowed", 0, 190, exception="ClientError")
+    ranked = rank_hypotheses(evidence([Candidate(fn, "alarm", 1.0)], [denied], changes=[secret]))
+    # THEN the missing permission is the cause
+    assert (ranked[0].category, ranked[0].resource.key) == ("permission_denied", fn.key)
+    # AND a database refusing the login the changed secret now carries is that setting, not a permission
+    login = pattern("l1", "MySqlConnector.MySqlException: Access denied for user 'orders_svc'@'10.0.1.5' (using "
+                          "password: YES)", 0, 190, exception="MySqlException")
+    ranked = rank_hypotheses(evidence([Candidate(fn, "alarm", 1.0)], [login], changes=[secret]))
+    assert (ranked[0].category, ranked[0].resource.key) == ("config_change", fn.key)
+
+
+def test_a_listener_certificate_its_clients_refuse_is_the_balancers_config_change():
+    # GIVEN an internal balancer whose HTTPS listener was modified (a new certificate) a minute before onset,
+    # and a service behind the public balancer that from then on fails its TLS handshakes, naming no host
+    public = ResourceRef("alb", "app/shop-public/3e9b0c7d51a24f86", REGION)
+    internal = ResourceRef("alb", "app/ledger-internal/0d6a2f9c4b1e7358", REGION, {"name": "ledger-internal"})
+    web = ResourceRef("ecs", "payments/checkout-web", REGION)
+    group = "/ecs/checkout-web"
+    refused = pattern("l1", "Posting ledger entries failed: System.Net.Http.HttpRequestException: The SSL connection "
+                            "could not be established ---> AuthenticationException: The remote certificate is invalid "
+                            "because of errors in the certificate chain: PartialChain", 0, 160, group=group,
+                      exception="HttpRequestException")
+    listener = Change("c1", ONSET - timedelta(minutes=1), "elasticloadbalancing.amazonaws.com", "ModifyListener",
+                      "AWS::ElasticLoadBalancingV2::Listener", f"{internal.id}/7a9c1e3b5d2f4608", "pki-bot", REGION)
+    candidates = [Candidate(public, "alarm", 1.0), Candidate(web, "dependency", 1.0, "named in its logs"),
+                  Candidate(internal, "upstream", 0.6)]
+    ranked = rank_hypotheses(evidence(candidates, [refused], changes=[listener], alarm=alarm_on(public),
+                                      owners={group: web}))
+    # THEN the internal balancer's change is the cause, with the refused handshakes as its evidence
+    assert (ranked[0].category, ranked[0].resource.key) == ("config_change", internal.key)
+    assert "l1" in ranked[0].evidence_ids
+
+
+def test_a_database_that_now_requires_encrypted_transport_is_its_parameter_change_even_unnamed():
+    # GIVEN two hosts whose PHP errors name no database (the account's only one is just context), and a
+    # parameter group change on that database a few minutes before they began
+    db = ResourceRef("rds", "permits-db-01", REGION, {"parameter_groups": ["permits-mysql80-hardened"]})
+    hosts = [ResourceRef("ec2", f"i-0b7d2e91c4a35f08{n}", REGION) for n in (1, 2)]
+    alb = ResourceRef("alb", "app/permits-web/38569550354fc678", REGION, {"targets": [h.id for h in hosts]})
+    group = "/permits/laravel"
+    refused = pattern("l1", "production.ERROR: SQLSTATE[HY000] [3159] Connections using insecure transport are "
+                            "prohibited while --require_secure_transport=ON. (Connection: mysql)", 0, 180, group=group)
+    params = _change("c-params", "ModifyDBParameterGroup", "permits-mysql80-hardened", 5, "rds.amazonaws.com")
+    candidates = [Candidate(alb, "alarm", 1.0), *(Candidate(h, "dependency", 1.0, "behind it") for h in hosts),
+                  Candidate(db, "context", 0.35)]
+    ranked = rank_hypotheses(evidence(candidates, [refused], [params], alarm=alarm_on(alb), owners={group: hosts[0]}))
+    # THEN the database's configuration change is the cause, citing the refusals
+    assert (ranked[0].category, ranked[0].resource.key) == ("config_change", db.key)
+    assert "l1" in ranked[0].evidence_ids
+
+
+def test_an_apis_fresh_deployment_does_not_explain_5xx_its_function_says_are_its_upstreams():
+    # GIVEN an API deployed 3 min before its 5XX rose, whose execution log relays its function's 504s, and the
+    # function's own lines saying the clearinghouse it calls timed out (now and then before, many times now)
+    fn = ResourceRef("lambda", "eligibility-270", REGION)
+    api = ResourceRef("apigateway", "member-services", REGION, {"api_id": "h5t8bq2n6c", "integrations": [fn.id]})
+    api_logs, fn_logs = "API-Gateway-Execution-Logs_h5t8bq2n6c/prod", "/aws/lambda/eligibility-270"
+    relayed = pattern("l1", "Endpoint response body before transformations: {\"statusCode\":504,\"body\":"
+                            "\"eligibility upstream unavailable\"}", 8, 57, group=api_logs, level="INFO")
+    upstream = pattern("l2", "ERROR ClearinghouseClient - POST https://edi.claimsbridge-hub.net/x12/v2/270 failed: "
+                             "java.net.http.HttpTimeoutException: request timed out", 8, 59, group=fn_logs)
+    five_xx = Anomaly("a1", "m1", MetricKey.of("AWS/ApiGateway", "5XXError", {"ApiName": api.id}, "Sum", REGION),
+                      api, ONSET, 0.9, 0.0, 76.0, "up")
+    deployed = _change("c1", "CreateDeployment", "h5t8bq2n6c", 3, "apigateway.amazonaws.com")
+    candidates = [Candidate(api, "alarm", 1.0), Candidate(fn, "dependency", 1.0, "behind it")]
+    ranked = rank_hypotheses(evidence(candidates, [relayed, upstream], [deployed], anomalies=[five_xx],
+                                      alarm=alarm_on(api, "5XXError"), owners={api_logs: api, fn_logs: fn}))
+    # THEN the function's failing dependency is the cause, not the API's deployment
+    assert (ranked[0].category, ranked[0].resource.key) == ("dependency_failure", fn.key)

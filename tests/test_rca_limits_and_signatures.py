@@ -155,6 +155,10 @@ def test_a_configuration_update_after_which_code_is_missing_shipped_code():
     # AND a setting error after the same call stays a configuration change
     unset = pattern("l1", "KeyError: 'QUOTE_BUCKET'", 0, 90, group=group)
     assert rank_hypotheses(replace(ev, patterns=[unset]))[0].category == "config_change"
+    # AND so does a module missing after the call switched its runtime (cold starts on a new runtime version)
+    node = pattern("l1", "Runtime.ImportModuleError: Error: Cannot find module 'aws-sdk'", 0, 90, group=group)
+    runtime = pattern("l2", "Lambda INIT_START runtime nodejs:20", 0, 40, group=group, level="INFO")
+    assert rank_hypotheses(replace(ev, patterns=[node, runtime]))[0].category == "config_change"
 
 
 def test_a_database_whose_security_group_lost_its_rule_is_unreachable_not_exhausted():

@@ -94,3 +94,16 @@ def test_a_balancers_per_target_group_metrics_belong_to_the_service_behind_the_g
     assert {"RequestCount", "TargetResponseTime", "HTTPCode_Target_5XX_Count"} <= names
     assert all(k.dimension_map["TargetGroup"] == group for k in target_group_keys(key))
     assert target_group_keys(total) == []
+
+
+def test_an_aurora_reader_endpoint_names_the_readers_and_the_cluster_endpoint_the_writer():
+    # GIVEN a cluster's writer and reader, and lines naming its reader endpoint (full or short) or its endpoint
+    from analyzers.topology import mentioned_resources
+
+    writer = ResourceRef("rds", "atlas-aurora-1", REGION, {"cluster": "atlas-aurora", "role": "writer"})
+    reader = ResourceRef("rds", "atlas-aurora-2", REGION, {"cluster": "atlas-aurora", "role": "reader"})
+    lines = ["Query inactivity timeout host=atlas-aurora.cluster-ro",
+             "connect ETIMEDOUT atlas-aurora.cluster-ro-cq7x2mbw1k4e.eu-north-1.rds.amazonaws.com:3306",
+             "Deadlock found on atlas-aurora.cluster-cq7x2mbw1k4e.eu-north-1.rds.amazonaws.com"]
+    # THEN the reader endpoint's lines are the reader's, the cluster endpoint's the writer's
+    assert mentioned_resources(lines, [writer, reader]) == {reader.key: 2, writer.key: 1}

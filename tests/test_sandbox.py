@@ -252,3 +252,15 @@ def test_a_service_runs_the_task_definition_family_its_scenario_names(tmp_path):
     registered = Change("c1", box.scenario.at(-60), "ecs.amazonaws.com", "RegisterTaskDefinition", None,
                         "storefront-web:90")
     assert touches(registered, services["storefront/web"]) and not touches(registered, services["storefront/recs"])
+
+
+def test_a_service_logs_to_the_one_group_its_scenario_names(tmp_path):
+    # GIVEN an ECS service whose scenario names its log group in the singular, a group not named after it
+    from bot.sandbox import Sandbox
+
+    small = build_scenario()
+    small["resources"] = [{"type": "ecs", "id": "leagues/standings", "properties": {"log_group": "/ecs/leagues-board"}}]
+    with Sandbox.start(write_scenario(tmp_path, small)) as box:
+        [service] = [r for r in box.provider().region(REGION).list_resources() if r.type == "ecs"]
+    # WHEN its inventory is read THEN its task definition's awslogs group is that one
+    assert service.properties["awslogs_groups"] == ["/ecs/leagues-board"]

@@ -56,9 +56,12 @@ _PLAIN_LEVEL = re.compile(
 )
 _ERRORISH = re.compile(r"\bTraceback \(most recent call last\)|\b\w*Exception\b|\bUncaught\b")
 # .NET (Microsoft.Extensions.Logging JSON console, Serilog and its compact form) capitalises its keys
-_JSON_LEVEL_KEYS = ("level", "severity", "lvl", "levelname", "log_level", "loglevel", "status", "LogLevel", "Level",
-                    "@l")
+_JSON_LEVEL_KEYS = ("level", "severity", "lvl", "levelname", "level_name", "log_level", "loglevel", "status",
+                    "LogLevel", "Level", "@l")
 _PINO_LEVELS = {10: "DEBUG", 20: "DEBUG", 30: "INFO", 40: "WARN", 50: "ERROR", 60: "ERROR"}
+# Monolog (PHP, Laravel): 100 debug, 200 info, 250 notice, 300 warning, 400 error ... 600 emergency
+_MONOLOG_LEVELS = {100: "DEBUG", 200: "INFO", 250: "INFO", 300: "WARN", 400: "ERROR", 500: "ERROR", 550: "ERROR",
+                   600: "ERROR"}
 _JSON_MESSAGE_KEYS = ("message", "msg", "error", "err", "errorMessage", "event", "text", "Message",
                       "RenderedMessage", "@m", "@mt", "MessageTemplate")
 
@@ -177,8 +180,8 @@ def _read_json(text: str) -> LineFormat | None:
         if isinstance(value, str) and normalize_level(value):
             level = normalize_level(value)
             break
-        if key == "level" and type(value) is int and value in _PINO_LEVELS:  # pino / bunyan: 30 info, 50 error
-            level = _PINO_LEVELS[value]
+        if key == "level" and type(value) is int and value in {**_PINO_LEVELS, **_MONOLOG_LEVELS}:
+            level = {**_PINO_LEVELS, **_MONOLOG_LEVELS}[value]  # pino / bunyan: 30 info, 50 error; Monolog: 400
             break
     message = None
     exception_type = None
@@ -255,7 +258,7 @@ def _error_detail(document: dict, message: str | None) -> tuple[str | None, str 
     for key in _JSON_ERROR_KEYS:
         value = _lookup(document, key)
         if isinstance(value, dict):
-            kind = _as_text(value.get("type") or value.get("name") or value.get("code"))
+            kind = _as_text(value.get("type") or value.get("name") or value.get("class") or value.get("code"))
             text = _as_text(value.get("message") or value.get("msg")) or _as_text(
                 " ".join(f"{k}={v}" for k, v in value.items() if isinstance(v, (str, int)) and k not in
                          ("type", "name", "code", "stack"))[:300])
@@ -274,12 +277,14 @@ _EXCEPTION_HEAD = re.compile(r"^\s*([A-Za-z_][\w.$]*(?:Exception|Error))(?::|\s|
 
 
 def _lookup(document: dict, key: str) -> object:
-    """Value under ``key``, also inside a nested ``log`` object (``{"log": {"level": ..}}``)."""
+    """Value under ``key``, also inside a nested ``log`` or (Monolog's) ``context`` object
+    (``{"log": {"level": ..}}``, ``{"context": {"exception": {"class": ..}}}``)."""
     if key in document:
         return document[key]
-    nested = document.get("log")
-    if isinstance(nested, dict):
-        return nested.get(key)
+    for outer in ("log", "context"):
+        nested = document.get(outer)
+        if isinstance(nested, dict) and key in nested:
+            return nested[key]
     return None
 
 

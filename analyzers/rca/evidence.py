@@ -13,41 +13,35 @@ from collections import defaultdict
 from datetime import timedelta
 from typing import Callable, Sequence
 
-from ..changes import (before_incident, change_kind, inert_version_publish, onset_grace, ships_no_task_definition,
-                       touches)
-from ..model import Change, ResourceRef
+from ..changes import change_kind, onset_grace, touches
+from ..model import ResourceRef
 from ..patterns import is_surging
-from ..topology import (FRONT_DOORS, RELATION_WEIGHTS, Candidate, downstream_ids, mentioned_resources, named_callers,
+from ..topology import (FRONT_DOORS, RELATION_WEIGHTS, downstream_ids, mentioned_resources, named_callers,
                         pattern_owner, referenced_ids)
+from .change_evidence import CHANGE_HORIZON, FRESH_CHANGE, ChangeEvidence
 from .client_pools import pool_settings
-from .dns import is_dns_change, zone_candidate
-from .evidence_lines import CRASH, fmt_change, fmt_pattern, pattern_strength
+from .evidence_lines import CRASH, fmt_pattern, pattern_strength
 from .evidence_set import EvidenceSet, Score
-from .neighbours import is_cache, noisy_neighbours
-from .network import (ENDPOINT_DENIAL, endpoint_candidate, is_endpoint_policy_change, is_network_change,
-                      rule_set_candidate, unhealthy_targets)
-from .metric_evidence import MetricEvidence, fmt_anomaly
-from .pools import unreserved
+from .neighbours import is_cache
+from .network import ENDPOINT_DENIAL, UNTRUSTED
 from .rules import (BARE_TIMEOUT, CACHE_LIMIT, CACHE_WORDS, DATABASE_WORDS, DB_SETTING, DEPENDENCY_CATEGORIES,
                     ERROR_WORDS, FRONT_DOOR_LIMIT, GC_THRASH, INVOKE_THROTTLE, LOCAL_UPSTREAM, MISROUTED_WRITES,
-                    NAMED_FAILURE, PACKAGING, PORT, SHEDDING, STALLED, STORE_REFUSALS, TABLE_WORDS, TLS_FAILURE,
+                    NAMED_FAILURE, PORT, SHEDDING, STALLED, STORE_REFUSALS, TABLE_WORDS, TLS_FAILURE,
                     UNREACHED, WELL_KNOWN_PORTS, WORKER_KILLED, WORKER_TIMEOUT, log_categories)
 
-__all__ = ["EvidenceCollector", "EvidenceSet", "Score"]
+__all__ = ["FRESH_CHANGE", "EvidenceCollector", "EvidenceSet", "Score"]
 
-CHANGE_HORIZON = timedelta(hours=2)
-DEPLOY_FRESH_H = 1 / 3  # a roll-out is fully suspect for 20 min, hardly after an hour of clean running
 SPECIFIC_FAULTS = {"db_connection_exhaustion", "function_timeout", "throttling", "permission_denied",
                    "storage_exhaustion", "memory_exhaustion"}  # a generic timeout/5xx in the same line is their symptom
-FRESH_CHANGE = 0.85  # a change within ~25 min of onset (a deployment within its first 20 min)
 RISING_FACTOR, RISING_COUNT = 1.5, 10  # errors that rose without surging (see below)
 NEW_WARNING = 0.6  # weight of a new warning signature (not an error) after a deployment
 RELAYED = 0.5  # weight of a front door's own log evidence when resources behind it fail too
+ALARM_SAMPLE_LAG = timedelta(minutes=2)  # CloudWatch evaluates a minute or two after a datapoint's period
 QUIET = 0.5  # weight of a line its writer logged at info/debug level ("[Note] Aborted connection ... timeout")
 EXTERNAL_HOST = re.compile(r"https?://|\b[a-z0-9-]+\.(?:com|io|net|org|co|de|uk|jp|fr|eu)\b", re.I)
 
 
-class EvidenceCollector(MetricEvidence):
+class EvidenceCollector(ChangeEvidence):
     """Collects evidence into scores keyed by (category, resource key)."""
 
     def __init__(self, ev: EvidenceSet):
@@ -67,6 +61,7 @@ class EvidenceCollector(MetricEvidence):
         self.unreached: dict[str, tuple[str, float]] = {}  # pattern id -> (line, strength): unnamed endpoint failures
         self.misrouted: dict[str, tuple[str, float]] = {}  # pattern id -> (line, strength): writes refused read-only
         self.endpoint_denied: dict[str, tuple[str, float]] = {}  # pattern id -> (line, strength)
+        self.untrusted: dict[str, tuple[str, float]] = {}  # pattern id -> (line, strength): certificates refused
         self.denied: dict[tuple[str, str], tuple[str, str, float]] = {}  # caller -> (line, pattern id, strength)
         self.own_pool_dry: dict[tuple[str, str], set[str]] = {}  # client -> why its databases had room
         self.shedding: set[tuple[str, str]] = set()  # services whose own limiter rejected requests
@@ -80,7 +75,7 @@ class EvidenceCollector(MetricEvidence):
         rising = self._rising_when_nothing_surges()
         timed_out, thrashing = (self._owners_logging(rule) for rule in (WORKER_TIMEOUT, GC_THRASH))
         for p in self.ev.patterns:
-            if not is_surging(p) and p.id not in rising:
+            if not is_surging(p) and p.id not in rising or self._over_before_alarm(p):
                 continue
             owner = self.owner_of.get(p.id)
             text = " ".join((p.template, *p.samples, p.exception_type or ""))
@@ -102,6 +97,8 @@ class EvidenceCollector(MetricEvidence):
                 self.unreached[p.id] = (line, strength)  # an endpoint nothing in the account answers for
             if owned and "permission_denied" in cats and ENDPOINT_DENIAL.search(text):
                 self.endpoint_denied[p.id] = (line, strength)  # refused by a VPC endpoint's policy
+            if owned and UNTRUSTED.search(text):
+                self.untrusted[p.id] = (line, strength)  # a certificate it was served and does not trust
             if owned and MISROUTED_WRITES.search(text):
                 self.misrouted[p.id] = (line, strength)  # writes reaching a reader: the writer's name leads there
             if cats == ["dependency_failure"] and not named and (LOCAL_UPSTREAM.search(text) or BARE_TIMEOUT.search(
@@ -146,6 +143,18 @@ class EvidenceCollector(MetricEvidence):
                 self.score("application_error", owner).add("logs", own, line, p.id)
             elif owned and p.new and p.level == "WARN":  # a new warning only a roll-out explains
                 self.score("bad_deployment", owner).add("logs", strength * NEW_WARNING, line, p.id)
+
+    def _over_before_alarm(self, p) -> bool:
+        """A burst of errors that ended before the datapoints that put the alarm in ALARM were even taken,
+        while its writer's other new errors went on through them (a database restart minutes before the
+        exceptions that fired it): the alarm counts those others."""
+        alarm, at, owner = self.ev.alarm, self.ev.alarm_time, self.owner_of.get(p.id)
+        if at is None or at <= self.ev.onset or owner is None or not p.is_error:
+            return False
+        sampled = at - timedelta(seconds=alarm.period * alarm.evaluation_periods) - ALARM_SAMPLE_LAG
+        return p.last_seen < sampled and any(
+            q.id != p.id and q.is_error and q.new and q.last_seen >= sampled and self.owner_of.get(q.id) == owner
+            for q in self.ev.patterns)
 
     def _owners_logging(self, rule: re.Pattern[str]) -> set[tuple[str, str]]:
         """Resources that logged lines matching ``rule`` after onset."""
@@ -271,113 +280,3 @@ class EvidenceCollector(MetricEvidence):
         for key in found:
             self.weights[key] = max(self.weights[key], RELATION_WEIGHTS["dependency"])
         return found
-
-    # Changes -------------------------------------------------------------
-    def collect_changes(self) -> None:
-        for c in self.ev.changes:
-            grace = onset_grace(self.ev.alarm.period)
-            if not before_incident(c, self.ev.onset, CHANGE_HORIZON, grace, self.ev.patterns):
-                continue
-            kind = change_kind(c)
-            category = {"deployment": "bad_deployment", "config": "config_change",
-                        "iam": "permission_denied"}.get(kind)
-            if self.endpoint_denied and is_endpoint_policy_change(c, self.ev.onset):
-                self._endpoint_refused(c)
-                continue
-            if category is None or inert_version_publish(c, self.ev.changes):
-                continue
-            gap_h = max((self.ev.onset - c.time).total_seconds() / 3600.0, 0.0)
-            strength = max(0.2, 1.0 - 0.35 * gap_h)
-            if kind == "deployment":  # a bad roll-out fails within minutes, not after an hour of clean running
-                strength = max(0.2, min(1.0, 1.0 - 0.8 * (gap_h - DEPLOY_FRESH_H) / (1.0 - DEPLOY_FRESH_H)))
-            targets = [cand.resource for cand in self.ev.candidates if touches(c, cand.resource)
-                       and not (kind == "deployment" and cand.resource.type == "alb")]  # a balancer runs no code
-            if kind == "iam" and not targets and self.alarm_key:
-                targets = [self.by_key[self.alarm_key].resource]
-            if kind == "config" and not targets and (self.unreached or self.misrouted) \
-                    and is_dns_change(c, self.ev.onset):
-                targets = [self._adopt(zone_candidate(c, self.ev.alarm.region or ""))]
-            if kind == "config" and not targets and is_network_change(c, self.ev.onset):
-                targets = self._cut_off_by(c)
-            for resource in targets:
-                if kind == "deployment" and ships_no_task_definition(c, self.ev.changes, resource):
-                    continue
-                line = fmt_change(c, self.ev.onset, self.ev.alarm.period)
-                shipped = category == "config_change" and self._missing_code(resource)
-                cat = "bad_deployment" if shipped else category  # a layer or runtime update ships code
-                self.score(cat, resource).add("change", strength, line, f"c:{c.id}")
-                self.score(cat, resource).events.add(c.event_name)
-                earliest = self.score(cat, resource).changed_at
-                self.score(cat, resource).changed_at = c.time if earliest is None else min(earliest, c.time)
-
-    def _missing_code(self, resource: ResourceRef) -> bool:
-        """Its new errors say code it runs is missing (a module, native library or class): what changed
-        shipped code (a layer, a runtime, an image), whatever the call that changed it was named."""
-        return any(p.is_error and is_surging(p) and PACKAGING.search(" ".join((p.template, *p.samples)))
-                   and p.id in self.owner_of and self.owner_of[p.id].key == resource.key for p in self.ev.patterns)
-
-    def _cut_off_by(self, change: Change) -> list[ResourceRef]:
-        """The security group or ACL a network change edited, when targets then became unreachable."""
-        unhealthy = unhealthy_targets(self.ev.anomalies)
-        if not unhealthy and not self.unreached:
-            return []
-        rules = self._adopt(rule_set_candidate(change, self.ev.alarm.region or ""))
-        for a in unhealthy:
-            self.score("config_change", rules).add("logs", a.score, fmt_anomaly(a, self.units.get(a.key)), a.id)
-        return [rules]
-
-    def _endpoint_refused(self, change: Change) -> None:
-        """Calls refused by a VPC endpoint's policy just after that policy was edited: the endpoint's fault."""
-        endpoint = self._adopt(endpoint_candidate(change, self.ev.alarm.region or ""), explains=False)
-        score = self.score("permission_denied", endpoint)
-        score.add("change", 1.0, fmt_change(change, self.ev.onset, self.ev.alarm.period), f"c:{change.id}")
-        for pid, (line, level) in self.endpoint_denied.items():
-            score.add("logs", level, line, pid)
-
-    def _adopt(self, origin: Candidate, explains: bool = True) -> ResourceRef:
-        """A resource outside the inventory that a change edited (a hosted zone, a security group) becomes a
-        candidate, explaining (``explains``) the failures to reach an endpoint nothing in the account answers for."""
-        self.by_key[origin.resource.key], self.weights[origin.resource.key] = origin, origin.weight
-        for pid, (line, level) in (*self.unreached.items(), *self.misrouted.items()) if explains else ():
-            self.score("config_change", origin.resource).add("logs", level, line, pid)
-        return origin.resource
-
-    def collect_denied_callers(self) -> None:
-        """AccessDenied right after the caller's own role changed is the caller's, not the refused resource's."""
-        for key, (line, pid, strength) in self.denied.items():
-            own = self.scores.get(("permission_denied", key))
-            if own is not None and own.change:
-                own.add("logs", strength, line, pid)
-
-    def collect_noisy_neighbours(self) -> None:
-        """A store its victims wait on whose own log fills, right after a tenant's fresh change, with lines
-        naming that tenant: the tenant's change loaded the shared store (the trigger)."""
-        fresh = {(c, k): s for (c, k), s in self.scores.items() if c in ("bad_deployment", "config_change")
-                 and s.change >= FRESH_CHANGE and s.changed_at is not None}
-        changed_at = {k: s.changed_at for (_, k), s in fresh.items()}
-        stores = {k for named in self.blames.values() for k in named}
-        for n in noisy_neighbours(stores, self.ev.patterns, self.ev.group_owner, self.inventory, changed_at,
-                                  self.blames):
-            line = (f"{n.store[1]}'s own log newly names {n.tenant[1]} right after its change: "
-                    f"{fmt_pattern(n.pattern)}")
-            for (c, k), s in fresh.items():
-                if k == n.tenant:
-                    s.add("logs", pattern_strength(n.pattern), line, n.pattern.id)
-            self.weights[n.tenant] = max(self.weights[n.tenant], RELATION_WEIGHTS["dependency"])
-
-    def collect_reservations(self) -> None:
-        """Concurrency just reserved for one function shrinks the pool the account's other functions share:
-        the one that now throttles without a reservation of its own was starved by that setting."""
-        throttled = [self.by_key[k].resource for (c, k), s in self.scores.items()
-                     if c == "throttling" and s.metrics >= 0.5]
-        starved = [r.key for r in unreserved(throttled)]
-        for (c, key), s in list(self.scores.items()):
-            if c != "config_change" or key[0] != "lambda" or s.change < FRESH_CHANGE \
-                    or not any("PutFunctionConcurrency" in e for e in s.events):
-                continue
-            for victim in (k for k in starved if k != key):
-                line = (f"{key[1]} reserved concurrency just before {victim[1]}, which has no reservation of its "
-                        f"own, began to throttle: the account's unreserved pool shrank")
-                s.add("logs", self.scores[("throttling", victim)].metrics, line, f"pool:{victim[1]}")
-                self.weights[key] = max(self.weights[key], RELATION_WEIGHTS["dependency"])
-                self.starved.add(victim)

@@ -10,12 +10,17 @@ from ..model import Change, LogPattern, iso
 CRASH = re.compile(r"heap out of memory|OutOfMemoryError|OOMKilled|exit(?:ed)? (?:with )?(?:code|status):? 137|"
                    r"signal: killed|core dumped|Segmentation fault|^FATAL ERROR", re.I)
 CRASH_VOLUME = 0.8
+# an AWS refusal is deterministic: every call of that kind fails, so a handful of new ones is an outage
+REFUSED = re.compile(r"AccessDenied|is not authori[sz]ed to perform|UnauthorizedOperation", re.I)
+REFUSED_VOLUME = 0.6
 
 
 def pattern_strength(p: LogPattern) -> float:
     volume = min(1.0, math.log10(1 + p.count_after) / 1.5)
     if CRASH.search(" ".join((p.exception_type or "", p.template))):
         volume = max(volume, CRASH_VOLUME)  # each one is a process dying: a handful already means an outage
+    elif p.new and REFUSED.search(p.template):
+        volume = max(volume, REFUSED_VOLUME)
     return (1.0 if p.new else 0.7) * max(volume, 0.3)
 
 

@@ -11,13 +11,16 @@ from ..topology import RELATION_WEIGHTS
 from .evidence_set import Score
 from .levels import limits_reached
 from .pools import pool_takers
-from .queries import ScoreQueries
+from .queries import LONG_BEFORE, ScoreQueries
 from .rules import FAILURE_METRICS, METRIC_CATEGORIES
 
 LATE_ANOMALY = timedelta(minutes=10)
 SURGE_LEAD = timedelta(minutes=45)  # a surge that began earlier than this without failing is not the cause
+REPLICA_BEHIND_S = 60.0  # a read replica this far behind serves stale reads its clients may refuse
 STALL = 0.6  # a store's storage latency jumping: it fails its clients (a supporting sign, not proof on its own)
 FAILURES_ONLY = 0.6  # weight of a resource's own failure metric rising when no log line says why
+LIMITS = ("cpu_saturation", "memory_exhaustion", "db_connection_exhaustion", "storage_exhaustion")
+AROUND_ONSET = timedelta(minutes=10)  # a limit must still be near it this close to onset to explain it
 
 
 def fmt_anomaly(a: Anomaly, unit: str | None) -> str:
@@ -50,10 +53,23 @@ class MetricEvidence(ScoreQueries):
             category = rule[0]
             if category == "traffic_surge" and a.onset < self.ev.onset - SURGE_LEAD:
                 continue
+            if category in LIMITS and self._over_before_onset(a):
+                continue
             resource = self.by_key[a.resource.key].resource
             strength = self._metric_strength(category, a, resource)
             if strength > 0:
                 self.score(category, resource).add("metrics", strength, fmt_anomaly(a, self.units.get(a.key)), a.id)
+
+    def _over_before_onset(self, a: Anomaly) -> bool:
+        """A spike that began long before onset and had ebbed by then (a report run two hours earlier): the
+        limit it touched was not what failed now."""
+        series = next((s for s in self.ev.series if s.id == a.series_id), None)
+        if series is None or a.onset >= self.ev.onset - LONG_BEFORE:
+            return False
+        lo, hi = (self.ev.onset - AROUND_ONSET).timestamp(), (self.ev.onset + AROUND_ONSET).timestamp()
+        near = [v for t, v in zip(series.timestamps, series.values) if lo <= t <= hi]
+        half = a.baseline + 0.5 * (a.peak - a.baseline)
+        return bool(near) and all((v < half) if a.direction == "up" else (v > half) for v in near)
 
     def _metric_strength(self, category: str, a: Anomaly, resource: ResourceRef) -> float:
         props = resource.properties
@@ -84,6 +100,8 @@ class MetricEvidence(ScoreQueries):
             if timeout and a.peak >= 0.9 * float(timeout) * 1000:
                 return 1.0
             return 0.0
+        if category == "dependency_failure" and a.key.name == "ReplicaLag":  # minutes behind, from seconds
+            return STALL if a.peak >= REPLICA_BEHIND_S and a.peak >= 10 * max(a.baseline, 1.0) else 0.0
         if category == "dependency_failure":  # a store's disk stalled: reads and writes wait 20x longer, >= 100 ms
             return STALL if resource.type == "rds" and a.peak >= 0.1 and rel >= 20 else 0.0
         return 0.0

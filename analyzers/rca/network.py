@@ -18,11 +18,24 @@ NETWORK_CHANGE = re.compile(r"RevokeSecurityGroup(?:Ingress|Egress)|ModifySecuri
 NETWORK_FRESH = timedelta(minutes=45)  # a closed port bites at once (the next health check)
 ENDPOINT_POLICY_CHANGE = re.compile(r"ModifyVpcEndpoint\b", re.I)  # sets (or resets) its policy document
 ENDPOINT_DENIAL = re.compile(r"VPC endpoint policy", re.I)  # "because no VPC endpoint policy allows ..."
+# a listener's certificate swapped, and clients that no longer trust what it serves
+CERTIFICATE_CHANGE = re.compile(r"ModifyListener|(?:Add|Remove)ListenerCertificates|"
+                                r"SetLoadBalancerListenerSSLCertificate|(?:Create|Update)DomainName", re.I)
+UNTRUSTED = re.compile(r"certificate (?:chain|verify failed|has expired|is (?:invalid|not trusted|not valid))|"
+                       r"PartialChain|unable to (?:get local issuer|verify the first) certificate|PKIX path|"
+                       r"SSLHandshakeException|SSL connection could not be established|x509: certificate|"
+                       r"CERTIFICATE_VERIFY_FAILED|does not match certificate's altnames|"
+                       r"certificate is not valid for", re.I)
 
 
 def is_network_change(change: Change, onset: datetime) -> bool:
     """A rule removed from a network path recently enough to explain failures from ``onset``."""
     return bool(NETWORK_CHANGE.search(change.event_name)) and onset - NETWORK_FRESH <= change.time
+
+
+def is_certificate_change(change: Change, onset: datetime) -> bool:
+    """A listener's certificate (or a custom domain's) changed recently enough to explain failed handshakes."""
+    return bool(CERTIFICATE_CHANGE.search(change.event_name)) and onset - NETWORK_FRESH <= change.time
 
 
 def is_endpoint_policy_change(change: Change, onset: datetime) -> bool:

@@ -22,6 +22,7 @@ ONE_SAMPLE, RETRY_MULTIPLE = timedelta(seconds=90), 4.0
 ERRORS_BEGAN = 0.1  # errors began when a tenth of the way up (a count of 6 before a step to 900 is a wobble)
 GREAT_SURGE = 4.0  # requests at this multiple of their usual level: what they load is busy because of them
 SURGE_CPU_LEAD = timedelta(minutes=3)  # ... when its CPU rose no earlier than this before them
+COMPUTE = ("ec2", "ecs", "lambda")  # what a front door can send its requests to
 HOST_DOWN_WINDOW = timedelta(minutes=15)  # a host that failed its status checks this close to onset is down with it
 
 
@@ -61,9 +62,12 @@ class ScoreQueries:
                                            if (cat, key) in self.scores)]
 
     def _backends(self) -> list[tuple[str, str]]:
-        """Resources behind the front door or involved by timing."""
+        """Resources behind the front door or involved by timing, and the compute a front door's incident
+        names (a balancer whose targets its inventory does not list)."""
+        door = self.alarm_key is not None and self.alarm_key[0] in FRONT_DOORS
         return [c.resource.key for c in self.ev.candidates
-                if c.relation == "involved" or (c.relation == "dependency" and c.via == "behind it")]
+                if c.relation == "involved" or (c.relation == "dependency" and c.via == "behind it")
+                or (door and c.relation == "dependency" and c.resource.type in COMPUTE)]
 
     def _backends_showing(self, categories: Sequence[str]) -> list[tuple[str, str]]:
         """Backends whose metrics show the fault a front door's logs relay
@@ -93,6 +97,15 @@ class ScoreQueries:
         return any(a.resource is not None and a.resource.key == key and a.direction == "up"
                    and a.key.name.startswith("StatusCheckFailed") and abs(a.onset - self.ev.onset) <= HOST_DOWN_WINDOW
                    for a in self.ev.anomalies)
+
+    def _host_lost_first(self, key: tuple[str, str], surge: Score) -> bool:
+        """A host behind it failed its status checks no later than its requests rose: the extra requests are
+        clients reconnecting and retrying elsewhere, not a surge that caused anything."""
+        rises = self._onsets(surge)
+        lost = [a.onset for a in self.ev.anomalies if a.resource is not None and a.direction == "up"
+                and a.key.name.startswith("StatusCheckFailed") and a.resource.key != key
+                and a.resource.key in self._loaded_by(key) and self._down(a.resource.key)]
+        return bool(rises and lost) and min(lost) <= min(rises) + ONE_SAMPLE
 
     def _cpu_pinned(self, key: tuple[str, str]) -> bool:
         """Its own CPU metrics show it pinned (not merely busy)."""
@@ -157,11 +170,29 @@ class ScoreQueries:
             (self._exhausted(k) and not self._exhausted_long_before(k)) or by_logs and self._exhausted_in_logs(k)
             for k in self._loaded_by(key) if k != key)
 
+    def _backend_says_why(self, key: tuple[str, str]) -> bool:
+        """A front door whose own lines relay a backend's failure while that backend's own lines say why it
+        failed (its upstream timing out): the door's 5xx are that backend's, whatever changed on the door."""
+        relayed = self.scores.get(("dependency_failure", key))
+        own = relayed is not None and any(i in self.owner_of and self.owner_of[i].key == key for i in relayed.ids)
+        return key[0] in FRONT_DOORS and own and any(
+            self.scores[(c, k)].logs >= 0.5 for k in self._loaded_by(key) - {key}
+            for c in ("dependency_failure", "application_error", "function_timeout") if (c, k) in self.scores)
+
     def _exhausted_long_before(self, key: tuple[str, str]) -> bool:
         """Its metrics reached their limit long before the incident (a host pinned for hours while its
         balancer answered fine): that limit does not explain failures that began only now."""
         starts = [t for c in EXHAUSTION for t in self._onsets(self.scores.get((c, key)))]
         return bool(starts) and max(starts) < self.ev.onset - LONG_BEFORE
+
+    def _exhausted_before(self, key: tuple[str, str], when: datetime | None) -> bool:
+        """Its own metrics show it at a hard limit it was already heading for before ``when`` (a disk filling
+        for hours before a change of its settings), and its lines say it hit it: what fails there is the limit's."""
+        if when is None:
+            return False
+        starts = [t for c in EXHAUSTION if (c, key) in self.scores and self.scores[(c, key)].metrics >= 0.8
+                  and self.scores[(c, key)].logs >= 0.5 for t in self._onsets(self.scores[(c, key)])]
+        return bool(starts) and min(starts) < when
 
     def _onsets(self, score: Score | None) -> list[datetime]:
         """When each metric anomaly a score cites began."""

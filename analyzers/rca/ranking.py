@@ -9,15 +9,18 @@ from datetime import datetime, timedelta
 from ..model import Hypothesis, ResourceRef
 from ..topology import FRONT_DOORS, Candidate
 from .evidence import FRESH_CHANGE, EvidenceCollector, EvidenceSet, Score
+from .evidence_lines import REFUSED
 from .network import NETWORK_CHANGE
 from .rules import CATEGORY_PRIOR, LIMIT_SETTINGS, SPECIFICITY
 
 UNKNOWN_BELOW = 0.3
 TRIGGERS = ("bad_deployment", "config_change")
 SYMPTOMS = ("dependency_failure", "application_error", "function_timeout")
+STALL_SUPPORT = 0.1  # weight of a dependency's own stalled metrics beside the errors naming it
 VICTIM = 0.6  # weight of a caller's own unnamed dependency errors when its other errors name the faulty one
 ERRORS_BEFORE_CHANGE = timedelta(minutes=1)
 SURGE_WITH_CHANGE = timedelta(minutes=2)  # a surge beginning this soon before a change began with it
+DENIED_BY_CHANGE = 0.5  # a change whose only new errors are access denials yields to the denial it caused
 RECENT_CHANGE = 0.5  # strength of a config change ~1.4 h (a deployment ~1.1 h) before onset
 HARD_LIMITS = ("throttling", "db_connection_exhaustion", "storage_exhaustion")  # a surge does not explain these
 SETTABLE_LIMITS = tuple(LIMIT_SETTINGS)  # limits a setting can lower (max_connections, concurrency, memory...)
@@ -50,7 +53,7 @@ class _Ranker(EvidenceCollector):
                              rationale=self._rationale(category, cand), evidence_ids=tuple(ids))
             out.append((value, SPECIFICITY.index(category), hyp))
         out = self._triggers_explain_symptoms(out)
-        out.sort(key=lambda t: (-round(t[0], 3), t[1]))
+        out.sort(key=lambda t: (-round(t[0], 3), t[1], t[2].resource.id))  # ties: the same order every run
         return self._calibrate(out)
 
     def _trigger(self, category: str, key: tuple[str, str]) -> Score | None:
@@ -72,23 +75,33 @@ class _Ranker(EvidenceCollector):
             return []
         own = self.scores.get((category, key))
         errors = self.scores.get(("application_error", key))
-        if self._backend_exhausted(key, by_logs=True):
-            errors = None  # a front door's relayed errors are those of what is behind it, at its own limit
-        out = [errors] if errors is not None and not self._began_before(errors, self._trigger(category, key)) else []
-        if category == "config_change" and own is not None:  # only a call that sets that limit lowers it
+        trigger = self._trigger(category, key)
+        limited = self._exhausted_before(key, trigger and trigger.changed_at)  # heading for its limit before it
+        if self._backend_exhausted(key, by_logs=True) or limited:
+            errors = None  # errors at a limit (its own, reached anyway, or of what is behind a front door) are its
+        out = [errors] if errors is not None and not self._began_before(errors, trigger) else []
+        if category == "config_change" and own is not None and not limited:  # only a call setting a limit lowers it
             out += [self.scores[(limit, key)] for limit, calls in LIMIT_SETTINGS.items()
                     if (limit, key) in self.scores and any(calls.search(e) for e in own.events)
                     and max(self.scores[(limit, key)].logs, self.scores[(limit, key)].metrics) >= 0.5]  # hit
         if category == "config_change" and own is not None and any(NETWORK_CHANGE.search(e) for e in own.events) \
                 and ("dependency_failure", key) in self.scores:  # a closed port: its callers cannot reach it
             out.append(self.scores[("dependency_failure", key)])
-        trigger = self._trigger(category, key)
         fresh = trigger is not None and trigger.change >= FRESH_CHANGE  # metrics alone only tie a change just before
-        if fresh and key in self.failures and not any(s.logs > 0 for s in out) \
-                and not self._backend_exhausted(key, by_logs=True) \
+        if fresh and key in self.failures and not any(s.logs > 0 for s in out) and not limited \
+                and not self._backend_exhausted(key, by_logs=True) and not self._backend_says_why(key) \
                 and not self._surged_after(key, trigger.changed_at):  # more failures from a later surge
             out.append(self.failures[key])
         return out
+
+    def _only_denials(self, category: str, key: tuple[str, str]) -> bool:
+        """A setting changed (a secret moved to a new key) and every new error it explains is an access
+        denial: the failure is the missing permission, which names the fix, not the setting."""
+        denied = self.scores.get(("permission_denied", key))
+        explained = {i for score in self._explained(category, key) for i in score.ids if i in self.owner_of}
+        refused = {p.id for p in self.ev.patterns if REFUSED.search(p.template)}  # by AWS, not a database login
+        return category == "config_change" and denied is not None and denied.logs > 0 and bool(explained) \
+            and explained <= set(denied.ids) & refused
 
     def _surged_after(self, key: tuple[str, str], changed_at: datetime | None) -> bool:
         """Its own requests surged to several times their usual level, beginning only after the change: more
@@ -131,7 +144,8 @@ class _Ranker(EvidenceCollector):
                 return 0.0
             bonus = 0.1 if category == "config_change" else 0.05
             stale = min(1.0, trigger.change / RECENT_CHANGE)  # errors long after a change are not its doing
-            return min(1.0, 0.5 * trigger.change + 0.5 * max(err, own) + bonus) * stale
+            value = min(1.0, 0.5 * trigger.change + 0.5 * max(err, own) + bonus) * stale
+            return DENIED_BY_CHANGE * value if self._only_denials(category, key) else value
         if category == "throttling" and key in self.starved:
             return 0.5 * max(s.logs, s.metrics)  # throttled because another function took the shared pool
         if category == "throttling" and self._shedding_under_surge(key, s):
@@ -149,7 +163,8 @@ class _Ranker(EvidenceCollector):
                 return 0.4 * s.logs
             if self.blames.get(key) or self._own_logs_explain(key, s):  # a victim, or its own logs say why
                 return VICTIM * s.logs
-            return s.logs * (1.0 if key != self.alarm_key else 0.85)
+            # its own stall (latency, replica lag) supports what its clients' errors say about it
+            return min(1.0, s.logs + STALL_SUPPORT * s.metrics) * (1.0 if key != self.alarm_key else 0.85)
         if category == "traffic_surge":
             loaded = self._loaded_by(key)  # what receives the surge
             faults = [max(v.logs, v.metrics if c in HARD_LIMITS and v.metrics > 0.5 else 0.0)
@@ -159,8 +174,8 @@ class _Ranker(EvidenceCollector):
                       and not (c == "dependency_failure" and (k in loaded or self._surged(k)))  # timeouts under load
                       and not (c == "cpu_saturation" and k in loaded and self._busy_from_great_surge(k))
                       and not (c == "throttling" and self._shedding_under_surge(k, v))]
-            if self._after_own_errors(key, s):
-                return 0.3 * s.metrics  # more calls after its errors began: retries of what failed
+            if self._after_own_errors(key, s) or self._host_lost_first(key, s):
+                return 0.3 * s.metrics  # more calls after its errors began (or a host behind it died): retries
             return s.metrics * (0.5 if any(f > 0.3 for f in faults) else 1.0)
         parts = sorted((s.logs, s.metrics), reverse=True)
         combined = 0.65 * parts[0] + 0.35 * parts[1]

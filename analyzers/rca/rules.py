@@ -66,7 +66,8 @@ LOG_RULES: dict[str, re.Pattern[str]] = {
         r"ConfigurationError|ImproperlyConfigured|ValidationException: .*parameter|"
         r"Failed to bind properties|Could not bind properties|ConfigurationPropertiesBindException|"
         r"Origin: System Environment Property|'[^']{1,60}' is not a valid (?:duration|value|number|integer|boolean)|"
-        r"(?-i:KeyError: '[A-Z][A-Z0-9_]{2,}')|incompatible with sql_mode|bigger than 'max_allowed_packet'|"
+        r"(?-i:KeyError: '(?:[A-Z][A-Z0-9]*_[A-Z0-9_]+|[A-Z][A-Z0-9]{4,})')|incompatible with sql_mode|bigger than 'max_allowed_packet'|"
+        r"require_secure_transport|insecure transport are prohibited|"
         # an error that points at an environment-style setting ("... configured for EUR (check SETTLEMENT_ACCOUNTS)")
         r"\bno [\w-]+(?: [\w-]+)? configured for\b|(?-i:\b(?:check|set|define) [A-Z][A-Z0-9]*_[A-Z0-9_]+\b)|"
         # a required key or secret the process was not given (Laravel's APP_KEY: MissingAppKeyException)
@@ -83,6 +84,7 @@ DATABASE_WORDS = re.compile(
     r"Npgsql|MySqlConnector|SqlClient|EntityFrameworkCore|"
     r"OperationalError|(?-i:\bER_[A-Z_]{3,})|Sequelize|ActiveRecord|PG::|pq: |postgres|mysql|mariadb|deadlock|"
     r"lock wait|statement timeout|database|too many (clients|connections)|slow query|sql_mode|max_allowed_packet|"
+    r"SQLSTATE|require_secure_transport|pg_hba\.conf|"
     # Node drivers' own messages (mysql2, pg)
     r"Query (?:inactivity|read) timeout|PROTOCOL_(?:SEQUENCE_TIMEOUT|CONNECTION_LOST)|Connection terminated unexpectedly|"
     r"(?-i:\bSELECT\b.{0,200}\bFROM\b|\bUPDATE\b.{0,100}\bSET\b|\bINSERT INTO\b)", re.I)
@@ -98,7 +100,10 @@ PACKAGING = re.compile(r"cannot open shared object file|Runtime\.ImportModuleErr
                        r"GLIBC_[\d.]+' not found|exec format error|cannot load library", re.I)
 
 # A database server's own setting named in its client's error (set in its parameter group, not the client)
-DB_SETTING = re.compile(r"incompatible with sql_mode|bigger than 'max_allowed_packet'", re.I)
+# a database refusing by a server setting: SQL modes, packet size, transport that must be encrypted
+DB_SETTING = re.compile(r"incompatible with sql_mode|bigger than 'max_allowed_packet'|require_secure_transport|"
+                        r"insecure transport are prohibited|rds\.force_ssl|no pg_hba\.conf entry for .{0,120}SSL off",
+                        re.I)
 
 # Ports in "host:port" errors and the technology that usually listens there (matched in resource names).
 PORT = re.compile(r"(?<=[0-9a-z\]]):(\d{4,5})\b")
@@ -200,6 +205,7 @@ METRIC_CATEGORIES: dict[str, tuple[str, str]] = {
     "Duration": ("function_timeout", "up"),
     "ReadLatency": ("dependency_failure", "up"),  # a store's disk stalling (see metric evidence)
     "WriteLatency": ("dependency_failure", "up"),
+    "ReplicaLag": ("dependency_failure", "up"),  # a replica serving reads minutes behind its primary
 }
 
 # Categories whose fault is the resource itself (not a trigger), scaled by these priors.

@@ -67,9 +67,22 @@ def list_lambda(factory: Any, region: str) -> list[ResourceRef]:
         kwargs["Marker"] = token
 
 
+def cluster_roles(client: Any) -> dict[str, str]:
+    """Instance id -> "writer" or "reader" for the members of the region's Aurora clusters ({} when unreadable)."""
+    try:
+        page = call("DescribeDBClusters", client.describe_db_clusters)
+    except AwsError as exc:
+        log.info("DB clusters not readable: %s", exc.code)
+        return {}
+    return {m["DBInstanceIdentifier"]: "writer" if m.get("IsClusterWriter") else "reader"
+            for cluster in page.get("DBClusters", []) for m in cluster.get("DBClusterMembers", [])
+            if m.get("DBInstanceIdentifier")}
+
+
 def list_rds(factory: Any, region: str) -> list[ResourceRef]:
     client = factory.client("rds", region)
     page = call("DescribeDBInstances", client.describe_db_instances)
+    roles = cluster_roles(client) if any(db.get("DBClusterIdentifier") for db in page.get("DBInstances", [])) else {}
     out = []
     for db in page.get("DBInstances", []):
         props = {"engine": db.get("Engine"), "instance_class": db.get("DBInstanceClass"),
@@ -79,6 +92,8 @@ def list_rds(factory: Any, region: str) -> list[ResourceRef]:
                                       if g.get("DBParameterGroupName")],
                  "security_groups": [g["VpcSecurityGroupId"] for g in db.get("VpcSecurityGroups", [])
                                      if g.get("VpcSecurityGroupId")]}
+        if db["DBInstanceIdentifier"] in roles:
+            props["role"] = roles[db["DBInstanceIdentifier"]]
         out.append(ResourceRef("rds", db["DBInstanceIdentifier"], region, props))
     return out
 
@@ -164,8 +179,23 @@ def list_apigateway(factory: Any, region: str) -> list[ResourceRef]:
         props: dict[str, Any] = {"api_id": api.get("id")}
         if api.get("id"):
             props["integrations"] = lambda_integrations(client, api["id"])
+            props["access_log_groups"] = access_log_groups(client, api["id"])
         out.append(ResourceRef("apigateway", api["name"], region, props))
     return out
+
+
+_LOG_GROUP_ARN = re.compile(r":log-group:([^:]+)")
+
+
+def access_log_groups(client: Any, api_id: str) -> list[str]:
+    """The log groups a REST API's stages write their access logs to ([] when unreadable)."""
+    try:
+        page = call("GetStages", client.get_stages, restApiId=api_id)
+    except AwsError as exc:
+        log.info("stages of API %s not readable: %s", api_id, exc.code)
+        return []
+    arns = [(stage.get("accessLogSettings") or {}).get("destinationArn", "") for stage in page.get("item", [])]
+    return sorted({m.group(1) for arn in arns if (m := _LOG_GROUP_ARN.search(arn or ""))})
 
 
 _LAMBDA_URI = re.compile(r":function:([A-Za-z0-9_-]+)")
