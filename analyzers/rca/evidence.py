@@ -3,8 +3,9 @@ changes say about each candidate, before the categories are weighed against each
 
 Log patterns that are new or surging after onset count for the resource that wrote them, or for
 the resources they are about (named, behind a front door, on a well-known port, the database);
-metric anomalies that began no later than shortly after onset; limits reached around onset; and
-changes on a candidate (or on something attached to it) shortly before onset.
+metric anomalies that began no later than shortly after onset and limits reached around onset
+(:mod:`.metric_evidence`); and changes on a candidate (or on something attached to it) shortly before
+onset (:mod:`.change_evidence`).
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from datetime import timedelta
 from typing import Callable, Sequence
 
 from ..changes import change_kind, onset_grace, touches
-from ..model import ResourceRef
+from ..model import LogPattern, ResourceRef
 from ..patterns import is_surging
 from ..topology import (FRONT_DOORS, RELATION_WEIGHTS, downstream_ids, mentioned_resources, named_callers,
                         pattern_owner, referenced_ids)
@@ -144,7 +145,7 @@ class EvidenceCollector(ChangeEvidence):
             elif owned and p.new and p.level == "WARN":  # a new warning only a roll-out explains
                 self.score("bad_deployment", owner).add("logs", strength * NEW_WARNING, line, p.id)
 
-    def _over_before_alarm(self, p) -> bool:
+    def _over_before_alarm(self, p: LogPattern) -> bool:
         """A burst of errors that ended before the datapoints that put the alarm in ALARM were even taken,
         while its writer's other new errors went on through them (a database restart minutes before the
         exceptions that fired it): the alarm counts those others."""
