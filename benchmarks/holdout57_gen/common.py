@@ -47,11 +47,13 @@ def bump(t: float, t0: float, t1: float, height: float, edge: float = 300.0) -> 
 
 
 class Scenario:
+    prefix = "h57"  # the set's file-name prefix; later sets reuse this class under their own
+
     def __init__(self, num: int, slug: str, description: str, region: str,
                  seed: int, now_iso: str):
         self.num = num
         self.slug = slug
-        self.name = f"h57-{num:02d}-{slug}"
+        self.name = f"{self.prefix}-{num:02d}-{slug}"
         self.description = description
         self.region = region
         self.rng = random.Random(seed)

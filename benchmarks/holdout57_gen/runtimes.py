@@ -11,6 +11,7 @@ RUNTIME_VERSION = {
     "python3.12": "python:3.12.v41",
     "python3.13": "python:3.13.v17",
     "nodejs20.x": "nodejs:20.v37",
+    "nodejs22.x": "nodejs:22.v29",
     "java21": "java:21.v23",
     "dotnet8": "dotnet:8.v31",
     "ruby3.3": "ruby:3.3.v19",
@@ -149,7 +150,7 @@ class LambdaLogs:
         if status == "timeout":
             report += "\tStatus: timeout"
         elif status == "error":
-            report += "\tStatus: error\tError Type: Runtime.ExitError"
+            report += f"\tStatus: error\tError Type: {res.get('error_type', 'Runtime.ExitError')}"
         sc.log(self.group, stream, end + 0.001, report)
         env["busy"] = end + 0.01
 
