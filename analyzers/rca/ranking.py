@@ -94,14 +94,14 @@ class _Ranker(EvidenceCollector):
             out.append(self.failures[key])
         return out
 
-    def _only_denials(self, category: str, key: tuple[str, str]) -> bool:
+    def _only_denials(self, category: str, key: tuple[str, str], explained: list[Score]) -> bool:
         """A setting changed (a secret moved to a new key) and every new error it explains is an access
         denial: the failure is the missing permission, which names the fix, not the setting."""
         denied = self.scores.get(("permission_denied", key))
-        explained = {i for score in self._explained(category, key) for i in score.ids if i in self.owner_of}
+        lines = {i for score in explained for i in score.ids if i in self.owner_of}
         refused = {p.id for p in self.ev.patterns if REFUSED.search(p.template)}  # by AWS, not a database login
-        return category == "config_change" and denied is not None and denied.logs > 0 and bool(explained) \
-            and explained <= set(denied.ids) & refused
+        return category == "config_change" and denied is not None and denied.logs > 0 and bool(lines) \
+            and lines <= set(denied.ids) & refused
 
     def _surged_after(self, key: tuple[str, str], changed_at: datetime | None) -> bool:
         """Its own requests surged to several times their usual level, beginning only after the change: more
@@ -135,7 +135,8 @@ class _Ranker(EvidenceCollector):
 
     def _combine(self, category: str, key: tuple[str, str], s: Score) -> float:
         if category in ("bad_deployment", "config_change"):
-            err = max((max(e.logs, e.metrics) for e in self._explained(category, key)), default=0.0)
+            explained = self._explained(category, key)
+            err = max((max(e.logs, e.metrics) for e in explained), default=0.0)
             own = s.logs  # config: errors naming a missing setting
             trigger = self._trigger(category, key)
             if trigger is None:
@@ -145,7 +146,7 @@ class _Ranker(EvidenceCollector):
             bonus = 0.1 if category == "config_change" else 0.05
             stale = min(1.0, trigger.change / RECENT_CHANGE)  # errors long after a change are not its doing
             value = min(1.0, 0.5 * trigger.change + 0.5 * max(err, own) + bonus) * stale
-            return DENIED_BY_CHANGE * value if self._only_denials(category, key) else value
+            return DENIED_BY_CHANGE * value if self._only_denials(category, key, explained) else value
         if category == "throttling" and key in self.starved:
             return 0.5 * max(s.logs, s.metrics)  # throttled because another function took the shared pool
         if category == "throttling" and self._shedding_under_surge(key, s):

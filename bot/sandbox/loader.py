@@ -12,6 +12,7 @@ import logging
 import zipfile
 from typing import Any
 
+from analyzers.topology import as_strings
 from bot.aws.clients import AwsError, ClientFactory, call
 
 from .scenario import Scenario
@@ -123,8 +124,8 @@ def _task_definition(scenario: Scenario, service: str, props: dict[str, Any], re
     env = environment_of(props)
     if env:
         container["environment"] = [{"name": str(k), "value": str(v)} for k, v in env.items()]
-    named_groups = next((props[k] for k in ("awslogs_groups", "log_groups", "awslogs_group", "log_group") if props.get(k)), [])
-    groups = [str(g) for g in ([named_groups] if isinstance(named_groups, str) else named_groups)]
+    groups = next((as_strings(props[k]) for k in ("awslogs_groups", "log_groups", "awslogs_group", "log_group")
+                   if props.get(k)), [])
     if not groups:  # the awslogs convention: a group named after the service
         groups = sorted({s.group for s in scenario.logs if scenario.region_of(s) == region
                          and s.group.rstrip("/").rsplit("/", 1)[-1] == service})
