@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from dataclasses import replace
 from typing import Iterable, Mapping, Sequence
 
-from .model import Change, LogPattern, ResourceRef
+from .model import Change, LogPattern, ResourceRef, iso
 from .topology import fleet_names, pattern_owner, target_group_name, target_groups_of
 
 _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -41,6 +41,8 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+GLOBAL_SOURCES = ("iam.amazonaws.com", "sts.amazonaws.com", "route53.amazonaws.com", "cloudfront.amazonaws.com",
+                  "organizations.amazonaws.com")  # global services: CloudTrail records them in us-east-1
 SETTING_STORES = ("ssm.amazonaws.com", "secretsmanager.amazonaws.com", "appconfig.amazonaws.com")
 _AUTOSCALER = re.compile(r"AWSServiceRoleFor\w*AutoScaling|autoscaling\.amazonaws\.com", re.I)
 # writes of a setting (not reads, not SendCommand/StartSession): PutParameter, RotateSecret, StartDeployment...
@@ -84,11 +86,16 @@ def ships_no_task_definition(change: Change, changes: Iterable[Change], resource
     it shipped nothing new to the service."""
     if resource.type != "ecs" or not change.event_name.startswith("UpdateService"):
         return False
-    families = {*resource.aliases, resource.id.replace("/", "-")}  # "storefront/web" registers "storefront-web"
-    return not any(other.event_name.startswith("RegisterTaskDefinition")
-                   and (touches(other, resource) or (other.resource_name or "").split(":")[0] in families)
+    return not any(other.event_name.startswith("RegisterTaskDefinition") and touches(other, resource)
                    and change.time - TASK_DEFINITION_LEAD <= other.time <= change.time + VERSION_COMPANION
                    for other in changes)
+
+
+def _service_family(change: Change, resource: ResourceRef) -> bool:
+    """A task definition registered under its service's "<cluster>-<service>" family ("storefront/web"
+    registers "storefront-web:42")."""
+    return resource.type == "ecs" and "TaskDefinition" in (change.resource_type or change.event_name) \
+        and (change.resource_name or "").rsplit("/", 1)[-1].split(":")[0] == resource.id.replace("/", "-")
 
 
 _ARN_PATH = re.compile(r"(?:function:|loadbalancer/|targetgroup/|service/|task-definition/|:db:|:cluster:)"
@@ -116,9 +123,10 @@ def touches(change: Change, resource: ResourceRef) -> bool:
     """Whether a change names the resource (by id, name, ARN suffix, or cluster/service) or
     something attached to it (its role, parameter group, task definition family)."""
     name = change.resource_name or ""
-    if not name:
+    if not name or change.region and resource.region and change.region != resource.region \
+            and change.event_source not in GLOBAL_SOURCES:  # a namesake in another region
         return False
-    if candidates_named(name) & (resource.aliases | resource.attached_names):
+    if candidates_named(name) & (resource.aliases | resource.attached_names) or _service_family(change, resource):
         return True
     if ("targetgroup/" in name or "TargetGroup" in (change.resource_type or "")) and resource.type in ("alb", "nlb"):
         return target_group_name(name) in {target_group_name(g) for g in target_groups_of(resource)}
@@ -196,6 +204,33 @@ def with_run_command_settings(changes: Iterable[Change], patterns: Iterable[LogP
                        for line in p.samples[:1] if _SETTING_WRITTEN.match(line)]
             if written:
                 change = replace(change, event_name="SendCommand: " + "; ".join(dict.fromkeys(written))[:160])
+        out.append(change)
+    return out
+
+
+_PARAMETER_GROUP_CHANGE = re.compile(r"^ModifyDB(?:Cluster)?ParameterGroup$", re.I)
+_RESTART = re.compile(r"^RebootDB(?:Instance|Cluster)|^RDSEvent:.*\b(?:restart|reboot)", re.I)
+
+
+def with_pending_parameters_applied(changes: Iterable[Change], resources: Sequence[ResourceRef],
+                                    until: datetime) -> list[Change]:
+    """A parameter group modified, then (before ``until``) a database using it restarted: parameters that
+    wait for a reboot (``max_connections``, ``shared_buffers``) took effect only then, so the change is
+    dated at that restart, its name saying when it was made and what applied it."""
+    changes = list(changes)
+    users = {g: [r for r in resources if r.type == "rds" and g in r.attached_names]
+             for g in {c.resource_name for c in changes if c.resource_name
+                       and _PARAMETER_GROUP_CHANGE.match(c.event_name)}}
+    out = []
+    for change in changes:
+        restarts = [r for r in changes if _PARAMETER_GROUP_CHANGE.match(change.event_name)
+                    and _RESTART.match(r.event_name) and change.time < r.time <= until
+                    and any(touches(r, db) for db in users.get(change.resource_name, []))]
+        if restarts:
+            restart = min(restarts, key=lambda r: r.time)
+            change = replace(change, time=restart.time, event_name=(
+                f"{change.event_name} (made {iso(change.time)}, applied by {restart.event_name.split(':')[0]} "
+                f"on {restart.resource_name})"))
         out.append(change)
     return out
 

@@ -8,10 +8,11 @@ from datetime import timedelta
 
 from analyzers.logs.events import parse_event
 from analyzers.logs.line_formats import detect_level
+from analyzers.mentions import host_label_names, mentioned_resources
 from analyzers.model import LogRecord, ResourceRef
 from analyzers.patterns import PatternWindow, mine_patterns, sample_text
 from analyzers.rca import log_categories, rank_hypotheses
-from analyzers.topology import Candidate, downstream_ids, host_label_names, mentioned_resources
+from analyzers.topology import Candidate, downstream_ids
 from tests.test_rca_rules import ONSET, REGION, alarm_on, evidence, pattern
 
 PY_TRACE = ("Traceback (most recent call last):\n  File \"/app/invoice_api/storage.py\", line 64, in put_pdf\n"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Callable, Sequence
 
 from ..changes import change_kind, onset_grace, touches
@@ -27,7 +27,7 @@ from .neighbours import is_cache
 from .network import ENDPOINT_DENIAL, UNTRUSTED
 from .rules import (BARE_TIMEOUT, CACHE_LIMIT, CACHE_WORDS, DATABASE_WORDS, DB_SETTING, DEPENDENCY_CATEGORIES,
                     ERROR_WORDS, FRONT_DOOR_LIMIT, GC_THRASH, INVOKE_THROTTLE, LOCAL_UPSTREAM, MISROUTED_WRITES,
-                    NAMED_FAILURE, PORT, SHEDDING, STALLED, STORE_REFUSALS, TABLE_WORDS, TLS_FAILURE,
+                    NAMED_FAILURE, PORT, QUEUE_FULL, SHEDDING, STALLED, STORE_REFUSALS, TABLE_WORDS, TLS_FAILURE,
                     UNREACHED, WELL_KNOWN_PORTS, WORKER_KILLED, WORKER_TIMEOUT, log_categories)
 
 __all__ = ["FRESH_CHANGE", "EvidenceCollector", "EvidenceSet", "Score"]
@@ -38,8 +38,18 @@ RISING_FACTOR, RISING_COUNT = 1.5, 10  # errors that rose without surging (see b
 NEW_WARNING = 0.6  # weight of a new warning signature (not an error) after a deployment
 RELAYED = 0.5  # weight of a front door's own log evidence when resources behind it fail too
 ALARM_SAMPLE_LAG = timedelta(minutes=2)  # CloudWatch evaluates a minute or two after a datapoint's period
+FROM_A_TRICKLE = 20.0  # a pattern this many times as frequent after onset as before began there
 QUIET = 0.5  # weight of a line its writer logged at info/debug level ("[Note] Aborted connection ... timeout")
 EXTERNAL_HOST = re.compile(r"https?://|\b[a-z0-9-]+\.(?:com|io|net|org|co|de|uk|jp|fr|eu)\b", re.I)
+
+
+def errors_began(p: LogPattern, onset: datetime) -> datetime:
+    """When a pattern's lines began to matter: its first line, or the onset for one that was only a stray
+    line or two before it and then came many times as often (a setting broke every call; the odd
+    failure hours earlier did not start the incident)."""
+    if not p.new and p.count_after and p.rate_after >= FROM_A_TRICKLE * max(p.rate_before, 1e-9):
+        return max(p.first_seen, onset)
+    return p.first_seen
 
 
 class EvidenceCollector(ChangeEvidence):
@@ -49,7 +59,7 @@ class EvidenceCollector(ChangeEvidence):
         self.ev = ev
         self.scores: dict[tuple[str, tuple[str, str]], Score] = defaultdict(Score)
         self.by_key = {c.resource.key: c for c in ev.candidates}
-        self.pattern_start = {p.id: p.first_seen for p in ev.patterns}
+        self.pattern_start = {p.id: errors_began(p, ev.onset) for p in ev.patterns}
         self.owner_of = {p.id: o for p in ev.patterns if (o := pattern_owner(p, ev.group_owner)) is not None}
         self.weights = {c.resource.key: c.weight for c in ev.candidates}
         self.inventory = [c.resource for c in ev.candidates]
@@ -65,6 +75,7 @@ class EvidenceCollector(ChangeEvidence):
         self.untrusted: dict[str, tuple[str, float]] = {}  # pattern id -> (line, strength): certificates refused
         self.denied: dict[tuple[str, str], tuple[str, str, float]] = {}  # caller -> (line, pattern id, strength)
         self.own_pool_dry: dict[tuple[str, str], set[str]] = {}  # client -> why its databases had room
+        self.pool_stores: dict[tuple[str, str], set[tuple[str, str]]] = {}  # client -> those databases
         self.shedding: set[tuple[str, str]] = set()  # services whose own limiter rejected requests
         self.called_by = named_callers(ev.patterns, ev.group_owner, self.inventory)  # callee -> callers it names
         self.pointed_at: set[tuple[str, str]] = set()  # resources some new or surging log line is about
@@ -102,8 +113,9 @@ class EvidenceCollector(ChangeEvidence):
                 self.untrusted[p.id] = (line, strength)  # a certificate it was served and does not trust
             if owned and MISROUTED_WRITES.search(text):
                 self.misrouted[p.id] = (line, strength)  # writes reaching a reader: the writer's name leads there
-            if cats == ["dependency_failure"] and not named and (LOCAL_UPSTREAM.search(text) or BARE_TIMEOUT.search(
-                    text) and not NAMED_FAILURE.search(" ".join((p.template, *p.samples)))):
+            unnamed_timeout = BARE_TIMEOUT.search(text) and not NAMED_FAILURE.search(" ".join((p.template, *p.samples)))
+            if cats == ["dependency_failure"] and not named and (LOCAL_UPSTREAM.search(text) or QUEUE_FULL.search(text)
+                                                                 or unnamed_timeout):
                 self.bare_timeouts.add(p.id)  # its own slowness: its host's app (socket full, timed out), or unnamed
             if owned and owner.type in FRONT_DOORS and not own_limit and self._backends_failing():
                 strength *= RELAYED  # a front door relays what failed behind it
@@ -116,6 +128,7 @@ class EvidenceCollector(ChangeEvidence):
                         self.score(cat, self.by_key[key].resource).add("logs", strength * 0.3, line, p.id)
                     self.score(cat, owner).add("logs", strength, line, p.id)
                     self.own_pool_dry.setdefault(owner.key, set()).update(room)
+                    self.pool_stores.setdefault(owner.key, set()).update(named)
                 elif named and cat in STORE_REFUSALS and STORE_REFUSALS[cat].search(text):
                     for key in named:  # the store refused it by its own limit or setting: the fault is the store's
                         self.score(cat, self.by_key[key].resource).add("logs", strength * 0.9, line, p.id)

@@ -24,9 +24,16 @@ def pattern_strength(p: LogPattern) -> float:
     return (1.0 if p.new else 0.7) * max(volume, 0.3)
 
 
+_CATEGORY_HEADER = re.compile(r"^(?:trce|dbug|info|warn|fail|crit): [\w.`]+\[\d+\]\s*$")
+
+
 def fmt_pattern(p: LogPattern) -> str:
     state = "new" if p.new else f"x{p.rate_after / max(p.rate_before, 1e-9):.0f} rate"
-    sample = (p.samples[0] if p.samples else p.template).split("\n", 1)[0][:180]
+    lines = (p.samples[0] if p.samples else p.template).split("\n", 2)
+    head = lines[0]
+    if len(lines) > 1 and _CATEGORY_HEADER.match(head):  # .NET console: the message is on the next line
+        head = f"{head} {lines[1].strip()}"
+    sample = head[:180]
     return f"[{p.id}] {p.count_after} log events after onset ({state}, first {iso(p.first_seen)}) in {p.log_group}: {sample}"
 
 

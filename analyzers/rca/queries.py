@@ -26,6 +26,10 @@ COMPUTE = ("ec2", "ecs", "lambda")  # what a front door can send its requests to
 HOST_DOWN_WINDOW = timedelta(minutes=15)  # a host that failed its status checks this close to onset is down with it
 
 
+CHANGES = ("bad_deployment", "config_change")
+BACKEND_CHANGE = 0.85  # a change this fresh on a backend that logs its own errors explains them (FRESH_CHANGE)
+
+
 class ScoreQueries:
     """Read-only questions over an evidence collector's state (see `EvidenceCollector`)."""
 
@@ -43,6 +47,7 @@ class ScoreQueries:
     alarm_key: tuple[str, str] | None
     blames: defaultdict[tuple[str, str], set[tuple[str, str]]]
     own_pool_dry: dict[tuple[str, str], set[str]]
+    pool_stores: dict[tuple[str, str], set[tuple[str, str]]]
 
     def _databases_with_room(self, named: Sequence[tuple[str, str]]) -> list[str]:
         """Why each named resource is a database far from its connection limit ([] unless all are)."""
@@ -172,12 +177,18 @@ class ScoreQueries:
 
     def _backend_says_why(self, key: tuple[str, str]) -> bool:
         """A front door whose own lines relay a backend's failure while that backend's own lines say why it
-        failed (its upstream timing out): the door's 5xx are that backend's, whatever changed on the door."""
+        failed (its upstream timing out), or a backend behind it that was itself just changed and logs its
+        own errors: the door's 5xx are that backend's, whatever changed on the door."""
+        if key[0] not in FRONT_DOORS:
+            return False
         relayed = self.scores.get(("dependency_failure", key))
         own = relayed is not None and any(i in self.owner_of and self.owner_of[i].key == key for i in relayed.ids)
-        return key[0] in FRONT_DOORS and own and any(
-            self.scores[(c, k)].logs >= 0.5 for k in self._loaded_by(key) - {key}
-            for c in ("dependency_failure", "application_error", "function_timeout") if (c, k) in self.scores)
+        behind = self._loaded_by(key) - {key}
+        says_why = {k for k in behind for c in ("dependency_failure", "application_error", "function_timeout")
+                    if (c, k) in self.scores and self.scores[(c, k)].logs >= 0.5}
+        changed = {k for k in says_why for c in CHANGES if (c, k) in self.scores
+                   and self.scores[(c, k)].change >= BACKEND_CHANGE}
+        return bool(says_why) and own or bool(changed)
 
     def _exhausted_long_before(self, key: tuple[str, str]) -> bool:
         """Its metrics reached their limit long before the incident (a host pinned for hours while its

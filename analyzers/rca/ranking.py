@@ -151,8 +151,10 @@ class _Ranker(EvidenceCollector):
             return 0.5 * max(s.logs, s.metrics)  # throttled because another function took the shared pool
         if category == "throttling" and self._shedding_under_surge(key, s):
             return 0.4 * s.logs  # its own limiter turning away a surge: the surge is the cause
-        if category == "db_connection_exhaustion" and key in self.own_pool_dry and self._cpu_pinned(key):
-            return 0.5 * max(s.logs, s.metrics)  # its pool ran dry because its CPU starves the threads holding it
+        if category == "db_connection_exhaustion" and key in self.own_pool_dry and (
+                self._cpu_pinned(key) or any(self._cpu_pinned(k) for k in self.pool_stores.get(key, ()))):
+            # its pool ran dry because its CPU starves the threads holding it, or the database they wait on is pinned
+            return 0.5 * max(s.logs, s.metrics)
         if category == "permission_denied" and s.change and not s.logs:
             return 0.0
         if category == "function_timeout" and not s.logs and self._dependency_errors(key):

@@ -57,7 +57,13 @@ LOG_RULES: dict[str, re.Pattern[str]] = {
         # a database that failed over or restarted: writes reaching a reader, recovery, admin shutdown
         r"in a read-only transaction|read-only connections|database system was interrupted|"
         r"database system is (?:starting up|shutting down|in recovery)|terminating connection due to administrator|"
-        r"failover (?:started|in progress|completed)|Failing over|RDS-EVENT-00(?:49|50|51|73|71)", re.I),
+        r"failover (?:started|in progress|completed)|Failing over|RDS-EVENT-00(?:49|50|51|73|71)|"
+        # SQL Server unreachable, stopping, or recovering its databases after a restart
+        r"(?:could not open a|while establishing a) connection to SQL Server|server was not found or was not accessible|"
+        r"SQL Server is terminating|Recovery of database .{0,60} is \d+% complete|"
+        r"Database '[^']+' cannot be opened|"
+        # an HTTP API it called answered with a server error ("500 Internal Server Error from http://...")
+        r"\b5\d\d (?:[A-Z][a-z]+ ){0,3}from https?://", re.I),
     "config_change": re.compile(
         r"(missing|invalid|unknown|undefined|not set|not configured|no such) (required )?"
         r"(environment variable|env var|setting|config(uration)?|parameter|option|feature flag)|"
@@ -160,6 +166,9 @@ SYMPTOM_METRICS = ERROR_COUNT_METRICS | {"Latency", "TargetResponseTime", "Durat
 # A timeout that names nothing it waited for ("[CRITICAL] WORKER TIMEOUT", "request timed out"):
 # under a surge it is the service's own slowness, not a failing dependency.
 BARE_TIMEOUT = re.compile(r"timed? ?out|deadline exceeded", re.I)
+# A queue that filled (its own, or one it feeds that no resource of the account answers for): under a surge,
+# the load's doing, like its own timeouts.
+QUEUE_FULL = re.compile(r"\b(?:queue|backlog) (?:is )?full\b", re.I)
 # gunicorn's arbiter kills a worker past its timeout with SIGKILL and then guesses "Perhaps out of memory?":
 # beside its own "WORKER TIMEOUT" lines that kill is the timeout, not memory
 # a JVM whose heap is full collects back to back: its threads stall in the pauses, not for want of CPU

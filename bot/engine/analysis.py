@@ -9,7 +9,8 @@ import numpy as np
 
 from analyzers.anomalies import detect_anomalies, with_alarm_breach
 from analyzers.changes import (onset_grace, relevant_changes, with_parameter_groups_applied,
-                               with_run_command_settings, with_settings_read_in_logs)
+                               with_pending_parameters_applied, with_run_command_settings,
+                               with_settings_read_in_logs)
 from analyzers.charts_data import chart_specs
 from analyzers.links import build_links
 from analyzers.model import Change, Hypothesis, MetricKey, ResourceRef, Script, Series, iso
@@ -51,6 +52,7 @@ def analyse(found: ResolvedAlarm, resources: Sequence[ResourceRef], series: Sequ
     resources = with_settings_read_in_logs(resources, changes, logs.patterns, logs.group_owner, logs.setting_reads)
     resources = with_parameter_groups_applied(resources, changes, logs.patterns, logs.group_owner)
     changes = with_run_command_settings(changes, logs.patterns, logs.group_owner)
+    changes = with_pending_parameters_applied(changes, resources, onset + onset_grace(found.alarm.period))
     full = next((r for r in resources if alarmed is not None and r.key == alarmed.key), alarmed)
     blind = full is not None and full.type in FRONT_DOORS and not downstream_ids(full, list(resources))
     involved = involved_resources(logs.patterns, logs.group_owner, anomalies, onset, alarmed, blind)
