@@ -1,0 +1,1 @@
+"""Held-out RCA scenario set 72: internal developer platform incidents."""
