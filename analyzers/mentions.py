@@ -12,8 +12,8 @@ from .model import READER_ENDPOINT, READER_ENDPOINT_SUFFIX, ResourceRef
 __all__ = ["CALLER_FIELD", "host_label_names", "host_service_labels", "mentioned_resources"]
 
 
-def _alias_pattern(resource: ResourceRef) -> re.Pattern[str] | None:
-    names = sorted((a for a in resource.aliases if len(a) >= 4), key=len, reverse=True)
+def _alias_pattern(aliases: Iterable[str]) -> re.Pattern[str] | None:
+    names = sorted((a for a in aliases if len(a) >= 4), key=len, reverse=True)
     if not names:
         return None
     # "search-api" is also "search_api" (database users, queue and metric names are often snake_case)
@@ -26,9 +26,12 @@ def mentioned_resources(messages: Iterable[str], inventory: Sequence[ResourceRef
     """How many messages name each inventory resource (by alias, as a whole word or host label, or as
     the leading labels of a DNS name: ``fx-rates.internal.example.com`` names ``fx-rates-internal``;
     ``identity.platform.internal`` names ``identity-api``). A ``client=`` field names who called, not
-    what failed: it counts only with ``callers``."""
-    patterns = [(r, _alias_pattern(r), {a.lower() for a in r.aliases if len(a) >= 4}, _service_stems(r))
-                for r in inventory if exclude is None or r.key != exclude.key]
+    what failed: it counts only with ``callers``. A name ``exclude`` shares with another resource (a balancer
+    called like the service behind it) is its own when it writes it (``pypi_cache.upstream``, its logger)."""
+    own = {a.lower() for a in exclude.aliases} if exclude is not None else set()
+    patterns = [(r, _alias_pattern(names), {a.lower() for a in names}, _service_stems(r)) for r in inventory
+                if exclude is None or r.key != exclude.key
+                for names in [{a for a in r.aliases if len(a) >= 4 and a.lower() not in own}]]
     counts: dict[tuple[str, str], int] = {}
     for message in messages:
         message = message if callers else CALLER_FIELD.sub(" ", message)

@@ -78,6 +78,7 @@ def lambda_report_problem(event: ParsedEvent) -> ParsedEvent | None:
 
 
 SURGE_FACTOR = 3.0
+ERROR_LEVELS = ("ERROR", "FATAL", "CRITICAL")
 LATE_DATA = timedelta(minutes=15)  # a group whose data starts later than this before onset had a baseline
 ONSET_GRAIN = 60.0  # seconds: the onset is read from one-minute samples, so a line this soon before it is new
 
@@ -129,17 +130,18 @@ def mine_patterns(records: Iterable[LogRecord], window: PatternWindow, id_prefix
             if event is not None:
                 events.append((group, source, event))
     miners: dict[str, TemplateMiner] = defaultdict(TemplateMiner)
-    keyed: dict[tuple[str, str, int, str], list] = defaultdict(list)
+    keyed: dict[tuple[str, str, int, str, bool], list] = defaultdict(list)
     for group, source, event in events:
         if event.message.startswith(RUNTIME_STARTED):  # one pattern per runtime version, never merged
-            keyed[(group, source, -1, event.message)].append(event)
+            keyed[(group, source, -1, event.message, False)].append(event)
             continue
         text = _mining_text(event)
         cluster = miners[group].add(text)  # one exception type per pattern, whatever headline they share
-        keyed[(group, source, cluster, event.exception_type or "")].append(event)
+        # and errors apart from the other lines of a template ("level=error msg=..." beside "level=info msg=...")
+        keyed[(group, source, cluster, event.exception_type or "", event.level in ERROR_LEVELS)].append(event)
     onset_ts = window.onset.timestamp()
     patterns: list[LogPattern] = []
-    for (group, source, cluster, exc_type), evs in keyed.items():
+    for (group, source, cluster, exc_type, _), evs in keyed.items():
         before = sum(1 for e in evs if e.timestamp < onset_ts)
         after = len(evs) - before
         first, last = min(e.timestamp for e in evs), max(e.timestamp for e in evs)

@@ -344,22 +344,26 @@ def test_api_integrations_and_load_balancer_target_groups_link_front_doors_to_ba
     elb.assert_no_pending_responses()
 
 
-def test_an_apis_stages_name_the_log_groups_of_its_access_logs(factory):
-    # GIVEN an API with a stage logging its access log to a custom group, and one stage without access logs
-    from bot.aws.inventory import access_log_groups
+def test_an_apis_stages_name_the_log_groups_of_its_access_logs_and_its_throttle(factory):
+    # GIVEN an API with a stage logging its access log to a custom group and throttling every method at
+    # 100 requests/s, and one stage without access logs or throttle
+    from bot.aws.inventory import stage_settings
 
     api = stub(factory, "apigateway")
     api.add_response("get_stages", {"item": [
         {"stageName": "live", "accessLogSettings": {
             "destinationArn": "arn:aws:logs:us-east-1:123456789012:log-group:/aws/apigateway/gacha-live-access",
-            "format": "$context.requestId $context.status"}},
+            "format": "$context.requestId $context.status"},
+         "methodSettings": {"*/*": {"throttlingRateLimit": 100.0, "throttlingBurstLimit": 200}}},
         {"stageName": "dev"}]}, {"restApiId": "g2m7"})
     api.add_client_error("get_stages", "AccessDeniedException", expected_params={"restApiId": "x"})
     # WHEN read
     client = factory.client("apigateway", REGION)
-    groups, denied = access_log_groups(client, "g2m7"), access_log_groups(client, "x")
-    # THEN the live stage's group is named, and AccessDenied degrades to none
-    assert groups == ["/aws/apigateway/gacha-live-access"] and denied == []
+    read, denied = stage_settings(client, "g2m7"), stage_settings(client, "x")
+    # THEN the live stage's group and throttle are named, and AccessDenied degrades to none
+    assert read == {"access_log_groups": ["/aws/apigateway/gacha-live-access"], "throttle_rate_limit": 100.0,
+                    "throttle_burst_limit": 200}
+    assert denied == {"access_log_groups": []}
     api.assert_no_pending_responses()
 
 

@@ -164,3 +164,105 @@ def test_a_pool_that_runs_dry_waiting_on_a_pinned_database_is_the_databases_cpu(
     ranked = rank_hypotheses(ev)
     # THEN the database's pinned CPU is the cause, the pool its symptom
     assert (ranked[0].category, ranked[0].resource.key) == ("cpu_saturation", db.key)
+
+
+def test_requests_at_an_api_stages_throttle_are_throttling():
+    # GIVEN an API throttled at 100 requests/s whose Count reached 109/s while its access log answered 429
+    api = ResourceRef("apigateway", "partner-api", REGION, {"throttle_rate_limit": 100})
+    group = "/aws/apigateway/partner-api/access"
+    limited = pattern("l1", "Too Many Requests", 19, 19, group=group)
+    alarm = replace(alarm_on(api, "4XXError"), namespace="AWS/ApiGateway", dimensions=(("ApiName", api.id),))
+    ev = evidence([Candidate(api, "alarm", 1.0)], [limited], alarm=alarm, owners={group: api})
+
+    def ranked(per_minute: float):
+        count = _series("m1", {"ApiName": api.id}, "AWS/ApiGateway", "Count", [5300.0] * 30 + [per_minute] * 10)
+        return rank_hypotheses(replace(ev, series=[count]))
+    # THEN it is throttling on the API, the count at its stage's limit the evidence
+    top = ranked(6540)[0]
+    assert (top.category, top.resource.key) == ("throttling", api.key)
+    assert any("stage throttle of 100/s" in line for line in top.evidence)
+    # AND well under the limit the count is no such evidence
+    assert not any("stage throttle" in line for h in ranked(3000) for line in h.evidence)
+
+
+def test_a_templates_error_lines_are_a_pattern_apart_from_its_other_lines():
+    # GIVEN logfmt lines whose level and message differ but whose shape is the same: requests served for
+    # hours, then the same proxy failing to reach its upstream
+    from analyzers.model import LogRecord
+    from analyzers.patterns import PatternWindow, mine_patterns
+
+    def line(level: str, msg: str, status: int) -> str:
+        return f'ts=2026-03-16T14:56:08Z level={level} msg="{msg}" upstream=10.0.7.41:8081 path=/r/a.jar status={status}'
+    records = [LogRecord("/ecs/gw", "s", (ONSET - timedelta(minutes=m)).timestamp(), line("info", "served", 200))
+               for m in range(1, 120)]
+    records += [LogRecord("/ecs/gw", "s", (ONSET + timedelta(minutes=m)).timestamp(),
+                          line("error", "upstream request failed", 502)) for m in range(1, 15)]
+    window = PatternWindow(ONSET - timedelta(hours=2), ONSET, ONSET + timedelta(minutes=20))
+    patterns = mine_patterns(records, window)
+    # THEN the failures are a new error pattern of their own, not a few more lines of a busy template
+    errors = [p for p in patterns if p.is_error]
+    assert len(errors) == 1 and errors[0].new and errors[0].count == 14
+
+
+def test_a_bucket_its_new_settings_name_that_does_not_exist_is_a_configuration_change():
+    # GIVEN a service whose new task definition (same image) is followed by NoSuchBucket on every request
+    svc = ResourceRef("ecs", "build/gradle-cache", REGION)
+    group = "/ecs/gradle-cache"
+    missing = pattern("l1", "GET /cache/062c failed: software.amazon.awssdk.services.s3.model.NoSuchBucketException: "
+                      "The specified bucket does not exist (Service: S3, Status Code: 404)", 0, 460, group=group)
+    register = replace(_config("gradle-cache:58", 3, "RegisterTaskDefinition", "ecs.amazonaws.com"),
+                       resource_type="AWS::ECS::TaskDefinition")
+    update = _config(svc.id, 2, "UpdateService", "ecs.amazonaws.com", cid="c2")
+    ev = evidence([Candidate(svc, "alarm", 1.0)], [missing], [register, update], alarm=alarm_on(svc),
+                  owners={group: svc})
+    # THEN the configuration the deployment shipped is the cause
+    assert (rank_hypotheses(ev)[0].category, rank_hypotheses(ev)[0].resource.key) == ("config_change", svc.key)
+
+
+def test_a_rotated_secret_does_not_explain_rate_limits_that_follow_it():
+    # GIVEN a function whose app key was rotated two minutes before every call began to fail with a rate limit
+    fn = ResourceRef("lambda", "pr-checks-reporter", REGION, {"config_refs": ["ci/github-app-private-key"]})
+    group = "/aws/lambda/pr-checks-reporter"
+    limited = pattern("l1", "[ERROR] RateLimitExceeded: 403 API rate limit exceeded for installation ID 31877121",
+                      0, 380, group=group)
+    rotate = _config("ci/github-app-private-key", 2, "RotateSecret", "secretsmanager.amazonaws.com")
+    ev = evidence([Candidate(fn, "alarm", 1.0)], [limited], [rotate], alarm=alarm_on(fn), owners={group: fn})
+    # THEN the rate limit is the cause
+    assert (rank_hypotheses(ev)[0].category, rank_hypotheses(ev)[0].resource.key) == ("throttling", fn.key)
+    # AND a change that sets a concurrency limit still explains the throttles it causes
+    cap = _config(fn.id, 2, "PutFunctionConcurrency20171031", cid="c2")
+    capped = replace(ev, changes=[cap], patterns=[pattern("l1", "Rate Exceeded. TooManyRequestsException", 0, 380,
+                                                          group=group)])
+    assert rank_hypotheses(capped)[0].category == "config_change"
+
+
+def test_a_name_a_service_shares_with_its_balancer_is_its_own_in_its_lines():
+    svc = ResourceRef("ecs", "mirrors/pypi-cache", REGION)
+    alb = ResourceRef("alb", "app/pypi-cache/d6d7c36249dbf9c9", REGION, {"name": "pypi-cache"})
+    line = ("ERROR pypi_cache.upstream: fetch failed for /simple/numpy/: requests.exceptions.ReadTimeout: "
+            "HTTPSConnectionPool(host='files.pythonhosted.org', port=443)")
+    # GIVEN the service's own logger name in its line, which spells its balancer's name too
+    # THEN the line names neither when the service wrote it, and the balancer when another resource did
+    assert mentioned_resources([line], [svc, alb], exclude=svc) == {}
+    assert alb.key in mentioned_resources([line], [svc, alb], exclude=None)
+
+
+def test_a_function_timing_out_on_queries_to_a_pinned_database_is_the_databases_cpu():
+    fn = ResourceRef("lambda", "usage-summary", REGION, {"timeout": 10})
+    db = ResourceRef("rds", "selfserve-pg", REGION)
+    group = "/aws/lambda/usage-summary"
+    # GIVEN a function cut off at its timeout while logging that it was still waiting on a slow query, and a
+    # database in the account whose CPU went from 35 % to 100 % just before
+    timed_out = pattern("l1", "Task timed out after 10.00 seconds", 0, 73, group=group)
+    waiting = pattern("l2", "slow query usage_interval 2.7s, still waiting account=6247499", 0, 73, group=group,
+                      level="WARN")
+    cpu = _anomaly("a1", db, "AWS/RDS", "CPUUtilization", {"DBInstanceIdentifier": db.id}, 35, 100, minutes_after=0)
+    slow = _anomaly("a2", fn, "AWS/Lambda", "Duration", {"FunctionName": fn.id}, 417, 9900)
+    candidates = [Candidate(fn, "alarm", 1.0), Candidate(db, "context", 0.35)]
+    ev = evidence(candidates, [timed_out, waiting], anomalies=[cpu, slow], alarm=alarm_on(fn), owners={group: fn})
+    ranked = rank_hypotheses(ev)
+    # THEN the database's CPU is the cause
+    assert (ranked[0].category, ranked[0].resource.key) == ("cpu_saturation", db.key)
+    # AND without the waits on queries the timeout stays the function's own
+    alone = rank_hypotheses(replace(ev, patterns=[timed_out]))
+    assert alone[0].category == "function_timeout"

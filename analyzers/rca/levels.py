@@ -23,6 +23,7 @@ CONNECTIONS_FULL = 0.97  # connections at this share of max_connections: no more
 STORAGE_FULL = 0.02  # free storage under 2 % of the allocation
 AROUND_S = 600  # "around onset": from ten minutes before it
 CPU_PINNED, CPU_BUSY, CPU_BUSY_POINTS = 95.0, 90.0, 5  # a peak, and points at least this busy around onset
+AT_RATE_LIMIT = 0.95  # requests at this share of an API stage's throttle: the excess is answered 429
 TIMEOUT_REACHED = 0.98  # a Lambda invocation lasting this share of its timeout was cut off by it
 CPU_EARLY = 75.0  # the median CPU of the window's first quarter was under this: it was not pinned all along
 ROOM = 0.5  # connections peaked under this share of max_connections around onset: the database had room
@@ -118,11 +119,36 @@ def _limit(s: Series, full: ResourceRef, around: list[float], after: list[float]
         return ("function_timeout", 0.9,
                 f"Duration on {full.id} reached {max(after) / 1000:.1f} s, its configured timeout of "
                 f"{props['timeout']} s")
+    elif name == "Count" and full.type == "apigateway" and (rate := stage_rate_limit(props)) and around:
+        peak = max(around) / _period_s(s)
+        if peak >= AT_RATE_LIMIT * rate:
+            return ("throttling", 0.8, f"Count on {full.id} reached {peak:.0f} requests/s around onset, at its "
+                                       f"stage throttle of {rate:g}/s")
     elif name == "ConcurrentExecutions" and after:
         limit = props.get("reserved_concurrency")
         if limit and max(after) >= float(limit):
             return "throttling", 0.8, f"ConcurrentExecutions on {full.id} reached its reserved concurrency ({limit})"
     return None
+
+
+def stage_rate_limit(props: Mapping[str, object]) -> float | None:
+    """An API stage's steady-state throttle in requests/s: ``throttle_rate_limit`` as the inventory reads it
+    from the stage's method settings, or a property a scenario names so (``stage_throttle_rate_limit_rps``)."""
+    keys = ["throttle_rate_limit", *(k for k in props if "throttl" in k.lower() and "rate" in k.lower())]
+    for key in keys:
+        try:
+            value = float(props.get(key))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            continue
+        if value > 0:
+            return value
+    return None
+
+
+def _period_s(s: Series) -> float:
+    """Seconds per datapoint (a Sum per minute is a count per 60 s)."""
+    steps = [b - a for a, b in zip(s.timestamps, s.timestamps[1:]) if b > a]
+    return median(steps) if steps else 60.0
 
 
 def _crept_to_pinned(values: Sequence[float], near: list[float]) -> bool:

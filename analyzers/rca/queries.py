@@ -11,7 +11,7 @@ from ..patterns import is_surging
 from ..topology import FRONT_DOORS, Candidate, downstream_ids, referenced_ids
 from .evidence_set import EvidenceSet, Score
 from .levels import database_has_room
-from .rules import DEPENDENCY_CATEGORIES, SYMPTOM_METRICS
+from .rules import DATABASE_WORDS, DEPENDENCY_CATEGORIES, SYMPTOM_METRICS
 
 LONG_BEFORE = timedelta(minutes=45)  # a limit reached this long before onset, with nothing failing, is not its cause
 EXHAUSTION = ("db_connection_exhaustion", "cpu_saturation", "memory_exhaustion", "storage_exhaustion")
@@ -245,6 +245,13 @@ class ScoreQueries:
             return any(i in self.owner_of and self.owner_of[i].key == key for i in score.ids)
         return not own(relayed) and any(self.scores[(c, key)].logs >= 0.5 and own(self.scores[(c, key)])
                                         for c in EXHAUSTION if (c, key) in self.scores)
+
+    def _waits_on_pinned_store(self, key: tuple[str, str]) -> bool:
+        """Its own new or surging lines, errors or not, are about database queries ("slow query", "still waiting
+        on ... query"), and a database of the account has its CPU pinned: what it waits on is busy."""
+        waits = any(self.owner_of.get(p.id) is not None and self.owner_of[p.id].key == key and is_surging(p)
+                    and DATABASE_WORDS.search(" ".join((p.template, *p.samples[:1]))) for p in self.ev.patterns)
+        return waits and any(k[0] == "rds" and self._cpu_pinned(k) for k in self.by_key)
 
     def _dependency_errors(self, key: tuple[str, str]) -> bool:
         """Its own logs say what it called failed (timeouts, lost connections, refused)."""

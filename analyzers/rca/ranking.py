@@ -103,6 +103,20 @@ class _Ranker(EvidenceCollector):
         return category == "config_change" and denied is not None and denied.logs > 0 and bool(lines) \
             and lines <= set(denied.ids) & refused
 
+    def _only_rate_limits(self, category: str, key: tuple[str, str], explained: list[Score]) -> bool:
+        """A setting changed (a secret rotated) that sets no rate limit, and every new error it explains is a
+        rate limit: a credential or a value does not use up a quota; the limit names the fix."""
+        throttled = self.scores.get(("throttling", key))
+        lines = {i for score in explained for i in score.ids if i in self.owner_of}
+        return throttled is not None and throttled.logs > 0 and bool(lines) and lines <= set(throttled.ids) \
+            and self._limited_apart(category, self._trigger(category, key))
+
+    @staticmethod
+    def _limited_apart(category: str, trigger: Score | None) -> bool:
+        """A configuration change none of whose calls sets a rate or concurrency limit."""
+        return category == "config_change" and trigger is not None \
+            and not any(LIMIT_SETTINGS["throttling"].search(e) for e in trigger.events)
+
     def _surged_after(self, key: tuple[str, str], changed_at: datetime | None) -> bool:
         """Its own requests surged to several times their usual level, beginning only after the change: more
         failures from many times the requests are the surge's, not the change's."""
@@ -128,7 +142,8 @@ class _Ranker(EvidenceCollector):
             if trigger is not None and trigger.change >= RECENT_CHANGE:
                 explained = [v for v, _, h in ranked if h.resource.key == hyp.resource.key
                              and h.category in SYMPTOMS + SETTABLE_LIMITS
-                             and set(h.evidence_ids) & set(hyp.evidence_ids)]
+                             and set(h.evidence_ids) & set(hyp.evidence_ids)
+                             and not (h.category == "throttling" and self._limited_apart(hyp.category, trigger))]
                 value = max([value, *explained])
             out.append((value, spec, hyp))
         return out
@@ -146,7 +161,8 @@ class _Ranker(EvidenceCollector):
             bonus = 0.1 if category == "config_change" else 0.05
             stale = min(1.0, trigger.change / RECENT_CHANGE)  # errors long after a change are not its doing
             value = min(1.0, 0.5 * trigger.change + 0.5 * max(err, own) + bonus) * stale
-            return DENIED_BY_CHANGE * value if self._only_denials(category, key, explained) else value
+            refused = self._only_denials(category, key, explained) or self._only_rate_limits(category, key, explained)
+            return DENIED_BY_CHANGE * value if refused else value
         if category == "throttling" and key in self.starved:
             return 0.5 * max(s.logs, s.metrics)  # throttled because another function took the shared pool
         if category == "throttling" and self._shedding_under_surge(key, s):
@@ -157,6 +173,8 @@ class _Ranker(EvidenceCollector):
             return 0.5 * max(s.logs, s.metrics)
         if category == "permission_denied" and s.change and not s.logs:
             return 0.0
+        if category == "function_timeout" and self._waits_on_pinned_store(key):
+            return 0.4 * max(s.logs, s.metrics)  # it ran out of time waiting on queries a pinned database answers late
         if category == "function_timeout" and not s.logs and self._dependency_errors(key):
             return 0.3 * s.metrics  # slow because what it waits on is failing: not its own timeout
         if category == "dependency_failure":

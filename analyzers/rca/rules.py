@@ -78,7 +78,9 @@ LOG_RULES: dict[str, re.Pattern[str]] = {
         r"\bno [\w-]+(?: [\w-]+)? configured for\b|(?-i:\b(?:check|set|define) [A-Z][A-Z0-9]*_[A-Z0-9_]+\b)|"
         # a required key or secret the process was not given (Laravel's APP_KEY: MissingAppKeyException)
         r"\bno (?:[\w-]+ ){0,3}(?:key|secret|setting|variable|credentials?) (?:has been|was|is) "
-        r"(?:specified|set|configured|provided)\b|(?-i:\bMissing[A-Z]\w*(?:Key|Config|Setting|Variable)\w*Exception)",
+        r"(?:specified|set|configured|provided)\b|(?-i:\bMissing[A-Z]\w*(?:Key|Config|Setting|Variable)\w*Exception)|"
+        # the bucket or queue it was configured with does not exist (a name mistyped in its settings)
+        r"\bNoSuchBucket\b|specified bucket does not exist|NonExistentQueue|specified queue does not exist",
         re.I),
     "cpu_saturation": re.compile(r"\bon CPU\b|CPU (usage|load|throttl|starv)|load average|CPU credit|"
                                 r"Thread starvation or clock leap", re.I),  # Hikari's housekeeper starved of CPU

@@ -179,7 +179,7 @@ def list_apigateway(factory: Any, region: str) -> list[ResourceRef]:
         props: dict[str, Any] = {"api_id": api.get("id")}
         if api.get("id"):
             props["integrations"] = lambda_integrations(client, api["id"])
-            props["access_log_groups"] = access_log_groups(client, api["id"])
+            props.update(stage_settings(client, api["id"]))
         out.append(ResourceRef("apigateway", api["name"], region, props))
     return out
 
@@ -187,15 +187,25 @@ def list_apigateway(factory: Any, region: str) -> list[ResourceRef]:
 _LOG_GROUP_ARN = re.compile(r":log-group:([^:]+)")
 
 
-def access_log_groups(client: Any, api_id: str) -> list[str]:
-    """The log groups a REST API's stages write their access logs to ([] when unreadable)."""
+def stage_settings(client: Any, api_id: str) -> dict[str, Any]:
+    """What a REST API's stages say (GetStages): ``access_log_groups``, the log groups they write access logs
+    to, and when a stage throttles all its methods (``*/*``), the lowest ``throttle_rate_limit`` (requests/s)
+    and ``throttle_burst_limit``. Empty groups when unreadable."""
     try:
         page = call("GetStages", client.get_stages, restApiId=api_id)
     except AwsError as exc:
         log.info("stages of API %s not readable: %s", api_id, exc.code)
-        return []
-    arns = [(stage.get("accessLogSettings") or {}).get("destinationArn", "") for stage in page.get("item", [])]
-    return sorted({m.group(1) for arn in arns if (m := _LOG_GROUP_ARN.search(arn or ""))})
+        return {"access_log_groups": []}
+    stages = page.get("item", [])
+    arns = [(stage.get("accessLogSettings") or {}).get("destinationArn", "") for stage in stages]
+    out: dict[str, Any] = {"access_log_groups": sorted({m.group(1) for arn in arns
+                                                        if (m := _LOG_GROUP_ARN.search(arn or ""))})}
+    every = [(stage.get("methodSettings") or {}).get("*/*") or {} for stage in stages]
+    for prop, key in (("throttle_rate_limit", "throttlingRateLimit"), ("throttle_burst_limit", "throttlingBurstLimit")):
+        limits = [m[key] for m in every if isinstance(m.get(key), (int, float)) and m[key] > 0]
+        if limits:
+            out[prop] = min(limits)
+    return out
 
 
 _LAMBDA_URI = re.compile(r":function:([A-Za-z0-9_-]+)")
