@@ -20,7 +20,7 @@ STALL_SUPPORT = 0.1  # weight of a dependency's own stalled metrics beside the e
 VICTIM = 0.6  # weight of a caller's own unnamed dependency errors when its other errors name the faulty one
 ERRORS_BEFORE_CHANGE = timedelta(minutes=1)
 SURGE_WITH_CHANGE = timedelta(minutes=2)  # a surge beginning this soon before a change began with it
-DENIED_BY_CHANGE = 0.5  # a change whose only new errors are access denials yields to the denial it caused
+DENIED_BY_CHANGE = 0.5  # a change whose only new errors are denials (or rate limits it does not set) yields to them
 RECENT_CHANGE = 0.5  # strength of a config change ~1.4 h (a deployment ~1.1 h) before onset
 HARD_LIMITS = ("throttling", "db_connection_exhaustion", "storage_exhaustion")  # a surge does not explain these
 SETTABLE_LIMITS = tuple(LIMIT_SETTINGS)  # limits a setting can lower (max_connections, concurrency, memory...)

@@ -12,6 +12,7 @@ RUNTIME_VERSION = {
     "python3.13": "python:3.13.v17",
     "nodejs20.x": "nodejs:20.v37",
     "nodejs22.x": "nodejs:22.v29",
+    "java17": "java:17.v35",
     "java21": "java:21.v23",
     "dotnet8": "dotnet:8.v31",
     "ruby3.3": "ruby:3.3.v19",
@@ -30,13 +31,17 @@ class LambdaLogs:
     Execution environments are modelled explicitly: an invocation reuses a free
     warm environment of the current version or starts a new one (cold start,
     new log stream). `epochs` lists (time, version) switches: a deploy or
-    configuration update retires every environment at that time.
+    configuration update retires every environment at that time. `region` is where the
+    function runs (the scenario's own by default): it names the runtime ARN, and every log
+    event goes through `_log`, which a multi-region scenario's subclass can send there.
     """
 
     def __init__(self, sc: Scenario, fn: str, runtime: str, memory: int, timeout: int,
                  epochs=((-10 ** 9, "$LATEST"),), mem_used=(150, 20), life=(2400, 6000),
-                 prewarm: float = -10680, retire=(), max_envs: int | None = None):
+                 prewarm: float = -10680, retire=(), max_envs: int | None = None,
+                 region: str | None = None):
         self.sc, self.fn, self.runtime = sc, fn, runtime
+        self.region = region or sc.region
         self.family = next(f for f in INIT_MS if runtime.startswith(f))
         self.memory, self.timeout = memory, timeout
         self.epochs = sorted(epochs)
@@ -49,7 +54,7 @@ class LambdaLogs:
         self.group = f"/aws/lambda/{fn}"
         arn_hash = sc.hexid(64)
         self.rv = (f"INIT_START Runtime Version: {RUNTIME_VERSION[runtime]}\tRuntime Version ARN: "
-                   f"arn:aws:lambda:{sc.region}::runtime:{arn_hash}")
+                   f"arn:aws:lambda:{self.region}::runtime:{arn_hash}")
 
     # ---------------------------------------------------------------- formatting
     def fmt(self, t: float, reqid: str, level: str, msg: str) -> str:
@@ -103,6 +108,9 @@ class LambdaLogs:
         return env
 
     # ---------------------------------------------------------------- invocations
+    def _log(self, stream: str, t: float, text: str) -> None:
+        self.sc.log(self.group, stream, t, text)
+
     def run(self, invocations: dict, errors: dict, body) -> None:
         """invocations/errors: {minute_start: count}; body(ll, t, reqid, is_err, cold) -> dict."""
         rng = self.sc.rng
@@ -126,22 +134,22 @@ class LambdaLogs:
         if env["cold"]:
             mu, sd = INIT_MS[self.family]
             init_ms = max(20.0, rng.gauss(mu, sd))
-            sc.log(self.group, stream, s - init_ms / 1000 - 0.004, self.rv)
+            self._log(stream, s - init_ms / 1000 - 0.004, self.rv)
             for dt, text in res.get("init_lines", []):
-                sc.log(self.group, stream, s - init_ms / 1000 + dt, text)
-        sc.log(self.group, stream, s, f"START RequestId: {reqid} Version: {env['version']}")
+                self._log(stream, s - init_ms / 1000 + dt, text)
+        self._log(stream, s, f"START RequestId: {reqid} Version: {env['version']}")
         for dt, text in res.get("lines", []):
-            sc.log(self.group, stream, s + dt, text)
+            self._log(stream, s + dt, text)
         dur = float(res["dur"])
         status = res.get("status")
         if status == "timeout":
             dur = self.timeout * 1000.0 + rng.uniform(0.5, 30)
         end = s + dur / 1000.0
         if status == "timeout":
-            sc.log(self.group, stream, end - 0.0005,
-                   f"{sc.iso(end)} {reqid} Task timed out after {self.timeout:.2f} seconds")
+            self._log(stream, end - 0.0005,
+                      f"{sc.iso(end)} {reqid} Task timed out after {self.timeout:.2f} seconds")
         mem = res.get("mem") or int(max(40, min(self.memory, rng.gauss(*self.mem_used))))
-        sc.log(self.group, stream, end + 0.0005, f"END RequestId: {reqid}")
+        self._log(stream, end + 0.0005, f"END RequestId: {reqid}")
         report = (f"REPORT RequestId: {reqid}\tDuration: {dur:.2f} ms\tBilled Duration: "
                   f"{math.ceil(dur + (init_ms or 0) * (self.family in ('provided',)))} ms\t"
                   f"Memory Size: {self.memory} MB\tMax Memory Used: {mem} MB")
@@ -151,7 +159,7 @@ class LambdaLogs:
             report += "\tStatus: timeout"
         elif status == "error":
             report += f"\tStatus: error\tError Type: {res.get('error_type', 'Runtime.ExitError')}"
-        sc.log(self.group, stream, end + 0.001, report)
+        self._log(stream, end + 0.001, report)
         env["busy"] = end + 0.01
 
 
@@ -171,10 +179,11 @@ def pg(sc: Scenario, t: float, level: str, msg: str, client: str | None = None,
     return f"{d.strftime('%Y-%m-%d %H:%M:%S')} UTC:{client or ''}:{who}:[{pid}]:{level}:  {msg}"
 
 
-def mysql(sc: Scenario, t: float, thread: int, level: str, code: str, msg: str) -> str:
+def mysql(sc: Scenario, t: float, thread: int, level: str, code: str, msg: str,
+          subsystem: str = "Server") -> str:
     d = sc.at(t)
     return (f"{d.strftime('%Y-%m-%dT%H:%M:%S')}.{d.microsecond:06d}Z {thread} [{level}] "
-            f"[{code}] [Server] {msg}")
+            f"[{code}] [{subsystem}] {msg}")
 
 
 def spring(sc: Scenario, t: float, level: str, thread: str, logger: str, msg: str,
