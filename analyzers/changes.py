@@ -218,14 +218,12 @@ def with_pending_parameters_applied(changes: Iterable[Change], resources: Sequen
     wait for a reboot (``max_connections``, ``shared_buffers``) took effect only then, so the change is
     dated at that restart, its name saying when it was made and what applied it."""
     changes = list(changes)
-    users = {g: [r for r in resources if r.type == "rds" and g in r.attached_names]
-             for g in {c.resource_name for c in changes if c.resource_name
-                       and _PARAMETER_GROUP_CHANGE.match(c.event_name)}}
     out = []
     for change in changes:
-        restarts = [r for r in changes if _PARAMETER_GROUP_CHANGE.match(change.event_name)
-                    and _RESTART.match(r.event_name) and change.time < r.time <= until
-                    and any(touches(r, db) for db in users.get(change.resource_name, []))]
+        users = [r for r in resources if r.type == "rds" and change.resource_name in r.attached_names] \
+            if _PARAMETER_GROUP_CHANGE.match(change.event_name) else []
+        restarts = [r for r in changes if _RESTART.match(r.event_name) and change.time < r.time <= until
+                    and any(touches(r, db) for db in users)]
         if restarts:
             restart = min(restarts, key=lambda r: r.time)
             change = replace(change, time=restart.time, event_name=(

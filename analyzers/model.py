@@ -274,6 +274,9 @@ class Change:
                 "region": self.region, "source": self.source}
 
 
+ERROR_LEVELS = ("ERROR", "FATAL", "CRITICAL")  # the levels of a line that reports a failure
+
+
 @dataclass(frozen=True)
 class LogPattern:
     """A mined log template with its counts before and after the incident onset."""
@@ -299,7 +302,7 @@ class LogPattern:
 
     @property
     def is_error(self) -> bool:
-        return self.level in ("ERROR", "FATAL", "CRITICAL") or self.kind in ("exception", "timeout")
+        return self.level in ERROR_LEVELS or self.kind in ("exception", "timeout")
 
     def to_dict(self) -> dict:
         return {"id": self.id, "template": self.template, "count": self.count,

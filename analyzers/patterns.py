@@ -18,7 +18,7 @@ from .logs import TemplateMiner
 from .logs import extract_keywords, parse_events
 from .logs.events import ParsedEvent
 from .logs.stacktraces import PY_TRACEBACK_HEADER
-from .model import LogPattern, LogRecord
+from .model import ERROR_LEVELS, LogPattern, LogRecord
 
 MAX_SAMPLES = 3
 SAMPLE_CHARS = 500
@@ -78,7 +78,6 @@ def lambda_report_problem(event: ParsedEvent) -> ParsedEvent | None:
 
 
 SURGE_FACTOR = 3.0
-ERROR_LEVELS = ("ERROR", "FATAL", "CRITICAL")
 LATE_DATA = timedelta(minutes=15)  # a group whose data starts later than this before onset had a baseline
 ONSET_GRAIN = 60.0  # seconds: the onset is read from one-minute samples, so a line this soon before it is new
 

@@ -62,6 +62,7 @@ _PINO_LEVELS = {10: "DEBUG", 20: "DEBUG", 30: "INFO", 40: "WARN", 50: "ERROR", 6
 # Monolog (PHP, Laravel): 100 debug, 200 info, 250 notice, 300 warning, 400 error ... 600 emergency
 _MONOLOG_LEVELS = {100: "DEBUG", 200: "INFO", 250: "INFO", 300: "WARN", 400: "ERROR", 500: "ERROR", 550: "ERROR",
                    600: "ERROR"}
+_NUMERIC_LEVELS = {**_PINO_LEVELS, **_MONOLOG_LEVELS}
 _JSON_MESSAGE_KEYS = ("message", "msg", "error", "err", "errorMessage", "event", "text", "Message",
                       "RenderedMessage", "@m", "@mt", "MessageTemplate")
 
@@ -180,8 +181,8 @@ def _read_json(text: str) -> LineFormat | None:
         if isinstance(value, str) and normalize_level(value):
             level = normalize_level(value)
             break
-        if key == "level" and type(value) is int and value in {**_PINO_LEVELS, **_MONOLOG_LEVELS}:
-            level = {**_PINO_LEVELS, **_MONOLOG_LEVELS}[value]  # pino / bunyan: 30 info, 50 error; Monolog: 400
+        if key == "level" and type(value) is int and value in _NUMERIC_LEVELS:
+            level = _NUMERIC_LEVELS[value]  # pino / bunyan: 30 info, 50 error; Monolog: 400 error
             break
     message = None
     exception_type = None

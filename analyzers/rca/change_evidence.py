@@ -18,11 +18,11 @@ from .neighbours import noisy_neighbours
 from .network import (endpoint_candidate, is_certificate_change, is_endpoint_policy_change, is_network_change,
                       rule_set_candidate, unhealthy_targets)
 from .pools import unreserved
+from .queries import FRESH_CHANGE, TRIGGERS
 from .rules import PACKAGING
 
 CHANGE_HORIZON = timedelta(hours=2)
 DEPLOY_FRESH_H = 1 / 3  # a roll-out is fully suspect for 20 min, hardly after an hour of clean running
-FRESH_CHANGE = 0.85  # a change within ~25 min of onset (a deployment within its first 20 min)
 
 
 class ChangeEvidence(MetricEvidence):
@@ -122,7 +122,7 @@ class ChangeEvidence(MetricEvidence):
     def collect_noisy_neighbours(self) -> None:
         """A store its victims wait on whose own log fills, right after a tenant's fresh change, with lines
         naming that tenant: the tenant's change loaded the shared store (the trigger)."""
-        fresh = {(c, k): s for (c, k), s in self.scores.items() if c in ("bad_deployment", "config_change")
+        fresh = {(c, k): s for (c, k), s in self.scores.items() if c in TRIGGERS
                  and s.change >= FRESH_CHANGE and s.changed_at is not None}
         changed_at = {k: s.changed_at for (_, k), s in fresh.items()}
         stores = {k for named in self.blames.values() for k in named}

@@ -19,7 +19,7 @@ from ..model import LogPattern, ResourceRef
 from ..patterns import is_surging
 from ..topology import (FRONT_DOORS, RELATION_WEIGHTS, downstream_ids, mentioned_resources, named_callers,
                         pattern_owner, referenced_ids)
-from .change_evidence import CHANGE_HORIZON, FRESH_CHANGE, ChangeEvidence
+from .change_evidence import CHANGE_HORIZON, ChangeEvidence
 from .client_pools import pool_settings
 from .evidence_lines import CRASH, fmt_pattern, pattern_strength
 from .evidence_set import EvidenceSet, Score
@@ -30,7 +30,7 @@ from .rules import (BARE_TIMEOUT, CACHE_LIMIT, CACHE_WORDS, DATABASE_WORDS, DB_S
                     NAMED_FAILURE, PORT, QUEUE_FULL, SHEDDING, STALLED, STORE_REFUSALS, TABLE_WORDS, TLS_FAILURE,
                     UNREACHED, WELL_KNOWN_PORTS, WORKER_KILLED, WORKER_TIMEOUT, log_categories)
 
-__all__ = ["FRESH_CHANGE", "EvidenceCollector", "EvidenceSet", "Score"]
+__all__ = ["EvidenceCollector", "EvidenceSet", "Score"]
 
 SPECIFIC_FAULTS = {"db_connection_exhaustion", "function_timeout", "throttling", "permission_denied",
                    "storage_exhaustion", "memory_exhaustion"}  # a generic timeout/5xx in the same line is their symptom

@@ -26,8 +26,8 @@ COMPUTE = ("ec2", "ecs", "lambda")  # what a front door can send its requests to
 HOST_DOWN_WINDOW = timedelta(minutes=15)  # a host that failed its status checks this close to onset is down with it
 
 
-CHANGES = ("bad_deployment", "config_change")
-BACKEND_CHANGE = 0.85  # a change this fresh on a backend that logs its own errors explains them (FRESH_CHANGE)
+TRIGGERS = ("bad_deployment", "config_change")  # the categories a change is the cause in
+FRESH_CHANGE = 0.85  # a change within ~25 min of onset (a deployment within its first 20 min)
 
 
 class ScoreQueries:
@@ -186,8 +186,8 @@ class ScoreQueries:
         behind = self._loaded_by(key) - {key}
         says_why = {k for k in behind for c in ("dependency_failure", "application_error", "function_timeout")
                     if (c, k) in self.scores and self.scores[(c, k)].logs >= 0.5}
-        changed = {k for k in says_why for c in CHANGES if (c, k) in self.scores
-                   and self.scores[(c, k)].change >= BACKEND_CHANGE}
+        changed = {k for k in says_why for c in TRIGGERS if (c, k) in self.scores
+                   and self.scores[(c, k)].change >= FRESH_CHANGE}
         return bool(says_why) and own or bool(changed)
 
     def _exhausted_long_before(self, key: tuple[str, str]) -> bool:

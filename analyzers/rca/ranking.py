@@ -8,13 +8,13 @@ from datetime import datetime, timedelta
 
 from ..model import Hypothesis, ResourceRef
 from ..topology import FRONT_DOORS, Candidate
-from .evidence import FRESH_CHANGE, EvidenceCollector, EvidenceSet, Score
+from .evidence import EvidenceCollector, EvidenceSet, Score
 from .evidence_lines import REFUSED
 from .network import NETWORK_CHANGE
+from .queries import FRESH_CHANGE, TRIGGERS
 from .rules import CATEGORY_PRIOR, LIMIT_SETTINGS, SPECIFICITY
 
 UNKNOWN_BELOW = 0.3
-TRIGGERS = ("bad_deployment", "config_change")
 SYMPTOMS = ("dependency_failure", "application_error", "function_timeout")
 STALL_SUPPORT = 0.1  # weight of a dependency's own stalled metrics beside the errors naming it
 VICTIM = 0.6  # weight of a caller's own unnamed dependency errors when its other errors name the faulty one
