@@ -10,12 +10,16 @@ RUNTIME_VERSION = {
     "python3.11": "python:3.11.v48",
     "python3.12": "python:3.12.v41",
     "python3.13": "python:3.13.v17",
+    "python3.9": "python:3.9.v64",
+    "nodejs16.x": "nodejs:16.v50",
+    "nodejs18.x": "nodejs:18.v44",
     "nodejs20.x": "nodejs:20.v37",
     "nodejs22.x": "nodejs:22.v29",
     "java17": "java:17.v35",
     "java21": "java:21.v23",
     "dotnet8": "dotnet:8.v31",
     "ruby3.3": "ruby:3.3.v19",
+    "ruby3.2": "ruby:3.2.v27",
     "provided.al2023": "provided:al2023.v72",
 }
 
@@ -34,15 +38,17 @@ class LambdaLogs:
     configuration update retires every environment at that time. `region` is where the
     function runs (the scenario's own by default): it names the runtime ARN, and every log
     event goes through `_log`, which a multi-region scenario's subclass can send there.
+    `init_ms` is the (mean, sd) of a cold start's init duration (the runtime family's by default).
     """
 
     def __init__(self, sc: Scenario, fn: str, runtime: str, memory: int, timeout: int,
                  epochs=((-10 ** 9, "$LATEST"),), mem_used=(150, 20), life=(2400, 6000),
                  prewarm: float = -10680, retire=(), max_envs: int | None = None,
-                 region: str | None = None):
+                 region: str | None = None, init_ms=None):
         self.sc, self.fn, self.runtime = sc, fn, runtime
         self.region = region or sc.region
         self.family = next(f for f in INIT_MS if runtime.startswith(f))
+        self.init_ms = init_ms or INIT_MS[self.family]  # (mean, sd) of cold-start init
         self.memory, self.timeout = memory, timeout
         self.epochs = sorted(epochs)
         self.mem_used = mem_used
@@ -132,7 +138,7 @@ class LambdaLogs:
         stream = env["stream"]
         init_ms = None
         if env["cold"]:
-            mu, sd = INIT_MS[self.family]
+            mu, sd = self.init_ms
             init_ms = max(20.0, rng.gauss(mu, sd))
             self._log(stream, s - init_ms / 1000 - 0.004, self.rv)
             for dt, text in res.get("init_lines", []):
@@ -210,3 +216,40 @@ def gunicorn(sc: Scenario, t: float, pid: int, level: str, msg: str) -> str:
 
 def jline(obj: dict) -> str:
     return json.dumps(obj, separators=(",", ":"))
+
+
+# --------------------------------------------------------------------------- structured app logs
+def zap(sc: Scenario, t: float, level: str, msg: str, caller: str, **fields) -> str:
+    """Go zap JSON (production encoder)."""
+    obj = {"level": level, "ts": round(sc.at(t).timestamp(), 6), "caller": caller, "msg": msg}
+    obj.update(fields)
+    return jline(obj)
+
+
+PINO_LEVEL = {"trace": 10, "debug": 20, "info": 30, "warn": 40, "error": 50, "fatal": 60}
+
+
+def pino(sc: Scenario, t: float, level, msg: str, host: str, pid: int = 1, **kv) -> str:
+    """Node pino JSON; `level` is a name (see PINO_LEVEL) or pino's number."""
+    obj = {"level": PINO_LEVEL.get(level, level), "time": sc.epoch_ms(t), "pid": pid, "hostname": host}
+    obj.update(kv)
+    obj["msg"] = msg
+    return jline(obj)
+
+
+def logfmt_writer(time_key: str = "ts", quote_msg: bool = False, specials: str = ' ="',
+                  quote_empty: bool = True):
+    """A logfmt(sc, t, level, msg, **kv) line builder: `time_key` names the timestamp; a value
+    is quoted when it holds one of `specials` (or is empty, with `quote_empty`); the message
+    always is with `quote_msg`, else like a value."""
+
+    def q(v) -> str:
+        s = str(v)
+        return f'"{s}"' if any(c in s for c in specials) or (quote_empty and s == "") else s
+
+    def logfmt(sc: Scenario, t: float, level: str, msg: str, **kv) -> str:
+        parts = [f"{time_key}={sc.iso(t)}", f"level={level}", f'msg="{msg}"' if quote_msg else f"msg={q(msg)}"]
+        parts += [f"{k}={q(v)}" for k, v in kv.items()]
+        return " ".join(parts)
+
+    return logfmt

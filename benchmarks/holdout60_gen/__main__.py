@@ -1,30 +1,16 @@
-"""Write benchmarks/scenarios_holdout60/*.yaml and README.md (deterministic)."""
-from __future__ import annotations
-
-import pathlib
+"""Write benchmarks/scenarios_holdout60/*.yaml and README.md (deterministic); with arguments
+("01" ...), only those scenarios and no README."""
 import sys
 
-from . import scenarios
-from .readme import render
+from benchmarks.holdout_writer import write_set
 
-OUT = pathlib.Path(__file__).resolve().parent.parent / "scenarios_holdout60"
+from .readme import render
+from .scenarios import ALL
 
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    OUT.mkdir(parents=True, exist_ok=True)
-    built = []
-    for build in scenarios.ALL:
-        if argv and not any(f"{build.__name__[1:]}" == a for a in argv):
-            continue
-        sc = build()
-        path = OUT / f"{sc.name}.yaml"
-        path.write_text(sc.dump())
-        built.append(sc)
-        print(f"wrote {path.name} ({path.stat().st_size // 1024} KiB)")
-    if not argv:
-        (OUT / "README.md").write_text(render(built))
-        print("wrote README.md")
+    write_set(__package__, [b for b in ALL if not argv or b.__name__[1:] in argv], render, readme=not argv)
     return 0
 
 

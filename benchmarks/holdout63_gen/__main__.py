@@ -1,38 +1,23 @@
-"""python -m benchmarks.holdout63_gen -> benchmarks/scenarios_holdout63/*.yaml + README.md"""
-from __future__ import annotations
-
-import importlib
-import pathlib
+"""python -m benchmarks.holdout63_gen [sNN ...] -> benchmarks/scenarios_holdout63/*.yaml + README.md
+(only the modules starting with sNN ..., and no README, when given)."""
 import sys
 
-from . import readme
+from benchmarks.holdout_writer import module_builders, write_set
+
+from .readme import render
 
 MODULES = ["s01_prior_auth", "s02_permits", "s03_provdir", "s04_referral_cpu", "s05_docs_render",
            "s06_foia_disk", "s07_appointments", "s08_lab_timeout", "s09_benefits_surge",
            "s10_referral_deploy", "s11_consent", "s12_exporter", "s13_eligibility",
            "s14_licensing", "s15_case_notes", "s16_vital_records"]
 
-OUT = pathlib.Path(__file__).resolve().parent.parent / "scenarios_holdout63"
 
-
-def main(argv: list) -> int:
-    only = set(argv[1:])
-    OUT.mkdir(exist_ok=True)
-    built = []
-    for name in MODULES:
-        if only and not any(name.startswith(o) for o in only):
-            continue
-        mod = importlib.import_module(f".{name}", __package__)
-        sc = mod.build()
-        path = OUT / f"{sc.name}.yaml"
-        text = sc.dump()
-        path.write_text(text)
-        built.append(sc)
-        print(f"{path.name}: {len(text) / 1e6:.2f} MB, {sum(len(v) for v in sc.logs.values())} log events")
-    if not only:
-        (OUT / "README.md").write_text(readme.render(built))
+def main(argv=None) -> int:
+    only = set(sys.argv[1:] if argv is None else argv)
+    modules = [m for m in MODULES if not only or any(m.startswith(o) for o in only)]
+    write_set(__package__, module_builders(__package__, modules), render, readme=not only)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(main())

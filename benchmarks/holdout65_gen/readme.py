@@ -4,7 +4,7 @@ from __future__ import annotations
 from .notes import COVERAGE_EXTRA, HOW, JUDGEMENT, TITLE
 
 
-def write_readme(scenarios, path: str) -> None:
+def render(scenarios) -> str:
     out = [f"# {TITLE}", "", HOW, "",
            "| file | region | alarm | intended category | accepted resources | alarm on origin or front | decoys |",
            "|---|---|---|---|---|---|---|"]
@@ -34,5 +34,4 @@ def write_readme(scenarios, path: str) -> None:
     out += ["", "## Scenarios", ""]
     for sc in scenarios:
         out += [f"**{sc.name}.** {sc.meta['story']}", ""]
-    with open(path, "w") as f:
-        f.write("\n".join(out).rstrip() + "\n")
+    return "\n".join(out).rstrip() + "\n"

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import collections
-import pathlib
 
 INTRO = """# Held-out RCA set 68: game studio backend on launch and event days
 
@@ -30,7 +29,7 @@ def _cell(s: str) -> str:
     return s.replace("|", "\\|")
 
 
-def write_readme(path: pathlib.Path, scs: list) -> None:
+def render(scs: list) -> str:
     out = [INTRO, "## Scenarios\n",
            "| file | region | alarm | intended category | accepted resources | alarm on origin or front | decoys |",
            "|---|---|---|---|---|---|---|"]
@@ -64,4 +63,4 @@ def write_readme(path: pathlib.Path, scs: list) -> None:
     out.append("## Stories\n")
     for sc in scs:
         out.append(f"**{sc.name}** - {sc.description} {sc.meta['story']}\n")
-    path.write_text("\n".join(out))
+    return "\n".join(out)

@@ -64,7 +64,7 @@ def _runtime(r: dict) -> str:
     return p.get("runtime") or p.get("platform") or ""
 
 
-def write_readme(path, scenarios) -> None:
+def render(scenarios) -> str:
     out = [INTRO, "## Scenarios", "",
            "| file | region | alarm | intended category | accepted resources | alarm on origin "
            "or front | decoys |", "|---|---|---|---|---|---|---|"]
@@ -108,4 +108,4 @@ def write_readme(path, scenarios) -> None:
     out += ["", "## Stories", ""]
     for sc in scenarios:
         out += [f"**{sc.name}** ({sc.region}). {sc.meta['story']}", ""]
-    path.write_text("\n".join(out).rstrip() + "\n")
+    return "\n".join(out).rstrip() + "\n"
