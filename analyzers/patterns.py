@@ -129,18 +129,20 @@ def mine_patterns(records: Iterable[LogRecord], window: PatternWindow, id_prefix
             if event is not None:
                 events.append((group, source, event))
     miners: dict[str, TemplateMiner] = defaultdict(TemplateMiner)
-    keyed: dict[tuple[str, str, int, str, bool], list] = defaultdict(list)
+    keyed: dict[tuple[str, str, int, str, bool, str], list] = defaultdict(list)
     for group, source, event in events:
         if event.message.startswith(RUNTIME_STARTED):  # one pattern per runtime version, never merged
-            keyed[(group, source, -1, event.message, False)].append(event)
+            keyed[(group, source, -1, event.message, False, "")].append(event)
             continue
         text = _mining_text(event)
         cluster = miners[group].add(text)  # one exception type per pattern, whatever headline they share
         # and errors apart from the other lines of a template ("level=error msg=..." beside "level=info msg=...")
-        keyed[(group, source, cluster, event.exception_type or "", event.level in ERROR_LEVELS)].append(event)
+        # and each server-error status apart ("status: 500" beside the "status: 502" it merges with)
+        key = (event.exception_type or "", event.level in ERROR_LEVELS, _server_error(event.message))
+        keyed[(group, source, cluster, *key)].append(event)
     onset_ts = window.onset.timestamp()
     patterns: list[LogPattern] = []
-    for (group, source, cluster, exc_type, _), evs in keyed.items():
+    for (group, source, cluster, exc_type, *_), evs in keyed.items():
         before = sum(1 for e in evs if e.timestamp < onset_ts)
         after = len(evs) - before
         first, last = min(e.timestamp for e in evs), max(e.timestamp for e in evs)
@@ -178,6 +180,11 @@ _STATUS = re.compile(r'(?:status|code|HTTP/\d(?:\.\d)?"?)\W{0,3}([1-5]\d\d)\b', 
 def _shape(message: str) -> str:
     head = message[:200].split("\n", 1)[0]
     return _VARIABLE.sub("0", head) + "|" + ",".join(_STATUS.findall(head))
+
+
+def _server_error(message: str) -> str:
+    """The first 5xx status a line's head states, or ""."""
+    return next((code for code in _STATUS.findall(message[:200].split("\n", 1)[0]) if code[0] == "5"), "")
 
 
 def _spread(events: Sequence, onset_ts: float) -> list:

@@ -86,6 +86,28 @@ def map_log_groups(groups: Iterable[str], resources: Sequence[ResourceRef]) -> d
     return mapping
 
 
+_SERVICE_GROUPS = ("/aws/", "API-Gateway-")  # groups AWS services write, never an instance's agent
+
+
+def unlogged_instances(resources: Sequence[ResourceRef], owners: Mapping[str, ResourceRef]) -> list[ResourceRef]:
+    """The EC2 instances among ``resources`` that no log group is known to belong to."""
+    owned = {r.key for r in owners.values()}
+    return [r for r in resources if r.type == "ec2" and r.key not in owned and not log_group_prefixes(r)]
+
+
+def agent_group_candidates(groups: Iterable[str], owners: Mapping[str, ResourceRef],
+                           resources: Sequence[ResourceRef]) -> list[str]:
+    """Groups nobody owns that an instance's CloudWatch agent may write (streams named after the instance
+    id), those whose path shares a word with a resource's names first (``/scanhub/app`` beside the
+    balancer ``scanhub-alb``)."""
+    words = {w for r in resources for a in r.aliases for w in re.split(r"[^A-Za-z0-9]+", a.lower()) if len(w) >= 4}
+    free = [g for g in groups if g not in owners and not g.startswith(_SERVICE_GROUPS)]
+
+    def shared(group: str) -> int:
+        return len(words & set(re.split(r"[^a-z0-9]+", group.lower())))
+    return sorted(free, key=shared, reverse=True)
+
+
 def stream_sources(streams: Iterable[tuple[str, str]], resources: Sequence[ResourceRef]) -> dict[tuple[str, str], str]:
     """(group, stream) -> id of the resource a stream belongs to, for groups that several resources
     write (the CloudWatch agent names streams after the instance id by default)."""

@@ -115,8 +115,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="last line: JSON of the three scores")
     parser.add_argument("--detector", choices=["aiops", "perfect", "null"], default="aiops")
     args = parser.parse_args(argv)
+    labels = args.labels_json
+    if labels.is_dir():  # NAB's labels/ folder: its combined windows file
+        labels = labels / "combined_windows.json"
+    if not args.data_dir.is_dir():
+        parser.error(f"no such directory: {args.data_dir}")
+    if not labels.is_file():
+        parser.error(f"no such labels file: {labels}")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    results = run(args.data_dir, args.labels_json, args.out, args.detector)
+    results = run(args.data_dir, labels, args.out, args.detector)
     if args.json:
         print(json.dumps({name: round(res["score"], 4) for name, res in results.items()}))
     return 0

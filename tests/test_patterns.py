@@ -82,6 +82,26 @@ def test_samples_show_the_message_that_grew_across_the_onset_not_only_the_loudes
     assert any('"status":"200"' in sample for sample in access.samples)
 
 
+def test_a_new_server_error_status_is_a_new_pattern_beside_an_old_one_of_the_same_template():
+    # GIVEN API Gateway execution logs with 502s all along and 500s only after onset, one template
+    def line(status: int, i: int) -> str:
+        return f"({i + 1000:08x}-4fbd-bc8c-9c13f53c83c3) Method completed with status: {status}"
+    records = [LogRecord(GROUP, "s", (ONSET + timedelta(seconds=60 * i)).timestamp(), line(502, i))
+               for i in range(-60, 20)]
+    records += [LogRecord(GROUP, "s", (ONSET + timedelta(seconds=10 * i + 5)).timestamp(), line(500, i))
+                for i in range(0, 120)]
+    records += [LogRecord(GROUP, "s", (ONSET + timedelta(seconds=30 * i + 7)).timestamp(), line(200, i))
+                for i in range(-120, 40)]
+    # WHEN mined
+    patterns = mine_patterns(records, WINDOW)
+    # THEN the 500s are a new pattern of their own, the 502s an old one, and the 200s stay apart from both
+    by_status = {p.samples[0].rsplit(" ", 1)[1]: p for p in patterns}
+    assert set(by_status) == {"500", "502", "200"}
+    assert by_status["500"].new and by_status["500"].count_after == 120 and by_status["500"].count_before == 0
+    assert not by_status["502"].new and by_status["502"].count_before == 60
+    assert by_status["200"].count == 160
+
+
 def test_a_line_within_one_sample_before_the_onset_is_still_new_but_not_one_a_minute_earlier():
     # GIVEN a nightly job whose first denied upload is logged 14 s before the onset read from one-minute
     # samples, and a warning that first appeared two minutes before it

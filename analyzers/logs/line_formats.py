@@ -248,10 +248,10 @@ def _aws_event(detail_type: str, detail: dict) -> LineFormat:
     return LineFormat(message=message, level="ERROR" if failed else "INFO", kind="app")
 
 
-# where JSON loggers put the error: logstash/logback "stack_trace", python-json-logger "exc_info",
-# Serilog "Exception" (compact: "@x"), pino/bunyan "err", winston "stack"
+# where JSON loggers put the error: logstash/logback "stack_trace", python-json-logger "exc_info" (or a
+# formatter's "exc" / "exc_text"), Serilog "Exception" (compact: "@x"), pino/bunyan "err", winston "stack"
 _JSON_ERROR_KEYS = ("error", "err", "exception", "errorMessage", "error_message", "stack_trace", "stackTrace",
-                    "stacktrace", "exc_info", "Exception", "@x", "stack")
+                    "stacktrace", "exc_info", "exc", "exc_text", "traceback", "Exception", "@x", "stack")
 
 
 def _error_detail(document: dict, message: str | None) -> tuple[str | None, str | None]:

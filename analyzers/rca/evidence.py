@@ -82,8 +82,8 @@ class EvidenceCollector(ChangeEvidence):
 
     # Logs ----------------------------------------------------------------
     def collect_logs(self) -> None:
-        failing = {self.owner_of[p.id].key for p in self.ev.patterns if p.is_error and is_surging(p)
-                   and p.id in self.owner_of}
+        failing = {self.owner_of[p.id].key for p in self.ev.patterns if is_surging(p) and p.id in self.owner_of
+                   and (p.is_error or ERROR_WORDS.search(p.template))}  # a Go panic has no level
         rising = self._rising_when_nothing_surges()
         timed_out, thrashing = (self._owners_logging(rule) for rule in (WORKER_TIMEOUT, GC_THRASH))
         for p in self.ev.patterns:

@@ -190,6 +190,16 @@ class ScoreQueries:
                    and self.scores[(c, k)].change >= FRESH_CHANGE}
         return bool(says_why) and own or bool(changed)
 
+    def _relays_a_limit(self, key: tuple[str, str]) -> bool:
+        """Its own lines say a limit was hit (no space left, too many connections) that another resource shows
+        it reached, by its metrics and in its own lines (a database out of disk): the errors are that limit's."""
+        def owns(score: Score, k: tuple[str, str]) -> bool:
+            return any(i in self.owner_of and self.owner_of[i].key == k for i in score.ids)
+        return any(mine.logs > 0 and owns(mine, key) and any(
+            c2 == c and k != key and s.metrics >= 0.8 and s.logs >= 0.5 and owns(s, k)
+            for (c2, k), s in self.scores.items())
+            for c in EXHAUSTION if (mine := self.scores.get((c, key))) is not None)
+
     def _exhausted_long_before(self, key: tuple[str, str]) -> bool:
         """Its metrics reached their limit long before the incident (a host pinned for hours while its
         balancer answered fine): that limit does not explain failures that began only now."""
@@ -238,13 +248,14 @@ class ScoreQueries:
         """Its throttling is only its own limiter's answer (no throttle metric) to a surge of its requests."""
         return key in self.shedding and throttled.metrics < 0.5 and self._under_surge(key)
 
-    def _own_logs_explain(self, key: tuple[str, str], relayed: Score) -> bool:
+    def _own_logs_explain(self, key: tuple[str, str], relayed: Score, why: Sequence[str] = EXHAUSTION) -> bool:
         """Its callers' errors about it (none of them its own lines) while its own logs show it at a limit
-        (out of memory, disk full...): the callers saw it fail, its own logs say why."""
+        (out of memory, disk full...), or another category of ``why``: the callers saw it fail, its own logs
+        say why."""
         def own(score: Score) -> bool:
             return any(i in self.owner_of and self.owner_of[i].key == key for i in score.ids)
         return not own(relayed) and any(self.scores[(c, key)].logs >= 0.5 and own(self.scores[(c, key)])
-                                        for c in EXHAUSTION if (c, key) in self.scores)
+                                        for c in why if (c, key) in self.scores)
 
     def _waits_on_pinned_store(self, key: tuple[str, str]) -> bool:
         """Its own new or surging lines, errors or not, are about database queries ("slow query", "still waiting

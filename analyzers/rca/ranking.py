@@ -18,6 +18,7 @@ UNKNOWN_BELOW = 0.3
 SYMPTOMS = ("dependency_failure", "application_error", "function_timeout")
 STALL_SUPPORT = 0.1  # weight of a dependency's own stalled metrics beside the errors naming it
 VICTIM = 0.6  # weight of a caller's own unnamed dependency errors when its other errors name the faulty one
+CRASHED = 0.4  # weight of callers' errors about a service whose own logs show it raising exceptions
 ERRORS_BEFORE_CHANGE = timedelta(minutes=1)
 SURGE_WITH_CHANGE = timedelta(minutes=2)  # a surge beginning this soon before a change began with it
 DENIED_BY_CHANGE = 0.5  # a change whose only new errors are denials (or rate limits it does not set) yields to them
@@ -77,8 +78,9 @@ class _Ranker(EvidenceCollector):
         errors = self.scores.get(("application_error", key))
         trigger = self._trigger(category, key)
         limited = self._exhausted_before(key, trigger and trigger.changed_at)  # heading for its limit before it
-        if self._backend_exhausted(key, by_logs=True) or limited:
-            errors = None  # errors at a limit (its own, reached anyway, or of what is behind a front door) are its
+        if self._backend_exhausted(key, by_logs=True) or limited or self._relays_a_limit(key):
+            errors = None  # errors at a limit (its own, reached anyway, of what is behind a front door or of a
+            # store that logs hitting it) are the limit's
         out = [errors] if errors is not None and not self._began_before(errors, trigger) else []
         if category == "config_change" and own is not None and not limited:  # only a call setting a limit lowers it
             out += [self.scores[(limit, key)] for limit, calls in LIMIT_SETTINGS.items()
@@ -95,13 +97,19 @@ class _Ranker(EvidenceCollector):
         return out
 
     def _only_denials(self, category: str, key: tuple[str, str], explained: list[Score]) -> bool:
-        """A setting changed (a secret moved to a new key) and every new error it explains is an access
-        denial: the failure is the missing permission, which names the fix, not the setting."""
+        """A setting changed (a secret moved to a new key), or code was deployed before its permissions were
+        edited, and every new error it explains is an access denial: the failure is the missing permission,
+        which names the fix, not the setting or the code that ran fine until then."""
         denied = self.scores.get(("permission_denied", key))
         lines = {i for score in explained for i in score.ids if i in self.owner_of}
         refused = {p.id for p in self.ev.patterns if REFUSED.search(p.template)}  # by AWS, not a database login
-        return category == "config_change" and denied is not None and denied.logs > 0 and bool(lines) \
-            and lines <= set(denied.ids) & refused
+        if denied is None or not denied.logs or not lines or not lines <= set(denied.ids) & refused:
+            return False
+        if category == "bad_deployment":
+            deployed = self._trigger(category, key)
+            return bool(denied.change) and denied.changed_at is not None and deployed is not None \
+                and deployed.changed_at is not None and denied.changed_at > deployed.changed_at
+        return category == "config_change"
 
     def _only_rate_limits(self, category: str, key: tuple[str, str], explained: list[Score]) -> bool:
         """A setting changed (a secret rotated) that sets no rate limit, and every new error it explains is a
@@ -184,6 +192,8 @@ class _Ranker(EvidenceCollector):
                 return 0.4 * s.logs
             if self.blames.get(key) or self._own_logs_explain(key, s):  # a victim, or its own logs say why
                 return VICTIM * s.logs
+            if self._own_logs_explain(key, s, ("application_error",)):  # its callers saw its own exceptions
+                return CRASHED * s.logs
             # its own stall (latency, replica lag) supports what its clients' errors say about it
             return min(1.0, s.logs + STALL_SUPPORT * s.metrics) * (1.0 if key != self.alarm_key else 0.85)
         if category == "traffic_surge":

@@ -62,8 +62,9 @@ LOG_RULES: dict[str, re.Pattern[str]] = {
         r"(?:could not open a|while establishing a) connection to SQL Server|server was not found or was not accessible|"
         r"SQL Server is terminating|Recovery of database .{0,60} is \d+% complete|"
         r"Database '[^']+' cannot be opened|"
-        # an HTTP API it called answered with a server error ("500 Internal Server Error from http://...")
-        r"\b5\d\d (?:[A-Z][a-z]+ ){0,3}from https?://", re.I),
+        # an HTTP API it called answered with a server error ("500 Internal Server Error from http://...",
+        # "calibrator returned HTTP 500")
+        r"\b5\d\d (?:[A-Z][a-z]+ ){0,3}from https?://|\breturned (?:HTTP |status |an? )?5\d\d\b", re.I),
     "config_change": re.compile(
         r"(missing|invalid|unknown|undefined|not set|not configured|no such) (required )?"
         r"(environment variable|env var|setting|config(uration)?|parameter|option|feature flag)|"
@@ -76,6 +77,8 @@ LOG_RULES: dict[str, re.Pattern[str]] = {
         r"require_secure_transport|insecure transport are prohibited|"
         # an error that points at an environment-style setting ("... configured for EUR (check SETTLEMENT_ACCOUNTS)")
         r"\bno [\w-]+(?: [\w-]+)? configured for\b|(?-i:\b(?:check|set|define) [A-Z][A-Z0-9]*_[A-Z0-9_]+\b)|"
+        # an environment-style setting that is empty or unset ("config: SMTP_RELAY_ADDR is empty")
+        r"(?-i:\b[A-Z][A-Z0-9]*_[A-Z0-9_]+)\b (?:is (?:empty|blank|unset|missing|required|not set)|must be set)\b|"
         # a required key or secret the process was not given (Laravel's APP_KEY: MissingAppKeyException)
         r"\bno (?:[\w-]+ ){0,3}(?:key|secret|setting|variable|credentials?) (?:has been|was|is) "
         r"(?:specified|set|configured|provided)\b|(?-i:\bMissing[A-Z]\w*(?:Key|Config|Setting|Variable)\w*Exception)|"
@@ -83,7 +86,8 @@ LOG_RULES: dict[str, re.Pattern[str]] = {
         r"\bNoSuchBucket\b|specified bucket does not exist|NonExistentQueue|specified queue does not exist",
         re.I),
     "cpu_saturation": re.compile(r"\bon CPU\b|CPU (usage|load|throttl|starv)|load average|CPU credit|"
-                                r"Thread starvation or clock leap", re.I),  # Hikari's housekeeper starved of CPU
+                                r"Thread starvation or clock leap|"  # Hikari's housekeeper starved of CPU
+                                r"thread ?pool starvation|Heartbeat took longer than", re.I),  # Kestrel's starved heartbeat
 }
 
 # Errors that come from a database client (the victim names no host, but the fault is in "the database").
@@ -92,6 +96,7 @@ DATABASE_WORDS = re.compile(
     r"Npgsql|MySqlConnector|SqlClient|EntityFrameworkCore|"
     r"OperationalError|(?-i:\bER_[A-Z_]{3,})|Sequelize|ActiveRecord|PG::|pq: |postgres|mysql|mariadb|deadlock|"
     r"lock wait|statement timeout|database|too many (clients|connections)|slow query|sql_mode|max_allowed_packet|"
+    r"\bquery (?:failed|timed out|timeout)\b|"
     r"SQLSTATE|require_secure_transport|pg_hba\.conf|"
     # Node drivers' own messages (mysql2, pg)
     r"Query (?:inactivity|read) timeout|PROTOCOL_(?:SEQUENCE_TIMEOUT|CONNECTION_LOST)|Connection terminated unexpectedly|"
@@ -178,8 +183,9 @@ GC_THRASH = re.compile(r"To-space exhausted|Pause Full \(|GC overhead limit exce
 STALLED = re.compile(r"Thread starvation or clock leap")
 WORKER_TIMEOUT = re.compile(r"\bWORKER TIMEOUT\b")
 WORKER_KILLED = re.compile(r"was sent SIGKILL! Perhaps out of memory\?")
+# A failure that names what failed (a host, an address, a refused connection; a client that disconnected is not one).
 NAMED_FAILURE = re.compile(r"refused|reset|unreachable|not known|getaddrinfo|ENOTFOUND|UnknownHost|No route|"
-                           r"connect|upstream|https?://|\b(?:[a-z0-9-]+\.)+(?:com|net|org|io|internal|local|aws)\b|"
+                           r"(?<!dis)connect|upstream|https?://|\b(?:[a-z0-9-]+\.)+(?:com|net|org|io|internal|local|aws)\b|"
                            r"(?:[A-Za-z][\w-]*\.[\w.-]+|localhost|\d+\.\d+\.\d+\.\d+):\d{2,5}\b", re.I)
 # A proxy's upstream on its own host (nginx in front of the app on 127.0.0.1): its timeouts are the host's slowness.
 LOCAL_UPSTREAM = re.compile(r"upstream: \"?(?:[a-z][a-z0-9+.-]*://)?(?:127\.\d+\.\d+\.\d+|localhost|\[::1\]|unix:)",
@@ -236,8 +242,25 @@ SPECIFICITY = ("config_change", "bad_deployment", "permission_denied", "db_conne
 ACCESS_STATUS = re.compile(r'("(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \S+ HTTP/[\d.]+") [1-5]\d\d\b')
 
 
+_KEY_ERROR = re.compile(r"KeyError: '[^']*'")
+_TRACE_CODE = re.compile(r"^ {4,}(\S.*)$", re.M)  # the source lines a Python traceback quotes
+_SETTING_LOOKUP = re.compile(r"environ|getenv|\benv\b|setting|config|secret|param", re.I)
+
+
+def _key_error_in_data(text: str) -> bool:
+    """A KeyError that code looking up data raised: the traceback's source lines index a mapping
+    (``STATUS_MAP[raw["status"]]``) and none reads the environment or settings."""
+    code = _TRACE_CODE.findall(text)
+    return any("[" in line for line in code) and not any(_SETTING_LOOKUP.search(line) for line in code)
+
+
 def log_categories(text: str) -> list[str]:
     """Categories whose vocabulary appears in a log template or sample. The status an access log records
-    is the server's own answer, not a dependency's: a 503 there says it failed, not why."""
+    is the server's own answer, not a dependency's: a 503 there says it failed, not why. A KeyError naming
+    an upper-case key is a missing setting, unless its traceback shows code indexing data."""
     text = ACCESS_STATUS.sub(r"\1", text)
-    return [cat for cat, rule in LOG_RULES.items() if rule.search(text)]
+    cats = [cat for cat, rule in LOG_RULES.items() if rule.search(text)]
+    if "config_change" in cats and _key_error_in_data(text) \
+            and not LOG_RULES["config_change"].search(_KEY_ERROR.sub("", text)):
+        cats.remove("config_change")
+    return cats

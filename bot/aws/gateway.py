@@ -54,6 +54,9 @@ class AwsGateway:
     def describe_log_groups(self, prefix: str | None = None) -> list[str]:
         return logs.describe_log_groups(self._client("logs"), prefix)
 
+    def describe_log_streams(self, group: str, prefix: str) -> list[str]:
+        return logs.describe_log_streams(self._client("logs"), group, prefix)
+
     def filter_log_events(self, group: str, start: datetime, end: datetime, limit: int,
                           pattern: str | None = None) -> tuple[list[LogRecord], bool]:
         return logs.filter_log_events(self._client("logs"), group, start, end, limit, pattern)

@@ -1,4 +1,4 @@
-"""CloudWatch Logs operations: DescribeLogGroups, FilterLogEvents, Logs Insights queries.
+"""CloudWatch Logs operations: DescribeLogGroups, DescribeLogStreams, FilterLogEvents, Logs Insights queries.
 
 FilterLogEvents is paginated up to a line limit; Logs Insights queries are
 started, polled to completion (bounded in time and, optionally, in bytes scanned)
@@ -50,6 +50,13 @@ def describe_log_groups(client: Any, prefix: str | None = None, limit: int = 500
             break
         kwargs["nextToken"] = token
     return names[:limit]
+
+
+def describe_log_streams(client: Any, group: str, prefix: str, limit: int = 5) -> list[str]:
+    """Names of up to ``limit`` streams of ``group`` whose names start with ``prefix``."""
+    page = call("DescribeLogStreams", client.describe_log_streams, logGroupName=group,
+                logStreamNamePrefix=prefix, limit=limit)
+    return [s["logStreamName"] for s in page.get("logStreams", [])][:limit]
 
 
 def filter_log_events(client: Any, group: str, start: datetime, end: datetime, limit: int,

@@ -16,8 +16,8 @@ from analyzers import log_queries
 from analyzers.changes import RUN_COMMAND_OUTPUT, setting_search_term
 from analyzers.model import Alarm, Change, LogRecord, ResourceRef
 from analyzers.patterns import PatternWindow, mine_patterns
-from analyzers.topology import (log_group_prefixes, map_log_groups, mentioned_resources, source_key,
-                                stream_sources)
+from analyzers.topology import (agent_group_candidates, log_group_prefixes, map_log_groups, mentioned_resources,
+                                source_key, stream_sources, unlogged_instances)
 from bot.aws import AwsError, AwsGateway
 from bot.config import Config
 
@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 BASELINE = timedelta(hours=2)
 ONSET_MARGIN = timedelta(minutes=5)
+AGENT_PROBES = 24  # DescribeLogStreams calls spent looking for instances' agent streams
 REMOTE_GROUPS = 6  # log groups read per other region at least, however many the alarm's region has
 
 
@@ -73,6 +74,13 @@ def fetch_logs(gateway: AwsGateway, resources: Sequence[ResourceRef], config: Co
     all_groups = gateway.describe_log_groups()
     home = [r for r in resources if r.region in (None, gateway.region)]
     owners = map_log_groups(all_groups, home)
+    errors: list[str] = []
+    agent_groups = _agent_groups(gateway, all_groups, owners, home, errors)
+    if agent_groups:  # instances whose agent streams were found: those groups are theirs
+        resources = [replace(r, properties={**r.properties, "log_groups": agent_groups[r.key]})
+                     if r.key in agent_groups else r for r in resources]
+        home = [r for r in resources if r.region in (None, gateway.region)]
+        owners = map_log_groups(all_groups, home)
     wanted = [g for g in all_groups if g in owners or g in extra_groups]
     for r in home:  # groups declared on the resource even if DescribeLogGroups paged them out
         for prefix in log_group_prefixes(r):
@@ -83,7 +91,6 @@ def fetch_logs(gateway: AwsGateway, resources: Sequence[ResourceRef], config: Co
     if any(c.event_name == RUN_COMMAND for c in changes):
         wanted += [g for g in all_groups if g.startswith(RUN_COMMAND_OUTPUT) and g not in wanted][:RUN_COMMAND_GROUPS]
     where = {g: gateway for g in wanted}
-    errors: list[str] = []
     for region, there in by_region(resources, lambda r: r.region, gateway.region).items():
         if region != gateway.region and there and regional is not None:
             room = max(REMOTE_GROUPS, max_groups - len(where))
@@ -126,6 +133,28 @@ def fetch_logs(gateway: AwsGateway, resources: Sequence[ResourceRef], config: Co
     return LogsOutput(tuple(patterns), group_owner, tuple(queries),
                       tuple(errors), error_samples, sum(len(r.message) for r in records), len(records),
                       setting_reads)
+
+
+def _agent_groups(gateway: AwsGateway, groups: Sequence[str], owners: dict[str, ResourceRef],
+                  home: Sequence[ResourceRef], errors: list[str]) -> dict[tuple[str, str], list[str]]:
+    """{instance key: groups with a stream named after its id} (the CloudWatch agent's default stream name)
+    for the instances no group is known for, in at most ``AGENT_PROBES`` DescribeLogStreams calls."""
+    instances = unlogged_instances(home, owners)
+    found: dict[tuple[str, str], list[str]] = {}
+    probes = 0
+    for group in agent_group_candidates(groups, owners, home) if instances else ():
+        for instance in instances:
+            if probes >= AGENT_PROBES:
+                return found
+            probes += 1
+            try:
+                streams = gateway.describe_log_streams(group, instance.id)
+            except AwsError as exc:
+                errors.append(f"{group} streams: {exc.code}")
+                return found
+            if streams:
+                found.setdefault(instance.key, []).append(group)
+    return found
 
 
 def _remote_groups(gateway: AwsGateway, resources: Sequence[ResourceRef], taken: set[str], room: int,

@@ -1,0 +1,1 @@
+"""Independent held-out RCA scenario set 76: media / news publishing."""
