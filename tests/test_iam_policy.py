@@ -112,6 +112,7 @@ def _exercise_real_gateway(factory, region: str) -> None:
         lambda: gateway.get_lambda_concurrency(DEPLOYED),
         lambda: gateway.list_metrics("CWAgent"),
         lambda: gateway.filter_log_events(f"/aws/lambda/{DEPLOYED}", start, now, 10),
+        lambda: gateway.describe_log_streams(f"/aws/lambda/{DEPLOYED}", "i-0123456789abcdef0"),
         # load balancers are not created in the emulator: ask for the target groups of a made-up one
         lambda: target_groups(factory.client("elbv2", region),
                               f"arn:aws:elasticloadbalancing:{region}:123456789012:loadbalancer/app/web/0123456789abcdef"),
