@@ -2,7 +2,6 @@
 04: warehouse scan gateway 5xx behind an ALB, one PHP instance's root volume full (eu-central-1)."""
 from __future__ import annotations
 
-from benchmarks.holdout57_gen.common import ramp
 from benchmarks.holdout57_gen.runtimes import LambdaLogs, jline, nginx
 
 from .kit import (S, alb_metrics, apigw_metrics, ec2_metrics, emit, every, lam_metrics, lambda_logs,
@@ -63,7 +62,7 @@ def build03() -> S:
     ll2 = LambdaLogs(sc, other, "nodejs20.x", 1536, 60, prewarm=-17400, retire=(-3400,),
                      epochs=((-10 ** 9, "$LATEST"),))
     lambda_logs(sc, ll2, v2, body2, per_min=0.8)
-    g = f"API-Gateway-Execution-Logs_k3v9qz2w1d/prod"
+    g = "API-Gateway-Execution-Logs_k3v9qz2w1d/prod"
     st = sc.hexid(32)
 
     def exec_line(t):

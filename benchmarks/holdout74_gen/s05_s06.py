@@ -30,7 +30,6 @@ def build05() -> S:
     v = lam_metrics(sc, fn, inv=want, err=lambda t: thr(t) * 0.93, dur=lambda t: 1260 + 40 * (thr(t) > 0))
     vd = lam_metrics(sc, dims, inv=served, err=lambda t: 0.0, dur=lambda t: dur_ms, thr=thr, conc_cap=float(limit))
     vo = lam_metrics(sc, other, inv=lambda t: 3.0, err=lambda t: 0.0, dur=lambda t: 8200.0)
-    acct = sc.account
 
     def slog(t, level, msg, **kw):
         return jline({"time": sc.iso(t), "level": level, "msg": msg, **kw})

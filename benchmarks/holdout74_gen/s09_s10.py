@@ -30,8 +30,6 @@ def build09() -> S:
     ec2_metrics(sc, b, cpu=lambda t: 21 * load(t) + (99.4 - 21 * load(t)) * hot(t), mem=lambda t: 51.0 + 4 * hot(t),
                 disk=lambda t: 36.4)
     ec2_metrics(sc, batch, cpu=lambda t: 8 + (84 if -9600 <= t < -8100 else 0), mem=lambda t: 30.0, disk=lambda t: 61.2)
-    plates = lambda: f"{''.join(pick(sc, 'ABCDEFGHJKLMNPRSTUVWXYZ') for _ in range(3))}{sc.rng.randint(1, 9)}" \
-        f"{pick(sc, 'ABCDEFGHJ')}{sc.rng.randint(10, 99)}"
 
     def web(iid):
         def line(t):

@@ -127,9 +127,9 @@ def build12() -> S:
                                                                "is 14.2 MB (> 10 MB); stored without thumbnail")))
         if is_err:
             awb = sc.rng.randint(10 ** 11, 10 ** 12)
-            tb = (f"[ERROR] KeyError: 'RTO_INITIATED'\nTraceback (most recent call last):\n  File \"/var/task/pod/handler.py\", "
-                  f"line 52, in handler\n    events = [normalise(e) for e in records]\n  File \"/var/task/pod/normalise.py\", "
-                  f"line 33, in normalise\n    status = STATUS_MAP[raw[\"status\"]]")
+            tb = ("[ERROR] KeyError: 'RTO_INITIATED'\nTraceback (most recent call last):\n  File \"/var/task/pod/handler.py\", "
+                  "line 52, in handler\n    events = [normalise(e) for e in records]\n  File \"/var/task/pod/normalise.py\", "
+                  "line 33, in normalise\n    status = STATUS_MAP[raw[\"status\"]]")
             lines.append((0.08, ll.fmt(t + 0.08, rid, "INFO", f"AWB {awb} carrier={c} raw_status=RTO_INITIATED")))
             lines.append((0.09, tb))
             return {"dur": sc.rng.uniform(90, 160), "lines": lines}

@@ -2,7 +2,6 @@
 14: put-away planner errors after the WMS MySQL parameter group lowered max_connections (.NET caller, ap-northeast-2)."""
 from __future__ import annotations
 
-from benchmarks.holdout57_gen.common import ramp
 from benchmarks.holdout57_gen.runtimes import LambdaLogs, jline, mysql
 
 from .kit import S, apigw_metrics, emit, every, lam_metrics, lambda_logs, pick, rds_metrics, shift_load

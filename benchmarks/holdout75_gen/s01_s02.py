@@ -6,7 +6,7 @@ import json
 
 from benchmarks.holdout57_gen.common import bump, ramp
 from benchmarks.holdout57_gen.runtimes import pg
-from .common75 import (LOG_START, after, apigw_exec, apigw_pack, biz, const, emit, every,
+from .common75 import (apigw_exec, apigw_pack, biz, const, emit, every,
                        lambda_logs, lambda_pack, new, plus, rds_pack, stacktrace_dotnet,
                        stacktrace_java)
 
@@ -48,7 +48,6 @@ def build01():
               "AWS::Lambda::Function", vault, "chg-window-CHG0048811")
     sc.change(-1590, "lambda.amazonaws.com", "PublishVersion20150331", "AWS::Lambda::Function",
               vault, "chg-window-CHG0048811")
-    host = f"{db}.cq4xk2hz1r7b.eu-west-2.rds.amazonaws.com"
 
     def body(ll, t, rid, is_err, cold):
         r = sc.rng

@@ -6,7 +6,7 @@ import json
 
 from benchmarks.holdout57_gen.common import bump, ramp
 from benchmarks.holdout57_gen.runtimes import serilog
-from .common75 import (alb_pack, apigw_pack, biz, const, ecs_pack, emit, every, lambda_logs,
+from .common75 import (alb_pack, apigw_pack, biz, const, ecs_pack, emit, lambda_logs,
                        lambda_pack, new, plus, rds_pack, stacktrace_dotnet, tid)
 
 

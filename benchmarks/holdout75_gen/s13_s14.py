@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from benchmarks.holdout57_gen.common import bump, ramp
 from benchmarks.holdout57_gen.runtimes import nginx
-from .common75 import (alb_pack, biz, const, ec2_pack, emit, every, lambda_logs, lambda_pack,
+from .common75 import (alb_pack, biz, const, ec2_pack, emit, lambda_logs, lambda_pack,
                        new, rds_pack)
 
 

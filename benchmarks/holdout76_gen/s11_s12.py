@@ -130,12 +130,12 @@ def build12():
         if hot(t) and x < 0.3:
             sc.log("/ecs/lb-api", st, t, monolog(
                 sc, t, "ERROR", 'Attempt to read property "url" on null',
-                exception=f"[object] (ErrorException(code: 0): Attempt to read property \"url\" on "
+                exception="[object] (ErrorException(code: 0): Attempt to read property \"url\" on "
                 "null at /var/www/app/app/Services/Embed/OEmbedNormalizer.php:88)\n[stacktrace]\n"
                 "#0 /var/www/app/app/Services/Embed/OEmbedNormalizer.php(88): Illuminate\\"
                 "Foundation\\Bootstrap\\HandleExceptions->handleError()\n#1 /var/www/app/app/"
                 "Http/Resources/LiveEntryResource.php(41): App\\Services\\Embed\\OEmbedNormalizer->"
-                f"normalize()\n#2 {{main}}", url=f"/api/v3/liveblogs/{blog}/entries?since="
+                "normalize()\n#2 {main}", url=f"/api/v3/liveblogs/{blog}/entries?since="
                 f"{sc.rng.randint(1, 400)}"))
             return
         if x < 0.33:

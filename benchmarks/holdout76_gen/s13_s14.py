@@ -5,7 +5,7 @@ from __future__ import annotations
 from benchmarks.holdout57_gen.common import counts_per_minute, diurnal, ramp, step
 from benchmarks.holdout57_gen.runtimes import LambdaLogs, spring
 
-from .kit import LOG_START, apigw, ecs, every, lam, make, scatter
+from .kit import LOG_START, apigw, ecs, lam, make, scatter
 
 
 def build13():

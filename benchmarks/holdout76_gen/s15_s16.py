@@ -24,7 +24,7 @@ def build15():
     rate = lambda t: 14 * diurnal(sc, t, 15.0, 0.3)
     iv, ev = lam(sc, fn, "java21", 1024, 30, rate, lambda t: 0.02 + rate(t) * 0.93 * full(t),
                  lambda t: 420 - 150 * full(t), snap_start="PublishedVersions")
-    host = f"{db}.c{sc.hexid(10)}.us-east-1.rds.amazonaws.com"
+    sc.hexid(10)
 
     def body(ll, t, reqid, is_err, cold):
         art = sc.rng.randint(2 * 10 ** 6, 3 * 10 ** 6)

@@ -9,6 +9,13 @@ from benchmarks.holdout57_gen.common import GRID, Scenario, diurnal, ramp, step,
 from benchmarks.holdout57_gen.runtimes import (LambdaLogs, gunicorn, jline, logfmt_writer, mysql,  # noqa: F401
                                                nginx, pg, pino, serilog, spring, zap)
 
+# re-exported shared helpers (the set's scenario modules import them from here) and the kit's own names
+__all__ = ["GRID", "Scenario", "diurnal", "ramp", "step", "bump", "LambdaLogs", "gunicorn", "jline", "logfmt_writer",
+           "mysql", "nginx", "pg", "pino", "serilog", "spring", "zap", "LOG_START", "S77", "Tasks", "lam_metrics",
+           "ecs_metrics", "alb_metrics", "apigw_metrics", "rds_metrics", "ec2_metrics", "ecs_deploy", "lambda_deploy",
+           "lambda_config", "pyjson", "uvicorn_access", "golog", "combined", "laravel", "task_event", "apigw_exec",
+           "run_lambda", "lam"]
+
 LOG_START = -15000  # app log streams start ~4 h before "now": hours of pre-onset baseline
 
 

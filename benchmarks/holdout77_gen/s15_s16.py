@@ -91,7 +91,7 @@ def s16() -> S77:
         rows = sc.rng.randint(2900000, 3400000) if err else sc.rng.randint(380000, 1200000)
         lines = [(0.01, ll.fmt(t, rid, "INFO", f"processing s3://catalog-partitions-apse1/tenant={ten}/dt=2026-03-24/"
                                               f"part-0000.parquet rows={rows}")),
-                 (1.2, ll.fmt(t, rid, "INFO", f"encoding with e5-small-v2 (onnx, batch=512)"))]
+                 (1.2, ll.fmt(t, rid, "INFO", "encoding with e5-small-v2 (onnx, batch=512)"))]
         if sc.rng.random() < 0.25:
             lines.append((2.0, ll.fmt(t, rid, "WARNING", "/var/task/numpy/core/_methods.py:121: RuntimeWarning: "
                                       "invalid value encountered in divide")))

@@ -60,7 +60,7 @@ def render(scs: list) -> str:
             "",
             "Origin resource types: " + ", ".join(f"{k} ({v})" for k, v in sorted(origin_types.items())) + ".",
             "",
-            f"Regions: " + ", ".join(f"{k} ({v})" for k, v in sorted(regions.items())) + ". Scenario 05 also "
+            "Regions: " + ", ".join(f"{k} ({v})" for k, v in sorted(regions.items())) + ". Scenario 05 also "
             "has a same-named function, metrics and a deploy in us-west-2.",
             "",
             f"Alarm on a front resource (API Gateway, ALB or a calling function) with the origin behind it: "

@@ -7,7 +7,7 @@ from benchmarks.holdout57_gen.common import GRID, bump, diurnal, ramp
 from benchmarks.holdout57_gen.runtimes import LambdaLogs, logfmt_writer, pg, rails
 
 from .kit import (H78, alb_metrics, apigw_metrics, ec2_metrics, ecs_deploy, ecs_metrics, lambda_deploy,
-                  lambda_metrics, lambda_sample, pick, rds_metrics, times)
+                  lambda_metrics, lambda_sample, rds_metrics, times)
 
 ROUTES = ["SFO-NRT", "LAX-SYD", "SEA-HNL", "SFO-LHR", "PDX-ORD", "LAX-JFK", "SJC-DEN", "SAN-MEX"]
 
@@ -30,8 +30,8 @@ def build_01() -> H78:
     apigw_metrics(sc, api, lambda t: inv(t) * 1.03, lambda t: inv(t) * 0.021,
                   lambda t: 0.2 + inv(t) * share(t), lambda t: dur(t) + 24)
     lambda_metrics(sc, "fx-rate-sync", lambda t: 0.2, lambda t: 0.0, lambda t: 2400.0)
-    rs = lambda_metrics(sc, "route-suggest", lambda t: 60 + bump(t, -8400, -7200, 240),
-                        lambda t: 0.1, lambda t: 120 + bump(t, -8400, -7200, 260))
+    lambda_metrics(sc, "route-suggest", lambda t: 60 + bump(t, -8400, -7200, 240),
+                   lambda t: 0.1, lambda t: 120 + bump(t, -8400, -7200, 260))
     lambda_deploy(sc, -15820, fn)
     sc.change(-9060, "lambda.amazonaws.com", "UpdateFunctionConfiguration20150331v2",
               "AWS::Lambda::Function", "route-suggest", "terraform-ci")

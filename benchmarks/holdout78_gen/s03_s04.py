@@ -22,7 +22,6 @@ def build_03() -> H78:
     sc.resource("lambda", "seatmap-read", runtime="nodejs20.x", timeout=5, memory_size=512)
     DUR = 2900.0
     demand = lambda t: 560 + 150 * ramp(t, -7800, -900)
-    served = lambda t: min(demand(t), CAP * 60000 / DUR * 0.97)
     thr = lambda t: max(0.0, demand(t) - 600) * 0.95
     L = lambda_metrics(sc, fn, lambda t: demand(t) - thr(t), lambda t: (demand(t) - thr(t)) * 0.031,
                        lambda t: DUR, throttles=thr,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from benchmarks.holdout57_gen.common import GRID, bump, diurnal, ramp
+from benchmarks.holdout57_gen.common import bump, diurnal, ramp
 from benchmarks.holdout57_gen.runtimes import LambdaLogs, mysql
 
 from .kit import (H78, apigw_metrics, lambda_deploy, lambda_metrics, lambda_sample, rds_metrics, times)

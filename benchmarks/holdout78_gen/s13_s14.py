@@ -1,7 +1,7 @@
 """h78-13 agency portal DB storage latency (us-west-2); h78-14 partner API stage throttle lowered (eu-west-1)."""
 from __future__ import annotations
 
-from benchmarks.holdout57_gen.common import bump, diurnal, ramp
+from benchmarks.holdout57_gen.common import diurnal, ramp
 from benchmarks.holdout57_gen.runtimes import LambdaLogs, jline, mysql, nginx, zap
 
 from .kit import (H78, alb_metrics, apigw_metrics, ec2_metrics, lambda_deploy, lambda_metrics, lambda_sample,

@@ -172,7 +172,7 @@ def build08():
     g = f"/aws/rds/instance/{db}/postgresql"
     for t in sorted(set(range(LOG_START, 0, 300))):
         if t < full:
-            sc.log(g, f"{db}.0", t + 2, pg(sc, t + 2, "LOG", f"checkpoint starting: time", pid=571))
+            sc.log(g, f"{db}.0", t + 2, pg(sc, t + 2, "LOG", "checkpoint starting: time", pid=571))
             sc.log(g, f"{db}.0", t + 31, pg(sc, t + 31, "LOG", f"checkpoint complete: wrote {sc.rng.randint(900, 4000)} "
                    "buffers (1.2%); 0 WAL file(s) added, 0 removed, 0 recycled; write=26.911 s, sync=0.004 s, "
                    "total=29.003 s; sync files=41, longest=0.002 s, average=0.001 s", pid=571))
