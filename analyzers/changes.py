@@ -23,7 +23,8 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
                               r"RegisterTaskDefinition|Deployment:|UpdateService|CreateService|"
                               r"PutImage|UpdateStack|ExecuteChangeSet|StartDeployment|"
                               # a fleet's new image: a launch template version rolled out by an instance refresh
-                              r"StartInstanceRefresh|CreateLaunchTemplateVersion|ModifyLaunchTemplate", re.I)),
+                              r"StartInstanceRefresh|CreateLaunchTemplateVersion|ModifyLaunchTemplate|"
+                              r"^SendCommand: deploy ", re.I)),  # a Run Command after which a release starts
     ("config", re.compile(r"UpdateFunctionConfiguration|PutFunctionConcurrency|DeleteFunctionConcurrency|"
                           r"PutProvisionedConcurrency|Modify(DB|Cache|LoadBalancer|TargetGroup|Instance)|"
                           r"ParameterGroup|PutParameter|UpdateStage|UpdateEnvironment|PutMetricAlarm|"
@@ -132,8 +133,9 @@ def touches(change: Change, resource: ResourceRef) -> bool:
         return target_group_name(name) in {target_group_name(g) for g in target_groups_of(resource)}
     if change.event_source == "codedeploy.amazonaws.com":  # "<application>/<group>" rolls out onto a fleet
         return bool(set(name.split("/")) & fleet_names(resource))
-    if change.event_source == "apigateway.amazonaws.com" and "/" in name and not name.startswith(("arn:", "/")):
-        return name.split("/", 1)[0] in resource.aliases  # "<api>/<stage>": a stage of that API
+    if change.event_source in ("apigateway.amazonaws.com", "elasticloadbalancing.amazonaws.com") and "/" in name \
+            and not name.startswith(("arn:", "/")):  # "<api>/<stage>", "<balancer>/<listener>/<rule>": a part of it
+        return name.split("/", 1)[0] in resource.aliases
     if change.event_source in SETTING_STORES and "/" in name:  # /<app>/<env>/<service>/<KEY> names its service
         segments = set(name.rsplit(":", 1)[-1].split("/"))
         return bool(segments & {a for a in resource.aliases if len(a) >= 4 and "/" not in a})
@@ -189,21 +191,34 @@ _SETTING_WRITTEN = re.compile(r"^\s*(?:[A-Za-z_][\w.-]*\s*=\s*\S.*|(?:sudo\s+)?(
                               r"|crudini\s+--set)\s.*)$")
 
 
+# a line that announces a release: "deploy/install/upgrade ... 3.10.0", "starting ... 3.10.0.1187", "3.9.4 -> 3.10.0"
+_RELEASE_LINE = re.compile(r"\b(?:deploy|install|upgrad|releas|rollout|roll-out)\w*\b.{0,80}?\bv?\d+\.\d+\.\d+|"
+                           r"\bv?\d+\.\d+\.\d+\S*\s*(?:->|=>|→)\s*v?\d+\.\d+\.\d+", re.I)
+
+
 def with_run_command_settings(changes: Iterable[Change], patterns: Iterable[LogPattern],
                               group_owner: Mapping[str, ResourceRef]) -> list[Change]:
     """An SSM Run Command (``SendCommand``) on an instance whose output on that instance, within
     minutes, shows settings being written (``pm.max_children = 4``) is a configuration change: it
-    becomes ``SendCommand: <the settings>``. Other commands (patching, diagnostics) stay as they were."""
-    patterns = [p for p in patterns if p.log_group.startswith(RUN_COMMAND_OUTPUT)]
+    becomes ``SendCommand: <the settings>``; one after which the instance's own logs newly announce a
+    release ("ClaimsSoapBridge 3.9.4 -> 3.10.0") is a deployment: ``SendCommand: deploy <that line>``.
+    Other commands (patching, diagnostics) stay as they were."""
+    patterns = list(patterns)
+    output = [p for p in patterns if p.log_group.startswith(RUN_COMMAND_OUTPUT)]
     out = []
     for change in changes:
-        if change.event_name == "SendCommand" and patterns:
-            written = [line for p in sorted(patterns, key=lambda p: p.first_seen)
-                       if change.time - timedelta(minutes=1) <= p.first_seen <= change.time + RUN_COMMAND_DELAY
-                       and (owner := pattern_owner(p, group_owner)) is not None and touches(change, owner)
-                       for line in p.samples[:1] if _SETTING_WRITTEN.match(line)]
+        if change.event_name == "SendCommand":
+            def following(group: list[LogPattern]) -> list[str]:
+                return [line for p in sorted(group, key=lambda p: p.first_seen)
+                        if change.time - timedelta(minutes=1) <= p.first_seen <= change.time + RUN_COMMAND_DELAY
+                        and (owner := pattern_owner(p, group_owner)) is not None and touches(change, owner)
+                        for line in p.samples[:1]]
+            written = [line for line in following(output) if _SETTING_WRITTEN.match(line)]
+            released = [line for line in following([p for p in patterns if p.new]) if _RELEASE_LINE.search(line)]
             if written:
                 change = replace(change, event_name="SendCommand: " + "; ".join(dict.fromkeys(written))[:160])
+            elif released:
+                change = replace(change, event_name="SendCommand: deploy " + released[0][:160])
         out.append(change)
     return out
 

@@ -129,16 +129,18 @@ def mine_patterns(records: Iterable[LogRecord], window: PatternWindow, id_prefix
             if event is not None:
                 events.append((group, source, event))
     miners: dict[str, TemplateMiner] = defaultdict(TemplateMiner)
-    keyed: dict[tuple[str, str, int, str, bool, str], list] = defaultdict(list)
+    keyed: dict[tuple[str, str, int, str, bool, str, str], list] = defaultdict(list)
     for group, source, event in events:
         if event.message.startswith(RUNTIME_STARTED):  # one pattern per runtime version, never merged
-            keyed[(group, source, -1, event.message, False, "")].append(event)
+            keyed[(group, source, -1, event.message, False, "", "")].append(event)
             continue
         text = _mining_text(event)
         cluster = miners[group].add(text)  # one exception type per pattern, whatever headline they share
         # and errors apart from the other lines of a template ("level=error msg=..." beside "level=info msg=...")
-        # and each server-error status apart ("status: 500" beside the "status: 502" it merges with)
-        key = (event.exception_type or "", event.level in ERROR_LEVELS, _server_error(event.message))
+        # each server-error status apart ("status: 500" beside the "status: 502" it merges with), and each
+        # logfmt message apart (msg="assign failed" beside msg="push ack timeout", their other fields alike)
+        key = (event.exception_type or "", event.level in ERROR_LEVELS, _server_error(event.message),
+               _logfmt_message(event.message))
         keyed[(group, source, cluster, *key)].append(event)
     onset_ts = window.onset.timestamp()
     patterns: list[LogPattern] = []
@@ -180,6 +182,15 @@ _STATUS = re.compile(r'(?:status|code|HTTP/\d(?:\.\d)?"?)\W{0,3}([1-5]\d\d)\b', 
 def _shape(message: str) -> str:
     head = message[:200].split("\n", 1)[0]
     return _VARIABLE.sub("0", head) + "|" + ",".join(_STATUS.findall(head))
+
+
+_LOGFMT_MSG = re.compile(r'(?:^|\s)msg=(?:"((?:[^"\\]|\\.){1,200})"|([^\s"]+))')
+
+
+def _logfmt_message(message: str) -> str:
+    """A logfmt line's ``msg`` value, numbers and ids aside, or ""."""
+    found = _LOGFMT_MSG.search(message[:500])
+    return _VARIABLE.sub("0", found.group(1) or found.group(2)) if found else ""
 
 
 def _server_error(message: str) -> str:

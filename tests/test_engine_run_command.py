@@ -105,3 +105,28 @@ def test_output_on_another_instance_or_long_after_does_not_make_a_command_a_sett
     for pattern in (written(other.id, 1), written(HOST, 40)):
         [kept] = with_run_command_settings([change], [pattern], owners)
         assert kept == change and change_kind(kept) == "other"
+
+
+def test_a_run_command_after_which_the_instance_announces_a_new_release_is_a_deployment():
+    from datetime import datetime, timedelta, timezone
+
+    from analyzers.model import Change, LogPattern, ResourceRef
+
+    at = datetime(2026, 11, 18, 10, 33, tzinfo=timezone.utc)
+    host = ResourceRef("ec2", HOST, "eu-west-3")
+    change = Change("c1", at, "ssm.amazonaws.com", "SendCommand", "AWS::EC2::Instance", HOST)
+    group = "/soapgw/deploy"
+
+    def logged(line: str, minutes: int, new: bool = True) -> LogPattern:
+        seen = at + timedelta(minutes=minutes)
+        return LogPattern("p1", line, 1, group, seen, seen, (line,), 0 if new else 3, 1, 0.0, 0.1, new, "INFO")
+
+    release = "[aws:runPowerShellScript] CHG0041877 start: ClaimsSoapBridge 3.9.4.1120 -> 3.10.0.1187"
+    # GIVEN a command on an instance whose own deploy log newly announces a version change a minute later
+    [found] = with_run_command_settings([change], [logged(release, 1)], {group: host})
+    # THEN the command is a deployment of the instance
+    assert found.event_name == f"SendCommand: deploy {release}" and change_kind(found) == "deployment"
+    # AND a line that was logged before, one long after, or one naming no release leaves it a plain command
+    for pattern in (logged(release, 1, new=False), logged(release, 40), logged("Scanning for missing updates", 1)):
+        [kept] = with_run_command_settings([change], [pattern], {group: host})
+        assert kept == change and change_kind(kept) == "other"

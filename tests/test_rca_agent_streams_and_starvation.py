@@ -189,3 +189,4 @@ def test_an_environment_setting_left_empty_is_a_configuration_change():
     assert log_categories('level=error msg="send failed" err="config: SMTP_RELAY_ADDR is empty"') == ["config_change"]
     assert "config_change" in log_categories("fatal: DATABASE_URL must be set")
     assert log_categories("HTTP_PROXY is set, using it") == []
+

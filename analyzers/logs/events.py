@@ -18,6 +18,7 @@ from analyzers.logs.stacktraces import (
     PY_TRACEBACK_HEADER,
     is_continuation,
     opens_frames,
+    rails_exception_type,
     starts_stack_trace,
     summarize_stack,
 )
@@ -74,6 +75,7 @@ def parse_event(timestamp: float, message: str) -> ParsedEvent:
     exception_type = line_format.exception_type
     if exception_type is None and rest.lstrip().startswith("{"):  # Ruby/Node runtimes: "Error ...\n{json}"
         exception_type = read_line_format(rest.strip()).exception_type
+    exception_type = exception_type or rails_exception_type(head)
     if exception_type:
         return ParsedEvent(timestamp, text, line_format.level or "ERROR", "exception", exception_type)
     return ParsedEvent(timestamp, text, line_format.level, "app")

@@ -98,6 +98,18 @@ class StackSummary:
     frame: str | None
 
 
+# Ruby's Logger header, then Rails' request id: "F, [2026-11-27T18:09:15.512838 #1] FATAL -- : [97bc...] "
+_RUBY_LOGGER_HEAD = re.compile(r"^[A-Z], \[[^\]]+\] +[A-Z]+ -- [^:]*: (?:\[[\w-]+\] )?")
+
+
+def rails_exception_type(line: str) -> str | None:
+    """The exception class a Rails log line reports after Ruby's Logger header ("... FATAL -- : [req]
+    NoMethodError (undefined method ...):"), or None."""
+    head = _RUBY_LOGGER_HEAD.match(line)
+    found = _RUBY_RAILS_EXCEPTION.match(line[head.end():].strip()) if head else None
+    return found.group("type") if found else None
+
+
 def starts_stack_trace(line: str) -> bool:
     """True when ``line`` opens a stack trace (or a line announcing one)."""
     stripped = line.strip()

@@ -25,6 +25,7 @@ from .evidence_lines import CRASH, fmt_pattern, pattern_strength
 from .evidence_set import EvidenceSet, Score
 from .neighbours import is_cache
 from .network import ENDPOINT_DENIAL, UNTRUSTED
+from .queries import COMPUTE
 from .rules import (BARE_TIMEOUT, CACHE_LIMIT, CACHE_WORDS, DATABASE_WORDS, DB_SETTING, DEPENDENCY_CATEGORIES,
                     ERROR_WORDS, FRONT_DOOR_LIMIT, GC_THRASH, INVOKE_THROTTLE, LOCAL_UPSTREAM, MISROUTED_WRITES,
                     NAMED_FAILURE, PORT, QUEUE_FULL, SHEDDING, STALLED, STORE_REFUSALS, TABLE_WORDS, TLS_FAILURE,
@@ -210,6 +211,8 @@ class EvidenceCollector(ChangeEvidence):
         if owner.type in FRONT_DOORS and not own_limit:  # errors about a backend point at what is behind it
             named = [k for k in (*downstream_ids(owner, self.inventory), *referenced_ids(owner, self.inventory))
                      if k in self.by_key]
+            if not named and self._only_door_in_front(owner):
+                named = [self.alarm_key]  # the one door in front of the alarmed resource: that is what is behind it
             behind = bool(named)
         elif set(cats) & {"dependency_failure", "db_connection_exhaustion"} and not EXTERNAL_HOST.search(text) \
                 and not self._exhausted(owner.key):
@@ -286,11 +289,21 @@ class EvidenceCollector(ChangeEvidence):
                 and any(since <= ch.time <= until and change_kind(ch) == "iam" and touches(ch, c.resource)
                         for ch in self.ev.changes)]
 
+    def _only_door_in_front(self, door: ResourceRef) -> bool:
+        """The account's one front door, upstream of an alarmed resource that runs code."""
+        doors = [c for c in self.ev.candidates if c.resource.type in FRONT_DOORS]
+        return self.alarm_key is not None and self.alarm_key[0] in COMPUTE and len(doors) == 1 \
+            and doors[0].resource.key == door.key and doors[0].relation == "upstream"
+
     def _by_port(self, text: str, owner: ResourceRef) -> list[tuple[str, str]]:
-        """Resources named after the service behind a well-known port in the error (``:6379`` -> redis)."""
+        """Resources named after the service behind a well-known port in the error (``:6379`` -> redis), else
+        the one database whose engine listens there (``:3306`` -> the only MySQL instance)."""
         words = {WELL_KNOWN_PORTS[port] for port in PORT.findall(text) if port in WELL_KNOWN_PORTS}
-        found = [c.resource.key for c in self.ev.candidates if c.resource.key != owner.key and words
-                 and any(w in alias.lower() for alias in c.resource.aliases for w in words)]
+        others = [c.resource for c in self.ev.candidates if c.resource.key != owner.key] if words else []
+        found = [r.key for r in others if any(w in alias.lower() for alias in r.aliases for w in words)]
+        engines = [r.key for r in others if r.type == "rds"
+                   and any(w in str(r.properties.get("engine") or "").lower() for w in words)]
+        found = found or (engines if len(engines) == 1 else [])
         for key in found:
             self.weights[key] = max(self.weights[key], RELATION_WEIGHTS["dependency"])
         return found

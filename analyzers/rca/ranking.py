@@ -20,6 +20,7 @@ STALL_SUPPORT = 0.1  # weight of a dependency's own stalled metrics beside the e
 VICTIM = 0.6  # weight of a caller's own unnamed dependency errors when its other errors name the faulty one
 CRASHED = 0.4  # weight of callers' errors about a service whose own logs show it raising exceptions
 ERRORS_BEFORE_CHANGE = timedelta(minutes=1)
+BACKEND_FIRST = timedelta(seconds=20)  # a backend's errors this much older than a door's change are not its doing
 SURGE_WITH_CHANGE = timedelta(minutes=2)  # a surge beginning this soon before a change began with it
 DENIED_BY_CHANGE = 0.5  # a change whose only new errors are denials (or rate limits it does not set) yields to them
 RECENT_CHANGE = 0.5  # strength of a config change ~1.4 h (a deployment ~1.1 h) before onset
@@ -92,8 +93,9 @@ class _Ranker(EvidenceCollector):
         fresh = trigger is not None and trigger.change >= FRESH_CHANGE  # metrics alone only tie a change just before
         if fresh and key in self.failures and not any(s.logs > 0 for s in out) and not limited \
                 and not self._backend_exhausted(key, by_logs=True) and not self._backend_says_why(key) \
-                and not self._surged_after(key, trigger.changed_at):  # more failures from a later surge
-            out.append(self.failures[key])
+                and not self._surged_after(key, trigger.changed_at) \
+                and not self._backend_failed_first(key, trigger.changed_at):  # more failures from a later surge,
+            out.append(self.failures[key])  # or a backend failing before the door was touched
         return out
 
     def _only_denials(self, category: str, key: tuple[str, str], explained: list[Score]) -> bool:
@@ -131,6 +133,15 @@ class _Ranker(EvidenceCollector):
         starts = self._onsets(self.scores.get(("traffic_surge", key)))
         return self._surged(key) and changed_at is not None and bool(starts) \
             and min(starts) >= changed_at - SURGE_WITH_CHANGE
+
+    def _backend_failed_first(self, key: tuple[str, str], changed_at: datetime | None) -> bool:
+        """A front door whose backend's own new errors began before the door's change: its failures (metrics
+        only, a door logs nothing of its own) are that backend's, the change came too late for them."""
+        if key[0] not in FRONT_DOORS or changed_at is None:
+            return False
+        behind = self._loaded_by(key) - {key}
+        return any(p.new and p.is_error and p.first_seen < changed_at - BACKEND_FIRST and p.id in self.owner_of
+                   and self.owner_of[p.id].key in behind for p in self.ev.patterns)
 
     def _began_before(self, errors: Score, trigger: Score | None) -> bool:
         """Every one of the errors was already logged before the change (by more than a minute): it cannot
