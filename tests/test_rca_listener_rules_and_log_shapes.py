@@ -12,6 +12,7 @@ from analyzers.model import Change, LogRecord, ResourceRef
 from analyzers.patterns import PatternWindow, mine_patterns
 from analyzers.rca import rank_hypotheses
 from analyzers.topology import Candidate
+from tests.test_rca_limits import _anomaly
 from tests.test_rca_rules import ONSET, REGION, alarm_on, evidence, pattern
 
 
@@ -91,3 +92,25 @@ def test_a_rails_fatal_line_reports_its_exception_class():
                            (2.0, head + 'ActionController::RoutingError (No route matches [GET] "/wp-login.php"):'),
                            (3.0, "I, [2026-11-27T18:09:16.1 #1]  INFO -- : [97bc] Completed 200 OK in 12ms")])
     assert [e.exception_type for e in events] == ["NoMethodError", "ActionController::RoutingError", None]
+
+
+def test_a_doors_change_after_its_backend_began_failing_explains_nothing():
+    fn = ResourceRef("lambda", "lti-launch-handler", REGION, {"role": "lti-launch-exec"})
+    api = ResourceRef("apigateway", "lti-launch", REGION, {"integrations": [fn.id]})
+    group = "/aws/lambda/lti-launch-handler"
+    # GIVEN an API alarmed on 5XXError, its function denied kms:Sign from a minute after its role was edited,
+    # and the API redeployed a minute after those denials began
+    failures = _anomaly("a1", api, "AWS/ApiGateway", "5XXError", {"ApiName": api.id}, 0, 78, minutes_after=0)
+    alarm = replace(alarm_on(api, "5XXError"), namespace="AWS/ApiGateway", dimensions=(("ApiName", api.id),))
+    denied = replace(pattern("l1", "User: arn:aws:sts::3142:assumed-role/lti-launch-exec/lti-launch-handler is not "
+                                   "authorized to perform: kms:Sign", 0, 401, group=group, exception="AccessDenied"),
+                     first_seen=ONSET + timedelta(minutes=1))
+    role = Change("c1", ONSET, "iam.amazonaws.com", "PutRolePolicy", None, "lti-launch-exec", "terraform", REGION)
+    redeploy = Change("c2", ONSET + timedelta(minutes=2), "apigateway.amazonaws.com", "CreateDeployment", None,
+                      api.id, "j.tanaka", REGION)
+    ev = evidence([Candidate(api, "alarm", 1.0), Candidate(fn, "dependency", 1.0, "behind it")], [denied],
+                  [role, redeploy], anomalies=[failures], alarm=alarm, owners={group: fn})
+    ranked = rank_hypotheses(ev)
+    # THEN the function's permission is the cause, and the redeploy explains none of the failures
+    assert (ranked[0].category, ranked[0].resource.key) == ("permission_denied", fn.key)
+    assert ("bad_deployment", api.key) not in {(h.category, h.resource.key) for h in ranked}
