@@ -190,3 +190,22 @@ def test_an_environment_setting_left_empty_is_a_configuration_change():
     assert "config_change" in log_categories("fatal: DATABASE_URL must be set")
     assert log_categories("HTTP_PROXY is set, using it") == []
 
+
+
+def test_hosts_starved_under_several_times_their_usual_load_are_the_surges():
+    host = ResourceRef("ec2", "i-06e2b8d4f1a7c9350", REGION, {"name": "scores-web-1"})
+    alb = ResourceRef("alb", "app/live-scores-pub/6a1f0d8c4e2b9573", REGION, {"targets": [host.id]})
+    group = "/scores-web/app"
+    # GIVEN a balancer whose requests went from 11k to 87k a minute, and its target logging Kestrel's starved
+    # heartbeat from then on (its CPU known by no onset of its own)
+    surge = _anomaly("a1", alb, "AWS/ApplicationELB", "RequestCount", {"LoadBalancer": alb.id}, 10839, 87453, 0)
+    starved = pattern("l1", HEARTBEAT, 0, 11, group=group, level="WARN")
+    alarm = replace(alarm_on(alb, "TargetResponseTime"), namespace="AWS/ApplicationELB",
+                    dimensions=(("LoadBalancer", alb.id),))
+    ev = evidence([Candidate(alb, "alarm", 1.0), Candidate(host, "dependency", 1.0, "behind it")], [starved],
+                  anomalies=[surge], alarm=alarm, owners={group: host})
+    # THEN the surge is the cause, the starved host its symptom
+    assert rank_hypotheses(ev)[0].category == "traffic_surge"
+    # AND at the usual load, the starved host is the cause
+    usual = replace(surge, peak=12000.0)
+    assert rank_hypotheses(replace(ev, anomalies=[usual]))[0].category == "cpu_saturation"

@@ -229,9 +229,10 @@ class ScoreQueries:
 
     def _busy_from_great_surge(self, key: tuple[str, str]) -> bool:
         """Its CPU rose with, not before, a surge to several times the usual volume of requests that load
-        it (its own or a front door's): a service at its ceiling because of the load, not a fault of its own."""
+        it (its own or a front door's): a service at its ceiling because of the load, not a fault of its own.
+        A CPU known only by its level or its starved lines (no onset) is taken to have risen with the surge."""
         rises = self._onsets(self.scores.get(("cpu_saturation", key)))
-        if not rises:
+        if ("cpu_saturation", key) not in self.scores:
             return False
         anomalies = {a.id: a for a in self.ev.anomalies}
         for k in self.by_key:
@@ -240,7 +241,7 @@ class ScoreQueries:
                 continue
             great = [a for i in surge.ids if (a := anomalies.get(i)) is not None
                      and a.peak >= GREAT_SURGE * max(a.baseline, 1e-9)]
-            if great and min(rises) >= min(a.onset for a in great) - SURGE_CPU_LEAD:
+            if great and (not rises or min(rises) >= min(a.onset for a in great) - SURGE_CPU_LEAD):
                 return True
         return False
 

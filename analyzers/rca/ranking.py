@@ -225,9 +225,9 @@ class _Ranker(EvidenceCollector):
             return 0.3 * combined  # busy CPU with no latency or errors following is not yet an incident cause
         if category == "cpu_saturation" and not s.logs and self._busy_bystander(key):
             return 0.4 * combined  # a busy database its failing clients show no sign of waiting on
-        if category == "cpu_saturation" and not s.logs and (s.metrics < 1.0 and self._under_surge(key)
-                                                            or self._busy_from_great_surge(key)):
-            return 0.5 * combined  # busy (or pinned by several times the usual load) under a surge: the surge
+        if category == "cpu_saturation" and (not s.logs and s.metrics < 1.0 and self._under_surge(key)
+                                             or self._busy_from_great_surge(key)):
+            return 0.5 * combined  # busy (or pinned by several times the usual load, starved) under a surge: the surge
         if category == "application_error":
             return 0.8 * s.logs
         return combined + 0.2 * s.change
