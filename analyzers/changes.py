@@ -205,22 +205,26 @@ def with_run_command_settings(changes: Iterable[Change], patterns: Iterable[LogP
     Other commands (patching, diagnostics) stay as they were."""
     patterns = list(patterns)
     output = [p for p in patterns if p.log_group.startswith(RUN_COMMAND_OUTPUT)]
+    fresh = [p for p in patterns if p.new]
     out = []
     for change in changes:
         if change.event_name == "SendCommand":
-            def following(group: list[LogPattern]) -> list[str]:
-                return [line for p in sorted(group, key=lambda p: p.first_seen)
-                        if change.time - timedelta(minutes=1) <= p.first_seen <= change.time + RUN_COMMAND_DELAY
-                        and (owner := pattern_owner(p, group_owner)) is not None and touches(change, owner)
-                        for line in p.samples[:1]]
-            written = [line for line in following(output) if _SETTING_WRITTEN.match(line)]
-            released = [line for line in following([p for p in patterns if p.new]) if _RELEASE_LINE.search(line)]
+            written = [line for line in _lines_after(change, output, group_owner) if _SETTING_WRITTEN.match(line)]
+            released = [line for line in _lines_after(change, fresh, group_owner) if _RELEASE_LINE.search(line)]
             if written:
                 change = replace(change, event_name="SendCommand: " + "; ".join(dict.fromkeys(written))[:160])
             elif released:
                 change = replace(change, event_name="SendCommand: deploy " + released[0][:160])
         out.append(change)
     return out
+
+
+def _lines_after(command: Change, patterns: Iterable[LogPattern], group_owner: Mapping[str, ResourceRef]) -> list[str]:
+    """The first sample of each pattern that the command's instance began logging within minutes of it."""
+    return [line for p in sorted(patterns, key=lambda p: p.first_seen)
+            if command.time - timedelta(minutes=1) <= p.first_seen <= command.time + RUN_COMMAND_DELAY
+            and (owner := pattern_owner(p, group_owner)) is not None and touches(command, owner)
+            for line in p.samples[:1]]
 
 
 _PARAMETER_GROUP_CHANGE = re.compile(r"^ModifyDB(?:Cluster)?ParameterGroup$", re.I)

@@ -179,8 +179,13 @@ _VARIABLE = re.compile(r"[0-9a-fA-F]*\d[0-9a-fA-F-]*")  # numbers, hex ids, uuid
 _STATUS = re.compile(r'(?:status|code|HTTP/\d(?:\.\d)?"?)\W{0,3}([1-5]\d\d)\b', re.I)  # kept: 200 vs 429
 
 
+def _head(message: str) -> str:
+    """A line's first 200 characters, up to its first line break."""
+    return message[:200].split("\n", 1)[0]
+
+
 def _shape(message: str) -> str:
-    head = message[:200].split("\n", 1)[0]
+    head = _head(message)
     return _VARIABLE.sub("0", head) + "|" + ",".join(_STATUS.findall(head))
 
 
@@ -195,7 +200,7 @@ def _logfmt_message(message: str) -> str:
 
 def _server_error(message: str) -> str:
     """The first 5xx status a line's head states, or ""."""
-    return next((code for code in _STATUS.findall(message[:200].split("\n", 1)[0]) if code[0] == "5"), "")
+    return next((code for code in _STATUS.findall(_head(message)) if code[0] == "5"), "")
 
 
 def _spread(events: Sequence, onset_ts: float) -> list:

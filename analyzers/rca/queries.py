@@ -182,7 +182,7 @@ class ScoreQueries:
         if key[0] not in FRONT_DOORS:
             return False
         relayed = self.scores.get(("dependency_failure", key))
-        own = relayed is not None and any(i in self.owner_of and self.owner_of[i].key == key for i in relayed.ids)
+        own = relayed is not None and self._owns(key, relayed)
         behind = self._loaded_by(key) - {key}
         says_why = {k for k in behind for c in ("dependency_failure", "application_error", "function_timeout")
                     if (c, k) in self.scores and self.scores[(c, k)].logs >= 0.5}
@@ -193,12 +193,14 @@ class ScoreQueries:
     def _relays_a_limit(self, key: tuple[str, str]) -> bool:
         """Its own lines say a limit was hit (no space left, too many connections) that another resource shows
         it reached, by its metrics and in its own lines (a database out of disk): the errors are that limit's."""
-        def owns(score: Score, k: tuple[str, str]) -> bool:
-            return any(i in self.owner_of and self.owner_of[i].key == k for i in score.ids)
-        return any(mine.logs > 0 and owns(mine, key) and any(
-            c2 == c and k != key and s.metrics >= 0.8 and s.logs >= 0.5 and owns(s, k)
+        return any(mine.logs > 0 and self._owns(key, mine) and any(
+            c2 == c and k != key and s.metrics >= 0.8 and s.logs >= 0.5 and self._owns(k, s)
             for (c2, k), s in self.scores.items())
             for c in EXHAUSTION if (mine := self.scores.get((c, key))) is not None)
+
+    def _owns(self, key: tuple[str, str], score: Score) -> bool:
+        """Some of the lines behind ``score`` are ``key``'s own."""
+        return any(i in self.owner_of and self.owner_of[i].key == key for i in score.ids)
 
     def _exhausted_long_before(self, key: tuple[str, str]) -> bool:
         """Its metrics reached their limit long before the incident (a host pinned for hours while its
@@ -253,10 +255,9 @@ class ScoreQueries:
         """Its callers' errors about it (none of them its own lines) while its own logs show it at a limit
         (out of memory, disk full...), or another category of ``why``: the callers saw it fail, its own logs
         say why."""
-        def own(score: Score) -> bool:
-            return any(i in self.owner_of and self.owner_of[i].key == key for i in score.ids)
-        return not own(relayed) and any(self.scores[(c, key)].logs >= 0.5 and own(self.scores[(c, key)])
-                                        for c in why if (c, key) in self.scores)
+        return not self._owns(key, relayed) and any(self.scores[(c, key)].logs >= 0.5
+                                                    and self._owns(key, self.scores[(c, key)])
+                                                    for c in why if (c, key) in self.scores)
 
     def _waits_on_pinned_store(self, key: tuple[str, str]) -> bool:
         """Its own new or surging lines, errors or not, are about database queries ("slow query", "still waiting

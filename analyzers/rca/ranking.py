@@ -103,7 +103,7 @@ class _Ranker(EvidenceCollector):
         edited, and every new error it explains is an access denial: the failure is the missing permission,
         which names the fix, not the setting or the code that ran fine until then."""
         denied = self.scores.get(("permission_denied", key))
-        lines = {i for score in explained for i in score.ids if i in self.owner_of}
+        lines = self._logged(explained)
         refused = {p.id for p in self.ev.patterns if REFUSED.search(p.template)}  # by AWS, not a database login
         if denied is None or not denied.logs or not lines or not lines <= set(denied.ids) & refused:
             return False
@@ -117,9 +117,13 @@ class _Ranker(EvidenceCollector):
         """A setting changed (a secret rotated) that sets no rate limit, and every new error it explains is a
         rate limit: a credential or a value does not use up a quota; the limit names the fix."""
         throttled = self.scores.get(("throttling", key))
-        lines = {i for score in explained for i in score.ids if i in self.owner_of}
+        lines = self._logged(explained)
         return throttled is not None and throttled.logs > 0 and bool(lines) and lines <= set(throttled.ids) \
             and self._limited_apart(category, self._trigger(category, key))
+
+    def _logged(self, explained: list[Score]) -> set[str]:
+        """The ids of the log patterns behind the errors a trigger explains."""
+        return {i for score in explained for i in score.ids if i in self.owner_of}
 
     @staticmethod
     def _limited_apart(category: str, trigger: Score | None) -> bool:
