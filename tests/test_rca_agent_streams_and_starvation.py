@@ -53,6 +53,10 @@ def test_an_instances_agent_logs_are_found_by_streams_named_after_it(tmp_path):
     [full] = [p for p in out.patterns if "No space left" in p.template]
     assert full.new and out.group_owner[f"/yard/app@{WEB_B.id}"] == WEB_B
     assert f"/yard/app@{WEB_A.id}" in out.group_owner and "/billing/worker" not in out.group_owner
+    # AND every stream probe is on record for the evidence bundle, with what it found
+    found = {(p["log_group"], p["stream_prefix"]): p["streams"] for p in out.stream_probes}
+    assert found[("/yard/app", WEB_A.id)] == 1 and found[("/yard/app", WEB_B.id)] == 1
+    assert all(p["api"] == "DescribeLogStreams" and p["region"] == REGION for p in out.stream_probes)
 
 
 def test_agent_groups_are_probed_for_instances_without_logs_sharing_a_word_with_the_incident_first():

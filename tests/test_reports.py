@@ -106,6 +106,18 @@ def test_markdown_shows_recorded_approval():
     assert "(bash, risk: medium) - approved by ana" in render_markdown(report)
 
 
+def test_markdown_lists_the_log_stream_probes_of_the_evidence_bundle():
+    # GIVEN a bundle that records two DescribeLogStreams probes, one of them refused
+    probes = [{"api": "DescribeLogStreams", "log_group": "/yard/app", "stream_prefix": "i-0a7d", "streams": 1},
+              {"api": "DescribeLogStreams", "log_group": "/ops/app", "stream_prefix": "i-0a7d", "error": "AccessDenied"}]
+    report = build_report(make_input(evidence_bundle={"log_queries": [], "log_stream_probes": probes}))
+    # WHEN it is rendered
+    md = render_markdown(report)
+    # THEN both are listed to re-run, with what each found
+    assert "- log streams `/yard/app` prefix `i-0a7d` via DescribeLogStreams: 1 stream(s)" in md
+    assert "- log streams `/ops/app` prefix `i-0a7d` via DescribeLogStreams: error AccessDenied" in md
+
+
 def test_markdown_without_optional_sections():
     report = build_report(make_input(changes=[], steps={"alarm": {"status": "ok"}}, redaction={},
                                      evidence_bundle={}))

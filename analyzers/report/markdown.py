@@ -92,6 +92,10 @@ def render_markdown(report: dict[str, Any]) -> str:
         for q in bundle.get("log_queries", []):
             lines.append(f"- logs `{q.get('log_group')}` {q.get('start')} -> {q.get('end')} via {q.get('api')}"
                          f"{': `' + q['query'] + '`' if q.get('query') else ''}")
+        for p in bundle.get("log_stream_probes", []):
+            found = f"error {p['error']}" if p.get("error") else f"{p.get('streams', 0)} stream(s)"
+            lines.append(f"- log streams `{p.get('log_group')}` prefix `{p.get('stream_prefix')}` "
+                         f"via DescribeLogStreams: {found}")
         if bundle.get("metric_window"):
             w = bundle["metric_window"]
             lines.append(f"- GetMetricData {w.get('start')} -> {w.get('end')}, {w.get('series')} series")

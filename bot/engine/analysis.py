@@ -145,7 +145,7 @@ def make_report(inv_id: str, created: datetime, params: dict[str, Any], outputs:
     root_key = analysis.hypotheses[0].resource.key if analysis.hypotheses else None
     affected += [c.resource for c in analysis.candidates
                  if c.resource.key == root_key and c.resource not in affected]
-    bundle = {"log_queries": list(logs.queries),
+    bundle = {"log_queries": list(logs.queries), "log_stream_probes": list(logs.stream_probes),
               "metric_window": {"start": params["window_start"], "end": params["window_end"],
                                 "series": len(outputs.get("metrics") or [])},
               "raw_log_lines": logs.raw_lines, "raw_log_bytes": logs.raw_bytes}

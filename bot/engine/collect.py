@@ -47,6 +47,7 @@ class LogsOutput:
     raw_bytes: int = 0
     raw_lines: int = 0
     setting_reads: tuple[tuple[str, str], ...] = ()  # (group or group@source, line) naming a changed setting
+    stream_probes: tuple[dict[str, Any], ...] = ()  # DescribeLogStreams calls that looked for agent streams
 
 
 @dataclass(frozen=True)

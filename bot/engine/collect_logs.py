@@ -75,7 +75,8 @@ def fetch_logs(gateway: AwsGateway, resources: Sequence[ResourceRef], config: Co
     home = [r for r in resources if r.region in (None, gateway.region)]
     owners = map_log_groups(all_groups, home)
     errors: list[str] = []
-    agent_groups = _agent_groups(gateway, all_groups, owners, home, errors)
+    probes: list[dict[str, Any]] = []
+    agent_groups = _agent_groups(gateway, all_groups, owners, home, errors, probes)
     if agent_groups:  # instances whose agent streams were found: those groups are theirs
         resources = [replace(r, properties={**r.properties, "log_groups": agent_groups[r.key]})
                      if r.key in agent_groups else r for r in resources]
@@ -132,26 +133,31 @@ def fetch_logs(gateway: AwsGateway, resources: Sequence[ResourceRef], config: Co
                            else r.group, line) for r, line in reads)
     return LogsOutput(tuple(patterns), group_owner, tuple(queries),
                       tuple(errors), error_samples, sum(len(r.message) for r in records), len(records),
-                      setting_reads)
+                      setting_reads, tuple(probes))
 
 
 def _agent_groups(gateway: AwsGateway, groups: Sequence[str], owners: dict[str, ResourceRef],
-                  home: Sequence[ResourceRef], errors: list[str]) -> dict[tuple[str, str], list[str]]:
+                  home: Sequence[ResourceRef], errors: list[str],
+                  probes: list[dict[str, Any]]) -> dict[tuple[str, str], list[str]]:
     """{instance key: groups with a stream named after its id} (the CloudWatch agent's default stream name)
-    for the instances no group is known for, in at most ``AGENT_PROBES`` DescribeLogStreams calls."""
+    for the instances no group is known for, in at most ``AGENT_PROBES`` DescribeLogStreams calls, each
+    recorded on ``probes`` (group, stream prefix, streams found) for the evidence bundle."""
     instances = unlogged_instances(home, owners)
     found: dict[tuple[str, str], list[str]] = {}
-    probes = 0
     for group in agent_group_candidates(groups, owners, home) if instances else ():
         for instance in instances:
-            if probes >= AGENT_PROBES:
+            if len(probes) >= AGENT_PROBES:
                 return found
-            probes += 1
+            entry = {"api": "DescribeLogStreams", "log_group": group, "stream_prefix": instance.id,
+                     "region": gateway.region}
+            probes.append(entry)
             try:
                 streams = gateway.describe_log_streams(group, instance.id)
             except AwsError as exc:
+                entry["error"] = exc.code
                 errors.append(f"{group} streams: {exc.code}")
                 return found
+            entry["streams"] = len(streams)
             if streams:
                 found.setdefault(instance.key, []).append(group)
     return found
