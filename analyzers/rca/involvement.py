@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Mapping, Sequence
 
-from ..model import Anomaly, LogPattern, ResourceRef, iso
+from ..model import Anomaly, LogPattern, ResourceRef, Series, iso
 from ..patterns import is_surging
 from ..topology import FRONT_DOORS, pattern_owner
 from .rules import ERROR_WORDS
@@ -25,6 +25,23 @@ AFTER = timedelta(minutes=20)
 
 SATURATION_METRICS = frozenset({"CPUUtilization", "MemoryUtilization", "mem_used_percent"})
 SATURATION_WINDOW = timedelta(minutes=10)
+TARGET_SIDE_METRICS = frozenset({"TargetResponseTime", "HTTPCode_Target_5XX_Count", "UnHealthyHostCount"})
+
+
+def targets_answer_as_usual(balancer: ResourceRef, series: Sequence[Series], anomalies: Sequence[Anomaly],
+                            onset: datetime) -> bool:
+    """Whether a load balancer's targets, whoever they are, answered as before the incident: its
+    TargetResponseTime has points after ``onset`` and neither it, its target 5xx nor its unhealthy hosts
+    rose near onset. A target whose CPU is pinned answers slowly, so a host saturated then is not
+    what the balancer's own 5xx are about."""
+    def mine(dimensions: tuple[tuple[str, str], ...]) -> bool:
+        return ("LoadBalancer", balancer.id) in dimensions
+    start = onset.timestamp()
+    timed = any(s.key.name == "TargetResponseTime" and mine(s.key.dimensions)
+                and any(t >= start for t in s.timestamps) for s in series)
+    moved = any(a.key.name in TARGET_SIDE_METRICS and mine(a.key.dimensions) and a.direction == "up"
+                and onset - BEFORE <= a.onset <= onset + AFTER for a in anomalies)
+    return timed and not moved
 
 
 def involved_resources(patterns: Sequence[LogPattern], group_owner: Mapping[str, ResourceRef],
@@ -33,7 +50,9 @@ def involved_resources(patterns: Sequence[LogPattern], group_owner: Mapping[str,
     """Keys of resources (not front doors, not the alarmed one) whose errors began near onset -> why.
 
     ``blind_front_door``: the alarm is on a front door that names nothing behind it; when no
-    resource shows errors, those whose CPU or memory rose within minutes of onset are involved.
+    resource shows errors, those whose CPU or memory rose within minutes of onset are involved
+    (the caller leaves it False for a balancer whose targets answer as usual:
+    :func:`targets_answer_as_usual`).
     """
     out: dict[tuple[str, str], str] = {}
     for p in patterns:

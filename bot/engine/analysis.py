@@ -15,6 +15,7 @@ from analyzers.charts_data import chart_specs
 from analyzers.links import build_links
 from analyzers.model import Change, Hypothesis, MetricKey, ResourceRef, Script, Series, iso
 from analyzers.rca import EvidenceSet, involved_resources, rank_hypotheses
+from analyzers.rca.involvement import targets_answer_as_usual
 from analyzers.rca.dns import DNS_CHANGE
 from analyzers.rca.network import ENDPOINT_POLICY_CHANGE, NETWORK_CHANGE
 from analyzers.remediation import RemediationFacts, build_scripts
@@ -55,6 +56,7 @@ def analyse(found: ResolvedAlarm, resources: Sequence[ResourceRef], series: Sequ
     changes = with_pending_parameters_applied(changes, resources, onset + onset_grace(found.alarm.period))
     full = next((r for r in resources if alarmed is not None and r.key == alarmed.key), alarmed)
     blind = full is not None and full.type in FRONT_DOORS and not downstream_ids(full, list(resources))
+    blind = blind and not (full.type == "alb" and targets_answer_as_usual(full, series, anomalies, onset))
     involved = involved_resources(logs.patterns, logs.group_owner, anomalies, onset, alarmed, blind)
     elsewhere = {r.key for r in resources if full is not None and r.region not in (None, full.region)}
     if elsewhere & set(involved):  # another region's resource takes part only when linked to the alarm's
