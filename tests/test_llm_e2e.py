@@ -5,7 +5,6 @@ import json
 
 import pytest
 
-from bot.engine import Investigator  # noqa: F401  (import check: the engine is present)
 from bot.engine.investigation import InvestigationRequest
 from bot.wiring import build_runtime
 from tests.stubs import MessagesApiStub

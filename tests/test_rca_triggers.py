@@ -12,7 +12,7 @@ from analyzers.logs.line_formats import read_line_format
 from analyzers.model import Alarm, Anomaly, Change, MetricKey, ResourceRef, Series
 from analyzers.rca import log_categories, rank_hypotheses
 from analyzers.topology import Candidate
-from tests.test_rca_rules import API, DB, ONSET, REGION, alarm_on, evidence, pattern
+from tests.test_rca_rules import API, ONSET, REGION, alarm_on, evidence, pattern
 
 SERVICE = ResourceRef("ecs", "core/tickets", REGION, {"task_role": "arn:aws:iam::123456789012:role/shared-task-role",
                                                       "task_definition_family": "tickets"})

@@ -14,7 +14,7 @@ from bot.wiring import build_runtime
 from handlers import ACTIONS, COMMANDS, EVENTS
 from handlers import blocks as ui
 from tests.stubs import SlackApiStub, wait_for
-from tests.test_slack_support import (APPROVER, CHANNEL, GROUP, GROUP_MEMBER, SECRET, STRANGER, CannedInvestigator,
+from tests.test_slack_support import (APPROVER, CHANNEL, GROUP, GROUP_MEMBER, STRANGER, CannedInvestigator,
                                       action_body, canned_report, command_body, config, dispatch, make_stack,
                                       seed_scripts, signed_headers, write_scenario)
 

@@ -1,0 +1,19 @@
+"""Write benchmarks/scenarios_holdout86/*.yaml and its README."""
+import sys
+
+from benchmarks.holdout_writer import module_builders, write_set
+
+from .readme import render
+
+MODULES = ["s01_s02", "s03_s04", "s05_s06", "s07_s08", "s09_s10", "s11_s12", "s13_s14", "s15_s16"]
+
+
+def main(argv=None) -> int:
+    only = list(argv if argv is not None else sys.argv[1:])
+    write_set(__package__, module_builders(__package__, MODULES, optional=True), render, only=only,
+              check_alarm=True, clear=None if only else "h86-*.yaml")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
