@@ -17,6 +17,9 @@ def _scenario(target_seconds_after_onset: float) -> dict[str, Any]:
     def points(before, after):
         return [[rel, before(rel) if rel < ONSET else after(rel)] for rel in range(START, 1, 60)]
 
+    def steady_requests(rel: int) -> float:
+        return 2200.0 + (rel // 60) % 7 * 10
+
     def alb(name: str, unit: str, before, after) -> dict[str, Any]:
         return {"namespace": "AWS/ApplicationELB", "name": name, "dimensions": {"LoadBalancer": LB}, "unit": unit,
                 "points": points(before, after)}
@@ -29,7 +32,7 @@ def _scenario(target_seconds_after_onset: float) -> dict[str, Any]:
         ],
         "metrics": [
             alb("HTTPCode_ELB_5XX_Count", "Count", lambda rel: 0.0, lambda rel: 25.0 + (rel // 60) % 4),
-            alb("RequestCount", "Count", lambda rel: 2200.0 + (rel // 60) % 7 * 10, lambda rel: 2200.0 + (rel // 60) % 7 * 10),
+            alb("RequestCount", "Count", steady_requests, steady_requests),
             alb("TargetResponseTime", "Seconds", lambda rel: 0.040 + (rel // 60) % 3 * 0.002,
                 lambda rel: target_seconds_after_onset + (rel // 60) % 3 * 0.002),
             {"namespace": "AWS/EC2", "name": "CPUUtilization", "dimensions": {"InstanceId": HOST}, "unit": "Percent",

@@ -178,12 +178,16 @@ class ScoreQueries:
     def _backend_says_why(self, key: tuple[str, str]) -> bool:
         """A front door whose own lines relay a backend's failure while that backend's own lines say why it
         failed (its upstream timing out), or a backend behind it that was itself just changed and logs its
-        own errors: the door's 5xx are that backend's, whatever changed on the door."""
+        own errors, or a host behind it, named by the failures in its callers' lines, that failed its status
+        checks at onset: the door's 5xx are that backend's, whatever changed on the door."""
         if key[0] not in FRONT_DOORS:
             return False
+        behind = self._loaded_by(key) - {key}
+        if any(self._down(k) and ("dependency_failure", k) in self.scores
+               and self.scores[("dependency_failure", k)].logs >= 0.5 for k in behind):
+            return True
         relayed = self.scores.get(("dependency_failure", key))
         own = relayed is not None and self._owns(key, relayed)
-        behind = self._loaded_by(key) - {key}
         says_why = {k for k in behind for c in ("dependency_failure", "application_error", "function_timeout")
                     if (c, k) in self.scores and self.scores[(c, k)].logs >= 0.5}
         changed = {k for k in says_why for c in TRIGGERS if (c, k) in self.scores

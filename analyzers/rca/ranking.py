@@ -79,9 +79,10 @@ class _Ranker(EvidenceCollector):
         errors = self.scores.get(("application_error", key))
         trigger = self._trigger(category, key)
         limited = self._exhausted_before(key, trigger and trigger.changed_at)  # heading for its limit before it
-        if self._backend_exhausted(key, by_logs=True) or limited or self._relays_a_limit(key):
+        relays = errors is not None and self._changed_callee_failed_first(key, errors)
+        if self._backend_exhausted(key, by_logs=True) or limited or self._relays_a_limit(key) or relays:
             errors = None  # errors at a limit (its own, reached anyway, of what is behind a front door or of a
-            # store that logs hitting it) are the limit's
+            # store that logs hitting it) are the limit's; those relaying a just-changed callee's are the callee's
         out = [errors] if errors is not None and not self._began_before(errors, trigger) else []
         if category == "config_change" and own is not None and not limited:  # only a call setting a limit lowers it
             out += [self.scores[(limit, key)] for limit, calls in LIMIT_SETTINGS.items()
@@ -91,7 +92,7 @@ class _Ranker(EvidenceCollector):
                 and ("dependency_failure", key) in self.scores:  # a closed port: its callers cannot reach it
             out.append(self.scores[("dependency_failure", key)])
         fresh = trigger is not None and trigger.change >= FRESH_CHANGE  # metrics alone only tie a change just before
-        if fresh and key in self.failures and not any(s.logs > 0 for s in out) and not limited \
+        if fresh and key in self.failures and not any(s.logs > 0 for s in out) and not limited and not relays \
                 and not self._backend_exhausted(key, by_logs=True) and not self._backend_says_why(key) \
                 and not self._surged_after(key, trigger.changed_at) \
                 and not self._backend_failed_first(key, trigger.changed_at):  # more failures from a later surge,
@@ -146,6 +147,24 @@ class _Ranker(EvidenceCollector):
         behind = self._loaded_by(key) - {key}
         return any(p.new and p.is_error and p.first_seen < changed_at - BACKEND_FIRST and p.id in self.owner_of
                    and self.owner_of[p.id].key in behind for p in self.ev.patterns)
+
+    def _changed_callee_failed_first(self, key: tuple[str, str], errors: Score) -> bool:
+        """The alarmed resource's new errors began after those of a dependency its lines name, which was itself
+        just changed (deployed or reconfigured) and logs its own new errors: they relay that callee's failure,
+        whatever changed on the caller."""
+        mine = [self.pattern_start[i] for i in errors.ids if i in self.pattern_start]
+        if key != self.alarm_key or not mine:
+            return False
+        for cand in self.ev.candidates:
+            callee = cand.resource.key
+            if cand.relation != "dependency" or callee == key or not any(
+                    (c, callee) in self.scores and self.scores[(c, callee)].change >= FRESH_CHANGE for c in TRIGGERS):
+                continue
+            theirs = [p.first_seen for p in self.ev.patterns if p.new and p.is_error and p.id in self.owner_of
+                      and self.owner_of[p.id].key == callee]
+            if theirs and min(theirs) <= min(mine) - BACKEND_FIRST:
+                return True
+        return False
 
     def _began_before(self, errors: Score, trigger: Score | None) -> bool:
         """Every one of the errors was already logged before the change (by more than a minute): it cannot
@@ -203,8 +222,8 @@ class _Ranker(EvidenceCollector):
         if category == "dependency_failure":
             if self._exhausted(key) or self._showing([key], ["throttling"]):  # at a limit of its own
                 return 0.0
-            if self._overloaded(key):  # it fails because of the load it receives, not a fault of its own
-                return 0.4 * s.logs
+            if self._overloaded(key) and not self._down(key):  # failing under the load it receives, not a fault of
+                return 0.4 * s.logs  # its own (a host that failed its status checks is down, not slow)
             if self.blames.get(key) or self._own_logs_explain(key, s):  # a victim, or its own logs say why
                 return VICTIM * s.logs
             if self._own_logs_explain(key, s, ("application_error",)):  # its callers saw its own exceptions
