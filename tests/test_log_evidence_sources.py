@@ -54,6 +54,17 @@ def test_mysql_bracketed_levels_are_levels():
     assert detect_level("2026-03-16T18:11:43Z 0 [ERROR] [MY-012592] [InnoDB] Operating system error") == "ERROR"
 
 
+def test_php_says_its_own_level_inside_the_line_php_fpm_relays():
+    # GIVEN php-fpm (as under Bref) relaying PHP's messages on its own NOTICE/WARNING lines
+    fatal = ("NOTICE: PHP message: PHP Fatal error:  Uncaught TypeError: number_format(): Argument #1 ($num) must be "
+             "of type float, string given in /var/task/src/View/PriceFormatter.php:31")
+    warning = 'NOTICE: PHP message: PHP Warning:  Undefined array key "virtual_tour_url" in /var/task/list.php on line 9'
+    relayed = 'WARNING: [pool www] child 12 said into stderr: "PHP Notice:  Undefined index: tour in /a.php on line 3"'
+    # THEN each line has PHP's level, not the relay's
+    assert detect_level(fatal) == "ERROR" and detect_level(warning) == "WARN" and detect_level(relayed) == "INFO"
+    assert detect_level("NOTICE: fpm is running, pid 8") == "INFO"
+
+
 def test_steady_errors_in_a_log_that_starts_late_are_not_a_surge():
     # GIVEN a log group whose lines begin 56 min before onset (not at the 2 h baseline start), with one
     # partner-timeout error every 2 min before and after onset

@@ -54,6 +54,10 @@ _PLAIN_LEVEL = re.compile(
     r"|:(?P<postgres>LOG):\s"  # postgres "...:[pid]:LOG:  message"
     r"|^(?P<dotnet>trce|dbug|info|warn|fail|crit):\s",  # .NET console logger
 )
+# PHP's own level inside what relays it (php-fpm: 'NOTICE: PHP message: PHP Fatal error: ...', Bref, Apache):
+# the relay's word is its own, PHP's is the message's.
+_PHP_LEVEL = re.compile(r"\bPHP (?P<php>Fatal error|Parse error|Recoverable fatal error|Warning|Notice|Deprecated):")
+_PHP_LEVELS = {"Warning": "WARN", "Notice": "INFO", "Deprecated": "INFO"}  # the rest are errors
 _ERRORISH = re.compile(r"\bTraceback \(most recent call last\)|\b\w*Exception\b|\bUncaught\b")
 # .NET (Microsoft.Extensions.Logging JSON console, Serilog and its compact form) capitalises its keys
 _JSON_LEVEL_KEYS = ("level", "severity", "lvl", "levelname", "level_name", "log_level", "loglevel", "status",
@@ -85,7 +89,10 @@ def normalize_level(word: str | None) -> str | None:
 
 
 def detect_level(text: str) -> str | None:
-    """Level written in plain text, or ERROR for exceptions and tracebacks."""
+    """Level written in plain text (PHP's own level before its relay's), or ERROR for exceptions and tracebacks."""
+    php = _PHP_LEVEL.search(text)
+    if php:
+        return _PHP_LEVELS.get(php.group("php"), "ERROR")
     match = _PLAIN_LEVEL.search(text)
     if match:
         word = (
