@@ -116,3 +116,29 @@ def level_after(series: Series, since: datetime) -> tuple[float, float]:
     cut = since.timestamp()
     before, after = values[stamps < cut], values[stamps >= cut]
     return (float(np.median(before)) if before.size else 0.0, float(np.max(after)) if after.size else 0.0)
+
+
+DRIFT_SHARE = 0.1  # a drift that covers less than this share of the way to the breach level is not the incident
+DRIFT_BASELINE = 30  # points before the drift that give the level it drifted from
+DRIFT_MIN_POINTS = 10  # shorter, it is the jump's own first points, not a drift
+
+
+def drift_before_jump(values: np.ndarray, drift_start: int, breach_start: int) -> bool:
+    """Whether an anomalous episode that begins at ``drift_start`` only drifts until the series jumps to breach
+    at ``breach_start``: for ``DRIFT_MIN_POINTS`` or more, every point in between stays under ``DRIFT_SHARE``
+    of the way from the level before the drift to the level after the breach (latency creeping up with the
+    evening's load, then a 15x jump). The incident is the jump; the drift is the series' own."""
+    if breach_start - drift_start < DRIFT_MIN_POINTS or drift_start < 5:
+        return False
+    before = values[max(0, drift_start - DRIFT_BASELINE):drift_start]
+    after = values[breach_start:breach_start + 3]
+    before, after = before[np.isfinite(before)], after[np.isfinite(after)]
+    if before.size < 5 or after.size == 0:
+        return False
+    base = float(np.median(before))
+    rise = float(np.median(after)) - base
+    if rise == 0:
+        return False
+    drift = (values[drift_start:breach_start] - base) / rise
+    drift = drift[np.isfinite(drift)]
+    return drift.size > 0 and float(drift.max()) < DRIFT_SHARE

@@ -13,7 +13,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from analyzers.anomalies import BREACHED
+from analyzers.anomalies import BREACHED, drift_before_jump
 from analyzers.catalog import listed_dimension_sets, metric_keys, published_with_more_dimensions, target_group_keys
 from analyzers.detection import find_onset
 from analyzers.model import (Alarm, Anomaly, Change, Hypothesis, LogPattern, MetricKey, ResourceRef, Series,
@@ -233,12 +233,14 @@ def incident_onset(found: ResolvedAlarm, series: Sequence[Series]) -> datetime:
     mask = stamps <= limit
     candidates = []
     idx = find_onset(values[mask], stamps[mask], threshold=0.5, min_run=2)
-    if idx is not None:
-        candidates.append(stamps[mask][idx])
+    breach = None
     if alarm.threshold is not None and alarm.comparison:
         breach = _breach_start(values[mask], stamps[mask], alarm.threshold, alarm.comparison)
         if breach is not None:
             candidates.append(breach)
+    if idx is not None and not (breach is not None and drift_before_jump(
+            values[mask], idx, int(np.searchsorted(stamps[mask], breach)))):
+        candidates.append(stamps[mask][idx])
     earliest_allowed = (alarm_time or fallback).timestamp() - 3 * 3600
     candidates = [c for c in candidates if c >= earliest_allowed]
     if not candidates:
