@@ -1,0 +1,1 @@
+"""Independent held-out RCA scenario set 96: airline operations."""
