@@ -15,8 +15,8 @@ from analyzers.charts_data import chart_specs
 from analyzers.links import build_links
 from analyzers.model import Change, Hypothesis, MetricKey, ResourceRef, Script, Series, iso
 from analyzers.rca import EvidenceSet, involved_resources, rank_hypotheses
-from analyzers.rca.involvement import targets_answer_as_usual
 from analyzers.rca.dns import DNS_CHANGE
+from analyzers.rca.involvement import targets_answer_as_usual
 from analyzers.rca.network import ENDPOINT_POLICY_CHANGE, NETWORK_CHANGE
 from analyzers.remediation import RemediationFacts, build_scripts
 from analyzers.report import ReportInput, build_report
