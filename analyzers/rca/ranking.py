@@ -144,9 +144,8 @@ class _Ranker(EvidenceCollector):
         only, a door logs nothing of its own) are that backend's, the change came too late for them."""
         if key[0] not in FRONT_DOORS or changed_at is None:
             return False
-        behind = self._loaded_by(key) - {key}
-        return any(p.new and p.is_error and p.first_seen < changed_at - BACKEND_FIRST and p.id in self.owner_of
-                   and self.owner_of[p.id].key in behind for p in self.ev.patterns)
+        first = self._first_new_error(self._loaded_by(key) - {key})
+        return first is not None and first < changed_at - BACKEND_FIRST
 
     def _changed_callee_failed_first(self, key: tuple[str, str], errors: Score) -> bool:
         """The alarmed resource's new errors began after those of a dependency its lines name, which was itself
@@ -160,11 +159,15 @@ class _Ranker(EvidenceCollector):
             if cand.relation != "dependency" or callee == key or not any(
                     (c, callee) in self.scores and self.scores[(c, callee)].change >= FRESH_CHANGE for c in TRIGGERS):
                 continue
-            theirs = [p.first_seen for p in self.ev.patterns if p.new and p.is_error and p.id in self.owner_of
-                      and self.owner_of[p.id].key == callee]
-            if theirs and min(theirs) <= min(mine) - BACKEND_FIRST:
+            theirs = self._first_new_error({callee})
+            if theirs is not None and theirs <= min(mine) - BACKEND_FIRST:
                 return True
         return False
+
+    def _first_new_error(self, keys: set[tuple[str, str]]) -> datetime | None:
+        """When the first new error line of any of ``keys`` (their own lines) was logged, or None."""
+        return min((p.first_seen for p in self.ev.patterns if p.new and p.is_error and p.id in self.owner_of
+                    and self.owner_of[p.id].key in keys), default=None)
 
     def _began_before(self, errors: Score, trigger: Score | None) -> bool:
         """Every one of the errors was already logged before the change (by more than a minute): it cannot
