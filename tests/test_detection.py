@@ -18,6 +18,7 @@ from analyzers.detection import (
 
 STEP_S = 300.0  # 5-minute samples
 T0 = 1_700_000_000.0
+NO_NOVELTY = dataclasses.replace(DEFAULT_CONFIG, novelty_score=0.0)  # the statistical scores alone
 
 
 def _noise(n: int, seed: int = 0, level: float = 50.0, sigma: float = 2.0) -> np.ndarray:
@@ -34,10 +35,12 @@ def test_spike_is_the_top_score():
     x[1200] += 30
     # WHEN scored
     s = score_series(x)
-    # THEN the spike is the highest score and clearly above the rest
+    # THEN the spike is the highest score and clearly above the rest: the statistical scores of the noise
+    # stay low, and a new extreme of the noise is at most a novelty (never an incident)
     assert int(np.argmax(s)) == 1200
     assert s[1200] >= 0.5
-    assert np.max(np.delete(s, 1200)[200:]) < 0.35
+    assert np.max(np.delete(score_series(x, config=NO_NOVELTY), 1200)[200:]) < 0.35
+    assert np.max(np.delete(s, 1200)[200:]) <= DEFAULT_CONFIG.novelty_score < 0.5
 
 
 def test_step_is_detected_at_its_start_and_find_onset_points_there():
@@ -209,8 +212,10 @@ def test_new_record_on_a_spiky_series_scores_lower_than_an_outlier_on_a_smooth_o
     # WHEN both are scored
     s_spiky = score_series(spiky)
     s_smooth = score_series(smooth)
-    # THEN the record burst is not alarming, while the smooth outlier (10 sigma) is
-    assert s_spiky[1995] < 0.3
+    # THEN the record burst is not alarming (statistically low; as a new extreme, a novelty), while the
+    # smooth outlier (10 sigma) is
+    assert score_series(spiky, config=NO_NOVELTY)[1995] < 0.3
+    assert s_spiky[1995] == DEFAULT_CONFIG.novelty_score < 0.5
     assert s_smooth[1995] >= 0.5
     # ...and a burst 5x the usual size is still flagged on the spiky series
     spiky[1995] = 5000.0
@@ -243,10 +248,10 @@ def test_variance_change_and_flatline_are_raised_by_the_volatility_channel(seed:
     wider[1300:] = _noise(300, seed=100 + seed, sigma=4.5)
     stuck = _noise(1600, seed=seed, sigma=1.5)
     stuck[1300:1400] = stuck[1299]
-    no_volatility = dataclasses.replace(DEFAULT_CONFIG, vol_windows=())
-    # WHEN scored without suppression, with and without the volatility channel
-    wide_vol, wide_plain = raw_scores(wider), raw_scores(wider, config=no_volatility)
-    stuck_vol, stuck_plain = raw_scores(stuck), raw_scores(stuck, config=no_volatility)
+    no_volatility = dataclasses.replace(NO_NOVELTY, vol_windows=())
+    # WHEN scored without suppression (and without novelty), with and without the volatility channel
+    wide_vol, wide_plain = raw_scores(wider, config=NO_NOVELTY), raw_scores(wider, config=no_volatility)
+    stuck_vol, stuck_plain = raw_scores(stuck, config=NO_NOVELTY), raw_scores(stuck, config=no_volatility)
     # THEN the change scores clearly higher within 32 points with the channel, the noise before it stays low
     assert wide_vol[1300:1332].max() >= 0.45
     assert wide_vol[1300:1332].max() > wide_plain[1300:1332].max() + 0.05
@@ -363,12 +368,13 @@ def test_a_spike_at_the_same_time_each_day_goes_quiet_but_an_off_time_spike_does
     x = _noise(288 * 6, seed=3)
     x[100::288] += 30
     x[288 * 5 + 200] += 30
-    # WHEN scored with 5-minute timestamps (daily model)
-    s = score_series(x, _times(x.size))
+    # WHEN scored with 5-minute timestamps (daily model; novelty off: a repeat a little higher than every
+    # earlier one would be a novelty, tested in test_detection_novelty)
+    s = score_series(x, _times(x.size), config=NO_NOVELTY)
     # THEN the daily spikes are explained by the daily model once it exists, and the off-time spike stands out
     assert s[100] >= 0.5
     assert np.all(s[288 + 100 :: 288] < 0.1)
     assert s[288 * 5 + 200] > 0.25
     # AND without the daily model's veto every repeat would be reported above the off-time spike
-    off = score_series(x, _times(x.size), config=dataclasses.replace(DEFAULT_CONFIG, season_veto=False))
+    off = score_series(x, _times(x.size), config=dataclasses.replace(NO_NOVELTY, season_veto=False))
     assert np.all(off[288 + 100 :: 288] > 0.2)

@@ -3,7 +3,8 @@
 Owns scoring a chunk of a stream (`score_chunk`): each channel's robust z (raw values,
 trailing means, volatility = trailing mean of |first difference|), the choice between the
 plain and the seasonal (daily and weekly lagged residual, see `seasonal`) models, the
-channels' combination into a point score and the repeat-alert suppression. Everything is
+channels' combination into a point score, the whole-history novelty floor (`novelty`) and
+the repeat-alert suppression. Everything is
 causal: the score of point g only uses valid points 0..g. The parts live in `config`
 (settings, stream state), `rolling` (trailing means), `baselines` (robust baselines and z),
 `scores` (z -> score, combination) and `single_point` (the one-point streaming fast path).
@@ -18,6 +19,7 @@ import numpy as np
 from analyzers.detection.baselines import robust_z
 from analyzers.detection.chunking import chunks
 from analyzers.detection.config import DEFAULT_CONFIG, DetectorConfig, KernelState, history_needed
+from analyzers.detection.novelty import apply_novelty, novel_mask
 from analyzers.detection.rolling import sliding_max, trailing_mean
 from analyzers.detection.scores import combine_channels, z_to_score
 from analyzers.detection.seasonal import WIN_STRIDE, seasonal_residual, true_runs, weekly_recent
@@ -69,16 +71,20 @@ def score_chunk(
         zs.append(z)
     raw = combine_channels(zs, config)
     reported = _suppress_repeats(state.tail_raw, raw, config.suppress, config.repeat_ratio)
+    tail_raw = np.concatenate([state.tail_raw, raw])[-config.suppress :].copy() if config.suppress > 0 else np.empty(0)
+    novel, low, high = novel_mask(new_values, state.low, state.high, state.n_seen, config)
+    last_novel = apply_novelty(raw, reported, novel, state.n_seen, state.last_novel, config)
     keep = history_needed(config, *lags)
     next_state = KernelState(
         tail_values=ext[-keep:].copy(),
-        tail_raw=np.concatenate([state.tail_raw, raw])[-config.suppress :].copy()
-        if config.suppress > 0
-        else np.empty(0),
+        tail_raw=tail_raw,
         n_seen=state.n_seen + new_values.size,
         season_lag=lags[0],
         week_lag=lags[1],
         week_win=week_win,
+        low=low,
+        high=high,
+        last_novel=last_novel,
     )
     return raw, reported, next_state
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,6 +39,10 @@ class DetectorConfig:
     season_veto: bool = True  # where the plain model is kept, z <= the daily model's z (its residual over
     # max(its spread, the plain spread)): a value the daily model explains (a spike at the same time each day)
     # is no surprise, and a non-seasonal series keeps the plain model's sensitivity
+    novelty_score: float = 0.4  # raw score floor of a novel value: beyond every earlier value of the stream by
+    # `novelty_tolerance` of their range (0: off). Below 0.5, it alone never makes an episode or an incident
+    novelty_tolerance: float = 0.05
+    novelty_after: int = 256  # points of history before a new extreme counts as novel
 
     def __post_init__(self) -> None:
         if self.combine not in ("noisy_or", "max"):
@@ -57,6 +62,9 @@ class KernelState:
     season_lag: int  # daily seasonal lag in points, 0 = no daily model
     week_lag: int = 0  # weekly seasonal lag in points, 0 = no weekly model
     week_win: int = NEVER  # global index of the weekly model's last win (see seasonal.weekly_recent)
+    low: float = math.inf  # smallest and largest valid value seen (see novelty)
+    high: float = -math.inf
+    last_novel: int = NEVER  # global index of the last novel point
 
     @staticmethod
     def empty(season_lag: int = 0, week_lag: int = 0) -> "KernelState":

@@ -7,6 +7,7 @@ is a missing point: its score is 0 and the detector state is left untouched.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 from typing import Any, Sequence
@@ -115,8 +116,7 @@ class OnlineDetector:
 
     def _fix_lag(self) -> None:
         lags = season_lags(np.array(self._step_timestamps), self._period_s, self._config)
-        old = self._state
-        self._state = KernelState(old.tail_values, old.tail_raw, old.n_seen, *lags)
+        self._state = dataclasses.replace(self._state, season_lag=lags[0], week_lag=lags[1])
         self._lag_fixed = True
 
 
