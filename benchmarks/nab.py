@@ -1,7 +1,9 @@
 """NAB benchmark: run the detector over a NAB-layout corpus and print NAB scores.
 
-Usage: python -m benchmarks.nab DATA_DIR LABELS_JSON --out OUT [--json]
+Usage: python -m benchmarks.nab DATA_DIR LABELS_JSON --out OUT [--json] [--by-category]
        [--detector aiops|perfect|null]   (perfect/null validate the scorer: 100 / 0)
+With --by-category, also prints each category's standard score at the corpus threshold, at its
+own best threshold and at the threshold tuned on the other categories (`benchmarks.nab_categories`).
 Writes OUT/<category>/<name>.csv (timestamp,value,anomaly_score) and prints the
 standard, reward_low_FP_rate and reward_low_FN_rate scores computed by
 `benchmarks.nab_scoring` (our own implementation of NAB's scoring rules).
@@ -21,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from analyzers.detection import score_series
+from benchmarks.nab_categories import category_scores
 from benchmarks.nab_scoring import load_profiles, score_corpus, window_rows
 
 logger = logging.getLogger(__name__)
@@ -70,9 +73,11 @@ def detector_scores(name: str, times: np.ndarray, values: np.ndarray, rows: list
     return score_series(values, times)
 
 
-def run(data_dir: Path, labels_path: Path, out_dir: Path, detector: str) -> dict[str, dict[str, float]]:
+def run(data_dir: Path, labels_path: Path, out_dir: Path, detector: str,
+        by_category: bool = False) -> dict[str, dict[str, float]]:
     labels = json.loads(labels_path.read_text())
     per_file = []
+    keys: list[str] = []
     n_points = 0
     elapsed = 0.0
     for path in sorted(data_dir.rglob("*.csv")):
@@ -97,6 +102,7 @@ def run(data_dir: Path, labels_path: Path, out_dir: Path, detector: str) -> dict
             for stamp, value, score in zip(stamps, values, scores):
                 writer.writerow([stamp, repr(float(value)), f"{score:.6f}"])
         per_file.append((np.round(scores, 6), rows))
+        keys.append(key)
     profiles = load_profiles(find_profiles(data_dir, labels_path))
     results = score_corpus(per_file, profiles)
     print(f"files={len(per_file)} points={n_points} windows={sum(len(r) for _, r in per_file)} "
@@ -104,7 +110,17 @@ def run(data_dir: Path, labels_path: Path, out_dir: Path, detector: str) -> dict
     for name, res in results.items():
         print(f"{name:>20}: {res['score']:7.2f}  threshold={res['threshold']:.6f} raw={res['raw']:.3f} "
               f"null={res['null']:.1f} perfect={res['perfect']:.1f} tp_rows={res['tp']} fp_rows={res['fp']}")
+    if by_category:
+        _print_categories(list(zip(keys, *zip(*per_file))), profiles)
     return results
+
+
+def _print_categories(keyed: list, profiles: tuple) -> None:
+    standard = next((p for p in profiles if p.name == "standard"), profiles[0])
+    print(f"by category ({standard.name}): score at the corpus threshold / own threshold / others' threshold")
+    for row in category_scores(keyed, standard):
+        print(f"{row['category']:>24}: files={row['files']:<3} windows={row['windows']:<3} corpus={row['corpus']:6.2f} "
+              f"own={row['own']:6.2f} others={row['others']:6.2f} fp_rows_at_corpus={row['fp_at_corpus']}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -113,6 +129,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("labels_json", type=Path)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--json", action="store_true", help="last line: JSON of the three scores")
+    parser.add_argument("--by-category", action="store_true",
+                        help="also print each category's score at the corpus, own and others' thresholds")
     parser.add_argument("--detector", choices=["aiops", "perfect", "null"], default="aiops")
     args = parser.parse_args(argv)
     labels = args.labels_json
@@ -123,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     if not labels.is_file():
         parser.error(f"no such labels file: {labels}")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    results = run(args.data_dir, labels, args.out, args.detector)
+    results = run(args.data_dir, labels, args.out, args.detector, args.by_category)
     if args.json:
         print(json.dumps({name: round(res["score"], 4) for name, res in results.items()}))
     return 0

@@ -146,3 +146,54 @@ def test_cross_validation_scores_held_out_files_at_the_tuned_threshold():
         100.0 * (best_threshold(sweeps[:2], standard).raw_score + 2.0) / 4.0
     )
     assert cv.shape == (10,) and np.all(cv <= 100.0)
+
+
+def test_category_report_scores_each_category_at_corpus_own_and_others_thresholds():
+    from benchmarks.nab_categories import category_scores, raw_at_threshold
+
+    # GIVEN two categories: "calm" finds its windows at score 0.9, "busy" at 0.5 and also has a
+    # false positive at 0.6 before its first window
+    calm = np.zeros(N)
+    calm[[300, 700]] = 0.9
+    busy = np.zeros(N)
+    busy[[300, 700]] = 0.5
+    busy[200] = 0.6
+    keyed = [("calm/a.csv", calm, WINDOWS), ("busy/b.csv", busy, WINDOWS)]
+    # WHEN reported by category
+    rows = {row["category"]: row for row in category_scores(keyed, STANDARD)}
+    # THEN a threshold of 0.5 catches everything (raw 4 - 0.11); the calm category is perfect at every
+    # threshold, the busy one is perfect at its own and pays the FP at the corpus threshold, and misses
+    # both windows at the threshold tuned on the calm category alone (0.9)
+    sweeps = [sweep_file(s, w, STANDARD) for _, s, w in keyed]
+    assert raw_at_threshold(sweeps, STANDARD, 0.5) == pytest.approx(4 - 0.11)
+    assert raw_at_threshold(sweeps, STANDARD, 0.95) == pytest.approx(-4.0)
+    assert rows["calm"]["corpus"] == rows["calm"]["own"] == rows["calm"]["others"] == pytest.approx(100.0)
+    assert rows["busy"]["own"] == pytest.approx(100 * (2 - 0.11 + 2) / 4)
+    assert rows["busy"]["corpus"] == pytest.approx(rows["busy"]["own"])
+    assert rows["busy"]["others"] == pytest.approx(0.0)
+    assert rows["busy"]["fp_at_corpus"] == 1 and rows["calm"]["fp_at_corpus"] == 0
+
+
+def test_nab_cli_writes_one_scored_row_per_input_row_and_reports_categories(tmp_path: Path, capsys):
+    from benchmarks.nab import main
+
+    # GIVEN a NAB-layout corpus of two categories (5-minute rows, one labelled window each)
+    data, labels = tmp_path / "data", {}
+    for category in ("realA", "realB"):
+        (data / category).mkdir(parents=True)
+        rows = ["timestamp,value"] + [
+            f"2014-04-01 {h:02d}:{m:02d}:00,{50.0 + (30.0 if 12 * h + m // 5 == 200 else 0.0)}"
+            for h in range(24) for m in range(0, 60, 5)]
+        (data / category / "f.csv").write_text("\n".join(rows) + "\n")
+        labels[f"{category}/f.csv"] = [["2014-04-01 16:00:00.000000", "2014-04-01 17:25:00.000000"]]
+    (tmp_path / "windows.json").write_text(json.dumps(labels))
+    # WHEN the perfect detector is benchmarked with the category report and JSON
+    assert main([str(data), str(tmp_path / "windows.json"), "--out", str(tmp_path / "out"), "--json",
+                 "--detector", "perfect", "--by-category"]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    # THEN each output file has one scored row per input row, both categories score 100, and the last
+    # line is the JSON of the three profiles
+    written = (tmp_path / "out" / "realA" / "f.csv").read_text().splitlines()
+    assert written[0] == "timestamp,value,anomaly_score" and len(written) == 1 + 288
+    assert sum(1 for line in out if "corpus=100.00 own=100.00 others=100.00" in line) == 2
+    assert json.loads(out[-1]) == {"standard": 100.0, "reward_low_FP_rate": 100.0, "reward_low_FN_rate": 100.0}
