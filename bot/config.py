@@ -87,6 +87,8 @@ class MetricRule(_Strict):
 class MonitoringConfig(_Strict):
     services: dict[str, ServiceConfig] = Field(default_factory=lambda: {s: ServiceConfig() for s in SERVICES})
     metrics: dict[str, dict[str, MetricRule]] = Field(default_factory=dict)
+    groups: dict[str, list[str]] = Field(
+        default_factory=dict, description="named groups of related resources: ids, or prefixes ending in *")
     poll_interval: int = Field(default=300, ge=30, description="seconds between polls")
     jitter: int = Field(default=15, ge=0)
 

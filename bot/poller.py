@@ -75,8 +75,7 @@ class Poller:
         self.monitoring = self.config.monitoring
         self.explicit = list(resources) if resources is not None else None
         self.lookback = lookback
-        groups = getattr(self.monitoring, "groups", None) or {}
-        self.relations = relations or Relations(groups={k: tuple(v) for k, v in dict(groups).items()})
+        self.relations = relations or Relations(groups={k: tuple(v) for k, v in self.monitoring.groups.items()})
         self.gates = gates
         self.resolve_after = max(1, resolve_after)
         self.discovery_ttl = discovery_ttl

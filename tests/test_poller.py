@@ -176,3 +176,40 @@ def test_a_balancers_unhealthy_hosts_are_watched_per_target_group(tmp_path):
     # THEN the target group's series is read (not the per-zone one) and its unhealthy hosts raise an incident
     signals = [s for i in incidents for s in i.signals if s.metric.name == "UnHealthyHostCount"]
     assert signals and {tuple(sorted(s.metric.dimension_map)) for s in signals} == {("LoadBalancer", "TargetGroup")}
+
+
+def _two_unrelated_names(path: Path) -> Path:
+    """image-resizer (Lambda) and upload-store (RDS) break at the same time; their names share no word."""
+    rng = np.random.default_rng(5)
+    errors = np.zeros(POINTS)
+    errors[-20:] = rng.poisson(30, 20)
+    connections = rng.normal(20, 2, POINTS).round()
+    connections[-21:] = 95
+    lam = {"FunctionName": "image-resizer"}
+    scenario = {"format": "aiops-scenario/v1", "name": "two-names", "region": "us-east-1",
+                "resources": [{"type": "lambda", "id": "image-resizer"}, {"type": "rds", "id": "upload-store"}],
+                "metrics": [
+                    {"namespace": "AWS/Lambda", "name": "Invocations", "dimensions": lam, "unit": "Count",
+                     "points": _points(rng.poisson(100, POINTS))},
+                    {"namespace": "AWS/Lambda", "name": "Errors", "dimensions": lam, "unit": "Count",
+                     "points": _points(errors)},
+                    {"namespace": "AWS/RDS", "name": "DatabaseConnections", "unit": "Count",
+                     "dimensions": {"DBInstanceIdentifier": "upload-store"}, "points": _points(connections)}]}
+    path.write_text(yaml.safe_dump(scenario), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("groups, incidents", [({}, 2), ({"media": ["image-resizer", "upload-*"]}, 1)])
+def test_configured_groups_join_resources_whose_names_share_no_word(tmp_path, groups, incidents):
+    # GIVEN two resources that break together but share no name token, with and without a configured group
+    config = Config.model_validate({"aws": {"regions": ["us-east-1"]},
+                                    "monitoring": {"services": {"lambda": {}, "rds": {}}, "groups": groups}})
+    runtime = build_runtime(scenario=_two_unrelated_names(tmp_path / "s.yaml"), memory_db=True, config=config)
+    try:
+        # WHEN polled
+        found = Poller(runtime).poll()
+    finally:
+        runtime.close()
+    # THEN they are one incident only when the configuration groups them
+    assert len(found) == incidents, [i.key for i in found]
+    assert {r.id for i in found for r in i.resources} == {"image-resizer", "upload-store"}
