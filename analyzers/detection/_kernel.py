@@ -3,8 +3,8 @@
 Owns scoring a chunk of a stream (`score_chunk`): each channel's robust z (raw values,
 trailing means, volatility = trailing mean of |first difference|), the choice between the
 plain and the seasonal (daily and weekly lagged residual, see `seasonal`) models, the
-channels' combination into a point score, the whole-history novelty floor (`novelty`) and
-the repeat-alert suppression. Everything is
+channels' combination into a point score, the whole-history novelty floor (`novelty`), the
+repeat-alert suppression and the alert hold (`hold`). Everything is
 causal: the score of point g only uses valid points 0..g. The parts live in `config`
 (settings, stream state), `rolling` (trailing means), `baselines` (robust baselines and z),
 `scores` (z -> score, combination) and `single_point` (the one-point streaming fast path).
@@ -19,6 +19,7 @@ import numpy as np
 from analyzers.detection.baselines import robust_z
 from analyzers.detection.chunking import chunks
 from analyzers.detection.config import DEFAULT_CONFIG, DetectorConfig, KernelState, history_needed
+from analyzers.detection.hold import apply_hold
 from analyzers.detection.novelty import apply_novelty, novel_mask
 from analyzers.detection.rolling import sliding_max, trailing_mean
 from analyzers.detection.scores import combine_channels, z_to_score
@@ -73,6 +74,7 @@ def score_chunk(
     reported = _suppress_repeats(state.tail_raw, raw, config.suppress, config.repeat_ratio)
     tail_raw = np.concatenate([state.tail_raw, raw])[-config.suppress :].copy() if config.suppress > 0 else np.empty(0)
     novel, low, high = novel_mask(new_values, state.low, state.high, state.n_seen, config)
+    last_alert = apply_hold(reported, state.n_seen, state.last_alert, config)
     last_novel = apply_novelty(raw, reported, novel, state.n_seen, state.last_novel, config)
     keep = history_needed(config, *lags)
     next_state = KernelState(
@@ -85,6 +87,7 @@ def score_chunk(
         low=low,
         high=high,
         last_novel=last_novel,
+        last_alert=last_alert,
     )
     return raw, reported, next_state
 

@@ -43,6 +43,9 @@ class DetectorConfig:
     # `novelty_tolerance` of their range (0: off). Below 0.5, it alone never makes an episode or an incident
     novelty_tolerance: float = 0.05
     novelty_after: int = 256  # points of history before a new extreme counts as novel
+    alert_level: float = 0.4  # a report at this score or more is an alert...
+    alert_hold: int = 32  # ...and nothing else is reported for this many points (see hold; 0: off)...
+    alert_escalate: float = 0.5  # ...but the first report at this score or more after an alert below it
 
     def __post_init__(self) -> None:
         if self.combine not in ("noisy_or", "max"):
@@ -65,6 +68,7 @@ class KernelState:
     low: float = math.inf  # smallest and largest valid value seen (see novelty)
     high: float = -math.inf
     last_novel: int = NEVER  # global index of the last novel point
+    last_alert: tuple[int, float] = (NEVER, 0.0)  # (global index, score) of the last alert (see hold)
 
     @staticmethod
     def empty(season_lag: int = 0, week_lag: int = 0) -> "KernelState":

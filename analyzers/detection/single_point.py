@@ -9,6 +9,7 @@ import math
 import numpy as np
 
 from analyzers.detection.config import DetectorConfig, KernelState, history_needed
+from analyzers.detection.hold import hold_point
 from analyzers.detection.novelty import novelty_point
 from analyzers.detection.scores import noisy_or_point
 from analyzers.detection.seasonal import NEVER
@@ -128,8 +129,13 @@ def score_point(
         tail_raw[-1] = raw
     else:
         tail_raw = np.empty(0)
+    last_alert = state.last_alert
+    if reported > 0 and config.alert_hold > 0:
+        out = [reported]
+        last_alert = hold_point(out, 0, g, last_alert, config)
+        reported = out[0]
     raw, reported, last_novel = novelty_point(raw, reported, value, state.low, state.high, g, state.last_novel,
                                               config)
     next_state = KernelState(ext[-keep:], tail_raw, g + 1, lags[0], lags[1], week_win,
-                             min(state.low, value), max(state.high, value), last_novel)
+                             min(state.low, value), max(state.high, value), last_novel, last_alert)
     return np.array([raw]), np.array([reported]), next_state
