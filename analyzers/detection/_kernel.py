@@ -3,11 +3,11 @@
 Owns scoring a chunk of a stream (`score_chunk`): each channel's robust z (raw values,
 trailing means, volatility = trailing mean of |first difference|), the choice between the
 plain and the seasonal (daily and weekly lagged residual, see `seasonal`) models, the
-channels' combination into a point score, the whole-history novelty floor (`novelty`), the
-repeat-alert suppression and the alert hold (`hold`). Everything is
-causal: the score of point g only uses valid points 0..g. The parts live in `config`
-(settings, stream state), `rolling` (trailing means), `baselines` (robust baselines and z),
-`scores` (z -> score, combination) and `single_point` (the one-point streaming fast path).
+channels' combination into a point score, the repeat-alert suppression, the alert hold
+(`hold`) and the whole-history novelty track (`novelty`). Everything is causal: the score of
+point g only uses valid points 0..g. The parts live in `config` (settings, stream state),
+`rolling` (trailing means), `baselines` (robust baselines and z), `scores` (z -> score,
+combination) and `single_point` (the one-point streaming fast path).
 """
 
 from __future__ import annotations
