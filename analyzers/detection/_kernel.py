@@ -48,7 +48,8 @@ def score_chunk(
     """Score valid (non-NaN) values appended to a stream (`cache` speeds up 1-point chunks).
 
     Returns (raw scores, reported scores, next state). Reported = raw when the raw
-    score beats every raw score of the previous `suppress` points, else 0.
+    score beats every raw score of the previous `suppress` points and no alert holds it
+    (`hold`), else 0; a novel point is also reported at the novelty score (`novelty`).
     """
     new_values = np.asarray(new_values, dtype=float)
     if cache is not None and new_values.size == 1:
