@@ -19,12 +19,13 @@ import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Sequence
 
 import numpy as np
 
 from analyzers.detection import score_series
-from benchmarks.nab_categories import category_scores
-from benchmarks.nab_scoring import load_profiles, score_corpus, window_rows
+from benchmarks.nab_categories import KeyedFile, category_scores
+from benchmarks.nab_scoring import CostProfile, load_profiles, score_corpus, window_rows
 
 logger = logging.getLogger(__name__)
 
@@ -111,11 +112,11 @@ def run(data_dir: Path, labels_path: Path, out_dir: Path, detector: str,
         print(f"{name:>20}: {res['score']:7.2f}  threshold={res['threshold']:.6f} raw={res['raw']:.3f} "
               f"null={res['null']:.1f} perfect={res['perfect']:.1f} tp_rows={res['tp']} fp_rows={res['fp']}")
     if by_category:
-        _print_categories(list(zip(keys, *zip(*per_file))), profiles)
+        _print_categories([(key, scores, rows) for key, (scores, rows) in zip(keys, per_file)], profiles)
     return results
 
 
-def _print_categories(keyed: list, profiles: tuple) -> None:
+def _print_categories(keyed: list[KeyedFile], profiles: Sequence[CostProfile]) -> None:
     standard = next((p for p in profiles if p.name == "standard"), profiles[0])
     print(f"by category ({standard.name}): score at the corpus threshold / own threshold / others' threshold")
     for row in category_scores(keyed, standard):

@@ -25,16 +25,14 @@ def apply_hold(reported: np.ndarray, first_index: int, last_alert: tuple[int, fl
     if config.alert_hold <= 0:
         return last_alert
     for local in np.flatnonzero(reported).tolist():
-        last_alert = hold_point(reported, local, first_index + local, last_alert, config)
+        reported[local], last_alert = hold_point(float(reported[local]), first_index + local, last_alert, config)
     return last_alert
 
 
-def hold_point(reported: np.ndarray | list[float], local: int, index: int, last_alert: tuple[int, float],
-               config: DetectorConfig) -> tuple[int, float]:
-    """`apply_hold` of one reported point (reported[local], global `index`): returns the last alert."""
-    score = float(reported[local])
+def hold_point(score: float, index: int, last_alert: tuple[int, float],
+               config: DetectorConfig) -> tuple[float, tuple[int, float]]:
+    """`apply_hold` of one report (`score` > 0 at global `index`): (the score kept or 0, the last alert)."""
     at, level = last_alert
     if index - at < config.alert_hold and not (score >= config.alert_escalate > level):
-        reported[local] = 0.0
-        return last_alert
-    return (index, score) if score >= config.alert_level else last_alert
+        return 0.0, last_alert
+    return score, ((index, score) if score >= config.alert_level else last_alert)

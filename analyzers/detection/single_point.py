@@ -131,9 +131,7 @@ def score_point(
         tail_raw = np.empty(0)
     last_alert = state.last_alert
     if reported > 0 and config.alert_hold > 0:
-        out = [reported]
-        last_alert = hold_point(out, 0, g, last_alert, config)
-        reported = out[0]
+        reported, last_alert = hold_point(reported, g, last_alert, config)
     raw, reported, last_novel = novelty_point(raw, reported, value, state.low, state.high, g, state.last_novel,
                                               config)
     next_state = KernelState(ext[-keep:], tail_raw, g + 1, lags[0], lags[1], week_win,
