@@ -65,3 +65,21 @@ def test_streaming_matches_batch_with_the_hold():
     batch = score_series(x)
     np.testing.assert_array_equal(streamed, batch)
     assert np.count_nonzero(score_series(x, config=NO_HOLD)) > np.count_nonzero(batch)
+
+
+def test_a_slow_climb_is_reported_where_it_first_reaches_half():
+    # GIVEN noise, then a climb so gradual that no point beats the one before it by the repeat ratio
+    rng = np.random.default_rng(3)
+    x = np.concatenate([rng.normal(0, 1, 800), rng.normal(0, 1, 300) + 0.001 * np.arange(300) ** 1.5])
+    raw = raw_scores(x)
+    first = 800 + int(np.flatnonzero(raw[800:] >= 0.5)[0])
+    # WHEN scored in one batch and point by point
+    batch = score_series(x)
+    det = OnlineDetector()
+    streamed = [det.update(float(v)) for v in x]
+    # THEN the first point at 0.5 or more is reported with its raw score, although the repeat rule alone
+    # (every report must beat the recent maximum by 1 / repeat_ratio) would not report it
+    assert DEFAULT_CONFIG.repeat_ratio * raw[first] <= raw[first - DEFAULT_CONFIG.suppress : first].max()
+    assert batch[first] == raw[first] >= 0.5
+    assert batch[800:first].max() < 0.5
+    np.testing.assert_array_equal(streamed, batch)

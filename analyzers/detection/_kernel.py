@@ -48,7 +48,8 @@ def score_chunk(
     """Score valid (non-NaN) values appended to a stream (`cache` speeds up 1-point chunks).
 
     Returns (raw scores, reported scores, next state). Reported = raw when the raw
-    score beats every raw score of the previous `suppress` points and no alert holds it
+    score beats every raw score of the previous `suppress` points (or is the first of
+    them to reach `alert_escalate`) and no alert holds it
     (`hold`), else 0; a novel point is also reported at the novelty score (`novelty`).
     """
     new_values = np.asarray(new_values, dtype=float)
@@ -72,7 +73,7 @@ def score_chunk(
             z *= gain  # z is private to this call
         zs.append(z)
     raw = combine_channels(zs, config)
-    reported = _suppress_repeats(state.tail_raw, raw, config.suppress, config.repeat_ratio)
+    reported = _suppress_repeats(state.tail_raw, raw, config.suppress, config.repeat_ratio, config.alert_escalate)
     tail_raw = np.concatenate([state.tail_raw, raw])[-config.suppress :].copy() if config.suppress > 0 else np.empty(0)
     novel, low, high = novel_mask(new_values, state.low, state.high, state.n_seen, config)
     last_alert = apply_hold(reported, state.n_seen, state.last_alert, config)
@@ -156,11 +157,13 @@ def _channel_z(
     return z, recent, week_win
 
 
-def _suppress_repeats(previous_raw: np.ndarray, raw: np.ndarray, horizon: int, ratio: float = 1.0) -> np.ndarray:
-    """Keep a raw score only if ratio * raw beats every raw score of the previous `horizon` points."""
+def _suppress_repeats(previous_raw: np.ndarray, raw: np.ndarray, horizon: int, ratio: float = 1.0,
+                      escalate: float = np.inf) -> np.ndarray:
+    """Keep a raw score only if ratio * raw beats every raw score of the previous `horizon` points, or if it
+    reaches `escalate` and none of them did (a slow climb to the alert level is reported where it gets there)."""
     if horizon <= 0 or raw.size == 0:
         return raw.copy()
     keep = previous_raw[-horizon:]
     running = sliding_max(np.concatenate([keep, raw[:-1]]), horizon)  # running[k]: max up to joined point k
     prev_max = running[keep.size - 1 :] if keep.size else np.concatenate([[-np.inf], running])
-    return np.where(ratio * raw > prev_max, raw, 0.0)
+    return np.where((ratio * raw > prev_max) | ((raw >= escalate) & (prev_max < escalate)), raw, 0.0)

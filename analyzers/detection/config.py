@@ -32,7 +32,8 @@ class DetectorConfig:
     ma_windows: tuple[int, ...] = (8, 32)  # extra channels: trailing means (level shifts, bursts)
     ma_gain: float = 1.0  # weight of a mean channel's z against the point channel's
     ma_stride_div: int = 2  # a mean channel's baseline samples its window every w // div points
-    repeat_ratio: float = 0.9  # a repeat must beat the recent max by 1 / ratio to be reported
+    repeat_ratio: float = 0.9  # a repeat must beat the recent max by 1 / ratio to be reported (or be the first
+    # of the last `suppress` points to reach `alert_escalate`: a slow climb is reported where it gets there)
     tail_scale: float = 0.15  # excess beyond the seen range: in max(sigma, tail_scale * (extreme - median))
     vol_windows: tuple[int, ...] = (16,)  # extra channels: trailing mean of |first difference| (variance changes)
     vol_gain: float = 0.6  # weight of a volatility channel's z against the point channel's
@@ -46,6 +47,7 @@ class DetectorConfig:
     alert_level: float = 0.4  # a report at this score or more is an alert...
     alert_hold: int = 32  # ...and nothing else is reported for this many points (see hold; 0: off)...
     alert_escalate: float = 0.5  # ...but the first report at this score or more after an alert below it
+    # (and the first raw score at it or more in `suppress` points is reported even if it is no 11 % step up)
 
     def __post_init__(self) -> None:
         if self.combine not in ("noisy_or", "max"):

@@ -122,7 +122,8 @@ def score_point(
     reported = raw
     if config.suppress > 0:
         previous = state.tail_raw[-config.suppress :]
-        if previous.size and not config.repeat_ratio * raw > float(previous.max()):
+        prev_max = float(previous.max()) if previous.size else -math.inf
+        if not (config.repeat_ratio * raw > prev_max or raw >= config.alert_escalate > prev_max):
             reported = 0.0
         tail_raw = np.empty(min(state.tail_raw.size + 1, config.suppress))
         tail_raw[:-1] = state.tail_raw[state.tail_raw.size + 1 - tail_raw.size :]
