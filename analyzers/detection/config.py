@@ -40,8 +40,9 @@ class DetectorConfig:
     season_veto: bool = True  # where the plain model is kept, z <= the daily model's z (its residual over
     # max(its spread, the plain spread)): a value the daily model explains (a spike at the same time each day)
     # is no surprise, and a non-seasonal series keeps the plain model's sensitivity
-    novelty_score: float = 0.4  # raw score floor of a novel value: beyond every earlier value of the stream by
-    # `novelty_tolerance` of their range (0: off). Below 0.5, it alone never makes an episode or an incident
+    novelty_score: float = 0.45  # raw score floor of a novel value: beyond every earlier value of the stream by
+    # `novelty_tolerance` of their range (0: off). Above `alert_level`, a new record outranks the weakest statistical
+    # alerts; below 0.5, it alone never makes an episode or an incident
     novelty_tolerance: float = 0.05
     novelty_after: int = 256  # points of history before a new extreme counts as novel
     alert_level: float = 0.4  # a report at this score or more is an alert...

@@ -62,7 +62,7 @@ def score_series(
     point scores > 0 only if it is more surprising than the recent points (or the
     first of them to reach 0.5) and, after
     a score of 0.4 or more, not within the next 32 points unless it is the first to
-    reach 0.5 (`hold`); a value beyond every earlier one scores 0.4 (`novelty`).
+    reach 0.5 (`hold`); a value beyond every earlier one scores 0.45 (`novelty`).
     """
     return _scores(values, timestamps, period_s, config)[1]
 
