@@ -33,8 +33,9 @@ def novel_mask(
     if config.novelty_score <= 0:
         return None, float(lows[-1]), float(highs[-1])
     before_low, before_high = lows[:-1], highs[:-1]
-    margin = before_high - before_low
-    margin *= config.novelty_tolerance
+    margin = before_high - before_low  # -inf before the first value: no extremes yet
+    with np.errstate(invalid="ignore"):  # -inf * 0 (tolerance 0): NaN, and a NaN margin makes nothing novel
+        margin *= config.novelty_tolerance
     novel = (values > before_high + margin) | (values < before_low - margin)
     novel &= np.arange(first_index, first_index + values.size) >= max(config.novelty_after, 1)
     return novel, float(lows[-1]), float(highs[-1])
