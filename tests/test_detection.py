@@ -222,6 +222,25 @@ def test_new_record_on_a_spiky_series_scores_lower_than_an_outlier_on_a_smooth_o
     assert score_series(spiky)[1995] >= 0.5
 
 
+def test_one_earlier_outlier_does_not_hide_a_second_but_a_recurring_level_is_seen():
+    # GIVEN smooth noise (sigma 2) with one outlier at +40 in the window, then a second one as high
+    base = _noise(1500, seed=12)
+    once = base.copy()
+    once[[700, 1300]] += 40.0
+    # ...and the same noise where that level recurs (four times in the window)
+    recurring = base.copy()
+    recurring[[500, 700, 900, 1100, 1300]] += 40.0
+    # WHEN scored without the novelty track (only the statistical scores)
+    s_once = raw_scores(once, config=NO_NOVELTY)
+    s_recurring = raw_scores(recurring, config=NO_NOVELTY)
+    # THEN a single earlier value does not make the level "already seen": the second outlier is an alert
+    assert s_once[1300] >= 0.5
+    # ...while a level reached several times in the window is capped (within_range_cap, z 2.5)
+    assert s_recurring[1300] < 0.3
+    seen_once = dataclasses.replace(NO_NOVELTY, range_rank=1)
+    assert raw_scores(once, config=seen_once)[1300] < 0.5  # with rank 1 (the plain min/max), no alert
+
+
 def test_channels_combine_by_noisy_or_or_by_max():
     # GIVEN two channels with moderate z and one with none
     from analyzers.detection._kernel import combine_channels, z_to_score

@@ -18,8 +18,8 @@ class DetectorConfig:
     window: int = 1024  # trailing history used for the baseline
     block: int = 64  # the baseline is refreshed every `block` points
     suppress: int = 128  # a score is reported only if it beats the last `suppress` raw scores
-    within_range_cap: float = 3.0  # max z for a value already seen in the window
-    range_rank: int = 1  # the "seen range" spans the k-th smallest to the k-th largest value
+    within_range_cap: float = 2.5  # max z for a value already seen in the window
+    range_rank: int = 2  # the "seen range" spans the k-th smallest to the k-th largest value
     score_scale: float = 20.0  # -log10 tail probability giving a channel score of 0.5
     combine: str = "noisy_or"  # channel scores -> point score: "noisy_or" (1 - prod(1 - s)) or "max"
     relative_floor: float = 1e-3  # minimum spread as a fraction of |median|
