@@ -75,7 +75,7 @@ def score_chunk(
     raw = combine_channels(zs, config)
     reported = _suppress_repeats(state.tail_raw, raw, config.suppress, config.repeat_ratio, config.alert_escalate)
     tail_raw = np.concatenate([state.tail_raw, raw])[-config.suppress :].copy() if config.suppress > 0 else np.empty(0)
-    novel, low, high = novel_mask(new_values, state.low, state.high, state.n_seen, config)
+    novel, lows, highs = novel_mask(new_values, state.lows, state.highs, state.n_seen, config)
     last_alert = apply_hold(reported, state.n_seen, state.last_alert, config)
     last_novel = apply_novelty(raw, reported, novel, state.n_seen, state.last_novel, config)
     keep = history_needed(config, *lags)
@@ -86,8 +86,8 @@ def score_chunk(
         season_lag=lags[0],
         week_lag=lags[1],
         week_win=week_win,
-        low=low,
-        high=high,
+        lows=lows,
+        highs=highs,
         last_novel=last_novel,
         last_alert=last_alert,
     )

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,11 +39,13 @@ class DetectorConfig:
     season_veto: bool = True  # where the plain model is kept, z <= the daily model's z (its residual over
     # max(its spread, the plain spread)): a value the daily model explains (a spike at the same time each day)
     # is no surprise, and a non-seasonal series keeps the plain model's sensitivity
-    novelty_score: float = 0.45  # raw score floor of a novel value: beyond every earlier value of the stream by
-    # `novelty_tolerance` of their range (0: off). Above `alert_level`, a new record outranks the weakest statistical
+    novelty_score: float = 0.45  # raw score floor of a novel value: beyond all but `novelty_rank` - 1 earlier
+    # values of the stream by `novelty_tolerance` of their range (0: off). Above `alert_level`, a new record outranks the weakest statistical
     # alerts; below 0.5, it alone never makes an episode or an incident
     novelty_tolerance: float = 0.05
     novelty_after: int = 256  # points of history before a new extreme counts as novel
+    novelty_rank: int = 2  # novel = beyond the k-th smallest / largest earlier value (2: one freak value, e.g. a
+    # glitch at startup, does not mask every later record)
     alert_level: float = 0.4  # a report at this score or more is an alert...
     alert_hold: int = 32  # ...and nothing else is reported for this many points (see hold; 0: off)...
     alert_escalate: float = 0.5  # ...but the first report at this score or more after an alert below it
@@ -68,8 +69,8 @@ class KernelState:
     season_lag: int  # daily seasonal lag in points, 0 = no daily model
     week_lag: int = 0  # weekly seasonal lag in points, 0 = no weekly model
     week_win: int = NEVER  # global index of the weekly model's last win (see seasonal.weekly_recent)
-    low: float = math.inf  # smallest and largest valid value seen (see novelty)
-    high: float = -math.inf
+    lows: tuple[float, ...] = ()  # the `novelty_rank` smallest and largest valid values seen, most extreme
+    highs: tuple[float, ...] = ()  # first (see novelty)
     last_novel: int = NEVER  # global index of the last novel point
     last_alert: tuple[int, float] = (NEVER, 0.0)  # (global index, score) of the last alert (see hold)
 

@@ -1,10 +1,12 @@
-"""Whole-history novelty: a value beyond every earlier value of the stream.
+"""Whole-history novelty: a value beyond (nearly) every earlier value of the stream.
 
 The robust baselines only see the trailing window, so a spike as high as one three weeks ago
 is "within range" for them only if it is within the window. Novelty keeps the stream's
-extremes since its first point (two floats of state) and calls a value novel when it passes
-them by `novelty_tolerance` of their range, once `novelty_after` points of history exist. A
-steady trend is not novel (each step is small against the range); an abrupt new high or low is.
+`novelty_rank` smallest and largest values since its first point (a few floats of state) and
+calls a value novel when it passes the k-th most extreme of them by `novelty_tolerance` of
+their range, once `novelty_after` points of history exist. With k = 2, one freak value (a
+glitch at startup) does not mask every later record. A steady trend is not novel (each step is
+small against the range); an abrupt new high or low is.
 
 A novel point's raw score is floored at `novelty_score`, and it is reported at that score
 unless another novel point came in the previous `suppress` points. This is a track of its own:
@@ -20,25 +22,54 @@ import numpy as np
 from analyzers.detection.config import DetectorConfig
 
 
+Extremes = tuple[float, ...]  # the k most extreme values seen, most extreme first (padded with +-inf)
+
+
 def novel_mask(
-    values: np.ndarray, low: float, high: float, first_index: int, config: DetectorConfig
-) -> tuple[np.ndarray | None, float, float]:
+    values: np.ndarray, lows: Extremes, highs: Extremes, first_index: int, config: DetectorConfig
+) -> tuple[np.ndarray | None, Extremes, Extremes]:
     """(which values are novel against the extremes of the points before them, or None if novelty is
-    off; the extremes after `values`). `low`, `high`: extremes before `values`; `first_index`: global
-    index of values[0]."""
+    off; the extremes after `values`). `lows`, `highs`: the `novelty_rank` smallest and largest values
+    before `values` (as `KernelState` keeps them; () for none); `first_index`: global index of values[0]."""
+    k = max(config.novelty_rank, 1)
     if values.size == 0:
-        return None, low, high
-    lows = np.minimum.accumulate(np.concatenate(([low], values)))
-    highs = np.maximum.accumulate(np.concatenate(([high], values)))
+        return None, lows, highs
+    neg_before, neg_after = _running_kth(-values, tuple(-v for v in lows), k)
+    high_before, high_after = _running_kth(values, highs, k)
+    lows_after = tuple(-v for v in neg_after)
     if config.novelty_score <= 0:
-        return None, float(lows[-1]), float(highs[-1])
-    before_low, before_high = lows[:-1], highs[:-1]
-    margin = before_high - before_low  # -inf before the first value: no extremes yet
+        return None, lows_after, high_after
+    low_before = -neg_before
+    margin = high_before - low_before  # -inf before the k-th value: no extremes yet
     with np.errstate(invalid="ignore"):  # -inf * 0 (tolerance 0): NaN, and a NaN margin makes nothing novel
         margin *= config.novelty_tolerance
-    novel = (values > before_high + margin) | (values < before_low - margin)
+    novel = (values > high_before + margin) | (values < low_before - margin)
     novel &= np.arange(first_index, first_index + values.size) >= max(config.novelty_after, 1)
-    return novel, float(lows[-1]), float(highs[-1])
+    return novel, lows_after, high_after
+
+
+def _running_kth(values: np.ndarray, top: Extremes, k: int) -> tuple[np.ndarray, Extremes]:
+    """(the k-th largest value before each point, the k largest after all of them), from `top`, the k
+    largest before values[0]. The r-th largest after a value x is max(r-th before, min(x, (r-1)-th before))."""
+    top = _padded(top, k, -np.inf)
+    previous = np.full(values.size + 1, np.inf)  # the (r-1)-th largest after j values (r = 1: no bound)
+    after = []
+    for r in range(k):
+        bounded = np.minimum(values, previous[:-1])
+        previous = np.maximum.accumulate(np.concatenate(([top[r]], bounded)))
+        after.append(float(previous[-1]))
+    return previous[:-1], tuple(after)
+
+
+def _padded(extremes: Extremes, k: int, fill: float) -> Extremes:
+    return tuple(extremes[:k]) + (fill,) * (k - len(extremes[:k]))
+
+
+def push_extreme(top: Extremes, value: float, k: int) -> Extremes:
+    """The k largest of `top` (the k largest so far) and `value`, largest first."""
+    top = _padded(top, k, -np.inf)
+    at = next((i for i, v in enumerate(top) if value > v), k)
+    return (top[:at] + (value,) + top[at:])[:k]
 
 
 def apply_novelty(
@@ -58,10 +89,13 @@ def apply_novelty(
 
 
 def novelty_point(
-    raw: float, reported: float, value: float, low: float, high: float, index: int, last_novel: int,
+    raw: float, reported: float, value: float, lows: Extremes, highs: Extremes, index: int, last_novel: int,
     config: DetectorConfig,
-) -> tuple[float, float, int]:
-    """`novel_mask` and `apply_novelty` of one point (same arithmetic): (raw, reported, last novel index)."""
+) -> tuple[float, float, int, Extremes, Extremes]:
+    """`novel_mask` and `apply_novelty` of one point (same arithmetic): (raw, reported, last novel index,
+    extremes after the point)."""
+    k = max(config.novelty_rank, 1)
+    low, high = _padded(lows, k, np.inf)[-1], _padded(highs, k, -np.inf)[-1]
     if config.novelty_score > 0 and index >= max(config.novelty_after, 1):
         margin = (high - low) * config.novelty_tolerance
         if value > high + margin or value < low - margin:
@@ -69,4 +103,5 @@ def novelty_point(
             if index - last_novel > config.suppress:
                 reported = max(reported, config.novelty_score)
             last_novel = index
-    return raw, reported, last_novel
+    lows = tuple(-v for v in push_extreme(tuple(-v for v in lows), -value, k))
+    return raw, reported, last_novel, lows, push_extreme(highs, value, k)

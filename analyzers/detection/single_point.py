@@ -133,8 +133,8 @@ def score_point(
     last_alert = state.last_alert
     if reported > 0 and config.alert_hold > 0:
         reported, last_alert = hold_point(reported, g, last_alert, config)
-    raw, reported, last_novel = novelty_point(raw, reported, value, state.low, state.high, g, state.last_novel,
-                                              config)
-    next_state = KernelState(ext[-keep:], tail_raw, g + 1, lags[0], lags[1], week_win,
-                             min(state.low, value), max(state.high, value), last_novel, last_alert)
+    raw, reported, last_novel, lows, highs = novelty_point(raw, reported, value, state.lows, state.highs, g,
+                                                           state.last_novel, config)
+    next_state = KernelState(ext[-keep:], tail_raw, g + 1, lags[0], lags[1], week_win, lows, highs, last_novel,
+                             last_alert)
     return np.array([raw]), np.array([reported]), next_state
