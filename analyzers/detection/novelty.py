@@ -34,31 +34,37 @@ def novel_mask(
     k = max(config.novelty_rank, 1)
     if values.size == 0:
         return None, lows, highs
-    neg_before, neg_after = _running_kth(-values, tuple(-v for v in lows), k)
-    high_before, high_after = _running_kth(values, highs, k)
-    lows_after = tuple(-v for v in neg_after)
+    low_before, lows_after = _running_kth(values, lows, k, upper=False)
+    high_before, highs_after = _running_kth(values, highs, k, upper=True)
     if config.novelty_score <= 0:
-        return None, lows_after, high_after
-    low_before = -neg_before
+        return None, lows_after, highs_after
     margin = high_before - low_before  # -inf before the k-th value: no extremes yet
     with np.errstate(invalid="ignore"):  # -inf * 0 (tolerance 0): NaN, and a NaN margin makes nothing novel
         margin *= config.novelty_tolerance
-    novel = (values > high_before + margin) | (values < low_before - margin)
-    novel &= np.arange(first_index, first_index + values.size) >= max(config.novelty_after, 1)
-    return novel, lows_after, high_after
+    high_before += margin
+    low_before -= margin
+    novel = values > high_before
+    novel |= values < low_before
+    novel[: max(max(config.novelty_after, 1) - first_index, 0)] = False
+    return novel, lows_after, highs_after
 
 
-def _running_kth(values: np.ndarray, top: Extremes, k: int) -> tuple[np.ndarray, Extremes]:
-    """(the k-th largest value before each point, the k largest after all of them), from `top`, the k
-    largest before values[0]. The r-th largest after a value x is max(r-th before, min(x, (r-1)-th before))."""
-    top = _padded(top, k, -np.inf)
-    previous = np.full(values.size + 1, np.inf)  # the (r-1)-th largest after j values (r = 1: no bound)
-    after = []
+def _running_kth(values: np.ndarray, extremes: Extremes, k: int, upper: bool) -> tuple[np.ndarray, Extremes]:
+    """(the k-th largest (`upper`) or smallest value before each point, the k most extreme after all of
+    them), from `extremes`, the k most extreme before values[0]. The r-th largest after a value x is
+    max(r-th largest before, min(x, (r-1)-th largest before)); likewise for the smallest."""
+    extend, bound = (np.maximum, np.minimum) if upper else (np.minimum, np.maximum)
+    extremes = _padded(extremes, k, -np.inf if upper else np.inf)
+    before, after = None, []
     for r in range(k):
-        bounded = np.minimum(values, previous[:-1])
-        previous = np.maximum.accumulate(np.concatenate(([top[r]], bounded)))
-        after.append(float(previous[-1]))
-    return previous[:-1], tuple(after)
+        current = values.copy() if before is None else bound(values, before)  # before: the (r-1)-th
+        extend.accumulate(current, out=current)
+        extend(current, extremes[r], out=current)  # current[j]: the r-th after values[j]
+        after.append(float(current[-1]))
+        before = np.empty(values.size)
+        before[0] = extremes[r]
+        before[1:] = current[:-1]
+    return before, tuple(after)
 
 
 def _padded(extremes: Extremes, k: int, fill: float) -> Extremes:
