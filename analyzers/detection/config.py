@@ -40,10 +40,10 @@ class DetectorConfig:
     # max(its spread, the plain spread)): a value the daily model explains (a spike at the same time each day)
     # is no surprise, and a non-seasonal series keeps the plain model's sensitivity
     novelty_score: float = 0.45  # raw score floor of a novel value: beyond all but `novelty_rank` - 1 earlier
-    # values of the stream by `novelty_tolerance` of their range (0: off). Above `alert_level`, a new record outranks the weakest statistical
-    # alerts; below 0.5, it alone never makes an episode or an incident
+    # values of the stream by `novelty_tolerance` of their range (0: off). Above `alert_level`, a new record
+    # outranks the weakest statistical alerts; below 0.5, it alone never makes an episode or an incident
     novelty_tolerance: float = 0.05
-    novelty_after: int = 256  # points of history before a new extreme counts as novel
+    novelty_after: int = 256  # points of history before a new extreme counts as novel (at least novelty_rank)
     novelty_rank: int = 2  # novel = beyond the k-th smallest / largest earlier value (2: one freak value, e.g. a
     # glitch at startup, does not mask every later record)
     alert_level: float = 0.4  # a report at this score or more is an alert...

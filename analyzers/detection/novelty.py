@@ -45,7 +45,7 @@ def novel_mask(
     low_before -= margin
     novel = values > high_before
     novel |= values < low_before
-    novel[: max(max(config.novelty_after, 1) - first_index, 0)] = False
+    novel[: max(max(config.novelty_after, k) - first_index, 0)] = False  # k values make the k-th extremes
     return novel, lows_after, highs_after
 
 
@@ -102,7 +102,7 @@ def novelty_point(
     extremes after the point)."""
     k = max(config.novelty_rank, 1)
     low, high = _padded(lows, k, np.inf)[-1], _padded(highs, k, -np.inf)[-1]
-    if config.novelty_score > 0 and index >= max(config.novelty_after, 1):
+    if config.novelty_score > 0 and index >= max(config.novelty_after, k):
         margin = (high - low) * config.novelty_tolerance
         if value > high + margin or value < low - margin:
             raw = max(raw, config.novelty_score)
