@@ -199,6 +199,27 @@ def test_seasonal_anomaly_does_not_echo_one_period_later():
     assert s[burst + 288 : burst + 288 + 24].max() < 0.3
 
 
+def test_two_odd_days_in_a_row_do_not_move_the_seasonal_reference_once_five_days_exist():
+    # GIVEN 9 days of a daily profile where the same 2 hours of days 6 and 7 are bursts (a two-day event)
+    n = 288 * 9
+    x = 50 + 30 * np.sin(2 * np.pi * np.arange(n) / 288) + np.random.default_rng(9).normal(0, 1, n)
+    hour = 100
+    for day in (6, 7):
+        x[288 * day + hour : 288 * day + hour + 24] += 40
+    normal_again = slice(288 * 8 + hour, 288 * 8 + hour + 24)  # day 8: the usual values at that hour
+    # WHEN the daily residual is taken with references over up to 5 and up to 3 days
+    from analyzers.detection.seasonal import seasonal_residual
+
+    five = seasonal_residual(x, 288, 5)[normal_again.start - 288 : normal_again.stop - 288]
+    three = seasonal_residual(x, 288, 3)[normal_again.start - 288 : normal_again.stop - 288]
+    # THEN the median of 5 days (two of them odd) is the usual level, while that of 3 (two of them odd) is the
+    # bursts' level, so the normal day would look 40 below its reference
+    assert np.abs(five).max() < 5
+    assert three.mean() < -30
+    # AND the day after the event scores low with the default (5) detector
+    assert score_series(x, _times(n))[normal_again].max() < 0.3
+
+
 def test_new_record_on_a_spiky_series_scores_lower_than_an_outlier_on_a_smooth_one():
     # GIVEN an idle series with frequent large random bursts (disk writes), whose latest burst
     # is 10 % above every earlier one, and a smooth noisy series with one outlier

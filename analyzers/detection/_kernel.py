@@ -123,7 +123,7 @@ def _channel_z(
     for name, lag in zip(("season", "week"), lags):
         if lag <= 0 or series.size <= lag:
             continue
-        residual = seasonal_residual(series, lag, config.season_periods)
+        residual = seasonal_residual(series, lag, config.season_periods if name == "season" else config.week_periods)
         res_first = max(first - lag, 0)
         if name == "season":
             key = f"{kind}season{width}"

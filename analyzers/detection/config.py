@@ -25,9 +25,11 @@ class DetectorConfig:
     absolute_floor: float = 1e-9
     max_season_points: int = 20_000
     season_gain: float = 0.5  # seasonal model used when its spread < gain * plain spread
-    season_periods: int = 3  # seasonal reference = median of the same phase over this many periods (1 or 3)
+    season_periods: int = 5  # daily reference = median of the same phase over the last 1, 3 or 5 periods, as
+    # history allows, up to this many (1, 3 or 5; see seasonal.seasonal_residual)
     week_season: bool = True  # also a weekly seasonal model (lag: one week at the sampling step)
     week_min_periods: int = 3  # ...used from this many weeks of history on (3: median-of-3-weeks reference)
+    week_periods: int = 3  # weekly reference: as season_periods (3: five weeks of history would cost memory)
     ma_windows: tuple[int, ...] = (8, 32)  # extra channels: trailing means (level shifts, bursts)
     ma_gain: float = 1.0  # weight of a mean channel's z against the point channel's
     ma_stride_div: int = 2  # a mean channel's baseline samples its window every w // div points
@@ -54,6 +56,9 @@ class DetectorConfig:
     def __post_init__(self) -> None:
         if self.combine not in ("noisy_or", "max"):
             raise ValueError(f"combine must be 'noisy_or' or 'max', not {self.combine!r}")
+        for name in ("season_periods", "week_periods"):
+            if getattr(self, name) not in (1, 3, 5):
+                raise ValueError(f"{name} must be 1, 3 or 5, not {getattr(self, name)!r}")
 
 
 DEFAULT_CONFIG = DetectorConfig()
@@ -85,6 +90,5 @@ class KernelState:
 def history_needed(config: DetectorConfig, season_lag: int, week_lag: int = 0) -> int:
     """Number of trailing values a stream must keep."""
     widest = max((1, *config.ma_windows, *config.vol_windows))
-    longest = max(season_lag, week_lag)
-    periods = max(config.season_periods, 1) if longest > 0 else 0
-    return config.window + config.block + periods * longest + widest + 2  # +1 for first differences
+    longest = max(config.season_periods * season_lag, config.week_periods * week_lag)
+    return config.window + config.block + longest + widest + 2  # +1 for first differences

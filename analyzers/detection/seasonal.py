@@ -42,9 +42,10 @@ def season_lags(
 def seasonal_residual(series: np.ndarray, lag: int, periods: int) -> np.ndarray:
     """series[i] minus its seasonal reference, for local i >= lag.
 
-    The reference is the value one period back, or (once `periods` >= 3 periods of
-    history exist) the median of the same phase over the last three periods, so that
-    an anomaly does not come back as an "echo" one period later.
+    The reference is the value one period back; once 3 periods of history exist (and
+    `periods` >= 3), the median of the same phase over the last three periods, so that
+    an anomaly does not come back as an "echo" one period later; once 5 exist (and
+    `periods` >= 5), the median over the last five, which one or two odd days do not move.
     """
     n = series.size
     if n <= lag:
@@ -52,16 +53,31 @@ def seasonal_residual(series: np.ndarray, lag: int, periods: int) -> np.ndarray:
     out = np.empty(n - lag)
     if periods < 3 or 3 * lag >= n:
         return np.subtract(series[lag:], series[: n - lag], out=out)  # one period back
-    # local i >= 3 * lag (so global i >= 3 * lag too) has three periods of history
+    # local i >= 3 * lag (so global i >= 3 * lag too) has three periods of history, i >= 5 * lag five
     np.subtract(series[lag : 3 * lag], series[: 2 * lag], out=out[: 2 * lag])
+    five = 4 * lag if periods >= 5 else n - lag  # residual index r is series index r + lag
     low, high = np.empty(min(_CHUNK, n)), np.empty(min(_CHUNK, n))
-    for start in range(2 * lag, n - lag, _CHUNK):  # residual index r is series index r + lag
-        stop = min(start + _CHUNK, n - lag)
+    for start in range(2 * lag, min(five, n - lag), _CHUNK):
+        stop = min(start + _CHUNK, five, n - lag)
         a, b, c = series[start:stop], series[start - lag : stop - lag], series[start - 2 * lag : stop - 2 * lag]
         lo, hi = np.minimum(a, b, out=low[: stop - start]), np.maximum(a, b, out=high[: stop - start])
         np.minimum(hi, c, out=hi)
         np.maximum(lo, hi, out=hi)  # median of the three
         np.subtract(series[start + lag : stop + lag], hi, out=out[start:stop])
+    other_low, other_high = np.empty(min(_CHUNK, n)), np.empty(min(_CHUNK, n))
+    for start in range(five, n - lag, _CHUNK):
+        stop = min(start + _CHUNK, n - lag)
+        a, b, c, d, e = (series[start - k * lag : stop - k * lag] for k in range(5))
+        size = stop - start
+        lo, hi = np.minimum(a, b, out=low[:size]), np.maximum(a, b, out=high[:size])
+        lo2, hi2 = np.minimum(c, d, out=other_low[:size]), np.maximum(c, d, out=other_high[:size])
+        np.maximum(lo, lo2, out=lo)  # the larger of the two pairs' minima...
+        np.minimum(hi, hi2, out=hi)  # ...and the smaller of their maxima: the median of five is the
+        np.minimum(lo, hi, out=lo2)  # median of these two and e
+        np.maximum(lo, hi, out=hi2)
+        np.minimum(hi2, e, out=hi2)
+        np.maximum(lo2, hi2, out=hi2)
+        np.subtract(series[start + lag : stop + lag], hi2, out=out[start:stop])
     return out
 
 

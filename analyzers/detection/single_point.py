@@ -18,7 +18,7 @@ from analyzers.detection.seasonal import NEVER
 @functools.lru_cache(maxsize=256)
 def _point_plan(config: DetectorConfig, periods: tuple[tuple[int, int], ...]) -> tuple[list[tuple], int]:
     """What `score_point` reads around the point (offset 0), by the number of periods in each lag's
-    seasonal reference (`periods`: lag -> 0 = no model yet, 1 = one period back, 3 = median of 3):
+    seasonal reference (`periods`: lag -> 0 = no model yet, 1 = one period back, 3 or 5 = median of 3 or 5):
     per channel (kind, width, gain, offsets of the points each needed mean covers, of their
     predecessors, offsets of the needed means), and the lowest offset read."""
     offsets = [0, *(-k * lag for lag, count in periods for k in range(1, count + 1))]
@@ -30,6 +30,13 @@ def _point_plan(config: DetectorConfig, periods: tuple[tuple[int, int], ...]) ->
         index = np.array(offsets)[:, None] + np.arange(1 - width, 1)
         channels.append((kind, width, gain, index, index - 1, offsets))
     return channels, min(offsets) - max(width for _, width, _ in specs)
+
+
+def _reference_periods(i: int, lag: int, most: int) -> int:
+    """How many periods back `seasonal_residual` takes the reference of local point i from (0: none yet)."""
+    if i < lag:
+        return 0
+    return 5 if most >= 5 and i >= 5 * lag else 3 if most >= 3 and i >= 3 * lag else 1
 
 
 def score_point(
@@ -44,8 +51,8 @@ def score_point(
     lags = (state.season_lag, state.week_lag)
     keep = history_needed(config, *lags)
     i = state.tail_values.size  # local index of the point
-    three = config.season_periods >= 3
-    periods = tuple((lag, 0 if i < lag else 3 if three and i >= 3 * lag else 1) for lag in lags if lag > 0)
+    periods = tuple((lag, _reference_periods(i, lag, most)) for lag, most in
+                    zip(lags, (config.season_periods, config.week_periods)) if lag > 0)
     channels, lowest = _point_plan(config, periods)
     if i + lowest < 0:
         return None
@@ -87,7 +94,9 @@ def score_point(
         for name, lag in zip(("season", "week"), lags):
             if lag <= 0 or refs[lag] == 0:
                 continue
-            if refs[lag] == 3:
+            if refs[lag] == 5:
+                residual = x - sorted(at[-k * lag] for k in range(1, 6))[2]  # the same value as the batch network
+            elif refs[lag] == 3:
                 a, b, c = at[-lag], at[-2 * lag], at[-3 * lag]
                 residual = x - max(min(a, b), min(max(a, b), c))
             else:
