@@ -280,6 +280,16 @@ def test_channels_combine_by_noisy_or_or_by_max():
         dataclasses.replace(DEFAULT_CONFIG, combine="mean")
 
 
+@pytest.mark.parametrize("field", ["season_periods", "week_periods"])
+def test_seasonal_references_take_1_3_or_5_periods(field: str):
+    # GIVEN/WHEN a config asking for a median over 2 or 4 periods (an even count would average two values)
+    # THEN it is refused, and 1, 3 and 5 are accepted
+    for bad in (0, 2, 4, 7):
+        with pytest.raises(ValueError, match=field):
+            dataclasses.replace(DEFAULT_CONFIG, **{field: bad})
+    assert [getattr(dataclasses.replace(DEFAULT_CONFIG, **{field: n}), field) for n in (1, 3, 5)] == [1, 3, 5]
+
+
 @pytest.mark.parametrize("seed", [2, 3, 4])
 def test_variance_change_and_flatline_are_raised_by_the_volatility_channel(seed: int):
     # GIVEN noise whose spread triples at 1300 (the mean does not move), and the same noise
