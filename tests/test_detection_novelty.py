@@ -1,5 +1,5 @@
-"""Tests for the detector's whole-history novelty (analyzers.detection.novelty): a value beyond every
-earlier value of the stream is floored at the novelty score, once, and never reaches an incident."""
+"""Tests for the detector's whole-history novelty (analyzers.detection.novelty): a value beyond (all but
+one of) the earlier values of the stream is floored at the novelty score, once, and never reaches an incident."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import numpy as np
 
 from analyzers.detection import DEFAULT_CONFIG, OnlineDetector, raw_scores, score_series
 from analyzers.detection.novelty import novel_mask
+from tests.detection_series import NO_NOVELTY
 
 NOVELTY = DEFAULT_CONFIG.novelty_score
-NO_NOVELTY = dataclasses.replace(DEFAULT_CONFIG, novelty_score=0.0)
 
 
 def _bursty(n: int = 3000, seed: int = 5) -> np.ndarray:

@@ -71,11 +71,12 @@ def _padded(extremes: Extremes, k: int, fill: float) -> Extremes:
     return tuple(extremes[:k]) + (fill,) * (k - len(extremes[:k]))
 
 
-def push_extreme(top: Extremes, value: float, k: int) -> Extremes:
-    """The k largest of `top` (the k largest so far) and `value`, largest first."""
-    top = _padded(top, k, -np.inf)
-    at = next((i for i, v in enumerate(top) if value > v), k)
-    return (top[:at] + (value,) + top[at:])[:k]
+def push_extreme(extremes: Extremes, value: float, k: int, upper: bool) -> Extremes:
+    """The k largest (`upper`) or smallest of `extremes` (the k most extreme so far) and `value`, most
+    extreme first."""
+    extremes = _padded(extremes, k, -np.inf if upper else np.inf)
+    at = next((i for i, v in enumerate(extremes) if (value > v if upper else value < v)), k)
+    return (extremes[:at] + (value,) + extremes[at:])[:k]
 
 
 def apply_novelty(
@@ -109,5 +110,4 @@ def novelty_point(
             if index - last_novel > config.suppress:
                 reported = max(reported, config.novelty_score)
             last_novel = index
-    lows = tuple(-v for v in push_extreme(tuple(-v for v in lows), -value, k))
-    return raw, reported, last_novel, lows, push_extreme(highs, value, k)
+    return raw, reported, last_novel, push_extreme(lows, value, k, False), push_extreme(highs, value, k, True)

@@ -56,29 +56,31 @@ def seasonal_residual(series: np.ndarray, lag: int, periods: int) -> np.ndarray:
     # local i >= 3 * lag (so global i >= 3 * lag too) has three periods of history, i >= 5 * lag five
     np.subtract(series[lag : 3 * lag], series[: 2 * lag], out=out[: 2 * lag])
     five = 4 * lag if periods >= 5 else n - lag  # residual index r is series index r + lag
-    low, high = np.empty(min(_CHUNK, n)), np.empty(min(_CHUNK, n))
+    size = min(_CHUNK, n)
+    low, high, other_low, other_high = (np.empty(size) for _ in range(4))
     for start in range(2 * lag, min(five, n - lag), _CHUNK):
         stop = min(start + _CHUNK, five, n - lag)
         a, b, c = series[start:stop], series[start - lag : stop - lag], series[start - 2 * lag : stop - 2 * lag]
-        lo, hi = np.minimum(a, b, out=low[: stop - start]), np.maximum(a, b, out=high[: stop - start])
-        np.minimum(hi, c, out=hi)
-        np.maximum(lo, hi, out=hi)  # median of the three
-        np.subtract(series[start + lag : stop + lag], hi, out=out[start:stop])
-    other_low, other_high = np.empty(min(_CHUNK, n)), np.empty(min(_CHUNK, n))
+        median = _median3(a, b, c, low[: stop - start], high[: stop - start])
+        np.subtract(series[start + lag : stop + lag], median, out=out[start:stop])
     for start in range(five, n - lag, _CHUNK):
         stop = min(start + _CHUNK, n - lag)
         a, b, c, d, e = (series[start - k * lag : stop - k * lag] for k in range(5))
-        size = stop - start
-        lo, hi = np.minimum(a, b, out=low[:size]), np.maximum(a, b, out=high[:size])
-        lo2, hi2 = np.minimum(c, d, out=other_low[:size]), np.maximum(c, d, out=other_high[:size])
-        np.maximum(lo, lo2, out=lo)  # the larger of the two pairs' minima...
-        np.minimum(hi, hi2, out=hi)  # ...and the smaller of their maxima: the median of five is the
-        np.minimum(lo, hi, out=lo2)  # median of these two and e
-        np.maximum(lo, hi, out=hi2)
-        np.minimum(hi2, e, out=hi2)
-        np.maximum(lo2, hi2, out=hi2)
-        np.subtract(series[start + lag : stop + lag], hi2, out=out[start:stop])
+        part = slice(0, stop - start)
+        # the median of five is the median of e, the larger of the pairs' minima and the smaller of their maxima
+        lo = np.maximum(np.minimum(a, b, out=low[part]), np.minimum(c, d, out=other_low[part]), out=low[part])
+        hi = np.minimum(np.maximum(a, b, out=high[part]), np.maximum(c, d, out=other_high[part]), out=high[part])
+        median = _median3(lo, hi, e, other_low[part], other_high[part])
+        np.subtract(series[start + lag : stop + lag], median, out=out[start:stop])
     return out
+
+
+def _median3(a: np.ndarray, b: np.ndarray, c: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """Elementwise median of a, b and c, into `high` (`low`: scratch; neither may be a, b or c)."""
+    np.minimum(a, b, out=low)
+    np.maximum(a, b, out=high)
+    np.minimum(high, c, out=high)
+    return np.maximum(low, high, out=high)
 
 
 def weekly_recent(
