@@ -104,3 +104,23 @@ def test_one_freak_value_does_not_mask_every_later_record():
     whole, _, _ = novel_mask(x, (), (), 0, DEFAULT_CONFIG)
     np.testing.assert_array_equal(np.concatenate([first, rest]), whole)
     assert highs == (10_000.0, 1000.0)
+
+
+def test_a_record_within_the_usual_spread_is_not_novel():
+    # GIVEN a CPU that swings uniformly between 20 % and 80 %, once at 84 % (a new high, by 7 % of the range,
+    # but 1.5 robust sigmas from its median) and later at 120 %
+    x = np.random.default_rng(3).uniform(20.0, 80.0, 3000)
+    x[2000], x[2600] = 84.0, 120.0
+    novel, _, _ = novel_mask(x, (), (), 0, DEFAULT_CONFIG)
+    plain = raw_scores(x, config=NO_NOVELTY)
+    assert novel is not None and np.flatnonzero(novel).tolist() == [2000, 2600]
+    assert plain[2000] < DEFAULT_CONFIG.novelty_min_raw <= plain[2600]
+    # WHEN scored with the default floor of the statistical score (0.1) and with none
+    s = score_series(x)
+    unfloored = score_series(x, config=dataclasses.replace(DEFAULT_CONFIG, novelty_min_raw=0.0))
+    # THEN 84 % is no novelty (the baselines find it ordinary) and 120 % is; without the floor both were
+    assert s[2000] < NOVELTY and s[2600] == NOVELTY
+    assert unfloored[2000] == NOVELTY
+    # AND a stream gives the same scores
+    det = OnlineDetector()
+    np.testing.assert_array_equal([det.update(float(v)) for v in x], s)

@@ -48,6 +48,8 @@ class DetectorConfig:
     novelty_after: int = 256  # points of history before a new extreme counts as novel (at least novelty_rank)
     novelty_rank: int = 2  # novel = beyond the k-th smallest / largest earlier value (2: one freak value, e.g. a
     # glitch at startup, does not mask every later record)
+    novelty_min_raw: float = 0.1  # ...and its statistical raw score is at least this: a record the baselines find
+    # ordinary (about 2.7 robust sigmas or less, e.g. a slow drift past the old high) is not novel
     alert_level: float = 0.4  # a report at this score or more is an alert...
     alert_hold: int = 32  # ...and nothing else is reported for this many points (see hold; 0: off)...
     alert_escalate: float = 0.5  # ...but the first report at this score or more after an alert below it

@@ -8,7 +8,9 @@ their range, once `novelty_after` points of history exist. With k = 2, one freak
 glitch at startup) does not mask every later record. A steady trend is not novel (each step is
 small against the range); an abrupt new high or low is.
 
-A novel point's raw score is floored at `novelty_score`, and it is reported at that score
+A record the trailing baselines find ordinary (raw score below `novelty_min_raw`: a slow drift past
+the old high, a new high on a still-short history) is not novel. A novel point's raw score is
+floored at `novelty_score`, and it is reported at that score
 unless another novel point came in the previous `suppress` points. This is a track of its own:
 a statistical alert just before does not hide it, and it does not hide the statistical alerts
 after it. The floor is below the 0.5 the bot needs for an episode, so novelty alone ranks a
@@ -88,6 +90,8 @@ def apply_novelty(
     if novel is None:
         return last_novel
     for local in np.flatnonzero(novel).tolist():
+        if raw[local] < config.novelty_min_raw:  # a record the baselines find ordinary is no novelty
+            continue
         raw[local] = max(raw[local], config.novelty_score)
         last_novel, was = first_index + local, last_novel
         if last_novel - was > config.suppress:
@@ -105,7 +109,7 @@ def novelty_point(
     low, high = _padded(lows, k, np.inf)[-1], _padded(highs, k, -np.inf)[-1]
     if config.novelty_score > 0 and index >= max(config.novelty_after, k):
         margin = (high - low) * config.novelty_tolerance
-        if value > high + margin or value < low - margin:
+        if (value > high + margin or value < low - margin) and raw >= config.novelty_min_raw:
             raw = max(raw, config.novelty_score)
             if index - last_novel > config.suppress:
                 reported = max(reported, config.novelty_score)
