@@ -4,8 +4,8 @@ Owns scoring a chunk of a stream (`score_chunk`): each channel's robust z (raw v
 trailing means, volatility = trailing mean of |first difference|), the choice between the
 plain and the seasonal (daily and weekly lagged residual, see `seasonal`) models, the
 channels' combination into a point score, the repeat-alert suppression, the alert hold
-(`hold`) and the whole-history novelty track (`novelty`). Everything is causal: the score of
-point g only uses valid points 0..g. The parts live in `config` (settings, stream state),
+(`hold`), the dropping of small bursts (`bursts`) and the whole-history novelty track
+(`novelty`). Everything is causal: the score of point g only uses valid points 0..g. The parts live in `config` (settings, stream state),
 `rolling` (trailing means), `baselines` (robust baselines and z), `scores` (z -> score,
 combination) and `single_point` (the one-point streaming fast path).
 """
@@ -17,6 +17,7 @@ import logging
 import numpy as np
 
 from analyzers.detection.baselines import robust_z
+from analyzers.detection.bursts import drop_small_bursts
 from analyzers.detection.chunking import chunks
 from analyzers.detection.config import DEFAULT_CONFIG, DetectorConfig, KernelState, history_needed
 from analyzers.detection.hold import apply_hold
@@ -77,6 +78,7 @@ def score_chunk(
     tail_raw = np.concatenate([state.tail_raw, raw])[-config.suppress :].copy() if config.suppress > 0 else np.empty(0)
     novel, lows, highs = novel_mask(new_values, state.lows, state.highs, state.n_seen, config)
     last_alert = apply_hold(reported, state.n_seen, state.last_alert, config)
+    tops = drop_small_bursts(reported, ext, first, state.tops, config)
     last_novel = apply_novelty(raw, reported, novel, state.n_seen, state.last_novel, config)
     keep = history_needed(config, *lags)
     next_state = KernelState(
@@ -90,6 +92,7 @@ def score_chunk(
         highs=highs,
         last_novel=last_novel,
         last_alert=last_alert,
+        tops=tops,
     )
     return raw, reported, next_state
 

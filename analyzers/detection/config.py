@@ -50,6 +50,9 @@ class DetectorConfig:
     # glitch at startup, does not mask every later record)
     novelty_min_raw: float = 0.1  # ...and its statistical raw score is at least this: a record the baselines find
     # ordinary (about 2.7 robust sigmas or less, e.g. a slow drift past the old high) is not novel
+    burst_rank: int = 5  # a report of a new local high that rises above the trailing median by less than
+    burst_fraction: float = 0.5  # this fraction of the k-th largest value ever (above that median) is dropped
+    # (see bursts; fraction 0: off)
     alert_level: float = 0.4  # a report at this score or more is an alert...
     alert_hold: int = 32  # ...and nothing else is reported for this many points (see hold; 0: off)...
     alert_escalate: float = 0.5  # ...but the first report at this score or more after an alert below it
@@ -80,6 +83,7 @@ class KernelState:
     highs: tuple[float, ...] = ()  # first (see novelty)
     last_novel: int = NEVER  # global index of the last novel point
     last_alert: tuple[int, float] = (NEVER, 0.0)  # (global index, score) of the last alert (see hold)
+    tops: tuple[float, ...] = ()  # the `burst_rank` largest valid values seen, largest first (see bursts)
 
     @staticmethod
     def empty(season_lag: int = 0, week_lag: int = 0) -> "KernelState":

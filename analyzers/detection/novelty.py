@@ -36,8 +36,8 @@ def novel_mask(
     k = max(config.novelty_rank, 1)
     if values.size == 0:
         return None, lows, highs
-    low_before, lows_after = _running_kth(values, lows, k, upper=False)
-    high_before, highs_after = _running_kth(values, highs, k, upper=True)
+    low_before, lows_after = running_kth(values, lows, k, upper=False)
+    high_before, highs_after = running_kth(values, highs, k, upper=True)
     if config.novelty_score <= 0:
         return None, lows_after, highs_after
     margin = high_before - low_before  # -inf before the k-th value: no extremes yet
@@ -51,12 +51,12 @@ def novel_mask(
     return novel, lows_after, highs_after
 
 
-def _running_kth(values: np.ndarray, extremes: Extremes, k: int, upper: bool) -> tuple[np.ndarray, Extremes]:
+def running_kth(values: np.ndarray, extremes: Extremes, k: int, upper: bool) -> tuple[np.ndarray, Extremes]:
     """(the k-th largest (`upper`) or smallest value before each point, the k most extreme after all of
     them), from `extremes`, the k most extreme before values[0]. The r-th largest after a value x is
     max(r-th largest before, min(x, (r-1)-th largest before)); likewise for the smallest."""
     extend, bound = (np.maximum, np.minimum) if upper else (np.minimum, np.maximum)
-    extremes = _padded(extremes, k, -np.inf if upper else np.inf)
+    extremes = padded(extremes, k, -np.inf if upper else np.inf)
     before, after = None, []
     for r in range(k):
         current = values.copy() if before is None else bound(values, before)  # before: the (r-1)-th
@@ -69,14 +69,14 @@ def _running_kth(values: np.ndarray, extremes: Extremes, k: int, upper: bool) ->
     return before, tuple(after)
 
 
-def _padded(extremes: Extremes, k: int, fill: float) -> Extremes:
+def padded(extremes: Extremes, k: int, fill: float) -> Extremes:
     return tuple(extremes[:k]) + (fill,) * (k - len(extremes[:k]))
 
 
 def push_extreme(extremes: Extremes, value: float, k: int, upper: bool) -> Extremes:
     """The k largest (`upper`) or smallest of `extremes` (the k most extreme so far) and `value`, most
     extreme first."""
-    extremes = _padded(extremes, k, -np.inf if upper else np.inf)
+    extremes = padded(extremes, k, -np.inf if upper else np.inf)
     at = next((i for i, v in enumerate(extremes) if (value > v if upper else value < v)), k)
     return (extremes[:at] + (value,) + extremes[at:])[:k]
 
@@ -106,7 +106,7 @@ def novelty_point(
     """`novel_mask` and `apply_novelty` of one point (same arithmetic): (raw, reported, last novel index,
     extremes after the point)."""
     k = max(config.novelty_rank, 1)
-    low, high = _padded(lows, k, np.inf)[-1], _padded(highs, k, -np.inf)[-1]
+    low, high = padded(lows, k, np.inf)[-1], padded(highs, k, -np.inf)[-1]
     if config.novelty_score > 0 and index >= max(config.novelty_after, k):
         margin = (high - low) * config.novelty_tolerance
         if (value > high + margin or value < low - margin) and raw >= config.novelty_min_raw:

@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 
+from analyzers.detection.bursts import burst_point
 from analyzers.detection.config import DetectorConfig, KernelState, history_needed
 from analyzers.detection.hold import hold_point
 from analyzers.detection.novelty import novelty_point
@@ -142,8 +143,9 @@ def score_point(
     last_alert = state.last_alert
     if reported > 0 and config.alert_hold > 0:
         reported, last_alert = hold_point(reported, g, last_alert, config)
+    reported, tops = burst_point(reported, ext, state.tops, config)
     raw, reported, last_novel, lows, highs = novelty_point(raw, reported, value, state.lows, state.highs, g,
                                                            state.last_novel, config)
     next_state = KernelState(ext[-keep:], tail_raw, g + 1, lags[0], lags[1], week_win, lows, highs, last_novel,
-                             last_alert)
+                             last_alert, tops)
     return np.array([raw]), np.array([reported]), next_state
