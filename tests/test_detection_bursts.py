@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import pytest
 
 from analyzers.detection import DEFAULT_CONFIG, OnlineDetector, raw_scores, score_series
 from analyzers.detection.bursts import drop_small_bursts, is_small_burst
@@ -71,3 +72,8 @@ def test_streaming_and_chunks_match_the_batch_and_carry_the_largest_values():
     off = dataclasses.replace(DEFAULT_CONFIG, burst_rank=0)
     assert drop_small_bursts(reported, np.array([1.0, 2.0, 3.0]), 0, (), off) == ()
     assert reported.tolist() == [1.0, 1.0, 1.0]
+
+
+def test_a_fraction_outside_0_to_1_is_refused():
+    with pytest.raises(ValueError, match="burst_fraction"):
+        dataclasses.replace(DEFAULT_CONFIG, burst_fraction=1.0)

@@ -21,6 +21,8 @@ import numpy as np
 from analyzers.detection.config import DetectorConfig
 from analyzers.detection.novelty import Extremes, padded, push_extreme, running_kth
 
+_ROWS = 256  # windows partitioned at once by drop_small_bursts
+
 
 def drop_small_bursts(reported: np.ndarray, ext: np.ndarray, first: int, tops: Extremes,
                       config: DetectorConfig) -> Extremes:
@@ -31,11 +33,33 @@ def drop_small_bursts(reported: np.ndarray, ext: np.ndarray, first: int, tops: E
         return tops
     values = ext[first:]
     kth_before, tops_after = running_kth(values, tops, k, upper=True)
-    if config.burst_fraction > 0:
-        for local in np.flatnonzero(reported).tolist():
-            if is_small_burst(ext[: first + local + 1], float(kth_before[local]), config):
-                reported[local] = 0.0
+    if config.burst_fraction <= 0:
+        return tops_after
+    local = np.flatnonzero(reported)
+    local = local[values[local] < kth_before[local]]  # (the fraction is below 1) also: fewer than k values yet
+    window = config.window
+    full = local[first + local >= window]  # a whole window before the point: all such points at once
+    for part in (full[i : i + _ROWS] for i in range(0, full.size, _ROWS)):
+        small = _small_bursts(ext, first + part, kth_before[part], config)
+        reported[part[small]] = 0.0
+    for point in local[first + local < window].tolist():
+        if is_small_burst(ext[: first + point + 1], float(kth_before[point]), config):
+            reported[point] = 0.0
     return tops_after
+
+
+def _small_bursts(ext: np.ndarray, at: np.ndarray, kth_largest: np.ndarray, config: DetectorConfig) -> np.ndarray:
+    """`is_small_burst` of the points ext[at] (each with a whole window before it), as one array."""
+    window = config.window
+    half = window // 2
+    rows = np.lib.stride_tricks.sliding_window_view(ext, window)[at - window]  # fancy indexing: a copy
+    rows.partition([half - 1, half, window - 2], axis=1)
+    value = ext[at]
+    median = rows[:, half] if window % 2 else 0.5 * (rows[:, half - 1] + rows[:, half])
+    small = value > rows[:, window - 2]
+    small &= median < value
+    small &= value < median + config.burst_fraction * (kth_largest - median)
+    return small
 
 
 def is_small_burst(history: np.ndarray, kth_largest: float, config: DetectorConfig) -> bool:

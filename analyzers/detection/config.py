@@ -61,6 +61,8 @@ class DetectorConfig:
     def __post_init__(self) -> None:
         if self.combine not in ("noisy_or", "max"):
             raise ValueError(f"combine must be 'noisy_or' or 'max', not {self.combine!r}")
+        if not 0.0 <= self.burst_fraction < 1.0:
+            raise ValueError(f"burst_fraction must be in [0, 1), not {self.burst_fraction!r}")
         for name in ("season_periods", "week_periods"):
             if getattr(self, name) not in (1, 3, 5):
                 raise ValueError(f"{name} must be 1, 3 or 5, not {getattr(self, name)!r}")
