@@ -5,9 +5,10 @@ trailing means, volatility = trailing mean of |first difference|), the choice be
 plain and the seasonal (daily and weekly lagged residual, see `seasonal`) models, the
 channels' combination into a point score, the repeat-alert suppression, the alert hold
 (`hold`), the dropping of small bursts (`bursts`) and the whole-history novelty track
-(`novelty`). Everything is causal: the score of point g only uses valid points 0..g. The parts live in `config` (settings, stream state),
-`rolling` (trailing means), `baselines` (robust baselines and z), `scores` (z -> score,
-combination) and `single_point` (the one-point streaming fast path).
+(`novelty`). Everything is causal: the score of point g only uses valid points 0..g. The
+parts live in `config` (settings, stream state), `rolling` (trailing means), `baselines`
+(robust baselines and z), `scores` (z -> score, combination) and `single_point` (the one-point
+streaming fast path).
 """
 
 from __future__ import annotations

@@ -70,6 +70,7 @@ def running_kth(values: np.ndarray, extremes: Extremes, k: int, upper: bool) -> 
 
 
 def padded(extremes: Extremes, k: int, fill: float) -> Extremes:
+    """`extremes` cut or padded with `fill` (-inf for largest, +inf for smallest values) to k values."""
     return tuple(extremes[:k]) + (fill,) * (k - len(extremes[:k]))
 
 
