@@ -61,7 +61,8 @@ def score_series(
     `config.week_min_periods` weeks exist. Repeat alerts are suppressed: a point
     scores > 0 only if it is more surprising than the recent points or the first
     of them to reach 0.5, and, after a score of 0.4 or more, not within the next
-    32 points unless it is the first to reach 0.5 (`hold`); a value beyond every
+    32 points unless it is the first to reach 0.5 (`hold`); a new local high far below
+    the stream's biggest bursts is not reported (`bursts`); a value beyond every
     earlier one scores 0.45 (`novelty`).
     """
     return _scores(values, timestamps, period_s, config)[1]
