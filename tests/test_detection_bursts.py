@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from analyzers.detection import DEFAULT_CONFIG, OnlineDetector, raw_scores, score_series
-from analyzers.detection.bursts import drop_small_bursts, is_small_burst
+from analyzers.detection.bursts import drop_small_bursts, small_bursts
 from analyzers.detection.config import KernelState
 from analyzers.detection._kernel import score_chunk
 
@@ -41,9 +41,13 @@ def test_a_burst_far_below_the_streams_biggest_is_not_reported():
     assert all(x[i] > np.sort(x[i - 1024 : i])[-2] for i in changed)
 
 
+def is_small_burst(history: np.ndarray, kth_largest: float, config) -> bool:
+    return bool(small_bursts(history, np.array([history.size - 1]), np.array([kth_largest]), config)[0])
+
+
 def test_within_the_recent_range_or_before_k_values_nothing_is_a_small_burst():
-    config = DEFAULT_CONFIG
     recent = np.concatenate([np.full(100, 50.0), [80.0, 90.0]])
+    config = dataclasses.replace(DEFAULT_CONFIG, window=recent.size)  # the recent values are the whole window
     # GIVEN a value under the second-largest of the recent window: not a new local high
     assert not is_small_burst(np.append(recent, 75.0), 1000.0, config)
     # GIVEN a new local high, 45 above the median: small against a fifth-largest value of 1000, not against 120

@@ -7,9 +7,9 @@ from the reports when it rises above the trailing median by less than `burst_fra
 the stream's `burst_rank`-th largest value ever rose above it: "a new high for the last days, but
 less than half of what this stream's top bursts reach".
 
-Only new local highs (above the trailing window's second-largest value) are dropped, so a value
-inside the recent range that a seasonal model flags (no daily jump, a weekday level on a weekend)
-keeps its report, and so do drops and novelties. Like the hold, this only thins the reports of
+Only new local highs (above the second-largest of the `window` values before them, once that many
+exist) are dropped, so a value inside the recent range that a seasonal model flags (no daily jump,
+a weekday level on a weekend) keeps its report, and so do drops and novelties. Like the hold, this only thins the reports of
 `score_series` and `OnlineDetector`: raw scores, and so the bot's episodes and incidents, are not
 affected. The state is the `burst_rank` largest values seen (a few floats).
 """
@@ -37,46 +37,26 @@ def drop_small_bursts(reported: np.ndarray, ext: np.ndarray, first: int, tops: E
         return tops_after
     local = np.flatnonzero(reported)
     local = local[values[local] < kth_before[local]]  # (the fraction is below 1) also: fewer than k values yet
-    window = config.window
-    full = local[first + local >= window]  # a whole window before the point: all such points at once
-    for part in (full[i : i + _ROWS] for i in range(0, full.size, _ROWS)):
-        small = _small_bursts(ext, first + part, kth_before[part], config)
-        reported[part[small]] = 0.0
-    for point in local[first + local < window].tolist():
-        if is_small_burst(ext[: first + point + 1], float(kth_before[point]), config):
-            reported[point] = 0.0
+    local = local[first + local >= config.window]  # a whole window before the point
+    for part in (local[i : i + _ROWS] for i in range(0, local.size, _ROWS)):
+        reported[part[small_bursts(ext, first + part, kth_before[part], config)]] = 0.0
     return tops_after
 
 
-def _small_bursts(ext: np.ndarray, at: np.ndarray, kth_largest: np.ndarray, config: DetectorConfig) -> np.ndarray:
-    """`is_small_burst` of the points ext[at] (each with a whole window before it), as one array."""
+def small_bursts(ext: np.ndarray, at: np.ndarray, kth_largest: np.ndarray, config: DetectorConfig) -> np.ndarray:
+    """Which points ext[at] (each with a whole `window` before it) are small bursts: above the second-largest
+    of the `window` values before it, and above their median by less than `burst_fraction` of `kth_largest`
+    (the `burst_rank`-th largest value before it) above that median."""
     window = config.window
     half = window // 2
     rows = np.lib.stride_tricks.sliding_window_view(ext, window)[at - window]  # fancy indexing: a copy
     rows.partition([half - 1, half, window - 2], axis=1)
     value = ext[at]
     median = rows[:, half] if window % 2 else 0.5 * (rows[:, half - 1] + rows[:, half])
-    small = value > rows[:, window - 2]
+    small = value > rows[:, window - 2]  # a new local high...
     small &= median < value
-    small &= value < median + config.burst_fraction * (kth_largest - median)
+    small &= value < median + config.burst_fraction * (kth_largest - median)  # ...but small
     return small
-
-
-def is_small_burst(history: np.ndarray, kth_largest: float, config: DetectorConfig) -> bool:
-    """Whether history[-1] is a small burst: above the second-largest of the `window` values before it,
-    and above their median by less than `burst_fraction` of `kth_largest` (the `burst_rank`-th largest
-    value before it) above that median."""
-    window = history[max(history.size - 1 - config.window, 0) : -1]
-    value = float(history[-1])
-    size = window.size
-    if size < 2 or not value < kth_largest:  # (the fraction is below 1) also: fewer than k values seen yet
-        return False
-    half = size // 2
-    ranked = np.partition(window, [half - 1, half, size - 2])
-    if value <= ranked[size - 2]:
-        return False  # within the recent range: not a new local high
-    median = float(ranked[half]) if size % 2 else 0.5 * float(ranked[half - 1] + ranked[half])
-    return median < value < median + config.burst_fraction * (kth_largest - median)
 
 
 def burst_point(reported: float, ext: np.ndarray, tops: Extremes, config: DetectorConfig) -> tuple[float, Extremes]:
@@ -85,7 +65,8 @@ def burst_point(reported: float, ext: np.ndarray, tops: Extremes, config: Detect
     if k <= 0:
         return reported, tops
     value = float(ext[-1])
-    if reported > 0 and config.burst_fraction > 0:
-        if is_small_burst(ext, padded(tops, k, -np.inf)[-1], config):
+    kth = padded(tops, k, -np.inf)[-1]
+    if reported > 0 and config.burst_fraction > 0 and value < kth and ext.size > config.window:
+        if small_bursts(ext, np.array([ext.size - 1]), np.array([kth]), config)[0]:
             reported = 0.0
     return reported, push_extreme(tops, value, k, True)
