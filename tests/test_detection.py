@@ -254,3 +254,19 @@ def test_streaming_from_a_mid_series_state_matches_batch_with_volatility_channel
         streamed.append(reported[0])
     # THEN every score equals the batch score (the first-difference history is kept)
     np.testing.assert_allclose(streamed, score_series(x, config=config)[1400:], atol=1e-12)
+
+
+def test_a_channel_sampled_more_sparsely_than_the_block_scores_from_its_first_sample():
+    # GIVEN a volatility channel of 192 points, whose baseline samples every 96th point (> block of 64):
+    # the first block boundary has no sample yet
+    config = dataclasses.replace(DEFAULT_CONFIG, vol_windows=(16, 192))
+    x = _noise(1500, seed=21)
+    x[1200:] += 15
+    # WHEN scored in batch and one point at a time
+    batch = score_series(x, config=config)
+    det = OnlineDetector(config=config)
+    streamed = np.array([det.update(v) for v in x])
+    # THEN nothing fails, the step is found, and the stream equals the batch
+    assert np.all((batch >= 0) & (batch <= 1))
+    assert batch[1200:1210].max() >= 0.5
+    np.testing.assert_allclose(streamed, batch, atol=1e-12)

@@ -43,12 +43,13 @@ def _block_stats(series: np.ndarray, ends: np.ndarray, config: DetectorConfig, s
     if early.size:
         rows = [np.sort(series[int(ends[j]) % stride if stride > 1 else 0 : ends[j]][::stride]) for j in early]
         widths = np.array([row.size for row in rows])
-        if widths.min() == 0:  # no sample: as a single row, the stats raise
-            return _row_stats(rows[int(np.argmin(widths))][None, :], config)
-        padded = np.full((early.size, widths.max()), np.inf)
-        for j, row in enumerate(rows):
-            padded[j, : row.size] = row
-        out[early] = _rank_stats(lambda rank: padded[np.arange(early.size), rank], widths, config)
+        out[early[widths == 0]] = np.nan  # no sample yet (a stride longer than the first block): no baseline
+        early, rows, widths = early[widths > 0], [row for row in rows if row.size], widths[widths > 0]
+        if early.size:
+            padded = np.full((early.size, widths.max()), np.inf)
+            for j, row in enumerate(rows):
+                padded[j, : row.size] = row
+            out[early] = _rank_stats(lambda rank: padded[np.arange(early.size), rank], widths, config)
     return out
 
 
