@@ -25,7 +25,8 @@ _COARSE = 32  # _union_ranks scans every _COARSE-th split before bisecting
 def _block_stats(series: np.ndarray, ends: np.ndarray, config: DetectorConfig, stride: int = 1) -> np.ndarray:
     """Robust stats of series[max(0, e - window):e] (every `stride`-th point) for each local end e.
 
-    Returns an array (len(ends), 4): median, robust sigma, low and high ends of the seen range.
+    Returns an array (len(ends), 4): median, robust sigma, low and high ends of the seen range
+    (NaN where the window holds no sample yet: a stride longer than the stream so far).
     """
     out = np.empty((ends.size, 4))
     window = config.window

@@ -9,9 +9,9 @@ less than half of what this stream's top bursts reach".
 
 Only new local highs (above the second-largest of the `window` values before them, once that many
 exist) are dropped, so a value inside the recent range that a seasonal model flags (no daily jump,
-a weekday level on a weekend) keeps its report, and so do drops and novelties. Like the hold, this only thins the reports of
-`score_series` and `OnlineDetector`: raw scores, and so the bot's episodes and incidents, are not
-affected. The state is the `burst_rank` largest values seen (a few floats).
+a weekday level on a weekend) keeps its report, and so do drops and novelties. Like the hold, this
+only thins the reports of `score_series` and `OnlineDetector`: raw scores, and so the bot's episodes
+and incidents, are not affected. The state is the `burst_rank` largest values seen (a few floats).
 """
 
 from __future__ import annotations
