@@ -2,7 +2,7 @@
 
 Input is what the store returns (incident rows, investigation rows with their
 report and approval rows); output is a JSON-ready dict and its Markdown (files,
-terminal) or Slack mrkdwn rendering. ``parse_period`` reads ``30m``, ``24h``, ``7d``, ``2w``.
+terminal, Slack's ``markdown`` block). ``parse_period`` reads ``30m``, ``24h``, ``7d``, ``2w``.
 """
 from __future__ import annotations
 
@@ -122,7 +122,7 @@ def _clean(text: Any) -> str:
 def render_summary_markdown(summary: Mapping[str, Any]) -> str:
     """Markdown for files and the terminal (and Slack's ``markdown`` block)."""
     t = summary["totals"]
-    lines = [f"# aiops-bot summary: {summary['since']} -> {summary['until']}", "",
+    lines = [f"# aiops-bot summary: {summary['since']} → {summary['until']}", "",
              f"**{t['incidents']}** incidents ({t['open_incidents']} open, {t['resolved_incidents']} resolved), "
              f"**{t['investigations']}** investigations, **{t['scripts']}** scripts proposed "
              f"({t['approved']} approved, {t['rejected']} rejected, {t['pending']} pending).", ""]

@@ -97,7 +97,7 @@ class AlertService:
         self.store.upsert_incident(incident.key, **fields, thread_ts=ts)
         try:
             signals = [s.to_dict() for s in incident.signals]
-            self.poster.post(self.channel, f"Details of {incident.title}",
+            self.poster.post(self.channel, f"Details of {ui.esc(incident.title)}",
                              ui.alert_details(incident.details, signals), thread_ts=ts)
         except Exception:  # the parent exists and is recorded; details are best effort
             log.warning("details post for %s failed", incident.key, exc_info=True)

@@ -58,6 +58,11 @@ class _Running:
     ready: threading.Event = field(default_factory=threading.Event)
 
 
+def _either_open(mine: str | None, theirs: str | None) -> bool:
+    """An account or region matches when equal or when either side leaves it open (None)."""
+    return mine is None or theirs is None or mine == theirs
+
+
 class SlackService:
     """Everything the Slack handlers do, minus Slack itself."""
 
@@ -69,7 +74,7 @@ class SlackService:
         self.poster = poster
         self.alerts = alerts
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="investigation")
-        self._running: dict[str, _Running] = {}
+        self._running: dict[tuple[str | None, str | None, str], _Running] = {}
         self._lock = threading.Lock()
         self._futures: list[Any] = []
 
@@ -80,10 +85,10 @@ class SlackService:
         try:
             ref = parse_alarm_ref(alarm_ref, self.investigator.provider.regions)
         except InvestigationError as exc:
-            return Outcome("error", str(exc))
-        key = f"{ref.account_id or '*'}:{ref.region or '*'}:{ref.name}"  # one account's alarm, not its namesake
+            return Outcome("error", ui.esc(exc))
+        key = (ref.account_id, ref.region, ref.name)  # one account's alarm, not its namesake
         with self._lock:
-            running = self._running.get(key)
+            running = self._running_for(key)
             if running is None:
                 running = self._running[key] = _Running(ref.name, channel, user_id)
                 owner = True
@@ -95,18 +100,33 @@ class SlackService:
             request = InvestigationRequest(alarm_ref, hours, requested_by=user_id)
             running.inv_id = self.investigator.start(request)
             parent_blocks = ui.investigation_parent(ref.name, user_id, "running", f"`{running.inv_id}`")
-            text = f"Investigating {ref.name} ({running.inv_id})"
+            text = f"Investigating {ui.esc(ref.name)} ({running.inv_id})"
             running.parent_ts = self.poster.post(channel, text, parent_blocks, thread_ts=thread_ts)
             running.thread_ts = thread_ts or running.parent_ts
         except InvestigationError as exc:
             self._finish(key, running)
-            return Outcome("error", str(exc))
-        except Exception:
+            return Outcome("error", ui.esc(exc))
+        except Exception as exc:  # e.g. the bot may not post in this channel: the record must not stay "running"
             self._finish(key, running)
-            raise
+            if running.inv_id is None:
+                raise
+            self.store.update_investigation(running.inv_id, status="failed",
+                                            error=f"could not post to Slack: {exc.__class__.__name__}")
+            log.warning("investigation %s abandoned: its first Slack post failed (%s)", running.inv_id, exc)
+            return Outcome("error", f"Could not post in this channel, so investigation {running.inv_id} was "
+                                    "stopped. Invite the bot to the channel (`/invite @aiops-bot`) and try again.",
+                           running.inv_id)
         running.ready.set()
         self._futures.append(self._pool.submit(self._run, key, running, thread_ts is not None))
         return Outcome("started", f"Investigating `{ui.esc(ref.name)}` ({running.inv_id}).", running.inv_id)
+
+    def _running_for(self, key: tuple[str | None, str | None, str]) -> _Running | None:
+        """The running investigation of the alarm `key` names (account, region, name; None: any, as a plain
+        name leaves them open), so a name and its ARN join one run. Call with the lock held."""
+        for (account, region, name), running in self._running.items():
+            if name == key[2] and _either_open(account, key[0]) and _either_open(region, key[1]):
+                return running
+        return None
 
     def _joined(self, running: _Running) -> Outcome:
         running.ready.wait(JOIN_WAIT_SECONDS)
@@ -115,13 +135,13 @@ class SlackService:
         return Outcome("joined", f"An investigation of `{ui.esc(running.alarm)}` is already running "
                                  f"({running.inv_id}); {where}", running.inv_id)
 
-    def _finish(self, key: str, running: _Running) -> None:
+    def _finish(self, key: tuple[str | None, str | None, str], running: _Running) -> None:
         running.ready.set()
         with self._lock:
             if self._running.get(key) is running:
                 del self._running[key]
 
-    def _run(self, key: str, running: _Running, in_foreign_thread: bool) -> None:
+    def _run(self, key: tuple[str | None, str | None, str], running: _Running, in_foreign_thread: bool) -> None:
         channel, thread, inv_id = running.channel, running.thread_ts, str(running.inv_id)
         steps: dict[str, tuple[str, str, str]] = {}
         progress_ts: list[str] = []
@@ -149,7 +169,8 @@ class SlackService:
         except InvestigationError as exc:
             self._update_parent(running, "failed", f"Could not investigate: {ui.esc(exc)}")
             if running.user_id:
-                self.poster.ephemeral(channel, running.user_id, f"Investigation of {running.alarm} failed: {exc}")
+                self.poster.ephemeral(channel, running.user_id,
+                                      f"Investigation of {ui.esc(running.alarm)} failed: {ui.esc(exc)}")
         except Exception as exc:
             error_id = secrets.token_hex(4)
             log.error("investigation %s crashed (error id %s)", inv_id, error_id, exc_info=exc)
@@ -161,7 +182,7 @@ class SlackService:
         if not running.parent_ts:
             return
         try:
-            self.poster.update(running.channel, running.parent_ts, f"Investigation of {running.alarm}: {status}",
+            self.poster.update(running.channel, running.parent_ts, f"Investigation of {ui.esc(running.alarm)}: {status}",
                                ui.investigation_parent(running.alarm, running.user_id, status, detail))
         except Exception:
             log.warning("could not update parent of %s", running.inv_id, exc_info=True)
@@ -204,6 +225,10 @@ class SlackService:
     def report(self, inv_id: str) -> dict[str, Any] | None:
         return self.store.get_investigation(inv_id)
 
+    def decision(self, inv_id: str, script_id: str) -> dict[str, Any] | None:
+        """The recorded approve/reject of a script (who, when, sha256), or None while undecided."""
+        return self.store.decision_for(inv_id, script_id)
+
     def open_incidents(self) -> list[dict[str, Any]]:
         return self.store.list_incidents(open_only=True)
 
@@ -221,7 +246,7 @@ class SlackService:
             raise ValueError(f"unknown decision {decision!r}")
         script = self.store.get_script(inv_id, script_id)
         if script is None:
-            return Outcome("unknown", f"Script {script_id} of {inv_id} is not known to this bot.")
+            return Outcome("unknown", f"Script {ui.esc(script_id)} of {ui.esc(inv_id)} is not known to this bot.")
         name = self.poster.user_name(user_id) or fallback_name or user_id
         audit = {"investigation_id": inv_id, "script_id": script_id, "sha256": script["sha256"],
                  "user_id": user_id, "user_name": name, "decision": decision}

@@ -67,10 +67,16 @@ def _m003_usage(db: sqlite_utils.Database) -> None:
     }, pk="id", if_not_exists=True)
 
 
+def _m004_script_descriptions(db: sqlite_utils.Database) -> None:
+    if "description" not in db["scripts"].columns_dict:
+        db["scripts"].add_column("description", str)
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
     ("002_approvals_incidents", _m002_approvals_incidents),
     ("003_llm_usage", _m003_usage),
+    ("004_script_descriptions", _m004_script_descriptions),  # shown again when a decision edits the message
 ]
 
 
@@ -172,7 +178,8 @@ class Store:
             now = _now()
             self.db["scripts"].upsert_all([{
                 "investigation_id": inv_id, "script_id": s["id"], "language": s["language"], "title": s["title"],
-                "body": s["body"], "sha256": s["sha256"], "risk": s["risk"], "created_at": now}
+                "body": s["body"], "sha256": s["sha256"], "risk": s["risk"], "description": s.get("description"),
+                "created_at": now}
                 for s in scripts], pk=("investigation_id", "script_id"))
 
     def get_script(self, inv_id: str, script_id: str) -> dict[str, Any] | None:

@@ -32,6 +32,11 @@ def section(text: str) -> dict:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}
 
 
+def markdown(text: str) -> dict:
+    """Slack's ``markdown`` block: standard Markdown (headings, **bold**, tables), translated by Slack."""
+    return {"type": "markdown", "text": text[:12000]}
+
+
 def context(*texts: str) -> dict:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": t[:3000]} for t in texts[:10]]}
 
@@ -166,12 +171,20 @@ def script_blocks(inv_id: str, script: Mapping[str, Any], decision: Mapping[str,
     return blocks
 
 
+def decision_note(decision: Mapping[str, Any] | None) -> str:
+    """A script's state in a list: undecided, or approved/rejected by whom and when (recorded only)."""
+    if not decision:
+        return "awaiting a decision"
+    verb = "approved" if decision.get("decision") == "approve" else "rejected"
+    return f"{verb} by <@{esc(decision.get('user_id'))}> at {esc(decision.get('decided_at', ''))[:16]} UTC"
+
+
 def script_text(script: Mapping[str, Any], decision: Mapping[str, Any] | None = None) -> str:
     sid = script.get("id") or script.get("script_id")
     if decision:
         verb = "Approved" if decision.get("decision") == "approve" else "Rejected"
-        return f"Script {sid}: {verb} by {decision.get('user_name')} — recorded only, not executed"
-    return f"Proposed script {sid}: {script.get('title')}"
+        return f"Script {esc(sid)}: {verb} by {esc(decision.get('user_name'))} — recorded only, not executed"
+    return f"Proposed script {esc(sid)}: {esc(script.get('title'))}"
 
 
 # Incidents (proactive alerts) ------------------------------------------------------------------
@@ -197,7 +210,7 @@ def alert_parent(row: Mapping[str, Any]) -> list[dict]:
 
 def alert_text(row: Mapping[str, Any]) -> str:
     state = "resolved" if row.get("resolved_at") else row.get("state")
-    return f"Incident {row.get('title')} ({row.get('region')}): {state}"
+    return f"Incident {esc(row.get('title'))} ({esc(row.get('region'))}): {esc(state)}"
 
 
 def alert_details(details: Iterable[str], signals: Iterable[Mapping[str, Any]]) -> list[dict]:

@@ -127,7 +127,8 @@ def _report(ctx: CommandContext) -> None:
     if not report:
         ctx.reply(f"Investigation `{record['id']}` has no report yet (status {record['status']}).")
         return
-    scripts = [f"• `{ui.esc(s['id'])}` {ui.esc(s['title'])} (risk {s['risk']})" for s in report.get("scripts") or []]
+    scripts = [f"• `{ui.esc(s['id'])}` {ui.esc(s['title'])} (risk {ui.esc(s['risk'])}) — "
+               + ui.decision_note(ctx.services.decision(record["id"], s["id"])) for s in report.get("scripts") or []]
     body = ui.findings_blocks(report)[:3] + ui.hypotheses_blocks(report)
     if scripts:
         body.append(ui.section("*Proposed scripts* (never executed)\n" + "\n".join(scripts)))
@@ -136,7 +137,7 @@ def _report(ctx: CommandContext) -> None:
 
 def _summary(ctx: CommandContext) -> None:
     text = ctx.services.summary(ctx.args[0] if ctx.args else "24h")
-    ctx.reply("aiops summary", [ui.section(ui.esc(text, 2900))])
+    ctx.reply("aiops summary", [ui.markdown(ui.esc(text, 11900))])
 
 
 def _period(args: tuple[str, ...]) -> None:

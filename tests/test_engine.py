@@ -186,6 +186,17 @@ def test_arn_in_the_configured_region_works(sandbox, store):
     assert report["root_cause"]["resource"]["id"] == DEPLOYED
 
 
+def test_arn_of_another_account_does_not_resolve_to_the_local_namesake(sandbox, store):
+    # GIVEN one account (the sandbox's 123456789012) holding the alarm, and an ARN naming another account
+    arn = f"arn:aws:cloudwatch:{REGION}:999999999999:alarm:{ALARM}"
+    investigator = make_investigator(sandbox, store)
+    inv_id = investigator.start(InvestigationRequest(arn))
+    # WHEN it is investigated THEN it fails naming both accounts, and the record says so
+    with pytest.raises(InvestigationError, match="account 999999999999, but the bot reads account 123456789012"):
+        investigator.run(inv_id)
+    assert store.get_investigation(inv_id)["status"] == "failed"
+
+
 @pytest.mark.parametrize("hours", [400, 0, -2])
 def test_time_window_out_of_range(sandbox, store, hours):
     # a zero or negative window is an error, not a silent fallback to the default

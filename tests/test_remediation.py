@@ -62,6 +62,7 @@ def test_every_category_and_service_gets_safe_scripts(service, category, known):
         assert check_script_safety(s.language, s.body) == []
         assert s.description and s.instructions and s.changes
         assert "inv-42" in s.body and f"RISK: {s.risk.upper()}" in s.body
+        assert f"Script id: {s.id}\n" in s.body  # the id a reviewer approves is the one the file names
         assert "PRE-CHECKS" in s.body and "ROLLBACK" in s.body
         if s.language == "python":
             ast.parse(s.body)

@@ -1,6 +1,7 @@
 """The Slack app through Bolt's real request path (signed requests -> app.dispatch) against the Slack API stub."""
 from __future__ import annotations
 
+import json
 import threading
 import time
 from pathlib import Path
@@ -131,6 +132,57 @@ def test_second_investigation_of_same_alarm_joins_the_running_one(slack, canned)
     assert "already running" in joined.params["text"] and "see thread https://" in joined.params["text"]
 
 
+def test_an_alarm_named_and_given_by_arn_joins_one_run(slack, canned):
+    app, service, _ = canned
+    gate = threading.Event()
+    original = service.investigator.run
+    service.investigator.run = lambda inv_id, progress=None: (gate.wait(5), original(inv_id, progress))[1]
+    arn = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:checkout-api-errors"
+    # WHEN the alarm is investigated by name, then by its ARN while the first run is going
+    dispatch(app, command_body("investigate checkout-api-errors", slack.response_url("first")))
+    slack.wait_for_call("chat.postMessage")
+    dispatch(app, command_body(f"investigate {arn}", slack.response_url("second"), user=STRANGER))
+    joined = slack.wait_for_call("response_url:second")[0]
+    gate.set()
+    assert service.wait_idle(10)
+    # THEN the ARN request joins the running investigation: one parent message
+    assert "already running" in joined.params["text"]
+    assert len([m for m in slack.messages(CHANNEL) if "thread_ts" not in m]) == 1
+
+
+def test_a_channel_the_bot_cannot_post_in_fails_the_investigation_with_a_hint(slack, canned):
+    app, service, store = canned
+    slack.fail_next("chat.postMessage", error="not_in_channel")
+    # WHEN an investigation starts where the bot may not post
+    dispatch(app, command_body("investigate checkout-api-errors", slack.response_url("cmd")))
+    reply = slack.wait_for_call("response_url:cmd")[0]
+    assert service.wait_idle(10)
+    # THEN the requester is told how to fix it, and the stored investigation is failed, not left running
+    assert "Invite the bot" in reply.params["text"]
+    assert [r["status"] for r in store.list_investigations()] == ["failed"]
+    assert service.running() == []
+
+
+def test_a_redelivered_mention_is_answered_once(slack, canned):
+    app, _, _ = canned
+    event = {"token": "legacy", "team_id": "T0STUB001", "api_app_id": "A0AIOPS", "type": "event_callback",
+             "event_id": "Ev0REDELIVER", "event_time": int(time.time()),
+             "event": {"type": "app_mention", "user": APPROVER, "text": "<@U0BOT> help", "ts": "1732500000.000200",
+                       "channel": CHANNEL}}
+    body = json.dumps(event)
+    # WHEN Slack delivers the same event twice (the second is a retry)
+    first = dispatch(app, body, signed_headers(body, content_type="application/json"))
+    slack.wait_for_call("chat.postMessage")
+    retry = signed_headers(body, content_type="application/json") | {"x-slack-retry-num": ["1"],
+                                                                      "x-slack-retry-reason": ["http_timeout"]}
+    second = dispatch(app, body, retry)
+    time.sleep(0.3)
+    # THEN both are acknowledged and the usage is posted once, in the mention's thread
+    assert (first.status, second.status) == (200, 200)
+    posts = slack.calls("chat.postMessage")
+    assert len(posts) == 1 and posts[0].params["thread_ts"] == "1732500000.000200"
+
+
 def test_rate_limited_post_is_retried_and_posted_once(slack, canned):
     app, service, _ = canned
     # GIVEN Slack answers the next chat.postMessage with 429 (Retry-After: 0)
@@ -168,6 +220,22 @@ def test_approver_click_records_and_edits_message_and_double_click_is_duplicate(
     assert [(r["user_id"], r["decision"], r["outcome"]) for r in rows] == [
         (APPROVER, "approve", "recorded"), (GROUP_MEMBER, "reject", "duplicate")]
     assert rows[0]["sha256"] == "1" * 64 and rows[0]["user_name"] == "alice"
+
+
+def test_report_lists_each_script_with_its_recorded_decision(slack, canned):
+    app, _, store = canned
+    # GIVEN a finished investigation whose first script was approved
+    seed_scripts(store, "inv-r")
+    store.update_investigation("inv-r", status="complete", report=canned_report("inv-r"))
+    dispatch(app, action_body(ui.APPROVE, "inv-r|s1", slack.response_url("click")))
+    wait_for(lambda: store.decision_for("inv-r", "s1"))
+    # WHEN someone asks for its report
+    dispatch(app, command_body("report inv-r", slack.response_url("report")))
+    reply = slack.wait_for_call("response_url:report")[0]
+    # THEN the script list says who approved s1 and that s2 awaits a decision
+    text = blocks_text(reply.params["blocks"])
+    assert f"`s1` Script 1 (risk low) — approved by <@{APPROVER}> at " in text
+    assert "`s2` Script 2 (risk low) — awaiting a decision" in text
 
 
 def test_non_approver_is_refused_ephemerally_and_the_attempt_is_audited(slack, canned):
@@ -260,6 +328,9 @@ def test_untrusted_text_is_escaped_for_mrkdwn():
     assert ui.esc("ping @here and @channel") == "ping @\u200bhere and @\u200bchannel"
     code = ui.script_blocks("inv-x", {"id": "s", "body": "a > b && c < d ```", "sha256": "0" * 64})
     assert "a &gt; b &amp;&amp; c &lt; d" in blocks_text(code) and "``````" not in blocks_text(code)
+    # the plain `text` of a message (its notification) is escaped too
+    assert "<!channel>" not in ui.script_text({"id": "s", "title": "<!channel> fix"})
+    assert "<!here>" not in ui.alert_text({"title": "<!here> errors", "region": "us-east-1", "state": "open"})
 
 
 # Manifest ------------------------------------------------------------------------------------------------
@@ -282,6 +353,17 @@ def test_manifest_matches_the_registered_listeners(slack, canned):
     for action_id in ACTIONS:
         assert dispatch(app, action_body(action_id, "x|y", slack.response_url("m"))).status == 200
     assert dispatch(app, action_body("not_registered", "x", slack.response_url("m"))).status == 404
+
+
+def test_summary_is_posted_as_a_markdown_block(slack, canned):
+    app, _, _ = canned
+    # WHEN someone asks for the week's summary
+    dispatch(app, command_body("summary 7d", slack.response_url("summary")))
+    reply = slack.wait_for_call("response_url:summary")[0]
+    # THEN it comes as Slack's markdown block (standard Markdown, which a mrkdwn section would garble)
+    block = reply.params["blocks"][0]
+    assert block["type"] == "markdown" and block["text"].startswith("# aiops-bot summary: ")
+    assert "Nothing happened in this period." in block["text"]
 
 
 def test_summary_subcommand_is_routed_and_bad_period_gets_usage():

@@ -98,3 +98,33 @@ def test_the_bot_token_in_the_environment_does_not_make_bolt_warn(monkeypatch, c
                   token_verification=False)
     # THEN starting the app prints no warning about an unused token
     assert not [r for r in caplog.records if "token" in r.getMessage()]
+
+
+def test_unreadable_requests_are_refused_without_reaching_the_listeners():
+    from bot.slack.runners import SlackHttpServer
+    from tests.test_slack_support import CannedInvestigator, make_stack
+
+    store = Store(memory=True)
+    with SlackApiStub() as slack:
+        app, _ = make_stack(slack, store, CannedInvestigator(store))
+        server = SlackHttpServer(app, "127.0.0.1", 0).start()
+        url = f"http://127.0.0.1:{server.port}/slack/events"
+        try:
+            # GIVEN a command with a non-numeric timestamp and a forged signature
+            body = command_body("help", slack.response_url("help"))
+            odd_clock = {**signed_headers(body), "x-slack-request-timestamp": ["abc"], "x-slack-signature": ["v0=0"]}
+            # AND correctly signed bodies that are not JSON objects
+            garbled = ["payload={not json", "payload=%5B1%2C2%5D", "payload=%22x%22"]
+            # WHEN they are posted
+            status_clock, _ = post(url, body, odd_clock)
+            garbled_statuses = [post(url, b, signed_headers(b))[0] for b in garbled]
+            json_status, _ = post(url, "{{{", signed_headers("{{{", content_type="application/json"))
+            status_ok, _ = post(url, body, signed_headers(body))
+            answered = slack.wait_for_call("response_url:help")
+        finally:
+            server.stop()
+    # THEN the odd clock is refused like a bad signature, garbage is a 400, and the server still answers
+    assert status_clock == 401
+    assert garbled_statuses == [400, 400, 400] and json_status == 400
+    assert status_ok == 200
+    assert len(answered) == 1 and len(slack.calls("response_url:help")) == 1  # only the good request

@@ -111,6 +111,12 @@ def test_scripts_keep_sha256(store):
     assert store.get_script("inv-1", "missing") is None
 
 
+def test_scripts_keep_their_description_for_the_decided_message(store):
+    store.create_investigation("inv-1", "a", {})
+    store.save_scripts("inv-1", [dict(_script("rollback"), description="Points the alias back at version 7.")])
+    assert store.get_script("inv-1", "rollback")["description"] == "Points the alias back at version 7."
+
+
 def test_approvals_are_append_only_and_first_decision_wins(store):
     # GIVEN two recorded decisions on the same script and one rejected attempt
     store.create_investigation("inv-1", "a", {})

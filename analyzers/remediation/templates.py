@@ -6,6 +6,7 @@ checked by ``check_script_safety`` before it is returned.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 from typing import Callable, Optional
@@ -108,11 +109,11 @@ def build_scripts(facts: RemediationFacts) -> list[Script]:
 
 def render_script(plan: Plan, language: str) -> Script:
     """Render, safety-check and wrap one plan in one language."""
-    body = _RENDERERS[language](plan)
+    script_id = plan.script_id + _ID_SUFFIX[language]
+    body = _RENDERERS[language](dataclasses.replace(plan, script_id=script_id))  # the body names its own id
     issues = check_script_safety(language, body)
     if issues:
-        raise UnsafeTemplateError(f"{plan.script_id} ({language}) failed the safety check: {issues}")
-    script_id = plan.script_id + _ID_SUFFIX[language]
+        raise UnsafeTemplateError(f"{script_id} ({language}) failed the safety check: {issues}")
     return Script(
         id=script_id, language=language, title=plan.title, body=body,
         sha256=hashlib.sha256(body.encode()).hexdigest(), risk=plan.risk, category=plan.category,

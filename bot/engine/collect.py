@@ -96,6 +96,7 @@ def resolve_alarm(provider: GatewayProvider, ref: AlarmRef, start: datetime, end
                     break
                 continue
             if alarms and not several:  # one account: the first region holding the name
+                _check_account(ref, alarms[0])
                 return _resolved(gateway, alarms[0], start, end, [])
             found.extend((gateway, alarm) for alarm in alarms[:1])
     if len(found) > 1:
@@ -109,6 +110,15 @@ def resolve_alarm(provider: GatewayProvider, ref: AlarmRef, start: datetime, end
         raise InvestigationError(f"unknown alarm '{ref.name}' (not found in {where}){extra}")
     gateway, alarm = found[0]
     return _resolved(gateway, alarm, start, end, [f"skipped {s}" for s in skipped])
+
+
+def _check_account(ref: AlarmRef, alarm: Alarm) -> None:
+    """An ARN naming another account than the one the bot reads must not resolve to a local namesake."""
+    found = (alarm.arn or "").split(":")
+    account = found[4] if len(found) > 4 else ""
+    if ref.account_id and account and account != ref.account_id:
+        raise InvestigationError(f"alarm {ref.name} is in account {ref.account_id}, but the bot reads account "
+                                 f"{account} (configure aws.accounts to investigate several accounts)")
 
 
 def _resolved(gateway: AwsGateway, alarm: Alarm, start: datetime, end: datetime,

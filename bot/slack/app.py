@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import logging
 import secrets
+import threading
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, Callable
 
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
@@ -32,6 +34,28 @@ def _on_error(error: Exception, body: dict, response: BoltResponse | None, respo
     return None
 
 
+class RedeliveredEvents:
+    """Global middleware: an Events API delivery whose ``event_id`` was already handled (Slack retries when
+    an ack is late or lost) is acknowledged and dropped, so a mention is not answered twice."""
+
+    def __init__(self, remember: int = 2048):
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._remember = remember
+        self._lock = threading.Lock()
+
+    def __call__(self, body: dict, next: Callable[[], Any]) -> BoltResponse | None:  # noqa: A002 - Bolt's name
+        event_id = body.get("event_id") if isinstance(body, dict) and body.get("type") == "event_callback" else None
+        if event_id:
+            with self._lock:
+                if event_id in self._seen:
+                    log.info("event %s delivered again; already handled", event_id)
+                    return BoltResponse(status=200, body="")
+                self._seen[event_id] = None
+                if len(self._seen) > self._remember:
+                    self._seen.popitem(last=False)
+        return next()
+
+
 def _drop_unused_token_warning(record: logging.LogRecord) -> bool:
     return "token` will be unused" not in record.getMessage()
 
@@ -47,5 +71,6 @@ def build_app(services: Any, client: WebClient, signing_secret: str | None,
               token_verification_enabled=token_verification, process_before_response=False,
               listener_executor=ThreadPoolExecutor(max_workers=listener_threads, thread_name_prefix="bolt"))
     app.error(_on_error)
+    app.use(RedeliveredEvents())
     register(app, services)
     return app

@@ -54,11 +54,21 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self._send(404, b"not found", {"Content-Type": "text/plain"})
             return
-        body = self.rfile.read(length).decode("utf-8") if length else ""
+        raw = self.rfile.read(length) if length else b""
         headers: dict[str, list[str]] = {}
         for key, value in self.headers.items():
             headers.setdefault(key.lower(), []).append(value)
-        resp = self.server.app.dispatch(BoltRequest(body=body, query=url.query, headers=headers))
+        timestamp = (headers.get("x-slack-request-timestamp") or [""])[0]
+        if not timestamp.isdigit():  # Bolt's verifier would raise on int(timestamp): refuse like a bad signature
+            self._send(401, b'{"error": "invalid request"}', {"Content-Type": "application/json"})
+            return
+        try:  # Bolt parses the body before it checks the signature
+            request = BoltRequest(body=raw.decode("utf-8"), query=url.query, headers=headers)
+        except Exception as exc:  # not UTF-8, or a payload that is not a JSON object
+            log.warning("unreadable Slack request body refused (%s)", exc.__class__.__name__)
+            self._send(400, b'{"error": "bad request"}', {"Content-Type": "application/json"})
+            return
+        resp = self.server.app.dispatch(request)
         out_headers = {k: v for k, v in resp.headers.items() if k.lower() != "content-length"}
         self._send(resp.status, (resp.body or "").encode("utf-8"), out_headers)
 
