@@ -39,6 +39,9 @@ KIND_LABELS: dict[str, tuple[str, str]] = {
 
 _ALREADY = re.compile(r"\[REDACTED:")
 _PLACEHOLDER_VALUES = frozenset({"<*>", "null", "none", "nil", "true", "false", "undefined", "''", '""'})
+# first words of an error message after a label like "NoCredentials:" or "InvalidToken:", not values
+_PROSE_WORDS = frozenset({"no", "not", "missing", "invalid", "expired", "unable", "required", "unknown", "failed",
+                          "could", "cannot", "the", "is", "was", "has"})
 _NOT_SECRET_NAMES = re.compile(r"(?i)(next|pagination|continuation|page|cancellation|idempotency|client)_?token$")
 
 _SECRET_NAME = (r"[A-Za-z0-9_.-]*?(?:password|passwd|pwd|passphrase|secret|token|api[_-]?key|apikey"
@@ -87,6 +90,8 @@ def _value_is_secret(match: re.Match[str]) -> bool:
     if not stripped or _ALREADY.match(stripped):
         return False
     if stripped.lower() in _PLACEHOLDER_VALUES or set(stripped) <= {"*", "x", "X", "."}:
+        return False
+    if stripped.lower() in _PROSE_WORDS and value == stripped:  # unquoted: "NoCredentials: no credentials found"
         return False
     return not _NOT_SECRET_NAMES.search(match.group("name"))
 

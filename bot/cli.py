@@ -17,6 +17,7 @@ from typing import Any, Callable, Sequence
 from bot.aws import AwsError
 from bot.config import MAX_WINDOW_HOURS, ConfigError
 from bot.engine import InvestigationError
+from bot.store import StoreError
 
 log = logging.getLogger("bot.cli")
 
@@ -29,7 +30,13 @@ class CliError(Exception):
         self.code = code
 
 
+def _add_verbose(p: argparse.ArgumentParser) -> None:
+    """-v also after the subcommand (SUPPRESS: not given there, the main parser's value stands)."""
+    p.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="debug logging on stderr")
+
+
 def _add_common(p: argparse.ArgumentParser, scenario: bool = True) -> None:
+    _add_verbose(p)
     p.add_argument("--config", help="config file (default: $AIOPS_CONFIG or ./config.yaml)")
     p.add_argument("--db", help="SQLite database (default: $AIOPS_DB or ./.aiops/aiops.db)")
     if scenario:
@@ -61,7 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--description", help="what you observed (kept in the report)")
     p.add_argument("--format", choices=("json", "markdown", "text"), default=None,
                    help="stdout format (default: text on a terminal, markdown otherwise)")
-    p.add_argument("--output", help="also write the report to this path (.json or .md)")
+    p.add_argument("--output", help="also write the report: PATH.json or PATH.md by its extension, else both "
+                                    "(charts go beside it)")
     p.add_argument("--resume", metavar="ID", help="resume an interrupted investigation")
 
     p = sub.add_parser("history", help="list past investigations")
@@ -78,9 +86,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(p, scenario=False)
 
     p = sub.add_parser("sandbox", help="run the local AWS emulator seeded from a scenario until Ctrl-C")
+    _add_verbose(p)
     p.add_argument("--scenario", required=True)
 
     p = sub.add_parser("demo", help="run the whole path on the bundled sandbox scenario")
+    _add_verbose(p)
     p.add_argument("--scenario", help="another scenario file instead of the bundled one")
     p.add_argument("--out", default="reports", help="where to write the reports (default ./reports)")
 
@@ -106,18 +116,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bot import commands
     handler: Callable[[argparse.Namespace], int] = getattr(args, "func", None) or getattr(commands, f"cmd_{args.command}")
     try:
+        if getattr(args, "config", None):  # a bad --config is refused even by commands that only read the database
+            from bot.config import load_config
+            load_config(args.config)
         return handler(args)
     except CliError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.code
-    except (ConfigError, InvestigationError) as exc:
+    except (ConfigError, InvestigationError, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return EXIT_USAGE if isinstance(exc, ConfigError) else EXIT_FAIL
+        return EXIT_FAIL if isinstance(exc, InvestigationError) else EXIT_USAGE
     except AwsError as exc:
         print(f"error: AWS {exc.operation} failed: {exc.code}: {exc.message}", file=sys.stderr)
         return EXIT_FAIL
     except KeyboardInterrupt:
-        print("interrupted; resume with `aiops-bot investigate --resume ID`", file=sys.stderr)
+        print("interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # last resort: an error id, never a traceback
         error_id = secrets.token_hex(4)

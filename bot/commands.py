@@ -47,10 +47,12 @@ def _progress_printer(stream=None) -> Callable[[str, str, str], None]:
             started[step] = time.monotonic()
             stream.write(f"  ... {message}\n")
         else:
-            took = time.monotonic() - started.get(step, time.monotonic())
+            now = time.monotonic()
+            took = f" ({now - started[step]:.1f}s)" if step in started else ""  # none for a step done earlier
             mark = {"ok": "ok", "resumed": "done earlier", "skipped": "skipped", "degraded": "DEGRADED",
                     "failed": "FAILED"}.get(status, status)
-            stream.write(f"  [{mark}] {step} ({took:.1f}s){': ' + message if status in ('degraded', 'failed', 'skipped') else ''}\n")
+            detail = ": " + message if status in ("degraded", "failed", "skipped") else ""
+            stream.write(f"  [{mark}] {step}{took}{detail}\n")
         stream.flush()
     return show
 
@@ -98,21 +100,34 @@ def cmd_investigate(args: argparse.Namespace) -> int:
 
     if not args.alarm and not args.resume:
         raise CliError("give an alarm name or ARN, or --resume ID", 2)
-    runtime = build_runtime(args.config, args.scenario, args.db)
+    scenario = _scenario_for(args)
+    runtime = build_runtime(args.config, scenario, args.db)
     try:
         progress = _progress_printer()
         if runtime.sandbox is not None:
             sys.stderr.write(f"sandbox AWS at {runtime.sandbox.server.endpoint_url} "
                              f"(scenario {runtime.sandbox.scenario.name})\n")
         if args.resume:
-            sys.stderr.write(f"resuming {args.resume}\n")
-            report = runtime.investigator.run(args.resume, progress)
+            inv_id = args.resume
+            sys.stderr.write(f"resuming {inv_id}\n")
         else:
             resources = tuple(r.strip() for r in (args.resources or "").split(",") if r.strip())
             request = InvestigationRequest(args.alarm, args.time_window, resources, args.description)
             inv_id = runtime.investigator.start(request)
+            if scenario:  # so that --resume finds the same sandbox
+                params = runtime.store.get_investigation(inv_id)["params"]
+                runtime.store.update_investigation(inv_id, params=json.dumps(
+                    {**params, "scenario": str(Path(scenario).resolve())}))
             sys.stderr.write(f"investigation {inv_id}: {args.alarm}\n")
+        try:
             report = runtime.investigator.run(inv_id, progress)
+        except KeyboardInterrupt:
+            record = runtime.store.get_investigation(inv_id)
+            if record is not None and record["status"] == "running":
+                runtime.store.update_investigation(record["id"], status="interrupted")
+                raise CliError(f"interrupted; resume with `aiops-bot investigate --resume {record['id']}`",
+                               130) from None
+            raise
         _emit(report, args.format)
         if args.output:
             for path in write_report_files(report, Path(args.output)):
@@ -120,6 +135,24 @@ def cmd_investigate(args: argparse.Namespace) -> int:
         return 0
     finally:
         runtime.close()
+
+
+def _scenario_for(args: argparse.Namespace) -> str | None:
+    """--scenario, else (resuming) the sandbox scenario the investigation started on: resuming a sandbox
+    investigation against real AWS would only degrade every step."""
+    from bot.cli import CliError
+    from bot.store import Store
+
+    if args.scenario or not args.resume:
+        return args.scenario
+    record = Store(args.db).get_investigation(args.resume)
+    scenario = ((record or {}).get("params") or {}).get("scenario")
+    if scenario and not Path(scenario).is_file():
+        raise CliError(f"investigation {args.resume} ran on the sandbox scenario {scenario}, which is gone; "
+                       "pass --scenario FILE", 2)
+    if scenario:
+        sys.stderr.write(f"resuming on the investigation's sandbox scenario {scenario}\n")
+    return scenario
 
 
 def cmd_history(args: argparse.Namespace) -> int:

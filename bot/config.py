@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -33,10 +34,22 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+_REGION = re.compile(r"^[a-z]{2,4}(-[a-z]+)?-(north|south|east|west|central|northeast|northwest|southeast|"
+                     r"southwest)-[1-9]$")  # us-east-1, us-gov-west-1, us-isob-east-1, eusc-de-east-1
+
+
+def check_region(region: str) -> str:
+    """`region` if it is shaped like an AWS region name (us-east-1, us-gov-west-1...), else ValueError."""
+    if not _REGION.match(region or ""):
+        raise ValueError(f"'{region}' is not an AWS region name (like us-east-1)")
+    return region
+
+
 def _check_regions(regions: list[str]) -> list[str]:
     for region in regions:
-        if not region or len(region.split("-")) < 3:
-            raise ValueError(f"'{region}' is not an AWS region name (like us-east-1)")
+        check_region(region)
+    if len(set(regions)) != len(regions):
+        raise ValueError(f"a region is listed twice: {', '.join(regions)}")
     return regions
 
 
@@ -103,15 +116,23 @@ class MonitoringConfig(_Strict):
 
 class AnalysisConfig(_Strict):
     time_window: float = Field(default=6, gt=0, le=MAX_WINDOW_HOURS, description="hours of history")
-    log_query_limit: int = Field(default=10000, ge=1, le=100000)
+    log_query_limit: int = Field(default=10000, ge=1, le=10000)  # Logs Insights returns at most 10,000 rows
     cache_retention: int = Field(default=30, ge=1, description="days")
     change_lookback: float = Field(default=6, gt=0, le=24 * 7, description="hours before onset")
     insights_max_bytes: int = Field(default=5 * 1024**3, ge=0, description="cap on Logs Insights data scanned")
 
 
+def _check_slack_ids(ids: list[str]) -> list[str]:
+    for slack_id in ids:
+        if not re.match(r"^[UWS][A-Z0-9]{2,}$", slack_id or ""):
+            raise ValueError(f"'{slack_id}' is not a Slack user id (U..., W...) or user-group id (S...); "
+                             "names do not work")
+    return ids
+
+
 class SlackConfig(_Strict):
     channel: str | None = None
-    approvers: list[str] = Field(default_factory=list)
+    approvers: Annotated[list[str], AfterValidator(_check_slack_ids)] = Field(default_factory=list)
     watch: bool = False
     digest_hour_utc: int | None = Field(default=None, ge=0, le=23)
 

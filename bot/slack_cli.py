@@ -8,6 +8,7 @@ import sys
 import threading
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
+from urllib.error import URLError
 
 
 log = logging.getLogger(__name__)
@@ -20,8 +21,8 @@ def register(sub: Any, add_common: Callable[..., None]) -> None:
     add_common(p)
     p.add_argument("--http", action="store_true", help="HTTP mode: POST /slack/events, GET /healthz")
     p.add_argument("--host", default="0.0.0.0")
-    p.add_argument("--port", type=int, default=3000)
-    p.add_argument("--health-port", type=int, help="Socket Mode: also serve GET /healthz on this port")
+    p.add_argument("--port", type=_port, default=3000)
+    p.add_argument("--health-port", type=_port, help="Socket Mode: also serve GET /healthz on this port")
     p.add_argument("--watch", action="store_true", help="post proactive alerts (or config slack.watch: true)")
     p.add_argument("--channel", help="alert channel id (default: config slack.channel)")
     p.set_defaults(func=cmd_serve)
@@ -30,6 +31,17 @@ def register(sub: Any, add_common: Callable[..., None]) -> None:
     p.add_argument("--investigation", help="only this investigation id")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(func=cmd_approvals)
+
+
+def _port(text: str) -> int:
+    """A TCP port, 0 (any free one) to 65535."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port {port} is outside 0-65535")
+    return port
 
 
 @dataclass
@@ -83,14 +95,22 @@ def build_stack(args: argparse.Namespace, env: Mapping[str, str]) -> SlackStack:
         service.alerts = AlertService(runtime.store, poster, channel or "")
         try:
             app = build_app(service, client, env.get("SLACK_SIGNING_SECRET"))
-        except Exception as exc:  # BoltError from auth.test: phrase it, no traceback
+        except Exception as exc:  # BoltError from auth.test, or no way to reach Slack: phrase it, no traceback
             service.shutdown()
+            if isinstance(exc, (OSError, URLError)) or isinstance(exc.__cause__, (OSError, URLError)) \
+                    or "urlopen error" in str(exc):
+                raise CliError(f"could not reach Slack to check SLACK_BOT_TOKEN ({exc})") from None
             raise CliError(f"Slack rejected SLACK_BOT_TOKEN ({exc})", EXIT_USAGE) from None
         stack = SlackStack(runtime, service, app)
-        if args.http:
-            stack.server = SlackHttpServer(app, args.host, args.port)
-        elif args.health_port:
-            stack.server = SlackHttpServer(None, args.host, args.health_port)
+        port = args.port if args.http else args.health_port
+        try:
+            if args.http:
+                stack.server = SlackHttpServer(app, args.host, args.port)
+            elif args.health_port:
+                stack.server = SlackHttpServer(None, args.host, args.health_port)
+        except OSError as exc:  # port taken, no permission, unknown host
+            service.shutdown()
+            raise CliError(f"cannot listen on {args.host}:{port}: {exc.strerror or exc}", EXIT_USAGE) from None
         if watch:
             monitoring = config.monitoring
             stack.scheduler = build_scheduler(default_poller(runtime), service.alerts.sync,

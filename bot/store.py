@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sqlite3
 import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -80,6 +81,10 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
 ]
 
 
+class StoreError(Exception):
+    """The database cannot be opened or read (bad path, a directory, not an SQLite file); phrased for the user."""
+
+
 class Store:
     """All persistence. Thread-safe for the bot's worker threads (one lock around writes)."""
 
@@ -89,15 +94,20 @@ class Store:
             self.path: Path | None = None
         else:
             self.path = Path(path) if path else default_db_path()
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            import sqlite3
-            conn = sqlite3.connect(str(self.path), check_same_thread=False, timeout=30)
-            self.db = sqlite_utils.Database(conn)
-            self.db.enable_wal()
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(str(self.path), check_same_thread=False, timeout=30)
+                self.db = sqlite_utils.Database(conn)
+                self.db.enable_wal()
+            except (OSError, sqlite3.Error) as exc:
+                raise StoreError(f"cannot open the database {self.path}: {exc}") from None
         if memory:
             self.db.conn.execute("PRAGMA foreign_keys=ON")
         self._lock = threading.RLock()
-        self.migrate()
+        try:
+            self.migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot use the database {self.path or ':memory:'}: {exc}") from None
 
     # Schema -----------------------------------------------------------------
     def migrate(self) -> list[str]:

@@ -15,13 +15,14 @@ import sys
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Annotated, Any, Callable, Sequence
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from analyzers.grouping import Changes
 from analyzers.incidents import Incident
 from analyzers.model import ResourceRef, iso
+from bot.config import check_region
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ class _ResourceEntry(BaseModel):
 
     type: str = Field(pattern=r"^(ec2|lambda|rds|ecs|apigateway|alb)$")
     id: str = Field(min_length=1)
-    region: str | None = None
+    region: Annotated[str, AfterValidator(check_region)] | None = None
 
 
 def register(sub: Any, add_common: Callable[..., None]) -> None:

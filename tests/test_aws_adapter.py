@@ -381,3 +381,16 @@ def test_aurora_cluster_members_are_read_as_writer_or_reader(factory):
     assert cluster_roles(client) == {"atlas-1": "writer", "atlas-2": "reader"}
     assert cluster_roles(client) == {}
     rds.assert_no_pending_responses()
+
+
+def test_an_unreadable_answer_becomes_an_aws_error_not_a_crash():
+    from botocore.parsers import ResponseParserError
+
+    from bot.aws.clients import call
+
+    def broken(**_):  # what botocore raises when an emulator answers an unknown region with an HTML error page
+        raise ResponseParserError("Unable to parse response")
+
+    with pytest.raises(AwsError) as caught:
+        call("DescribeAlarms", broken)
+    assert caught.value.code == "UnreadableResponse" and "region" in caught.value.message

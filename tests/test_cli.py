@@ -77,6 +77,40 @@ def test_investigate_json_on_stdout_progress_on_stderr(env, report_schema):
     assert (env["root"] / "aiops.db").exists()  # $AIOPS_DB was used
 
 
+def test_resume_without_scenario_reuses_the_investigations_sandbox(env):
+    from bot.store import Store
+
+    # GIVEN a sandbox investigation that stopped before its analysis (as after a crash)
+    inv_id = json.loads(env["out"])["id"]
+    store = Store(env["root"] / "aiops.db")
+    store.db["steps"].delete_where("investigation_id = ? and name in ('analysis', 'llm', 'scripts', 'report')",
+                                   [inv_id])
+    store.update_investigation(inv_id, status="running", report=None)
+    # WHEN it is resumed by id alone
+    code, out, err = run(["investigate", "--resume", inv_id, "--format", "json"])
+    # THEN it runs on the scenario it started on (no trip to real AWS) and finds the same cause
+    assert code == 0, err
+    assert "resuming on the investigation's sandbox scenario" in err and "NoCredentials" not in out
+    assert "  [done earlier] alarm\n" in err  # a step done earlier has no duration of its own
+    assert json.loads(out)["root_cause"]["resource"]["id"] == DEPLOYED
+
+
+def test_ctrl_c_names_the_investigation_to_resume_and_marks_it_interrupted(env, monkeypatch):
+    from bot.engine.investigation import Investigator
+    from bot.store import Store
+
+    def interrupted(self, inv_id, progress=None):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Investigator, "run", interrupted)
+    # WHEN Ctrl-C arrives during an investigation
+    code, out, err = run(["investigate", ALARM, "--scenario", str(env["scenario"]), "--db", str(env["root"] / "i.db")])
+    # THEN the exit is 130 and the message names the id to resume, which history shows as interrupted
+    assert code == 130 and out == ""
+    inv_id = err.split("--resume ")[1].split("`")[0]
+    assert Store(env["root"] / "i.db").get_investigation(inv_id)["status"] == "interrupted"
+
+
 def test_history_json_lists_it(env):
     code, out, _ = run(["history", "--format", "json"])
     rows = json.loads(out)
@@ -157,6 +191,24 @@ def test_bad_config_file(env):
     assert code == 2
 
 
+@pytest.mark.parametrize("command", [["history"], ["report", "inv-x"], ["approvals"], ["summary"], ["purge"]])
+def test_a_bad_config_is_refused_by_every_command(env, command):
+    # GIVEN a config file that does not exist WHEN a database-only command is given it
+    code, out, err = run([*command, "--config", str(env["root"] / "nowhere.yaml")])
+    # THEN it is a usage error naming the file, not silently ignored
+    assert_one_line_error(code, out, err, "nowhere.yaml")
+    assert code == 2
+
+
+def test_an_unusable_database_is_a_one_line_error(env):
+    garbage = env["root"] / "garbage.db"
+    garbage.write_text("not sqlite\n" * 100, encoding="utf-8")
+    for db, needle in ((env["root"], "unable to open database file"), (garbage, "file is not a database")):
+        code, out, err = run(["history", "--db", str(db)])
+        assert_one_line_error(code, out, err, "cannot open the database", needle)
+        assert code == 2
+
+
 def test_no_alarm_given(env):
     assert_one_line_error(*run(["investigate"]), "alarm")
 
@@ -185,3 +237,10 @@ def test_a_bad_time_window_is_a_usage_error(env, hours, needle, capsys):
     # THEN argparse rejects it (exit 2) with the reason, before any sandbox starts
     err = capsys.readouterr().err
     assert stop.value.code == 2 and needle in err and "Traceback" not in err and "sandbox AWS" not in err
+
+
+@pytest.mark.parametrize("argv", [["-v", "history"], ["history", "-v"], ["investigate", "x", "--verbose"]])
+def test_verbose_goes_before_or_after_the_subcommand(argv):
+    from bot.cli import build_parser
+    assert build_parser().parse_args(argv).verbose is True
+    assert build_parser().parse_args([a for a in argv if a not in ("-v", "--verbose")]).verbose is False

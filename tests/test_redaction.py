@@ -78,6 +78,8 @@ NO_MANGLE = [
     "NextToken=eyJuZXh0 max_tokens=500 tokens=12 listening on 0.0.0.0:8080 and ::1",
     "Task timed out after 3.00 seconds; memory 128 MB; 5 retries",
     "The password is wrong for this user (no value given)",
+    "AWS DescribeAlarms failed: NoCredentials: no AWS credentials found (set AWS_PROFILE)",
+    "InvalidClientTokenId: The security token included in the request is invalid",
 ]
 
 

@@ -128,3 +128,28 @@ def test_unreadable_requests_are_refused_without_reaching_the_listeners():
     assert garbled_statuses == [400, 400, 400] and json_status == 400
     assert status_ok == 200
     assert len(answered) == 1 and len(slack.calls("response_url:help")) == 1  # only the good request
+
+
+def test_a_port_in_use_or_out_of_range_is_a_one_line_usage_error(monkeypatch, capsys, tmp_path):
+    import socket
+
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", SECRET)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    try:
+        with SlackApiStub() as slack:
+            monkeypatch.setenv("SLACK_API_BASE_URL", slack.base_url)
+            # WHEN serve is asked for a port another process holds
+            code = main(["serve", "--http", "--host", "127.0.0.1", "--port", str(taken.getsockname()[1]),
+                         "--db", str(tmp_path / "aiops.db")])
+    finally:
+        taken.close()
+    err = capsys.readouterr().err
+    # THEN one line says which address could not be used
+    assert code == 2 and "cannot listen on 127.0.0.1:" in err and "Traceback" not in err
+    # AND a port outside 0-65535 is refused by the argument parser
+    with pytest.raises(SystemExit) as exited:
+        main(["serve", "--http", "--port", "99999"])
+    assert exited.value.code == 2 and "outside 0-65535" in capsys.readouterr().err

@@ -42,6 +42,7 @@ def test_watch_once_json_prints_the_incidents_of_one_poll(tmp_path, config_file,
     ("{not json", "not valid JSON"),
     ('[{"type": "queue", "id": "x"}]', "'0.type'"),
     ('{"type": "lambda"}', "expected a list"),
+    ('[{"type": "lambda", "id": "f", "region": "mars-1"}]', "'mars-1' is not an AWS region name"),
 ])
 def test_bad_resources_file_is_one_line_error(tmp_path, config_file, capsys, content, message):
     # GIVEN a broken --resources-file

@@ -17,6 +17,7 @@ import botocore.session
 from botocore.config import Config as BotoConfig
 from botocore.credentials import RefreshableCredentials
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+from botocore.parsers import ResponseParserError
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,9 @@ def call(operation: str, fn: Callable[..., Any], **kwargs: Any) -> Any:
                        "AWS_SECRET_ACCESS_KEY, or use --scenario for the sandbox)") from None
     except BotoCoreError as exc:
         raise AwsError(operation, exc.__class__.__name__, str(exc)) from None
+    except ResponseParserError:  # e.g. an emulator asked for a region it does not know
+        raise AwsError(operation, "UnreadableResponse", "the endpoint's answer could not be read (is the "
+                                                        "region right?)") from None
 
 
 @dataclass

@@ -155,7 +155,9 @@ class Investigator:
             return StepResult("failed" if name == "alarm" else "degraded", self._fallback(name, ctx),
                               f"AWS {exc.operation} failed: {exc.code}: {exc.message}")
         except Exception as exc:  # a bug in one step must not lose the investigation
-            log.exception("step %s of %s crashed", name, ctx.inv_id)
+            log.error("step %s of %s crashed (%s); run with -v for the traceback", name, ctx.inv_id,
+                      exc.__class__.__name__)
+            log.debug("step %s of %s crashed", name, ctx.inv_id, exc_info=exc)
             return StepResult("failed" if name in ("alarm", "report") else "degraded", self._fallback(name, ctx),
                               f"internal error in step {name}: {exc.__class__.__name__}")
 
