@@ -146,7 +146,7 @@ class RedactionSettings(_Strict):
 class LlmConfig(_Strict):
     provider: Literal["anthropic", "bedrock", "none"] = "anthropic"
     model: str = "claude-sonnet-5-5"
-    max_input_tokens: int = Field(default=8000, ge=500)
+    max_input_tokens: int = Field(default=8000, ge=2000)  # prompt, tools and hypotheses take ~1,500
     max_output_tokens: int = Field(default=1500, ge=100)
     budget_usd: float = Field(default=0.50, ge=0)
     timeout: float = Field(default=60, gt=0)

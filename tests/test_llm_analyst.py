@@ -87,11 +87,13 @@ def test_big_evidence_is_map_reduced_within_budget_and_bounded(stub):
     (good_answer(ranking=[7]), "ranks H7, which is not among"),
     ({"causal_chain": [], "ranking": [], "next_checks": [], "cited_evidence_ids": ["l1"]}, "summary"),
     (good_answer(script="rm -rf /"), "schema violation"),
+    (good_answer(ranking=["2", "1"]), "schema violation at ranking.0"),
 ])
 def test_invalid_answer_falls_back_to_the_deterministic_result(stub, answer, reason):
     # GIVEN an answer that violates the schema or the evidence/hypothesis constraints
     stub.enqueue_tool_use("report_analysis", answer)
-    analyst, (out, logs) = make_analyst(stub.base_url), analysis()
+    store = Store(memory=True)
+    analyst, (out, logs) = make_analyst(stub.base_url, store), analysis()
     # WHEN explained
     result = analyst.explain("inv-4", out, logs)
     # THEN the step degrades, says why, and the engine's ranking is kept
@@ -99,6 +101,19 @@ def test_invalid_answer_falls_back_to_the_deterministic_result(stub, answer, rea
     assert result["error"].startswith("invalid answer from Claude") and reason in result["error"]
     assert result["narrative"] is None and result["ranking"] == []
     assert apply_llm_ranking(out.hypotheses, result) == out.hypotheses
+    # AND the usage row of that call says the answer was invalid (its tokens are still counted)
+    assert [r["status"] for r in usage_rows(store)] == ["invalid"] and usage_rows(store)[0]["input_tokens"] > 0
+
+
+def test_a_request_over_the_input_cap_is_not_sent(stub):
+    # GIVEN an input cap smaller than the prompt, tools and hypotheses need (set past the config's minimum)
+    analyst, (out, logs) = make_analyst(stub.base_url), analysis()
+    analyst.max_input_tokens = 300
+    # WHEN explained
+    result = analyst.explain("inv-cap", out, logs)
+    # THEN nothing is sent and the step says why
+    assert result["status"] == "failed" and "over llm.max_input_tokens (300); nothing was sent" in result["error"]
+    assert stub.calls(None) == []
 
 
 def test_text_only_answer_is_invalid(stub):

@@ -62,6 +62,14 @@ def test_report_validates_and_root_cause_is_first_hypothesis(report_schema):
     assert report["summary"].startswith("Most likely root cause: bad deployment on lambda checkout-api")
 
 
+def test_summary_says_when_claude_chose_the_root_cause():
+    # GIVEN Claude re-ranked the hypotheses WHEN the report is built
+    report = build_report(make_input(llm={"status": "ok", "reranked": True}))
+    # THEN the summary does not pass the engine's confidence off as the reason for the choice
+    assert "(ranked first by Claude; engine confidence " in report["summary"]
+    assert "ranked first by Claude" not in build_report(make_input(llm={"status": "ok", "reranked": False}))["summary"]
+
+
 def test_schema_rejects_a_bad_script_hash(report_schema):
     # the schema fixture really checks: a truncated sha256 is refused
     report = build_report(make_input())

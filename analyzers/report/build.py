@@ -35,16 +35,18 @@ class ReportInput:
     metrics_summary: Sequence[Mapping[str, Any]] = ()
 
 
-def summarize(root: Hypothesis, onset: datetime | None, alarm: Alarm) -> str:
-    """One paragraph a responder reads first."""
+def summarize(root: Hypothesis, onset: datetime | None, alarm: Alarm, reranked: bool = False) -> str:
+    """One paragraph a responder reads first (`reranked`: Claude put `root` first, not the engine's score)."""
     if root.category == "unknown":
         return (f"Alarm {alarm.name} is {alarm.state}; the evidence gathered does not point at a specific cause "
                 f"(confidence {root.confidence:.0%}). See the timeline and log patterns below.")
     what = root.category.replace("_", " ")
     since = f" since {iso(onset)}" if onset else ""
     lead = root.evidence[0].split("] ", 1)[-1] if root.evidence else ""
+    confidence = (f"ranked first by Claude; engine confidence {root.confidence:.0%}" if reranked
+                  else f"confidence {root.confidence:.0%}")
     return (f"Most likely root cause: {what} on {root.resource.type} {root.resource.id} "
-            f"(confidence {root.confidence:.0%}){since}. {lead}").strip()
+            f"({confidence}){since}. {lead}").strip()
 
 
 def build_report(data: ReportInput) -> dict[str, Any]:
@@ -55,7 +57,7 @@ def build_report(data: ReportInput) -> dict[str, Any]:
         "id": data.investigation_id,
         "created_at": iso(data.created_at),
         "alarm": data.alarm.to_dict(),
-        "summary": summarize(root, data.onset, data.alarm),
+        "summary": summarize(root, data.onset, data.alarm, bool((data.llm or {}).get("reranked"))),
         "description": data.description,
         "window": {"start": iso(data.window_start), "end": iso(data.window_end),
                    "onset": iso(data.onset) if data.onset else None},

@@ -114,19 +114,14 @@ class LlmAnalyst:
         else:
             summaries = []
             for n, batch in enumerate(plan.batches, start=1):
-                raw = self._call(run, batch_request(self.model, BATCH_MAX_TOKENS, pack.hypotheses_text, batch, n,
-                                                    len(plan.batches)), BATCH_TOOL)
-                try:
-                    summary = validate_batch(raw, frozenset(i.id for i in batch))
-                except AnswerError as exc:
-                    raise _Stop("failed", f"invalid answer from Claude: {exc}") from None
+                ids = frozenset(i.id for i in batch)
+                summary = self._call(run, batch_request(self.model, BATCH_MAX_TOKENS, pack.hypotheses_text, batch,
+                                                        n, len(plan.batches)), BATCH_TOOL,
+                                     lambda raw, ids=ids: validate_batch(raw, ids))
                 summaries.append((summary.summary, tuple(summary.evidence_ids)))
             request = self._final_with_summaries(pack, summaries)
-        raw = self._call(run, request, ANALYSIS_TOOL)
-        try:
-            return validate_answer(raw, pack.known_ids, pack.hypotheses)
-        except AnswerError as exc:
-            raise _Stop("failed", f"invalid answer from Claude: {exc}") from None
+        return self._call(run, request, ANALYSIS_TOOL,
+                          lambda raw: validate_answer(raw, pack.known_ids, pack.hypotheses))
 
     def _final_with_summaries(self, pack: EvidencePack, summaries: list[tuple[str, Any]]) -> dict[str, Any]:
         short = [(s[:SUMMARY_CHARS], ids) for s, ids in summaries]
@@ -135,9 +130,13 @@ class LlmAnalyst:
         return final_request(self.model, self.max_output_tokens, pack.hypotheses_text,
                              take_within(pack.items, room), short)
 
-    def _call(self, run: _Run, request: dict[str, Any], tool: str) -> Any:
-        """One Messages call through the budget gate; returns the tool input (or None)."""
+    def _call(self, run: _Run, request: dict[str, Any], tool: str, validate: Callable[[Any], Any]) -> Any:
+        """One Messages call through the token and budget gates; returns the validated tool input. Its usage
+        row says "ok" only for an answer that passes `validate` ("invalid" otherwise)."""
         estimate = request_tokens(request)
+        if estimate > self.max_input_tokens:  # the fixed part (prompt, tools, hypotheses) alone is too big
+            raise _Stop("failed", f"a request needs about {estimate} input tokens, over llm.max_input_tokens "
+                                   f"({self.max_input_tokens}); nothing was sent")
         worst = self.price.cost(estimate, request["max_tokens"])
         if run.spent_before + run.cost_usd + worst > self.budget_usd:
             self._record(run, 0, 0, "budget_exceeded")
@@ -151,14 +150,20 @@ class LlmAnalyst:
             self._record(run, 0, 0, "failed")
             raise _Stop("failed", describe_error(exc, self.timeout)) from None
         usage = getattr(response, "usage", None)
-        tokens_in = int(getattr(usage, "input_tokens", 0) or 0)
-        tokens_out = int(getattr(usage, "output_tokens", 0) or 0)
+        tokens_in = max(int(getattr(usage, "input_tokens", 0) or 0), 0)  # a negative count must not refund
+        tokens_out = max(int(getattr(usage, "output_tokens", 0) or 0), 0)  # the budget
         blocks = [b for b in (response.content or []) if getattr(b, "type", "") == "tool_use" and b.name == tool]
-        self._record(run, tokens_in, tokens_out, "ok" if blocks else "invalid")
         if not blocks:
+            self._record(run, tokens_in, tokens_out, "invalid")
             raise _Stop("failed", f"invalid answer from Claude: no {tool} tool call "
                                   f"(stop_reason {getattr(response, 'stop_reason', None)})")
-        return blocks[0].input
+        try:
+            answer = validate(blocks[0].input)
+        except AnswerError as exc:
+            self._record(run, tokens_in, tokens_out, "invalid")
+            raise _Stop("failed", f"invalid answer from Claude: {exc}") from None
+        self._record(run, tokens_in, tokens_out, "ok")
+        return answer
 
     def _create(self, request: dict[str, Any]) -> Any:
         try:

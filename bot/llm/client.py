@@ -73,7 +73,7 @@ def build_client(config: Config, api_key: str | None, base_url: str | None = Non
 def describe_error(exc: Exception, timeout: float) -> str:
     """User-facing reason, without request contents or secrets."""
     if isinstance(exc, anthropic.APITimeoutError):
-        return f"Claude unavailable: no answer within {timeout:g}s"
+        return f"Claude unavailable: no answer within {timeout:g}s (llm.timeout, per attempt; llm.max_retries)"
     if isinstance(exc, anthropic.APIConnectionError):
         return "Claude unavailable: connection failed"
     if isinstance(exc, anthropic.APIStatusError):

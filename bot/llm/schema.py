@@ -22,7 +22,7 @@ class AnswerError(ValueError):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)  # "1" is no hypothesis number
 
 
 class CausalStep(_Strict):
