@@ -113,9 +113,11 @@ class SlackService:
             self.store.update_investigation(running.inv_id, status="failed",
                                             error=f"could not post to Slack: {exc.__class__.__name__}")
             log.warning("investigation %s abandoned: its first Slack post failed (%s)", running.inv_id, exc)
+            hint = ("Invite the bot to the channel (`/invite @aiops-bot`) and try again."
+                    if any(code in str(exc) for code in ("not_in_channel", "channel_not_found", "is_archived"))
+                    else f"Slack did not take the message ({exc.__class__.__name__}); try again.")
             return Outcome("error", f"Could not post in this channel, so investigation {running.inv_id} was "
-                                    "stopped. Invite the bot to the channel (`/invite @aiops-bot`) and try again.",
-                           running.inv_id)
+                                    f"stopped. {hint}", running.inv_id)
         running.ready.set()
         self._futures.append(self._pool.submit(self._run, key, running, thread_ts is not None))
         return Outcome("started", f"Investigating `{ui.esc(ref.name)}` ({running.inv_id}).", running.inv_id)
@@ -182,7 +184,8 @@ class SlackService:
         if not running.parent_ts:
             return
         try:
-            self.poster.update(running.channel, running.parent_ts, f"Investigation of {ui.esc(running.alarm)}: {status}",
+            text = f"Investigation of {ui.esc(running.alarm)}: {status}"
+            self.poster.update(running.channel, running.parent_ts, text,
                                ui.investigation_parent(running.alarm, running.user_id, status, detail))
         except Exception:
             log.warning("could not update parent of %s", running.inv_id, exc_info=True)
