@@ -82,7 +82,7 @@ class Relations:
 
 def alarm_signal(alarm: Alarm, now: datetime) -> Signal:
     """The ALARM state of an alarm as a signal (score 1)."""
-    reason = (alarm.state_reason or "").split(".")[0]
+    reason = re.split(r"\.(?:\s|$)", alarm.state_reason or "", maxsplit=1)[0][:300]  # its first sentence
     return Signal("alarm", alarm.resource, alarm.metric_key, alarm.state_changed or now, 1.0, None,
                   f"alarm {alarm.name} is {alarm.state}" + (f": {reason}" if reason else ""))
 
@@ -216,20 +216,25 @@ class Changes:
 
 
 def carry_keys(previous: Sequence[Incident], current: Sequence[Incident]) -> list[Incident]:
-    """Keep an open anomaly incident's key (and onset) when the same problem shows up again.
+    """Keep an open incident's key (and onset) while the same problem goes on, so its Slack message is edited
+    rather than replaced.
 
-    The onset the detector finds can move by a point between polls; a new anomaly
-    incident that shares a resource with a previous open anomaly incident in the
-    same region is the same incident. Alarm episodes keep their own keys.
+    A current incident with a key the last poll did not have is the same incident as an open one of the last
+    poll (same account and region, at least one resource in common, its key not in use now): an anomaly whose
+    onset moved by a point, an alarm that fired on an anomaly's resource, an alarm back to OK while its
+    anomalies go on, an alarm whose state timestamp moved while it stayed in ALARM.
     """
     out = []
+    in_use = {i.key for i in current}
+    open_before = [p for p in previous if p.state == "open"]
+    known = {p.key for p in open_before}
     taken: set[str] = set()
-    open_before = [p for p in previous if p.state == "open" and p.key.startswith("anomaly:")]
     for incident in current:
-        if incident.key.startswith("anomaly:") and all(p.key != incident.key for p in open_before):
+        if incident.key not in known:
             mine = {r.key for r in incident.resources}
             for prior in open_before:
-                if prior.key in taken or prior.region != incident.region:
+                if prior.key in taken or prior.key in in_use or prior.region != incident.region \
+                        or prior.account != incident.account:
                     continue
                 if mine & {r.key for r in prior.resources}:
                     incident = replace(incident, key=prior.key, onset=min(prior.onset, incident.onset))

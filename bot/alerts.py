@@ -104,9 +104,14 @@ class AlertService:
         return "posted"
 
     def _resolve(self, row: dict[str, Any]) -> None:
+        previous_state = row.get("state")
         self.store.upsert_incident(row["key"], state="resolved", resolved_at=iso(self.clock()))
         row = self.store.get_incident(row["key"]) or row
         self.poster.update(row["channel"], row["thread_ts"], ui.alert_text(row), ui.alert_parent(row))
+        if not self._silenced(row):
+            self.poster.post(row["channel"], f"State changed: {previous_state} → resolved",
+                             [ui.section(f"State changed: *{ui.esc(previous_state)}* → *resolved*")],
+                             thread_ts=row["thread_ts"])
 
     def _silenced(self, row: dict[str, Any]) -> bool:
         if row.get("muted"):

@@ -213,10 +213,17 @@ def alert_text(row: Mapping[str, Any]) -> str:
     return f"Incident {esc(row.get('title'))} ({esc(row.get('region'))}): {esc(state)}"
 
 
-def alert_details(details: Iterable[str], signals: Iterable[Mapping[str, Any]]) -> list[dict]:
-    lines = [f"• {esc(d, 400)}" for d in list(details)[:8]]
-    lines += [f"• {esc(s.get('kind'))}: {esc(s.get('metric') or '')} {esc(s.get('text'), 300)}"
-              for s in list(signals)[:8]]
+def alert_details(details: Iterable[str], signals: Iterable[Mapping[str, Any]], limit: int = 12) -> list[dict]:
+    """The incident's signals, one line each (the first `limit`, then how many more); its `details` (one line per
+    signal, so the same facts) only when it has no signals."""
+    items = list(signals)
+    lines = [f"• {esc(s.get('kind'))}: {esc(s.get('metric') or '')} {esc(s.get('text'), 300)}"
+             for s in items[:limit]]
+    if not items:
+        items = list(details)
+        lines = [f"• {esc(d, 400)}" for d in items[:limit]]
+    if len(items) > limit:
+        lines.append(f"• … and {len(items) - limit} more signals")
     return [section("*Details*\n" + ("\n".join(lines) or "no details"))]
 
 

@@ -117,6 +117,40 @@ def test_carry_keys_keeps_the_open_key_when_the_onset_crosses_a_bucket():
     assert not changes.new and not changes.resolved
 
 
+def _errors_alarm(state: str = "ALARM", minutes_ago: float = 3) -> Alarm:
+    return Alarm("pay-api-errors", REGION, state=state, state_changed=NOW - timedelta(minutes=minutes_ago),
+                 namespace="AWS/Lambda", metric="Errors", dimensions=(("FunctionName", "pay-api"),), statistic="Sum")
+
+
+def test_an_alarm_firing_on_an_open_anomaly_keeps_its_incident_and_back_again():
+    # GIVEN an open anomaly incident on pay-api
+    anomaly = [_signal("lambda", "pay-api", "Errors", 20)]
+    before = group_signals(anomaly, now=NOW)
+    # WHEN pay-api's alarm fires too THEN the incident (and its Slack message) keeps its key
+    fired = carry_keys(before, group_signals(anomaly, [_errors_alarm()], now=NOW))
+    assert [i.key for i in fired] == [before[0].key] and fired[0].severity == "critical"
+    # AND when the alarm returns to OK while the errors go on, the key is still the same
+    calmer = carry_keys(fired, group_signals(anomaly, [_errors_alarm("OK")], now=NOW))
+    assert [i.key for i in calmer] == [before[0].key]
+    assert not diff({i.key: i for i in fired}, calmer, []).new
+
+
+def test_an_alarm_restamped_while_in_alarm_keeps_its_incident():
+    # GIVEN an open alarm incident WHEN the alarm's state timestamp moves while it stays in ALARM
+    before = group_signals([], [_errors_alarm(minutes_ago=10)], now=NOW)
+    after = carry_keys(before, group_signals([], [_errors_alarm(minutes_ago=2)], now=NOW))
+    # THEN it is the same incident
+    assert [i.key for i in after] == [before[0].key]
+
+
+def test_a_new_problem_on_another_resource_is_a_new_incident():
+    before = group_signals([_signal("lambda", "pay-api", "Errors", 20)], now=NOW)
+    current = group_signals([_signal("lambda", "pay-api", "Errors", 20), _signal("lambda", "mail-digest", "Errors", 5)],
+                            now=NOW)
+    carried = carry_keys(before, current)
+    assert len(carried) == 2 and len({i.key for i in carried}) == 2 and before[0].key in {i.key for i in carried}
+
+
 def test_diff_reports_new_updated_resolved():
     # GIVEN a previous incident and a current one with an extra related resource
     before = group_signals([_signal("lambda", "shop-api", "Errors", 10)], now=NOW)
@@ -127,3 +161,12 @@ def test_diff_reports_new_updated_resolved():
     # THEN it is an update, not a new incident
     assert [i.key for i in changes.updated] == [before[0].key] and not changes.new
     assert bucket(NOW - timedelta(minutes=1)) == datetime(2026, 3, 1, 11, 30, tzinfo=timezone.utc)
+
+
+def test_an_alarm_signal_keeps_the_whole_first_sentence_of_its_reason():
+    from analyzers.grouping import alarm_signal
+    reason = ("Threshold Crossed: 1 datapoint [95.0 (07/12/26 18:00:00)] was greater than the threshold (90.0). "
+              "Second sentence.")
+    alarm = Alarm("cpu-high", REGION, state="ALARM", state_changed=NOW, state_reason=reason)
+    text = alarm_signal(alarm, NOW).text
+    assert text.endswith("was greater than the threshold (90.0)") and "Second" not in text

@@ -124,6 +124,13 @@ def test_alarms_read_back(gateway):
     assert {a.name for a in gateway.describe_alarms(state="ALARM")} == {ALARM}
 
 
+def test_alarms_changed_state_when_the_scenario_says(sandbox, gateway):
+    # GIVEN the scenario's alarm fired ALARM_AT seconds before loading (the emulator stamps its seeding time)
+    [alarm] = gateway.describe_alarms(names=[ALARM])
+    # THEN DescribeAlarms agrees with the alarm history: incidents and reports date the alarm alike
+    assert alarm.state_changed == sandbox.scenario.at(ALARM_AT)
+
+
 def test_resources_listed_with_scenario_properties(gateway):
     resources = {r.key: r for r in gateway.list_resources()}
     assert set(resources) == {("lambda", DEPLOYED), ("lambda", HEALTHY), ("rds", DATABASE)}

@@ -71,6 +71,9 @@ def test_change_and_resolution_edit_the_parent(slack, tmp_path):
     assert "resolved" in updates[-1].params["blocks"][0]["text"]["text"]
     assert ui.action_ids_in(updates[-1].params["blocks"]) == set()
     assert alerts.sync([]).resolved == 0
+    # AND the resolution is said in the thread, once
+    replies = [m["text"] for m in slack.messages(CHANNEL) if m.get("thread_ts") == parent_ts]
+    assert replies.count("State changed: open → resolved") == 1
 
 
 def test_resolved_state_from_poller_and_mute_silences_thread(slack, tmp_path):
@@ -90,3 +93,10 @@ def test_scheduler_job_is_coalesced_single_instance_and_poll_errors_are_skipped(
     seen = []
     assert poll_once(lambda: 1 / 0, seen.append) is False and seen == []
     assert poll_once(lambda: ["i"], seen.append) is True and seen == [["i"]]
+
+
+def test_details_list_each_signal_once_and_say_how_many_more():
+    signals = [{"kind": "anomaly", "metric": f"AWS/Lambda Errors fn-{i}", "text": "up"} for i in range(15)]
+    text = ui.alert_details([f"anomaly: up #{i}" for i in range(15)], signals)[0]["text"]["text"]
+    assert text.count("\n• ") == 13 and "fn-11 up" in text and "fn-12" not in text
+    assert text.endswith("… and 3 more signals") and "#" not in text

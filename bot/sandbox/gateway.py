@@ -8,9 +8,11 @@ the real adapter returns; everything else goes to the emulator over HTTP.
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Sequence
 
-from analyzers.model import Change, ResourceRef
+from analyzers.model import Alarm, Change, ResourceRef
 from bot.aws import inventory
 from bot.aws.clients import AwsError, ClientFactory
 from bot.aws.cloudwatch import AlarmTransition
@@ -20,6 +22,7 @@ from bot.aws.logs import InsightsResult
 from .scenario import Scenario
 
 _EMULATOR_LISTED = ("lambda", "rds", "ecs", "apigateway")
+SEEDING_TIME = timedelta(minutes=15)  # an alarm stamped later than this after loading changed state since
 
 
 class SandboxGateway(AwsGateway):
@@ -45,6 +48,20 @@ class SandboxGateway(AwsGateway):
                               resource_name=change.resource_name, username=change.username,
                               region=self.region, source="cloudtrail"))
         return sorted(out, key=lambda c: c.time)
+
+    def describe_alarms(self, names: Sequence[str] | None = None, state: str | None = None) -> list[Alarm]:
+        """The emulator's alarms; one still in its scenario state since seeding (moto stamps the seeding time)
+        changed state when the scenario says, as in the alarm history."""
+        given = {a.name: a for a in self.scenario.alarms if self.scenario.region_of(a) == self.region}
+        seeded_by = self.scenario.loaded_at + SEEDING_TIME
+        out = []
+        for alarm in super().describe_alarms(names, state):
+            spec = given.get(alarm.name)
+            if spec is not None and alarm.state == spec.state and (alarm.state_changed is None
+                                                                   or alarm.state_changed <= seeded_by):
+                alarm = replace(alarm, state_changed=self.scenario.at(spec.state_changed))
+            out.append(alarm)
+        return out
 
     def describe_alarm_history(self, name: str, start: datetime, end: datetime) -> list[AlarmTransition]:
         for alarm in self.scenario.alarms:
