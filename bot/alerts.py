@@ -77,9 +77,12 @@ class AlertService:
         if row.get("details") == details and row.get("state") == incident.state and not row.get("resolved_at"):
             return "unchanged"
         previous_state = "resolved" if row.get("resolved_at") else row.get("state")
+        shown = (ui.alert_text(row), ui.alert_parent(row))
         self.store.upsert_incident(incident.key, state=incident.state, title=incident.title, details=details,
                                    resolved_at=None)
         row = self.store.get_incident(incident.key) or row
+        if (ui.alert_text(row), ui.alert_parent(row)) == shown:  # new scores or onsets only: no Slack edit
+            return "unchanged"
         self.poster.update(row["channel"], row["thread_ts"], ui.alert_text(row), ui.alert_parent(row))
         if previous_state != incident.state and not self._silenced(row):
             self.poster.post(row["channel"], f"State changed: {previous_state} → {incident.state}",

@@ -100,3 +100,14 @@ def test_details_list_each_signal_once_and_say_how_many_more():
     text = ui.alert_details([f"anomaly: up #{i}" for i in range(15)], signals)[0]["text"]["text"]
     assert text.count("\n• ") == 13 and "fn-11 up" in text and "fn-12" not in text
     assert text.endswith("… and 3 more signals") and "#" not in text
+
+
+def test_new_scores_alone_do_not_edit_the_message(slack, tmp_path):
+    from dataclasses import replace
+    alerts = service(slack, tmp_path / "aiops.db")
+    alerts.sync([incident()])
+    # WHEN the next poll sees the same incident with other details (scores, onsets move a little)
+    alerts.sync([replace(incident(), details=("Errors > 6",))])
+    # THEN what the message shows is unchanged, so Slack is not called (no chat.update churn every poll)
+    assert slack.calls("chat.update") == []
+    assert Store(tmp_path / "aiops.db").get_incident(incident().key)["details"].count("Errors > 6") == 1
