@@ -157,17 +157,20 @@ GT, LT = "GreaterThanThreshold", "LessThanThreshold"
 
 @dataclass(frozen=True)
 class DerivedRate:
-    """A rate computed client-side: 100 * numerator / denominator on the same resource (percent)."""
+    """A rate computed client-side: 100 * numerator / denominator on the same resource (percent).
+    `over_attempts`: the denominator does not count the numerator's events (a throttled call is no
+    invocation), so the rate is over both: 100 * numerator / (numerator + denominator), at most 100 %."""
 
     name: str
     numerator: str
     denominator: str
     unit: str = "Percent"
+    over_attempts: bool = False
 
 
 DERIVED_RATES: dict[str, tuple[DerivedRate, ...]] = {
     "lambda": (DerivedRate("ErrorRate", "Errors", "Invocations"),
-               DerivedRate("ThrottleRate", "Throttles", "Invocations")),
+               DerivedRate("ThrottleRate", "Throttles", "Invocations", over_attempts=True)),
     "apigateway": (DerivedRate("4XXRate", "4XXError", "Count"),
                    DerivedRate("5XXRate", "5XXError", "Count")),
     "alb": (DerivedRate("Target5XXRate", "HTTPCode_Target_5XX_Count", "RequestCount"),

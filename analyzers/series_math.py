@@ -24,7 +24,8 @@ from .model import MetricKey, ResourceRef, Series
 # Derived rates ------------------------------------------------------------------------------
 
 def ratio_series(numerator: Series | None, denominator: Series, rate: DerivedRate, series_id: str) -> Series:
-    """100 * numerator / denominator on the denominator's timestamps.
+    """100 * numerator / denominator (or / (numerator + denominator), see `DerivedRate.over_attempts`) on the
+    denominator's timestamps.
 
     A missing numerator point counts as 0 (error counts are often not emitted when
     nothing failed); a zero denominator is a missing point (NaN), not a rate.
@@ -35,6 +36,8 @@ def ratio_series(numerator: Series | None, denominator: Series, rate: DerivedRat
     else:
         known = dict(zip(numerator.timestamps, numerator.values)) if numerator is not None else {}
         num = np.array([known.get(ts, 0.0) for ts in denominator.timestamps], dtype=float)
+    if rate.over_attempts:
+        den = den + num  # every call tried: the invoked ones and the refused ones
     with np.errstate(divide="ignore", invalid="ignore"):
         values = np.where(den > 0, 100.0 * num / np.where(den > 0, den, 1.0), np.nan)
     key = denominator.key

@@ -57,6 +57,17 @@ def test_error_rate_is_errors_over_invocations_with_missing_points_handled():
     assert math.isnan(rate.values[2]) and rate.values[3] == 0.0
 
 
+def test_throttle_rate_is_over_every_call_tried_so_at_most_100_percent():
+    # GIVEN invocations and throttles (a throttled call is not counted as an invocation), all refused at the end
+    inv = _series("Invocations", [100, 50, 0])
+    thr = Series("t", inv.key.__class__.of("AWS/Lambda", "Throttles", {"FunctionName": "shop-api"}, "Sum",
+                                           "us-east-1"), inv.timestamps, (100.0, 150.0, 30.0))
+    # WHEN rates are derived
+    (rate,) = derive_rates([inv, thr], wanted={"ThrottleRate"})
+    # THEN 100*Throttles/(Throttles+Invocations): half, three quarters, and all of the calls
+    assert rate.values == (50.0, 75.0, 100.0)
+
+
 def test_threshold_needs_the_latest_points_to_breach():
     # GIVEN a CPU series above 90 for the last 4 points, and one with a single latest spike
     sustained = _series("CPUUtilization", [40] * 30 + [95] * 4, {"InstanceId": "i-1"}, "Average", "AWS/EC2")
