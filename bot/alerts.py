@@ -78,8 +78,9 @@ class AlertService:
             return "unchanged"
         previous_state = "resolved" if row.get("resolved_at") else row.get("state")
         shown = (ui.alert_text(row), ui.alert_parent(row))
+        fields: dict[str, Any] = {"alarm_name": incident.alarm_name} if incident.alarm_name else {}
         self.store.upsert_incident(incident.key, state=incident.state, title=incident.title, details=details,
-                                   resolved_at=None)
+                                   resolved_at=None, **fields)  # an alarm that joined makes it investigable
         row = self.store.get_incident(incident.key) or row
         if (ui.alert_text(row), ui.alert_parent(row)) == shown:  # new scores or onsets only: no Slack edit
             return "unchanged"
@@ -125,6 +126,9 @@ class AlertService:
     # Buttons ----------------------------------------------------------------------------------
     def snooze(self, key: str, user_id: str) -> str:
         until = iso(self.clock() + SNOOZE)
+        row = self.store.get_incident(key)
+        if row is not None and row.get("resolved_at"):
+            return "This incident is already resolved; nothing to snooze."
         if not self._set(key, snoozed_until=until):
             return "This incident is not known to the bot."
         return f"Snoozed until {until[:16]} UTC by <@{user_id}> (thread updates silenced)."

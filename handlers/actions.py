@@ -42,7 +42,8 @@ def alert_investigate(services: Any) -> Callable[..., None]:
         ack()
         row = services.alerts.incident(str(action.get("value", "")))
         if row is None or not row.get("alarm_name"):
-            _tell(respond, "This incident has no CloudWatch alarm to investigate.")
+            _tell(respond, "This incident is not known to the bot." if row is None else
+                  "This incident has no CloudWatch alarm to investigate.")
             return
         user_id, _ = _who(body)
         channel = row.get("channel") or _where(body)[0]

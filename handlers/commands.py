@@ -74,9 +74,18 @@ def split_investigate(args: tuple[str, ...]) -> tuple[str, float | None]:
     return " ".join(args), None
 
 
+def unwrap(word: str) -> str:
+    """A word as the user meant it: without the `code` backticks or Slack's <link|label> wrapping that
+    pasting an id or ARN can add."""
+    word = word.strip("`")
+    if len(word) > 2 and word.startswith("<") and word.endswith(">"):
+        word = word[1:-1].split("|", 1)[0]
+    return word
+
+
 def handle(services: Any, ack: Callable[..., Any], command: dict, respond: Callable[..., Any]) -> None:
     """Bolt listener body for ``/aiops``: route, ack (usage on bad input), then run the subcommand."""
-    words = tuple((command.get("text") or "").split())
+    words = tuple(unwrap(w) for w in (command.get("text") or "").split())
     name = words[0].lower() if words else "help"
     spec = SUBCOMMANDS.get(name)
     if spec is None:

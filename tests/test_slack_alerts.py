@@ -111,3 +111,16 @@ def test_new_scores_alone_do_not_edit_the_message(slack, tmp_path):
     # THEN what the message shows is unchanged, so Slack is not called (no chat.update churn every poll)
     assert slack.calls("chat.update") == []
     assert Store(tmp_path / "aiops.db").get_incident(incident().key)["details"].count("Errors > 6") == 1
+
+
+def test_an_alarm_joining_an_incident_makes_it_investigable_and_a_resolved_one_is_not_snoozed(slack, tmp_path):
+    from dataclasses import replace
+    alerts = service(slack, tmp_path / "aiops.db")
+    # GIVEN an anomaly incident (no alarm) WHEN its resource's alarm joins it on a later poll
+    alerts.sync([replace(incident(), alarm_name=None)])
+    alerts.sync([incident(title="checkout-api-errors in ALARM (+1 related)")])
+    # THEN the stored incident names the alarm, so its Investigate button works
+    assert alerts.incident(incident().key)["alarm_name"] == "checkout-api-errors"
+    # AND once resolved, it cannot be snoozed
+    alerts.sync([])
+    assert "already resolved" in alerts.snooze(incident().key, "U1")

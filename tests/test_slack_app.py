@@ -236,6 +236,16 @@ def test_report_lists_each_script_with_its_recorded_decision(slack, canned):
     text = blocks_text(reply.params["blocks"])
     assert f"`s1` Script 1 (risk low) — approved by <@{APPROVER}> at " in text
     assert "`s2` Script 2 (risk low) — awaiting a decision" in text
+    # AND an id pasted as `code` finds the same report
+    dispatch(app, command_body("report `inv-r`", slack.response_url("quoted")))
+    assert "awaiting a decision" in blocks_text(slack.wait_for_call("response_url:quoted")[0].params["blocks"])
+
+
+def test_pasted_words_lose_their_code_quotes_and_link_wrapping():
+    from handlers.commands import unwrap
+    arn = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:x"
+    assert [unwrap(w) for w in ("`inv-1`", f"<{arn}>", f"<{arn}|x>", "plain", "<>")] == ["inv-1", arn, arn,
+                                                                                        "plain", "<>"]
 
 
 def test_non_approver_is_refused_ephemerally_and_the_attempt_is_audited(slack, canned):
