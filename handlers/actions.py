@@ -11,14 +11,20 @@ def _tell(respond: Callable[..., Any], text: str) -> None:
     respond(text=text, response_type="ephemeral", replace_original=False)
 
 
+def _part(body: dict, name: str) -> dict:
+    """A sub-object of the payload, {} when absent or not an object (payloads are untrusted)."""
+    value = body.get(name)
+    return value if isinstance(value, dict) else {}
+
+
 def _who(body: dict) -> tuple[str, str]:
-    user = body.get("user") or {}
+    user = _part(body, "user")
     return str(user.get("id", "")), str(user.get("username") or user.get("name") or "")
 
 
 def _where(body: dict) -> tuple[str | None, str | None]:
-    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
-    ts = (body.get("message") or {}).get("ts") or (body.get("container") or {}).get("message_ts")
+    channel = _part(body, "channel").get("id") or _part(body, "container").get("channel_id")
+    ts = _part(body, "message").get("ts") or _part(body, "container").get("message_ts")
     return channel, ts
 
 

@@ -388,3 +388,17 @@ def test_summary_subcommand_is_routed_and_bad_period_gets_usage():
         raised = "yesterday" in str(exc) or "period" in str(exc)
     assert raised
     spec.validate(("24h",))
+
+
+def test_a_click_whose_user_is_not_an_object_is_refused_not_crashed(slack, canned):
+    from urllib.parse import parse_qs, urlencode
+    app, _, store = canned
+    seed_scripts(store, "inv-odd")
+    # GIVEN a signed click whose "user" is a bare string instead of an object
+    payload = json.loads(parse_qs(action_body(ui.APPROVE, "inv-odd|s1", slack.response_url("odd")))["payload"][0])
+    payload["user"] = APPROVER
+    body = urlencode({"payload": json.dumps(payload)})
+    # WHEN it arrives THEN nobody is identified, so nothing is approved and the attempt is audited as refused
+    assert dispatch(app, body).status == 200
+    reply = slack.wait_for_call("response_url:odd")[0]
+    assert "not allowed" in reply.params["text"] and store.decision_for("inv-odd", "s1") is None
