@@ -7,6 +7,7 @@ import json
 import threading
 import urllib.error
 import urllib.request
+from urllib.parse import quote
 from pathlib import Path
 
 import pytest
@@ -114,18 +115,22 @@ def test_unreadable_requests_are_refused_without_reaching_the_listeners():
             body = command_body("help", slack.response_url("help"))
             odd_clock = {**signed_headers(body), "x-slack-request-timestamp": ["abc"], "x-slack-signature": ["v0=0"]}
             # AND correctly signed bodies that are not JSON objects
-            garbled = ["payload={not json", "payload=%5B1%2C2%5D", "payload=%22x%22"]
+            garbled = ["payload={not json", "payload=%5B1%2C2%5D", "payload=%22x%22",
+                       "payload=" + quote('{"type": "block_actions", "actions": "x"}'),
+                       "payload=" + quote('{"type": "block_actions", "actions": [1]}')]
             # WHEN they are posted
             status_clock, _ = post(url, body, odd_clock)
             garbled_statuses = [post(url, b, signed_headers(b))[0] for b in garbled]
             json_status, _ = post(url, "{{{", signed_headers("{{{", content_type="application/json"))
+            odd_event = '{"type": "event_callback", "event": "x"}'
+            event_status, _ = post(url, odd_event, signed_headers(odd_event, content_type="application/json"))
             status_ok, _ = post(url, body, signed_headers(body))
             answered = slack.wait_for_call("response_url:help")
         finally:
             server.stop()
     # THEN the odd clock is refused like a bad signature, garbage is a 400, and the server still answers
     assert status_clock == 401
-    assert garbled_statuses == [400, 400, 400] and json_status == 400
+    assert garbled_statuses == [400] * 5 and json_status == 400 and event_status == 400
     assert status_ok == 200
     assert len(answered) == 1 and len(slack.calls("response_url:help")) == 1  # only the good request
 

@@ -64,13 +64,28 @@ class _Handler(BaseHTTPRequestHandler):
             return
         try:  # Bolt parses the body before it checks the signature
             request = BoltRequest(body=raw.decode("utf-8"), query=url.query, headers=headers)
+            problem = _malformed(request.body)
         except Exception as exc:  # not UTF-8, or a payload that is not a JSON object
-            log.warning("unreadable Slack request body refused (%s)", exc.__class__.__name__)
+            problem = exc.__class__.__name__
+        if problem:
+            log.warning("unreadable Slack request body refused (%s)", problem)
             self._send(400, b'{"error": "bad request"}', {"Content-Type": "application/json"})
             return
         resp = self.server.app.dispatch(request)
         out_headers = {k: v for k, v in resp.headers.items() if k.lower() != "content-length"}
         self._send(resp.status, (resp.body or "").encode("utf-8"), out_headers)
+
+
+def _malformed(body: Any) -> str | None:
+    """What makes a parsed body unusable by Bolt's listeners (an ``event`` or ``actions`` of the wrong shape)."""
+    if not isinstance(body, dict):
+        return "not an object"
+    if "event" in body and not isinstance(body["event"], dict):
+        return "event is not an object"
+    actions = body.get("actions")
+    if actions is not None and not (isinstance(actions, list) and all(isinstance(a, dict) for a in actions)):
+        return "actions is not a list of objects"
+    return None
 
 
 class _Server(ThreadingHTTPServer):
