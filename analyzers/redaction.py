@@ -154,7 +154,7 @@ def _pii_rules(config: RedactionConfig) -> list[_Rule]:
         rules.append(_Rule("email", re.compile(
             r"(?<![A-Za-z0-9._%+/:-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")))
     if config.ip_addresses:
-        rules.append(_Rule("ip_address", re.compile(rf"(?<![\w.:-])(?:{_IPV6}(?![\w:])|{_IPV4}(?!\w|\.\d))"),
+        rules.append(_Rule("ip_address", re.compile(rf"(?<![\w.:-]){_IPV6}(?![\w:])|(?<![\w.-]){_IPV4}(?!\w|\.\d)"),
                            accept=_ip_accept))
     return rules
 

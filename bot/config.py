@@ -56,9 +56,15 @@ def _check_regions(regions: list[str]) -> list[str]:
 Regions = Annotated[list[str], AfterValidator(_check_regions), Field(min_length=1)]
 
 
+def _check_role_arn(arn: str) -> str:
+    if not re.match(r"^arn:aws[a-z-]*:iam::\d{12}:role/.+$", arn):
+        raise ValueError(f"'{arn}' is not an IAM role ARN (like arn:aws:iam::123456789012:role/aiops-bot-readonly)")
+    return arn
+
+
 class AccountConfig(_Strict):
     name: str
-    role_arn: str = Field(pattern=r"^arn:aws[a-z-]*:iam::\d{12}:role/.+$")
+    role_arn: Annotated[str, AfterValidator(_check_role_arn)]
     external_id_env: str | None = None
     regions: Regions | None = None  # this account's regions (default: aws.regions)
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 import logging
 import os
+import random
 import sqlite3
 import threading
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -81,6 +83,20 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
 ]
 
 
+def _when_unlocked(step: Callable[[], Any], attempts: int = 12) -> Any:
+    """Run a schema step, retrying while another process holds the write lock: several processes opening a
+    new database at once race for it, and SQLite answers "database is locked" at once in that case instead
+    of waiting out the busy timeout."""
+    for attempt in range(attempts):
+        try:
+            return step()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(min(0.05 * 2 ** attempt, 1.0) * (0.5 + random.random()))
+    return None
+
+
 class StoreError(Exception):
     """The database cannot be opened or read (bad path, a directory, not an SQLite file); phrased for the user."""
 
@@ -98,31 +114,40 @@ class Store:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 conn = sqlite3.connect(str(self.path), check_same_thread=False, timeout=30)
                 self.db = sqlite_utils.Database(conn)
-                self.db.enable_wal()
+                _when_unlocked(self.db.enable_wal)
             except (OSError, sqlite3.Error) as exc:
                 raise StoreError(f"cannot open the database {self.path}: {exc}") from None
         if memory:
             self.db.conn.execute("PRAGMA foreign_keys=ON")
         self._lock = threading.RLock()
         try:
-            self.migrate()
+            _when_unlocked(self.migrate)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot use the database {self.path or ':memory:'}: {exc}") from None
 
     # Schema -----------------------------------------------------------------
     def migrate(self) -> list[str]:
-        """Apply pending named migrations; returns the names applied now."""
+        """Apply pending named migrations, all in one write transaction (one process at a time: others
+        opening the same new database wait, then find them done); returns the names applied now."""
         with self._lock:
             self.db["_migrations"].create({"name": str, "applied_at": str}, pk="name", if_not_exists=True)
-            done = {row["name"] for row in self.db["_migrations"].rows}
-            applied = []
-            for name, fn in MIGRATIONS:
-                if name in done:
-                    continue
-                with self.db.conn:
-                    fn(self.db)
-                    self.db["_migrations"].insert({"name": name, "applied_at": _now()})
-                applied.append(name)
+            if {row["name"] for row in self.db["_migrations"].rows} >= {name for name, _ in MIGRATIONS}:
+                return []
+            conn = self.db.conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                done = {row["name"] for row in self.db["_migrations"].rows}  # again, under the write lock
+                applied = []
+                for name, fn in MIGRATIONS:
+                    if name not in done:
+                        fn(self.db)
+                        self.db["_migrations"].insert({"name": name, "applied_at": _now()})
+                        applied.append(name)
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
             return applied
 
     # Investigations ------------------------------------------------------------

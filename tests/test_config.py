@@ -82,6 +82,8 @@ def test_wrong_type_names_key(tmp_path):
     ("aws:\n  regions: []\n", "aws.regions"),
     ("aws:\n  regions: [us-east-99]\n", "aws.regions"),
     ("slack:\n  approvers: [bob]\n", "slack.approvers"),
+    ("aws:\n  accounts: [{name: prod, role_arn: 'arn:aws:iam::123456789012:user/bob'}]\n",
+     "aws.accounts.0.role_arn"),
     ("analysis:\n  log_query_limit: 50000\n", "analysis.log_query_limit"),
     ("aws:\n  regions: [xx-foo-1]\n", "aws.regions"),
     ("aws:\n  regions: [us-east-1, us-east-1]\n", "aws.regions"),

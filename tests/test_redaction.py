@@ -40,6 +40,7 @@ SECRETS = [
      "https://b.s3.amazonaws.com/k?X-Amz-Date=20240101T000000Z&X-Amz-Signature=fe1c2d3b4a5968778695a4b3c2d1e0f"),
     ("email", "jane.doe+ops@example.co.uk", "notify jane.doe+ops@example.co.uk now"),
     ("ip_address", "10.0.12.34", "client 10.0.12.34 connected"),
+    ("ip_address", "10.0.3.98", "2026-11-20 00:00:00 UTC:10.0.3.98(57412):app@orders:[29590]:FATAL"),
     ("ip_address", "2001:db8:85a3::8a2e:370:7334", "from [2001:db8:85a3::8a2e:370:7334]:443"),
     ("ip_address", "fe80::1ff:fe23:4567:890a", "link-local fe80::1ff:fe23:4567:890a up"),
 ]

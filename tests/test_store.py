@@ -218,3 +218,22 @@ def test_record_decision_returns_the_winner(store):
     assert first[0] == "recorded" and first[1]["user_name"] == "ana"
     assert second[0] == "duplicate" and second[1]["user_name"] == "ana" and second[1]["decision"] == "approve"
     assert [r["outcome"] for r in store.list_approvals("inv-1")] == ["recorded", "duplicate"]
+
+
+def _open_and_write(path: str, n: int) -> str:
+    store = Store(path)
+    store.create_investigation(f"inv-{n}", "a", {})
+    return "ok"
+
+
+def test_processes_opening_a_new_database_at_once_all_succeed(tmp_path):
+    from concurrent.futures import ProcessPoolExecutor
+    # GIVEN no database yet WHEN 8 processes open it (and migrate it) at the same moment
+    path = str(tmp_path / "shared.db")
+    with ProcessPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(_open_and_write, [path] * 8, range(8)))
+    # THEN none fails with "database is locked" or a duplicate migration, and each migration ran once
+    assert results == ["ok"] * 8
+    store = Store(path)
+    assert [r["name"] for r in store.db["_migrations"].rows] == NAMES
+    assert len(store.list_investigations(limit=20)) == 8
