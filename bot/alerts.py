@@ -85,10 +85,8 @@ class AlertService:
         if (ui.alert_text(row), ui.alert_parent(row)) == shown:  # new scores or onsets only: no Slack edit
             return "unchanged"
         self.poster.update(row["channel"], row["thread_ts"], ui.alert_text(row), ui.alert_parent(row))
-        if previous_state != incident.state and not self._silenced(row):
-            self.poster.post(row["channel"], f"State changed: {previous_state} → {incident.state}",
-                             [ui.section(f"State changed: *{ui.esc(previous_state)}* → *{ui.esc(incident.state)}*")],
-                             thread_ts=row["thread_ts"])
+        if previous_state != incident.state:
+            self._say_state_change(row, previous_state, incident.state)
         return "updated"
 
     def _post(self, incident: Incident, details: str) -> str:
@@ -112,9 +110,13 @@ class AlertService:
         self.store.upsert_incident(row["key"], state="resolved", resolved_at=iso(self.clock()))
         row = self.store.get_incident(row["key"]) or row
         self.poster.update(row["channel"], row["thread_ts"], ui.alert_text(row), ui.alert_parent(row))
+        self._say_state_change(row, previous_state, "resolved")
+
+    def _say_state_change(self, row: dict[str, Any], before: str | None, after: str) -> None:
+        """A reply in the incident's thread, unless it is muted or snoozed."""
         if not self._silenced(row):
-            self.poster.post(row["channel"], f"State changed: {previous_state} → resolved",
-                             [ui.section(f"State changed: *{ui.esc(previous_state)}* → *resolved*")],
+            self.poster.post(row["channel"], f"State changed: {before} → {after}",
+                             [ui.section(f"State changed: *{ui.esc(before)}* → *{ui.esc(after)}*")],
                              thread_ts=row["thread_ts"])
 
     def _silenced(self, row: dict[str, Any]) -> bool:

@@ -7,6 +7,7 @@ method that updates or deletes an approval row. The default path is
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -16,7 +17,7 @@ import threading
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 import sqlite_utils
 
@@ -133,22 +134,30 @@ class Store:
             self.db["_migrations"].create({"name": str, "applied_at": str}, pk="name", if_not_exists=True)
             if {row["name"] for row in self.db["_migrations"].rows} >= {name for name, _ in MIGRATIONS}:
                 return []
-            conn = self.db.conn
-            conn.execute("BEGIN IMMEDIATE")
-            try:
+            applied = []
+            with self._write_transaction():
                 done = {row["name"] for row in self.db["_migrations"].rows}  # again, under the write lock
-                applied = []
                 for name, fn in MIGRATIONS:
                     if name not in done:
                         fn(self.db)
                         self.db["_migrations"].insert({"name": name, "applied_at": _now()})
                         applied.append(name)
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
             return applied
+
+    @contextlib.contextmanager
+    def _write_transaction(self) -> Iterator[None]:
+        """BEGIN IMMEDIATE ... COMMIT (ROLLBACK on error): the write lock is taken first, so another process
+        doing the same waits (busy timeout) instead of reading a state about to change. Call with the lock."""
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        if conn.in_transaction:
+            conn.execute("COMMIT")
 
     # Investigations ------------------------------------------------------------
     def create_investigation(self, inv_id: str, alarm_ref: str, params: dict[str, Any]) -> None:
@@ -162,8 +171,9 @@ class Store:
     def update_investigation(self, inv_id: str, **fields: Any) -> None:
         with self._lock:
             fields["updated_at"] = _now()
-            if "report" in fields and not isinstance(fields["report"], str) and fields["report"] is not None:
-                fields["report"] = json.dumps(fields["report"], default=str)
+            for name in ("report", "params"):  # JSON columns
+                if name in fields and not isinstance(fields[name], str) and fields[name] is not None:
+                    fields[name] = json.dumps(fields[name], default=str)
             self.db["investigations"].update(inv_id, fields)
 
     def get_investigation(self, inv_id: str) -> dict[str, Any] | None:
@@ -235,19 +245,10 @@ class Store:
         kept as outcome ``duplicate``. Returns ``(outcome, the winning decision row)``.
         """
         inv_id, script_id = row["investigation_id"], row["script_id"]
-        with self._lock:
-            conn = self.db.conn
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                previous = self.decision_for(inv_id, script_id)
-                row["outcome"] = "duplicate" if previous else "recorded"
-                self.record_approval(**row)
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
-            if conn.in_transaction:
-                conn.execute("COMMIT")
+        with self._lock, self._write_transaction():
+            previous = self.decision_for(inv_id, script_id)
+            row["outcome"] = "duplicate" if previous else "recorded"
+            self.record_approval(**row)
         return row["outcome"], previous or self.decision_for(inv_id, script_id) or row
 
     def decision_for(self, inv_id: str, script_id: str) -> dict[str, Any] | None:

@@ -142,6 +142,10 @@ def hypotheses_blocks(report: Mapping[str, Any]) -> list[dict]:
     return [section("*Ranked hypotheses*\n" + ("\n".join(lines) or "none"))]
 
 
+def _verdict(decision: Mapping[str, Any]) -> str:
+    return "approved" if decision.get("decision") == "approve" else "rejected"
+
+
 def script_blocks(inv_id: str, script: Mapping[str, Any], decision: Mapping[str, Any] | None = None) -> list[dict]:
     sid, sha = str(script.get("id") or script.get("script_id")), str(script.get("sha256", ""))
     risk = str(script.get("risk", ""))
@@ -155,7 +159,7 @@ def script_blocks(inv_id: str, script: Mapping[str, Any], decision: Mapping[str,
     if len(parts) > MAX_CODE_SECTIONS:
         blocks.append(context(f"Script truncated here; full text: `aiops-bot report {esc(inv_id)}`"))
     if decision:
-        verb = "Approved" if decision.get("decision") == "approve" else "Rejected"
+        verb = _verdict(decision).capitalize()
         icon = ":white_check_mark:" if verb == "Approved" else ":no_entry_sign:"
         blocks.append(context(f"{icon} {verb} by <@{esc(decision.get('user_id'))}> — recorded only, not executed "
                               f"· {esc(decision.get('decided_at', ''))[:19]} UTC"))
@@ -175,15 +179,15 @@ def decision_note(decision: Mapping[str, Any] | None) -> str:
     """A script's state in a list: undecided, or approved/rejected by whom and when (recorded only)."""
     if not decision:
         return "awaiting a decision"
-    verb = "approved" if decision.get("decision") == "approve" else "rejected"
-    return f"{verb} by <@{esc(decision.get('user_id'))}> at {esc(decision.get('decided_at', ''))[:16]} UTC"
+    return (f"{_verdict(decision)} by <@{esc(decision.get('user_id'))}> at "
+            f"{esc(decision.get('decided_at', ''))[:16]} UTC")
 
 
 def script_text(script: Mapping[str, Any], decision: Mapping[str, Any] | None = None) -> str:
     sid = script.get("id") or script.get("script_id")
     if decision:
-        verb = "Approved" if decision.get("decision") == "approve" else "Rejected"
-        return f"Script {esc(sid)}: {verb} by {esc(decision.get('user_name'))} — recorded only, not executed"
+        return (f"Script {esc(sid)}: {_verdict(decision).capitalize()} by {esc(decision.get('user_name'))} — "
+                "recorded only, not executed")
     return f"Proposed script {esc(sid)}: {esc(script.get('title'))}"
 
 

@@ -6,9 +6,10 @@ import hmac
 import json
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 from urllib.parse import urlencode
 
+import pytest
 import yaml
 
 from bot.config import Config, SlackConfig
@@ -16,6 +17,7 @@ from bot.slack import SlackPoster, build_app, build_web_client
 from bot.slack_service import SlackService
 from bot.alerts import AlertService
 from bot.store import Store
+from tests.stubs import SlackApiStub
 
 SECRET = "test-signing-secret-0123456789"
 APPROVER, GROUP_MEMBER, STRANGER, CHANNEL = "U0APPROVER", "U0GROUPIE", "U0STRANGER", "C0INCIDENT"
@@ -141,3 +143,30 @@ def write_scenario(path: Path) -> Path:
     }
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     return path
+
+
+# Fixtures shared by the Slack test modules ------------------------------------------------------------
+@pytest.fixture
+def slack() -> Iterator[SlackApiStub]:
+    with SlackApiStub() as stub:
+        stub.set_usergroup(GROUP, [GROUP_MEMBER])
+        stub.set_user(APPROVER, name="alice")
+        yield stub
+
+
+@pytest.fixture
+def canned(slack: SlackApiStub, tmp_path: Path):
+    store = Store(tmp_path / "aiops.db")
+    app, service = make_stack(slack, store, CannedInvestigator(store))
+    yield app, service, store
+    service.shutdown()
+
+
+def blocks_text(blocks: list[dict]) -> str:
+    out = []
+    for b in blocks or []:
+        if b.get("type") == "section":
+            out.append(b["text"]["text"])
+        elif b.get("type") == "context":
+            out += [e["text"] for e in b["elements"]]
+    return "\n".join(out)

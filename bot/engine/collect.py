@@ -114,11 +114,9 @@ def resolve_alarm(provider: GatewayProvider, ref: AlarmRef, start: datetime, end
 
 def _check_account(ref: AlarmRef, alarm: Alarm) -> None:
     """An ARN naming another account than the one the bot reads must not resolve to a local namesake."""
-    found = (alarm.arn or "").split(":")
-    account = found[4] if len(found) > 4 else ""
-    if ref.account_id and account and account != ref.account_id:
+    if ref.account_id and alarm.account_id and alarm.account_id != ref.account_id:
         raise InvestigationError(f"alarm {ref.name} is in account {ref.account_id}, but the bot reads account "
-                                 f"{account} (configure aws.accounts to investigate several accounts)")
+                                 f"{alarm.account_id} (configure aws.accounts to investigate several accounts)")
 
 
 def _resolved(gateway: AwsGateway, alarm: Alarm, start: datetime, end: datetime,
