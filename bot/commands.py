@@ -114,9 +114,6 @@ def cmd_investigate(args: argparse.Namespace) -> int:
             resources = tuple(r.strip() for r in (args.resources or "").split(",") if r.strip())
             request = InvestigationRequest(args.alarm, args.time_window, resources, args.description)
             inv_id = runtime.investigator.start(request)
-            if scenario:  # so that --resume finds the same sandbox
-                params = runtime.store.get_investigation(inv_id)["params"]
-                runtime.store.update_investigation(inv_id, params={**params, "scenario": str(Path(scenario).resolve())})
             sys.stderr.write(f"investigation {inv_id}: {args.alarm}\n")
         try:
             report = runtime.investigator.run(inv_id, progress)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 import threading
 from dataclasses import dataclass
@@ -128,6 +129,7 @@ def run_serve(args: argparse.Namespace, env: Mapping[str, str], on_ready: Callab
 
     stack = build_stack(args, env)
     stop = stop or threading.Event()
+    restore = _stop_on_sigterm(stop)
     try:
         if stack.server is not None:
             stack.server.start()
@@ -138,6 +140,7 @@ def run_serve(args: argparse.Namespace, env: Mapping[str, str], on_ready: Callab
                 raise CliError(str(exc)) from None
         if stack.scheduler is not None:
             stack.scheduler.start()
+        _resume_interrupted(stack)
         where = f"HTTP on port {stack.server.port} (/slack/events, /healthz)" if args.http else "Socket Mode"
         sys.stderr.write(f"aiops-bot serving Slack via {where}"
                          f"{'; watching for incidents' if stack.scheduler else ''}. Ctrl-C to stop.\n")
@@ -150,7 +153,27 @@ def run_serve(args: argparse.Namespace, env: Mapping[str, str], on_ready: Callab
     except KeyboardInterrupt:
         return 0
     finally:
+        restore()
         stack.close()
+
+
+def _stop_on_sigterm(stop: threading.Event) -> Callable[[], None]:
+    """SIGTERM (``docker stop``, systemd, Kubernetes) stops ``serve`` like Ctrl-C: running investigations are
+    marked interrupted and resume on the next start. Returns the function restoring the old handler."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    return lambda: signal.signal(signal.SIGTERM, previous)
+
+
+def _resume_interrupted(stack: SlackStack) -> None:
+    try:
+        resumed = stack.service.resume_interrupted()
+    except Exception:  # housekeeping: never keep the bot from serving
+        log.warning("could not resume interrupted investigations", exc_info=True)
+        return
+    if resumed:
+        sys.stderr.write(f"resuming {len(resumed)} interrupted investigation(s): {', '.join(resumed)}\n")
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

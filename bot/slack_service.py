@@ -13,10 +13,11 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
 from bot.config import Config
-from bot.engine import InvestigationError, InvestigationRequest, Investigator
+from bot.engine import InvestigationError, InvestigationInterrupted, InvestigationRequest, Investigator, owner_is_gone
 from bot.engine.alarm_ref import parse_alarm_ref
 from bot.store import Store
 from handlers import blocks as ui
@@ -25,6 +26,9 @@ log = logging.getLogger(__name__)
 
 DECISIONS = ("approve", "reject")
 JOIN_WAIT_SECONDS = 5.0
+STOP_WAIT_SECONDS = 10.0  # on shutdown, how long running investigations get to reach the end of their step
+RESUME_WITHIN_HOURS = 24  # on start-up, interrupted Slack investigations younger than this resume in their thread
+INTERRUPTED = "interrupted by a bot restart; it resumes in this thread when the bot is back"
 
 
 class Poster(Protocol):
@@ -56,6 +60,8 @@ class _Running:
     thread_ts: str | None = None
     parent_ts: str | None = None
     ready: threading.Event = field(default_factory=threading.Event)
+    in_foreign_thread: bool = False  # posted under someone else's message (an alert), not under its own parent
+    resolved: tuple[str | None, str | None] | None = None  # (account, region) of the alarm, once the run found it
 
 
 def _either_open(mine: str | None, theirs: str | None) -> bool:
@@ -77,6 +83,7 @@ class SlackService:
         self._running: dict[tuple[str | None, str | None, str], _Running] = {}
         self._lock = threading.Lock()
         self._futures: list[Any] = []
+        self._stopping = threading.Event()
 
     # Investigations -------------------------------------------------------------------
     def start_investigation(self, alarm_ref: str, hours: float | None, channel: str, user_id: str | None,
@@ -103,6 +110,8 @@ class SlackService:
             text = f"Investigating {ui.esc(ref.name)} ({running.inv_id})"
             running.parent_ts = self.poster.post(channel, text, parent_blocks, thread_ts=thread_ts)
             running.thread_ts = thread_ts or running.parent_ts
+            running.in_foreign_thread = thread_ts is not None
+            self._remember_thread(running)
         except InvestigationError as exc:
             self._finish(key, running)
             return Outcome("error", ui.esc(exc))
@@ -119,13 +128,14 @@ class SlackService:
             return Outcome("error", f"Could not post in this channel, so investigation {running.inv_id} was "
                                     f"stopped. {hint}", running.inv_id)
         running.ready.set()
-        self._futures.append(self._pool.submit(self._run, key, running, thread_ts is not None))
+        self._futures.append(self._pool.submit(self._run, key, running))
         return Outcome("started", f"Investigating `{ui.esc(ref.name)}` ({running.inv_id}).", running.inv_id)
 
     def _running_for(self, key: tuple[str | None, str | None, str]) -> _Running | None:
         """The running investigation of the alarm `key` names (account, region, name; None: any, as a plain
         name leaves them open), so a name and its ARN join one run. Call with the lock held."""
         for (account, region, name), running in self._running.items():
+            account, region = running.resolved or (account, region)  # a plain name, once resolved, is one alarm
             if name == key[2] and _either_open(account, key[0]) and _either_open(region, key[1]):
                 return running
         return None
@@ -143,13 +153,30 @@ class SlackService:
             if self._running.get(key) is running:
                 del self._running[key]
 
-    def _run(self, key: tuple[str | None, str | None, str], running: _Running, in_foreign_thread: bool) -> None:
+    def _resolved(self, running: _Running) -> None:
+        """Note which account and region the run's alarm turned out to be in (see :meth:`_running_for`)."""
+        record = self.store.get_investigation(str(running.inv_id))
+        if record is not None and record.get("alarm_region"):
+            with self._lock:
+                running.resolved = (record.get("alarm_account"), record["alarm_region"])
+
+    def _remember_thread(self, running: _Running) -> None:
+        """Store where the run posts, so that a restarted bot resumes it in the same thread."""
+        record = self.store.get_investigation(str(running.inv_id))
+        if record is not None:
+            where = {"channel": running.channel, "thread_ts": running.thread_ts, "parent_ts": running.parent_ts,
+                     "user_id": running.user_id, "in_foreign_thread": running.in_foreign_thread}
+            self.store.update_investigation(record["id"], params={**record["params"], "slack": where})
+
+    def _run(self, key: tuple[str | None, str | None, str], running: _Running) -> None:
         channel, thread, inv_id = running.channel, running.thread_ts, str(running.inv_id)
         steps: dict[str, tuple[str, str, str]] = {}
         progress_ts: list[str] = []
         last_text: list[str] = []
 
         def progress(step: str, status: str, message: str) -> None:
+            if step == "alarm" and status != "started":
+                self._resolved(running)
             label = steps.get(step, (step, status, message))[2] if status not in ("started",) else message
             steps[step] = (step, status, label)
             text = ui.progress_text(list(steps.values()))
@@ -165,9 +192,12 @@ class SlackService:
                 log.warning("progress update for %s failed", inv_id, exc_info=True)
 
         try:
-            report = self.investigator.run(inv_id, progress)
+            report = self.investigator.run(inv_id, progress, should_stop=self._stopping.is_set)
             self._post_report(channel, thread, inv_id, report)
             self._update_parent(running, "complete", ui.esc(report.get("summary"), 1500))
+        except InvestigationInterrupted:
+            log.info("investigation %s interrupted by shutdown; it resumes when the bot starts again", inv_id)
+            self._update_parent(running, "interrupted", INTERRUPTED)
         except InvestigationError as exc:
             self._update_parent(running, "failed", f"Could not investigate: {ui.esc(exc)}")
             if running.user_id:
@@ -212,8 +242,57 @@ class SlackService:
             time.sleep(0.02)
         return False
 
-    def shutdown(self) -> None:
+    def shutdown(self, wait: float = STOP_WAIT_SECONDS) -> None:
+        """Stop: running investigations stop at the end of their current step (waiting up to ``wait`` seconds)
+        and are marked ``interrupted``, like the queued ones; :meth:`resume_interrupted` picks them up."""
+        self._stopping.set()
         self._pool.shutdown(wait=False, cancel_futures=True)
+        deadline = time.monotonic() + wait
+        for future in list(self._futures):
+            try:
+                future.result(timeout=max(deadline - time.monotonic(), 0.0))
+            except Exception:  # cancelled, still running, or crashed (already logged by _run)
+                pass
+        with self._lock:
+            left = list(self._running.values())
+        for running in left:  # queued and never started, or still inside a step
+            record = self.store.get_investigation(str(running.inv_id)) if running.inv_id else None
+            if record is not None and record["status"] == "running":
+                self.store.update_investigation(record["id"], status="interrupted")
+                self._update_parent(running, "interrupted", INTERRUPTED)
+
+    def resume_interrupted(self, within_hours: float = RESUME_WITHIN_HOURS) -> list[str]:
+        """On start-up: resume, each in its Slack thread, the investigations a previous run of the bot left
+        unfinished (``interrupted``, or ``running`` by a process that is gone) within the last
+        ``within_hours``; one still ``running`` elsewhere is left alone. Returns the resumed ids."""
+        since = datetime.now(timezone.utc) - timedelta(hours=within_hours)
+        resumed = []
+        for row in self.store.list_investigations(limit=200, since=since, statuses=("interrupted", "running")):
+            record = self.store.get_investigation(row["id"])
+            params = (record or {}).get("params") or {}
+            where = params.get("slack")
+            if record is None or not isinstance(where, dict) or not where.get("channel"):
+                continue
+            if record["status"] == "running" and not owner_is_gone(params.get("owner")):
+                continue
+            try:
+                ref = parse_alarm_ref(record["alarm_ref"], self.investigator.provider.regions)
+            except InvestigationError:
+                continue
+            running = _Running(ref.name, where["channel"], where.get("user_id"), record["id"], where.get("thread_ts"),
+                               where.get("parent_ts"), in_foreign_thread=bool(where.get("in_foreign_thread")))
+            running.ready.set()
+            key = (ref.account_id, ref.region, ref.name)
+            with self._lock:
+                if self._running_for(key) is not None:
+                    continue
+                self._running[key] = running
+            self._update_parent(running, "running", f"`{record['id']}` resumed after a restart of the bot")
+            self._futures.append(self._pool.submit(self._run, key, running))
+            resumed.append(record["id"])
+        if resumed:
+            log.info("resumed %d interrupted investigation(s): %s", len(resumed), ", ".join(resumed))
+        return resumed
 
     # Read-only views ------------------------------------------------------------------
     def summary(self, since: str) -> str:

@@ -76,11 +76,17 @@ def _m004_script_descriptions(db: sqlite_utils.Database) -> None:
         db["scripts"].add_column("description", str)
 
 
+def _m005_alarm_account(db: sqlite_utils.Database) -> None:
+    if "alarm_account" not in db["investigations"].columns_dict:
+        db["investigations"].add_column("alarm_account", str)
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
     ("002_approvals_incidents", _m002_approvals_incidents),
     ("003_llm_usage", _m003_usage),
     ("004_script_descriptions", _m004_script_descriptions),  # shown again when a decision edits the message
+    ("005_alarm_account", _m005_alarm_account),  # the resolved alarm's account, next to its name and region
 ]
 
 
@@ -187,8 +193,17 @@ class Store:
         row["report"] = json.loads(row["report"]) if row.get("report") else None
         return row
 
-    def list_investigations(self, limit: int = 20, since: datetime | None = None) -> list[dict[str, Any]]:
-        where, args = ("created_at >= ?", [since.strftime("%Y-%m-%dT%H:%M:%S")]) if since else (None, [])
+    def list_investigations(self, limit: int = 20, since: datetime | None = None,
+                            statuses: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+        """The newest investigations (created since ``since``, with one of ``statuses``), newest first."""
+        clauses, args = [], []
+        if since:
+            clauses.append("created_at >= ?")
+            args.append(since.strftime("%Y-%m-%dT%H:%M:%S"))
+        if statuses:
+            clauses.append(f"status in ({', '.join('?' * len(statuses))})")
+            args.extend(statuses)
+        where = " and ".join(clauses) or None
         rows = self.db["investigations"].rows_where(where, args, order_by="created_at desc", limit=limit,
                                                     select="id, alarm_name, alarm_region, alarm_ref, status, "
                                                            "created_at, summary, root_category, root_resource")

@@ -107,7 +107,8 @@ def build_runtime(config_path: str | os.PathLike | None = None, scenario: str | 
         provider = sandbox.provider(regions)
     redactor_factory = _redactor_factory(config)
     llm = build_llm(config, secrets, store, redactor_factory, env)
-    investigator = Investigator(config, provider, store, llm=llm, redactor_factory=redactor_factory)
+    origin = {"scenario": str(Path(scenario).resolve())} if scenario else {}  # a resume finds the same sandbox
+    investigator = Investigator(config, provider, store, llm=llm, redactor_factory=redactor_factory, origin=origin)
     try:
         purged = store.purge(config.analysis.cache_retention)
         if purged:

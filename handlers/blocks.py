@@ -91,7 +91,8 @@ def _code_parts(body: str, size: int = 2400) -> list[str]:
 # Investigations -----------------------------------------------------------------------------
 def investigation_parent(alarm: str, user_id: str | None, status: str, detail: str = "") -> list[dict]:
     who = f" requested by <@{user_id}>" if user_id else ""
-    icon = {"running": ":mag:", "complete": ":white_check_mark:", "failed": ":x:"}.get(status, ":mag:")
+    icon = {"running": ":mag:", "complete": ":white_check_mark:", "failed": ":x:",
+            "interrupted": ":double_vertical_bar:"}.get(status, ":mag:")
     blocks = [section(f"{icon} *Investigation of `{esc(alarm, 200)}`*{who} — {status}")]
     if detail:
         blocks.append(section(detail))

@@ -134,7 +134,10 @@ def _report(ctx: CommandContext) -> None:
         return
     report = record.get("report")
     if not report:
-        ctx.reply(f"Investigation `{record['id']}` has no report yet (status {record['status']}).")
+        hint = {"interrupted": " It resumes in its thread when the bot restarts, or run "
+                               f"`aiops-bot investigate --resume {record['id']}`.",
+                "failed": f" Its error: {ui.esc(record.get('error'), 300)}"}.get(record["status"], "")
+        ctx.reply(f"Investigation `{record['id']}` has no report yet (status {record['status']}).{hint}")
         return
     scripts = [f"• `{ui.esc(s['id'])}` {ui.esc(s['title'])} (risk {ui.esc(s['risk'])}) — "
                + ui.decision_note(ctx.services.decision(record["id"], s["id"])) for s in report.get("scripts") or []]

@@ -134,6 +134,16 @@ def test_rollback_reason_matches_the_ranked_cause():
                                                "lambda-rollback-alias").body
 
 
+def test_a_script_for_the_second_hypothesis_says_where_it_was_ranked():
+    # GIVEN scripts for the first and for the second ranked hypothesis
+    first = build_scripts(facts("lambda", "config_change"))[0]
+    second = build_scripts(dataclasses.replace(facts("lambda", "application_error"), rank=2, confidence=0.34))[0]
+    # THEN each script's reason names its own place in the ranking (the approver reads it before approving)
+    assert "ranked 'config_change' first" in first.body
+    assert "ranked 'application_error' #2 (34% confidence)" in second.body
+    assert "'application_error' first" not in second.body
+
+
 @pytest.mark.parametrize("service,category,script_id,expected", [
     ("lambda", "throttling", "lambda-raise-concurrency", "NEW_CONCURRENCY=100"),
     ("lambda", "function_timeout", "lambda-raise-timeout", "NEW_TIMEOUT=60"),

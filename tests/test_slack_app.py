@@ -91,7 +91,7 @@ def test_second_investigation_of_same_alarm_joins_the_running_one(slack, canned)
     app, service, _ = canned
     gate = threading.Event()
     original = service.investigator.run
-    service.investigator.run = lambda inv_id, progress=None: (gate.wait(5), original(inv_id, progress))[1]
+    service.investigator.run = lambda inv_id, progress=None, **kw: (gate.wait(5), original(inv_id, progress, **kw))[1]
     # WHEN the same alarm is investigated twice while the first is running
     dispatch(app, command_body("investigate checkout-api-errors", slack.response_url("first")))
     slack.wait_for_call("chat.postMessage")
@@ -109,7 +109,7 @@ def test_an_alarm_named_and_given_by_arn_joins_one_run(slack, canned):
     app, service, _ = canned
     gate = threading.Event()
     original = service.investigator.run
-    service.investigator.run = lambda inv_id, progress=None: (gate.wait(5), original(inv_id, progress))[1]
+    service.investigator.run = lambda inv_id, progress=None, **kw: (gate.wait(5), original(inv_id, progress, **kw))[1]
     arn = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:checkout-api-errors"
     # WHEN the alarm is investigated by name, then by its ARN while the first run is going
     dispatch(app, command_body("investigate checkout-api-errors", slack.response_url("first")))
@@ -121,6 +121,35 @@ def test_an_alarm_named_and_given_by_arn_joins_one_run(slack, canned):
     # THEN the ARN request joins the running investigation: one parent message
     assert "already running" in joined.params["text"]
     assert len([m for m in slack.messages(CHANNEL) if "thread_ts" not in m]) == 1
+
+
+def test_an_arn_of_another_account_does_not_join_a_run_of_its_namesake(slack, canned):
+    app, service, store = canned
+    gate = threading.Event()
+    original = service.investigator.run
+
+    def run(inv_id, progress=None, **kw):  # the alarm step finds the alarm in account 123456789012, then waits
+        store.update_investigation(inv_id, alarm_name="checkout-api-errors", alarm_region="us-east-1",
+                                   alarm_account="123456789012")
+        progress("alarm", "ok", "reading the alarm")
+        gate.wait(5)
+        return original(inv_id, progress, **kw)
+
+    service.investigator.run = run
+    # WHEN the alarm is investigated by name, then by the ARN of another account's namesake and by its own ARN
+    dispatch(app, command_body("investigate checkout-api-errors", slack.response_url("first")))
+    wait_for(lambda: any(r.resolved for r in service._running.values()))
+    other = "arn:aws:cloudwatch:us-east-1:999999999999:alarm:checkout-api-errors"
+    dispatch(app, command_body(f"investigate {other}", slack.response_url("other"), user=STRANGER))
+    own = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:checkout-api-errors"
+    dispatch(app, command_body(f"investigate {own}", slack.response_url("own"), user=STRANGER))
+    joined = slack.wait_for_call("response_url:own")[0]
+    gate.set()
+    assert service.wait_idle(10)
+    # THEN only the own ARN joins; the other account's alarm gets a run (and a parent) of its own
+    assert "already running" in joined.params["text"]
+    assert not any("already running" in c.params.get("text", "") for c in slack.calls("response_url:other"))
+    assert len([m for m in slack.messages(CHANNEL) if "thread_ts" not in m]) == 2
 
 
 def test_a_channel_the_bot_cannot_post_in_fails_the_investigation_with_a_hint(slack, canned):

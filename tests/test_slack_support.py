@@ -89,7 +89,7 @@ class CannedInvestigator:
         seed_scripts(self.store, inv_id)
         return inv_id
 
-    def run(self, inv_id: str, progress: Any = None) -> dict:
+    def run(self, inv_id: str, progress: Any = None, should_stop: Any = None) -> dict:
         for step in ("alarm", "metrics"):
             progress and progress(step, "started", f"reading {step}")
             progress and progress(step, "ok", f"reading {step}")

@@ -40,6 +40,8 @@ class RemediationFacts:
     evidence: tuple[str, ...] = ()
     account_id: str | None = None  # the alarm's account (from its ARN): scripts refuse other credentials
     account: str | None = None  # its configured name (aws.accounts), for the header
+    rank: int = 1  # the hypothesis' place in the investigation's ranking (1 = the likely root cause)
+    confidence: float | None = None  # its confidence, 0..1
 
     def __post_init__(self) -> None:
         if self.category not in CATEGORIES:
@@ -103,8 +105,11 @@ def related_change_text(facts: RemediationFacts) -> str:
 
 def why_text(facts: RemediationFacts, reason: str) -> str:
     """Template reason + the alarm and, when present, the newest related change."""
+    place = "first" if facts.rank == 1 else f"#{facts.rank}"
+    if facts.confidence is not None:
+        place += f" ({facts.confidence:.0%} confidence)"
     parts = [f"Alarm {one_line(facts.alarm_name, 120)} fired; the investigation ranked "
-             f"'{facts.category}' first. {reason}"]
+             f"'{facts.category}' {place}. {reason}"]
     change = related_change_text(facts)
     if change:
         parts.append(f"Related change: {change}.")

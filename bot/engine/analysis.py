@@ -100,7 +100,7 @@ def make_scripts(inv_id: str, found: ResolvedAlarm, analysis: AnalysisOutput, ch
     the Lambda version to roll back to.
     """
     scripts: dict[str, Script] = {}
-    for hyp in list(analysis.hypotheses)[:SCRIPTED_CAUSES]:
+    for rank, hyp in enumerate(list(analysis.hypotheses)[:SCRIPTED_CAUSES], start=1):
         related = tuple(c for c in analysis.related_changes
                         if c.resource_name and c.resource_name in hyp.resource.aliases)
         resource = hyp.resource
@@ -110,7 +110,8 @@ def make_scripts(inv_id: str, found: ResolvedAlarm, analysis: AnalysisOutput, ch
         facts = RemediationFacts(investigation_id=inv_id, category=hyp.category, resource=resource,
                                  region=resource.region or found.alarm.region, alarm_name=found.alarm.name,
                                  changes=related, production=True, evidence=hyp.evidence[:5],
-                                 account_id=found.alarm.account_id, account=found.alarm.account)
+                                 account_id=found.alarm.account_id, account=found.alarm.account, rank=rank,
+                                 confidence=hyp.confidence)
         for script in build_scripts(facts):
             scripts.setdefault(script.id, script)
     return list(scripts.values())

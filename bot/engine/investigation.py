@@ -9,7 +9,9 @@ callback; the engine does not know whether a terminal or Slack listens.
 from __future__ import annotations
 
 import logging
+import os
 import secrets
+import socket
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
@@ -51,6 +53,36 @@ class StepResult:
     error: str | None = None
 
 
+class InvestigationInterrupted(Exception):
+    """The run was asked to stop (shutdown, Ctrl-C): the finished steps are kept, the investigation is
+    marked ``interrupted`` and resumes from the first unfinished step."""
+
+
+def process_owner() -> dict[str, Any]:
+    """Who runs an investigation: this host and process (see :func:`owner_is_gone`)."""
+    return {"host": socket.gethostname(), "pid": os.getpid()}
+
+
+def owner_is_gone(owner: Any) -> bool:
+    """Whether the process that ran an investigation (its ``params["owner"]``) is known to be gone: it ran on
+    this host and its pid is ours (a restarted container reuses pid 1) or no longer exists. An owner on
+    another host, or none recorded, is not known to be gone."""
+    if not isinstance(owner, dict) or owner.get("host") != socket.gethostname():
+        return False
+    pid = owner.get("pid")
+    if not isinstance(pid, int) or pid <= 0:
+        return False
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # e.g. no permission: a process with that pid exists
+        return False
+    return False
+
+
 def new_investigation_id(now: datetime) -> str:
     return f"inv-{now.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(3)}"
 
@@ -70,7 +102,11 @@ class Investigator:
 
     def __init__(self, config: Config, provider: GatewayProvider, store: Store,
                  clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
-                 llm: Any = None, redactor_factory: Callable[[], Any] | None = None):
+                 llm: Any = None, redactor_factory: Callable[[], Any] | None = None,
+                 origin: dict[str, Any] | None = None):
+        """``origin``: parameters recorded with every investigation started here (e.g. the sandbox
+        ``scenario`` file, so that a resume from any door runs against the same sandbox)."""
+        self.origin = dict(origin or {})
         self.config = config
         self.provider = provider
         self.store = store
@@ -91,15 +127,20 @@ class Investigator:
         inv_id = new_investigation_id(now)
         params = {"alarm_ref": request.alarm_ref, "window_end": now.isoformat(),
                   "window_start": (now - timedelta(hours=hours)).isoformat(), "resources": list(request.resources),
-                  "description": request.description, "requested_by": request.requested_by}
+                  "description": request.description, "requested_by": request.requested_by,
+                  **self.origin, "owner": process_owner()}
         self.store.create_investigation(inv_id, request.alarm_ref, params)
         return inv_id
 
     def investigate(self, request: InvestigationRequest, progress: Progress | None = None) -> dict[str, Any]:
         return self.run(self.start(request), progress)
 
-    def run(self, inv_id: str, progress: Progress | None = None) -> dict[str, Any]:
-        """Run (or resume) every unfinished step; returns the report. Raises InvestigationError on failure."""
+    def run(self, inv_id: str, progress: Progress | None = None,
+            should_stop: Callable[[], bool] | None = None) -> dict[str, Any]:
+        """Run (or resume) every unfinished step; returns the report. Raises InvestigationError on failure,
+        and InvestigationInterrupted when ``should_stop()`` turns true: checked before each step and after it
+        (a step that ran while the stop was asked, e.g. against a closing sandbox, is not saved)."""
+        stop = should_stop or (lambda: False)
         record = self.store.get_investigation(inv_id)
         if record is None:
             raise InvestigationError(f"no investigation with id {inv_id}")
@@ -109,7 +150,8 @@ class Investigator:
         ctx = _Context(inv_id, record["params"])
         done = self.store.get_steps(inv_id)
         notify = progress or (lambda *_: None)
-        self.store.update_investigation(inv_id, status="running", error=None)
+        self.store.update_investigation(inv_id, status="running", error=None,
+                                        params={**record["params"], "owner": process_owner()})
         for name in self.STEPS:
             previous = done.get(name)
             if previous and previous["status"] in ("ok", "degraded", "skipped"):
@@ -118,9 +160,11 @@ class Investigator:
                 self._after_step(name, ctx)
                 notify(name, "resumed", STEP_LABELS[name])
                 continue
+            self._stop_if_asked(inv_id, stop)
             notify(name, "started", STEP_LABELS[name])
             started = datetime.now(timezone.utc).isoformat()
             result = self._run_step(name, ctx)
+            self._stop_if_asked(inv_id, stop)
             self.store.save_step(inv_id, name, result.status, self._dump(name, result.data), result.error, started)
             ctx.outputs[name] = result.data
             ctx.statuses[name] = {"status": result.status, "error": result.error}
@@ -135,6 +179,11 @@ class Investigator:
         self.store.update_investigation(inv_id, status="complete", report=report, summary=report["summary"],
                                         root_category=root["category"], root_resource=root["resource"]["id"])
         return report
+
+    def _stop_if_asked(self, inv_id: str, stop: Callable[[], bool]) -> None:
+        if stop():
+            self.store.update_investigation(inv_id, status="interrupted")
+            raise InvestigationInterrupted(inv_id)
 
     @staticmethod
     def _after_step(name: str, ctx: _Context) -> None:
@@ -175,7 +224,8 @@ class Investigator:
         ref = parse_alarm_ref(ctx.params["alarm_ref"], self.provider.regions)
         start, end = self._window(ctx)
         found = collect.resolve_alarm(self.provider, ref, start, end)
-        self.store.update_investigation(ctx.inv_id, alarm_name=found.alarm.name, alarm_region=found.alarm.region)
+        self.store.update_investigation(ctx.inv_id, alarm_name=found.alarm.name, alarm_region=found.alarm.region,
+                                        alarm_account=found.alarm.account_id)
         return StepResult("ok" if not found.warning else "degraded", found, found.warning)
 
     def _gateway(self, alarm: Alarm) -> AwsGateway:
