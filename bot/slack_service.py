@@ -14,7 +14,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Protocol
+from typing import Any, Callable, Protocol
 
 from bot.config import Config
 from bot.engine import InvestigationError, InvestigationInterrupted, InvestigationRequest, Investigator, owner_is_gone
@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 DECISIONS = ("approve", "reject")
 JOIN_WAIT_SECONDS = 5.0
+AFTER_ACK_THREADS = 16  # threads for the slow part of listeners (Slack and AWS calls after the ack)
 STOP_WAIT_SECONDS = 10.0  # on shutdown, how long running investigations get to reach the end of their step
 RESUME_WITHIN_HOURS = 24  # on start-up, interrupted Slack investigations younger than this resume in their thread
 INTERRUPTED = "interrupted by a bot restart; it resumes in this thread when the bot is back"
@@ -46,7 +47,8 @@ class Poster(Protocol):
 class Outcome:
     """What the handler tells the requester (ephemeral), if anything."""
 
-    status: str  # started | joined | error | recorded | refused | duplicate | unknown
+    status: str  # started | joined | error | recorded (shown in the script's message) | recorded_unshown | refused
+    # | duplicate | unknown
     message: str = ""
     investigation_id: str | None = None
 
@@ -80,10 +82,32 @@ class SlackService:
         self.poster = poster
         self.alerts = alerts
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="investigation")
+        self._after_ack = ThreadPoolExecutor(max_workers=AFTER_ACK_THREADS, thread_name_prefix="after-ack")
         self._running: dict[tuple[str | None, str | None, str], _Running] = {}
         self._lock = threading.Lock()
         self._futures: list[Any] = []
         self._stopping = threading.Event()
+
+    def after_ack(self, work: Callable[[], None], respond: Callable[..., Any]) -> None:
+        """Run a listener's slow part (its Slack and AWS calls) on the service's threads: Bolt's listener threads
+        only acknowledge, so a slow Slack API never delays the acks of later requests past Slack's 3 seconds.
+        A failure is logged with an error id and the user is told that id (``respond``: the request's
+        response_url)."""
+        def guarded() -> None:
+            try:
+                work()
+            except Exception as exc:
+                error_id = secrets.token_hex(4)
+                log.error("listener error %s (%s)", error_id, exc.__class__.__name__, exc_info=exc)
+                try:
+                    respond(text=ui.internal_error(error_id), response_type="ephemeral", replace_original=False)
+                except Exception:  # the error report itself must never raise
+                    log.warning("could not tell the user about error %s", error_id)
+        self._track(self._after_ack.submit(guarded))
+
+    def _track(self, future: Any) -> None:
+        with self._lock:
+            self._futures = [f for f in self._futures if not f.done()] + [future]
 
     # Investigations -------------------------------------------------------------------
     def start_investigation(self, alarm_ref: str, hours: float | None, channel: str, user_id: str | None,
@@ -128,7 +152,7 @@ class SlackService:
             return Outcome("error", f"Could not post in this channel, so investigation {running.inv_id} was "
                                     f"stopped. {hint}", running.inv_id)
         running.ready.set()
-        self._futures.append(self._pool.submit(self._run, key, running))
+        self._track(self._pool.submit(self._run, key, running))
         return Outcome("started", f"Investigating `{ui.esc(ref.name)}` ({running.inv_id}).", running.inv_id)
 
     def _running_for(self, key: tuple[str | None, str | None, str]) -> _Running | None:
@@ -246,9 +270,12 @@ class SlackService:
         """Stop: running investigations stop at the end of their current step (waiting up to ``wait`` seconds)
         and are marked ``interrupted``, like the queued ones; :meth:`resume_interrupted` picks them up."""
         self._stopping.set()
+        self._after_ack.shutdown(wait=False, cancel_futures=True)
         self._pool.shutdown(wait=False, cancel_futures=True)
         deadline = time.monotonic() + wait
-        for future in list(self._futures):
+        with self._lock:
+            futures = list(self._futures)
+        for future in futures:
             try:
                 future.result(timeout=max(deadline - time.monotonic(), 0.0))
             except Exception:  # cancelled, still running, or crashed (already logged by _run)
@@ -288,7 +315,7 @@ class SlackService:
                     continue
                 self._running[key] = running
             self._update_parent(running, "running", f"`{record['id']}` resumed after a restart of the bot")
-            self._futures.append(self._pool.submit(self._run, key, running))
+            self._track(self._pool.submit(self._run, key, running))
             resumed.append(record["id"])
         if resumed:
             log.info("resumed %d interrupted investigation(s): %s", len(resumed), ", ".join(resumed))
@@ -342,8 +369,16 @@ class SlackService:
             return Outcome("duplicate", f"Already decided by <@{recorded['user_id']}> ({verb} at "
                                         f"{recorded['decided_at'][:19]} UTC).")
         script_view = dict(script, id=script_id)
-        if channel and message_ts:
+        verb = "Approved" if decision == "approve" else "Rejected"
+        told = f"{verb} — recorded only, not executed (sha256 {script['sha256'][:16]}…)."
+        if not (channel and message_ts):
+            return Outcome("recorded_unshown", f"{told} (This click came without its message, so the message is unchanged.)")
+        try:
             self.poster.update(channel, message_ts, ui.script_text(script_view, recorded),
                                ui.script_blocks(inv_id, script_view, recorded))
-        verb = "Approved" if decision == "approve" else "Rejected"
-        return Outcome("recorded", f"{verb} — recorded only, not executed (sha256 {script['sha256'][:16]}…).")
+        except Exception as exc:  # the decision is recorded: say so, and that the message could not show it
+            log.warning("decision on %s/%s recorded; its message was not updated (%s)", inv_id, script_id, exc)
+            return Outcome("recorded_unshown", f"{told} Slack did not take the edit of the script's message "
+                                       f"({exc.__class__.__name__}), so it still shows the buttons; "
+                                       f"`/aiops report {inv_id}` shows the decision.")
+        return Outcome("recorded", told)

@@ -8,7 +8,10 @@ log = logging.getLogger(__name__)
 
 
 def _tell(respond: Callable[..., Any], text: str) -> None:
-    respond(text=text, response_type="ephemeral", replace_original=False)
+    try:
+        respond(text=text, response_type="ephemeral", replace_original=False)
+    except ValueError:  # a payload without response_url: nobody to tell
+        log.warning("could not answer a button click (no response_url): %s", text[:200])
 
 
 def _part(body: dict, name: str) -> dict:
@@ -37,40 +40,49 @@ def decision(services: Any, verdict: str) -> Callable[..., None]:
             return
         user_id, name = _who(body)
         channel, ts = _where(body)
-        outcome = services.decide(inv_id, script_id, verdict, user_id, channel, ts, fallback_name=name)
-        if outcome.status != "recorded":
-            _tell(respond, outcome.message)
+
+        def decide() -> None:
+            outcome = services.decide(inv_id, script_id, verdict, user_id, channel, ts, fallback_name=name)
+            if outcome.status != "recorded":
+                _tell(respond, outcome.message)
+        services.after_ack(decide, respond)
     return on_click
 
 
 def alert_investigate(services: Any) -> Callable[..., None]:
     def on_click(ack: Callable[..., Any], body: dict, action: dict, respond: Callable[..., Any]) -> None:
         ack()
-        row = services.alerts.incident(str(action.get("value", "")))
-        if row is None or not row.get("alarm_name"):
-            _tell(respond, "This incident is not known to the bot." if row is None else
-                  "This incident has no CloudWatch alarm to investigate.")
-            return
-        user_id, _ = _who(body)
-        channel = row.get("channel") or _where(body)[0]
-        outcome = services.start_investigation(row["alarm_name"], None, channel, user_id,
-                                               thread_ts=row.get("thread_ts"))
-        if outcome.status == "started":
-            services.alerts.attach_investigation(row["key"], outcome.investigation_id)
-        else:
-            _tell(respond, outcome.message)
+        services.after_ack(lambda: _investigate_incident(services, str(action.get("value", "")), body, respond),
+                           respond)
     return on_click
+
+
+def _investigate_incident(services: Any, key: str, body: dict, respond: Callable[..., Any]) -> None:
+    row = services.alerts.incident(key)
+    if row is None or not row.get("alarm_name"):
+        _tell(respond, "This incident is not known to the bot." if row is None else
+              "This incident has no CloudWatch alarm to investigate.")
+        return
+    user_id, _ = _who(body)
+    channel = row.get("channel") or _where(body)[0]
+    outcome = services.start_investigation(row["alarm_name"], None, channel, user_id, thread_ts=row.get("thread_ts"))
+    if outcome.status == "started":
+        services.alerts.attach_investigation(row["key"], outcome.investigation_id)
+    else:
+        _tell(respond, outcome.message)
 
 
 def alert_snooze(services: Any) -> Callable[..., None]:
     def on_click(ack: Callable[..., Any], body: dict, action: dict, respond: Callable[..., Any]) -> None:
         ack()
-        _tell(respond, services.alerts.snooze(str(action.get("value", "")), _who(body)[0]))
+        services.after_ack(lambda: _tell(respond, services.alerts.snooze(str(action.get("value", "")), _who(body)[0])),
+                           respond)
     return on_click
 
 
 def alert_mute(services: Any) -> Callable[..., None]:
     def on_click(ack: Callable[..., Any], body: dict, action: dict, respond: Callable[..., Any]) -> None:
         ack()
-        _tell(respond, services.alerts.mute(str(action.get("value", "")), _who(body)[0]))
+        services.after_ack(lambda: _tell(respond, services.alerts.mute(str(action.get("value", "")), _who(body)[0])),
+                           respond)
     return on_click

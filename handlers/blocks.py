@@ -24,6 +24,23 @@ def esc(text: Any, limit: int | None = None) -> str:
     return _BROADCAST.sub(lambda m: "@\u200b" + m.group(1), value)
 
 
+def internal_error(error_id: str) -> str:
+    """What a user sees when a listener fails: an error id to quote, never a stack trace."""
+    return f":warning: Something went wrong on our side (error id `{error_id}`). The details are in the bot's log."
+
+
+def clip_lines(text: str, limit: int, where_all: str) -> str:
+    """``text`` cut at a line boundary to fit ``limit`` characters, with a last line saying how many lines
+    were cut and ``where_all`` (where to read everything)."""
+    if len(text) <= limit:
+        return text
+    room = max(limit - len(where_all) - 40, 0)
+    cut = text.rfind("\n", 0, room)
+    kept = text[: cut if cut > 0 else room]
+    dropped = text[len(kept):].strip("\n").count("\n") + 1
+    return f"{kept}\n\n_{dropped} more line(s) not shown: {where_all}_"
+
+
 def code(text: str) -> str:
     return "```" + esc(text).replace("```", "`\u200b``") + "```"
 
@@ -117,10 +134,12 @@ def findings_blocks(report: Mapping[str, Any]) -> list[dict]:
     if patterns:
         lines = [f"• {p.get('count')}× `{esc(p.get('template'), 200)}`" for p in patterns]
         blocks.append(section("*New log patterns*\n" + "\n".join(lines)))
-    changes = (report.get("changes") or [])[:4]
-    if changes:
+    changes = sorted(report.get("changes") or [], key=lambda c: str(c.get("time") or ""))
+    if changes:  # the newest (nearest the onset: the likely triggers), oldest of them first
         lines = [f"• {esc(c.get('time'))} {esc(c.get('event_name'))} on {esc(c.get('resource_name'))} "
-                 f"by {esc(c.get('username'))}" for c in changes]
+                 f"by {esc(c.get('username'))}" for c in changes[-4:]]
+        if len(changes) > 4:
+            lines.insert(0, f"_{len(changes) - 4} earlier change(s) are in the report_")
         blocks.append(section("*Recent changes*\n" + "\n".join(lines)))
     narrative = (report.get("llm") or {}).get("narrative")
     if narrative:

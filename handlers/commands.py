@@ -1,13 +1,15 @@
 """The ``/aiops`` slash command: a router of subcommand -> function (extensible via ``add_subcommand``).
 
 Every request is acknowledged first; bad arguments are answered in the ack
-itself (ephemeral usage). Work happens after the ack.
+itself (ephemeral usage). Work happens after the ack, on the service's threads
+(``services.after_ack``), so Bolt's listener threads are free for the next acks.
 """
 from __future__ import annotations
 
 import logging
 import re
 from dataclasses import dataclass
+from urllib.parse import unquote
 from typing import Any, Callable
 
 from bot.config import MAX_WINDOW_HOURS
@@ -18,6 +20,7 @@ log = logging.getLogger(__name__)
 
 COMMAND = "/aiops"
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)([mhd]?)$", re.IGNORECASE)
+_CONSOLE_ALARM = re.compile(r"[#&?/]alarms?V?2?[:/]alarm[/:=]([^/?&#|]+)", re.IGNORECASE)
 
 
 class UsageError(Exception):
@@ -79,7 +82,11 @@ def unwrap(word: str) -> str:
     pasting an id or ARN can add."""
     word = word.strip("`")
     if len(word) > 2 and word.startswith("<") and word.endswith(">"):
-        word = word[1:-1].split("|", 1)[0]
+        target, _, label = word[1:-1].partition("|")
+        if not target.lower().startswith(("http://", "https://")):
+            return target  # <arn:...|arn:...>, <mailto:...>: the target is what was pasted
+        named = _CONSOLE_ALARM.search(target)  # a console link to an alarm: its name
+        return unquote(named.group(1)) if named else (label or target)
     return word
 
 
@@ -98,7 +105,7 @@ def handle(services: Any, ack: Callable[..., Any], command: dict, respond: Calla
         return
     ack()
     ctx = CommandContext(services, words[1:], command.get("user_id", ""), command.get("channel_id", ""), respond)
-    spec.run(ctx)
+    services.after_ack(lambda: spec.run(ctx), respond)
 
 
 # Subcommands ---------------------------------------------------------------------------------
@@ -148,8 +155,10 @@ def _report(ctx: CommandContext) -> None:
 
 
 def _summary(ctx: CommandContext) -> None:
-    text = ctx.services.summary(ctx.args[0] if ctx.args else "24h")
-    ctx.reply("aiops summary", [ui.markdown(ui.esc(text, 11900))])
+    since = ctx.args[0] if ctx.args else "24h"
+    text = ui.clip_lines(ui.esc(ctx.services.summary(since)), 11900,
+                         f"run `aiops-bot summary --since {ui.esc(since, 20)}` for all of it")
+    ctx.reply("aiops summary", [ui.markdown(text)])
 
 
 def _period(args: tuple[str, ...]) -> None:

@@ -7,4 +7,6 @@ from .commands import usage_text
 
 
 def on_mention(event: dict, say: Callable[..., Any]) -> None:
+    if not event.get("channel"):  # nowhere to answer
+        return
     say(text=usage_text(), thread_ts=event.get("thread_ts") or event.get("ts"))

@@ -117,7 +117,9 @@ def test_unreadable_requests_are_refused_without_reaching_the_listeners():
             # AND correctly signed bodies that are not JSON objects
             garbled = ["payload={not json", "payload=%5B1%2C2%5D", "payload=%22x%22",
                        "payload=" + quote('{"type": "block_actions", "actions": "x"}'),
-                       "payload=" + quote('{"type": "block_actions", "actions": [1]}')]
+                       "payload=" + quote('{"type": "block_actions", "actions": [1]}'),
+                       "payload=" + quote('{"type": "block_actions", "actions": []}'),
+                       "payload=" + quote('{"type": "view_submission", "view": {"id": "V1"}}')]
             # WHEN they are posted
             status_clock, _ = post(url, body, odd_clock)
             garbled_statuses = [post(url, b, signed_headers(b))[0] for b in garbled]
@@ -130,7 +132,7 @@ def test_unreadable_requests_are_refused_without_reaching_the_listeners():
             server.stop()
     # THEN the odd clock is refused like a bad signature, garbage is a 400, and the server still answers
     assert status_clock == 401
-    assert garbled_statuses == [400] * 5 and json_status == 400 and event_status == 400
+    assert garbled_statuses == [400] * 7 and json_status == 400 and event_status == 400
     assert status_ok == 200
     assert len(answered) == 1 and len(slack.calls("response_url:help")) == 1  # only the good request
 

@@ -11,6 +11,8 @@ from typing import Any, Callable
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
+from handlers.blocks import internal_error
+
 log = logging.getLogger(__name__)
 
 LISTENER_THREADS = 16
@@ -20,7 +22,7 @@ def _on_error(error: Exception, body: dict, response: BoltResponse | None, respo
     """Log with an error id; the user sees a short message naming that id, never a stack trace."""
     error_id = secrets.token_hex(4)
     log.error("listener error %s (%s)", error_id, error.__class__.__name__, exc_info=error)
-    text = f":warning: Something went wrong on our side (error id `{error_id}`). The details are in the bot's log."
+    text = internal_error(error_id)
     is_command = isinstance(body, dict) and "command" in body
     if response is not None and is_command:
         return BoltResponse(status=200, body={"response_type": "ephemeral", "text": text})

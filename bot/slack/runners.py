@@ -85,6 +85,10 @@ def _malformed(body: Any) -> str | None:
     actions = body.get("actions")
     if actions is not None and not (isinstance(actions, list) and all(isinstance(a, dict) for a in actions)):
         return "actions is not a list of objects"
+    if body.get("type") == "block_actions" and not actions:
+        return "block_actions without actions"
+    if "view" in body and not (isinstance(body["view"], dict) and isinstance(body["view"].get("type"), str)):
+        return "view is not an object with a type"
     return None
 
 
