@@ -19,6 +19,7 @@ from typing import Any, Callable, Protocol
 from bot.config import Config
 from bot.engine import InvestigationError, InvestigationInterrupted, InvestigationRequest, Investigator, owner_is_gone
 from bot.engine.alarm_ref import parse_alarm_ref
+from bot.slack_progress import ProgressMessage
 from bot.store import Store
 from handlers import blocks as ui
 
@@ -194,29 +195,18 @@ class SlackService:
 
     def _run(self, key: tuple[str | None, str | None, str], running: _Running) -> None:
         channel, thread, inv_id = running.channel, running.thread_ts, str(running.inv_id)
-        steps: dict[str, tuple[str, str, str]] = {}
-        progress_ts: list[str] = []
-        last_text: list[str] = []
+        shown = ProgressMessage(self.poster, channel, thread, inv_id)
 
         def progress(step: str, status: str, message: str) -> None:
             if step == "alarm" and status != "started":
                 self._resolved(running)
-            label = steps.get(step, (step, status, message))[2] if status not in ("started",) else message
-            steps[step] = (step, status, label)
-            text = ui.progress_text(list(steps.values()))
-            if last_text and last_text[0] == text:
-                return
-            last_text[:] = [text]
-            try:
-                if not progress_ts:
-                    progress_ts.append(self.poster.post(channel, text, [ui.section(text)], thread_ts=thread))
-                else:
-                    self.poster.update(channel, progress_ts[0], text, [ui.section(text)])
-            except Exception:  # progress is cosmetic; the report still gets posted
-                log.warning("progress update for %s failed", inv_id, exc_info=True)
+            shown.step(step, status, message)
 
         try:
-            report = self.investigator.run(inv_id, progress, should_stop=self._stopping.is_set)
+            try:
+                report = self.investigator.run(inv_id, progress, should_stop=self._stopping.is_set)
+            finally:
+                shown.flush()
             self._post_report(channel, thread, inv_id, report)
             self._update_parent(running, "complete", ui.esc(report.get("summary"), 1500))
         except InvestigationInterrupted:
@@ -241,8 +231,9 @@ class SlackService:
             text = f"Investigation of {ui.esc(running.alarm)}: {status}"
             self.poster.update(running.channel, running.parent_ts, text,
                                ui.investigation_parent(running.alarm, running.user_id, status, detail))
-        except Exception:
-            log.warning("could not update parent of %s", running.inv_id, exc_info=True)
+        except Exception as exc:
+            log.warning("could not update the parent message of %s (%s: %s)", running.inv_id,
+                        exc.__class__.__name__, str(exc)[:200])
 
     def _post_report(self, channel: str, thread: str | None, inv_id: str, report: dict[str, Any]) -> None:
         self.poster.post(channel, f"Findings for {inv_id}", ui.findings_blocks(report), thread_ts=thread)
