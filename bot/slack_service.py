@@ -131,6 +131,7 @@ class SlackService:
         try:
             request = InvestigationRequest(alarm_ref, hours, requested_by=user_id)
             running.inv_id = self.investigator.start(request)
+            self.investigator.find_alarm(running.inv_id)  # a typo is answered to its author, not posted
             parent_blocks = ui.investigation_parent(ref.name, user_id, "running", f"`{running.inv_id}`")
             text = f"Investigating {ui.esc(ref.name)} ({running.inv_id})"
             running.parent_ts = self.poster.post(channel, text, parent_blocks, thread_ts=thread_ts)

@@ -62,18 +62,18 @@ def test_investigate_acks_then_threads_progress_findings_hypotheses_and_scripts(
     service.shutdown()
 
 
-def test_unknown_alarm_says_so_with_the_engine_error(slack, sandbox_runtime):
+def test_unknown_alarm_is_answered_to_its_author_and_not_posted(slack, sandbox_runtime):
     # GIVEN the sandbox has no alarm called nope-alarm
     app, service = make_stack(slack, sandbox_runtime.store, sandbox_runtime.investigator)
     # WHEN someone investigates it
     dispatch(app, command_body("investigate nope-alarm", slack.response_url("cmd")))
-    slack.wait_for_call("chat.postMessage")
+    reply = slack.wait_for_call("response_url:cmd")[0]
     assert service.wait_idle(30)
-    # THEN the parent is edited to say the alarm is unknown (the engine's text), and the user is told
-    parent_ts = slack.calls("chat.postMessage")[0].response["ts"]
-    final = [c for c in slack.calls("chat.update") if c.params["ts"] == parent_ts][-1]
-    assert "failed" in blocks_text(final.params["blocks"]) and "nope-alarm" in blocks_text(final.params["blocks"])
-    assert "nope-alarm" in slack.calls("chat.postEphemeral")[0].params["text"]
+    # THEN only the requester is told (the engine's text); nothing is posted in the channel, and the run is failed
+    assert "nope-alarm" in reply.params["text"] and reply.params["response_type"] == "ephemeral"
+    assert slack.calls("chat.postMessage") == []
+    failed = sandbox_runtime.store.list_investigations(1)[0]
+    assert failed["alarm_ref"] == "nope-alarm" and failed["status"] == "failed"
     service.shutdown()
 
 

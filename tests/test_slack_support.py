@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from bot.config import Config, SlackConfig
+from bot.engine import InvestigationError
 from bot.slack import SlackPoster, build_app, build_web_client
 from bot.slack_service import SlackService
 from bot.alerts import AlertService
@@ -87,7 +88,13 @@ class CannedInvestigator:
         self.counter += 1
         inv_id = f"inv-canned-{self.counter}"
         seed_scripts(self.store, inv_id)
+        self.store.update_investigation(inv_id, alarm_ref=request.alarm_ref)
         return inv_id
+
+    def find_alarm(self, inv_id: str) -> None:
+        if "missing" in (self.store.get_investigation(inv_id) or {}).get("alarm_ref", ""):
+            self.store.update_investigation(inv_id, status="failed", error="no alarm named missing")
+            raise InvestigationError("no CloudWatch alarm named 'missing' in us-east-1")
 
     def run(self, inv_id: str, progress: Any = None, should_stop: Any = None) -> dict:
         for step in ("alarm", "metrics"):

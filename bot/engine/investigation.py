@@ -140,19 +140,37 @@ class Investigator:
         """Run (or resume) every unfinished step; returns the report. Raises InvestigationError on failure,
         and InvestigationInterrupted when ``should_stop()`` turns true: checked before each step and after it
         (a step that ran while the stop was asked, e.g. against a closing sandbox, is not saved)."""
-        stop = should_stop or (lambda: False)
+        record = self._record(inv_id)
+        if record["status"] == "complete" and record.get("report"):
+            return record["report"]
+        ctx = self._run_steps(record, self.STEPS, progress or (lambda *_: None), should_stop or (lambda: False))
+        report = ctx.outputs["report"]
+        root = report["root_cause"]
+        self.store.update_investigation(record["id"], status="complete", report=report, summary=report["summary"],
+                                        root_category=root["category"], root_resource=root["resource"]["id"])
+        return report
+
+    def find_alarm(self, inv_id: str) -> None:
+        """Run only the alarm step (saved, so :meth:`run` goes on after it): a door can check that the alarm
+        exists before it announces the investigation. Raises InvestigationError (the investigation is then
+        ``failed``) when it cannot be found or read."""
+        self._run_steps(self._record(inv_id), ("alarm",), lambda *_: None, lambda: False)
+
+    def _record(self, inv_id: str) -> dict[str, Any]:
         record = self.store.get_investigation(inv_id)
         if record is None:
             raise InvestigationError(f"no investigation with id {inv_id}")
-        if record["status"] == "complete" and record.get("report"):
-            return record["report"]
+        return record
+
+    def _run_steps(self, record: dict[str, Any], names: tuple[str, ...], notify: Progress,
+                   stop: Callable[[], bool]) -> _Context:
+        """Run the unfinished steps among ``names`` (in order), loading the finished ones; see :meth:`run`."""
         inv_id = record["id"]
         ctx = _Context(inv_id, record["params"])
         done = self.store.get_steps(inv_id)
-        notify = progress or (lambda *_: None)
         self.store.update_investigation(inv_id, status="running", error=None,
                                         params={**record["params"], "owner": process_owner()})
-        for name in self.STEPS:
+        for name in names:
             previous = done.get(name)
             if previous and previous["status"] in ("ok", "degraded", "skipped"):
                 ctx.outputs[name] = self._load(name, previous["output"])
@@ -174,11 +192,7 @@ class Investigator:
             if result.status == "failed" and name == "alarm":
                 self.store.update_investigation(inv_id, status="failed", error=result.error)
                 raise InvestigationError(result.error or "investigation failed")
-        report = ctx.outputs["report"]
-        root = report["root_cause"]
-        self.store.update_investigation(inv_id, status="complete", report=report, summary=report["summary"],
-                                        root_category=root["category"], root_resource=root["resource"]["id"])
-        return report
+        return ctx
 
     def _stop_if_asked(self, inv_id: str, stop: Callable[[], bool]) -> None:
         if stop():
