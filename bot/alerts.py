@@ -131,14 +131,23 @@ class AlertService:
         row = self.store.get_incident(key)
         if row is not None and row.get("resolved_at"):
             return "This incident is already resolved; nothing to snooze."
-        if not self._set(key, snoozed_until=until):
+        if not self._set(key, snoozed_until=until, silenced_by=user_id):
             return "This incident is not known to the bot."
+        log.info("incident %s snoozed until %s by %s", key, until, user_id)
         return f"Snoozed until {until[:16]} UTC by <@{user_id}> (thread updates silenced)."
 
     def mute(self, key: str, user_id: str) -> str:
-        if not self._set(key, muted=1):
+        if not self._set(key, muted=1, silenced_by=user_id):
             return "This incident is not known to the bot."
-        return f"Muted by <@{user_id}>: no more thread updates for this incident."
+        log.info("incident %s muted by %s", key, user_id)
+        return f"Muted by <@{user_id}>: no more thread updates for this incident (Unmute brings them back)."
+
+    def unmute(self, key: str, user_id: str) -> str:
+        """Undo a mute or a snooze: thread updates resume."""
+        if not self._set(key, muted=0, snoozed_until=None, silenced_by=None):
+            return "This incident is not known to the bot."
+        log.info("incident %s unmuted by %s", key, user_id)
+        return f"Unmuted by <@{user_id}>: thread updates for this incident resume."
 
     def attach_investigation(self, key: str, inv_id: str) -> None:
         self._set(key, investigation_id=inv_id)

@@ -81,12 +81,18 @@ def _m005_alarm_account(db: sqlite_utils.Database) -> None:
         db["investigations"].add_column("alarm_account", str)
 
 
+def _m006_incident_silenced_by(db: sqlite_utils.Database) -> None:
+    if "silenced_by" not in db["incidents"].columns_dict:
+        db["incidents"].add_column("silenced_by", str)
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
     ("002_approvals_incidents", _m002_approvals_incidents),
     ("003_llm_usage", _m003_usage),
     ("004_script_descriptions", _m004_script_descriptions),  # shown again when a decision edits the message
     ("005_alarm_account", _m005_alarm_account),  # the resolved alarm's account, next to its name and region
+    ("006_incident_silenced_by", _m006_incident_silenced_by),  # who muted or snoozed an incident
 ]
 
 

@@ -23,5 +23,6 @@ def register(app: Any, services: Any) -> dict[str, tuple[str, ...]]:
     app.action(blocks.ALERT_INVESTIGATE)(actions.alert_investigate(services))
     app.action(blocks.ALERT_SNOOZE)(actions.alert_snooze(services))
     app.action(blocks.ALERT_MUTE)(actions.alert_mute(services))
+    app.action(blocks.ALERT_UNMUTE)(actions.alert_unmute(services))
     app.event("app_mention")(events.on_mention)
     return {"commands": COMMANDS, "actions": ACTIONS, "events": EVENTS}

@@ -86,3 +86,11 @@ def alert_mute(services: Any) -> Callable[..., None]:
         services.after_ack(lambda: _tell(respond, services.alerts.mute(str(action.get("value", "")), _who(body)[0])),
                            respond)
     return on_click
+
+
+def alert_unmute(services: Any) -> Callable[..., None]:
+    def on_click(ack: Callable[..., Any], body: dict, action: dict, respond: Callable[..., Any]) -> None:
+        ack()
+        services.after_ack(
+            lambda: _tell(respond, services.alerts.unmute(str(action.get("value", "")), _who(body)[0])), respond)
+    return on_click

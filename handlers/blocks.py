@@ -6,7 +6,8 @@ from typing import Any, Iterable, Mapping, Sequence
 
 APPROVE, REJECT = "approve_script", "reject_script"
 ALERT_INVESTIGATE, ALERT_SNOOZE, ALERT_MUTE = "alert_investigate", "alert_snooze", "alert_mute"
-ACTION_IDS = (APPROVE, REJECT, ALERT_INVESTIGATE, ALERT_SNOOZE, ALERT_MUTE)
+ALERT_UNMUTE = "alert_unmute"
+ACTION_IDS = (APPROVE, REJECT, ALERT_INVESTIGATE, ALERT_SNOOZE, ALERT_MUTE, ALERT_UNMUTE)
 SECTION_LIMIT = 2900
 MAX_CODE_SECTIONS = 12
 _BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
@@ -218,17 +219,20 @@ def alert_parent(row: Mapping[str, Any]) -> list[dict]:
     status = f"resolved {str(row.get('resolved_at') or '')[:19]}" if resolved else f"{esc(row.get('state'))}"
     blocks = [section(f"{icon} *{esc(row.get('title'), 250)}* ({esc(row.get('region'))}) — {status}")]
     notes = [f"key `{esc(row.get('key'), 200)}` · opened {esc(row.get('opened_at', ''))[:19]}"]
+    by = f" by <@{esc(row['silenced_by'], 40)}>" if row.get("silenced_by") else ""
+    silenced = bool(row.get("muted") or row.get("snoozed_until"))
     if row.get("muted"):
-        notes.append(":mute: muted")
+        notes.append(f":mute: muted{by}")
     elif row.get("snoozed_until"):
-        notes.append(f":zzz: snoozed until {esc(row['snoozed_until'])[:16]}")
+        notes.append(f":zzz: snoozed until {esc(row['snoozed_until'])[:16]}{by}")
     if row.get("investigation_id"):
         notes.append(f"investigation `{esc(row['investigation_id'])}`")
     blocks.append(context(*notes))
     if not resolved:
         key = str(row.get("key"))
+        quiet = button("Unmute", ALERT_UNMUTE, key) if silenced else button("Mute", ALERT_MUTE, key)
         blocks.append(actions("alert_actions", button("Investigate", ALERT_INVESTIGATE, key, "primary"),
-                              button("Snooze 1h", ALERT_SNOOZE, key), button("Mute", ALERT_MUTE, key)))
+                              button("Snooze 1h", ALERT_SNOOZE, key), quiet))
     return blocks
 
 

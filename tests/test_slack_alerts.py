@@ -124,3 +124,34 @@ def test_an_alarm_joining_an_incident_makes_it_investigable_and_a_resolved_one_i
     # AND once resolved, it cannot be snoozed
     alerts.sync([])
     assert "already resolved" in alerts.snooze(incident().key, "U1")
+
+
+def test_mute_names_who_muted_and_unmute_brings_thread_updates_back(tmp_path):
+    from tests.test_slack_support import APPROVER, CannedInvestigator, action_body, blocks_text, dispatch, make_stack
+
+    with SlackApiStub() as slack:
+        store = Store(tmp_path / "aiops.db")
+        app, svc = make_stack(slack, store, CannedInvestigator(store))
+        svc.alerts.clock = lambda: T0
+        svc.alerts.sync([incident()])
+        key = incident().key
+        parent_ts = slack.calls("chat.postMessage")[0].response["ts"]
+        try:
+            # WHEN an approver mutes the incident from its button
+            dispatch(app, action_body(ui.ALERT_MUTE, key, slack.response_url("mute")))
+            slack.wait_for_call("response_url:mute")
+            muted = [c for c in slack.calls("chat.update") if c.params["ts"] == parent_ts][-1].params["blocks"]
+            # THEN the alert says who muted it and offers Unmute instead of Mute
+            assert f"muted by <@{APPROVER}>" in blocks_text(muted)
+            assert ui.ALERT_UNMUTE in ui.action_ids_in(muted) and ui.ALERT_MUTE not in ui.action_ids_in(muted)
+            # WHEN it is unmuted and the incident resolves
+            dispatch(app, action_body(ui.ALERT_UNMUTE, key, slack.response_url("unmute")))
+            reply = slack.wait_for_call("response_url:unmute")[0]
+            svc.alerts.sync([incident(state="resolved")])
+            # THEN the thread hears about it again
+            assert "Unmuted by" in reply.params["text"]
+            replies = [m["text"] for m in slack.messages(CHANNEL) if m.get("thread_ts") == parent_ts]
+            assert "State changed: open → resolved" in replies
+            assert store.get_incident(key)["silenced_by"] is None
+        finally:
+            svc.shutdown()

@@ -306,6 +306,7 @@ def test_manifest_matches_the_registered_listeners(slack, canned):
     assert {"commands", "chat:write", "users:read", "usergroups:read", "app_mentions:read"} == scopes
     emitted = ui.action_ids_in(ui.script_blocks("i", {"id": "s", "body": "", "sha256": "0" * 64}))
     emitted |= ui.action_ids_in(ui.alert_parent({"key": "k", "state": "open"}))
+    emitted |= ui.action_ids_in(ui.alert_parent({"key": "k", "state": "open", "muted": 1}))
     assert emitted == set(ACTIONS)
     # AND every one of them reaches a real listener (Bolt answers 404 when none matches)
     for command in commands:
