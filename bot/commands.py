@@ -5,6 +5,7 @@ import argparse
 import json
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
 
@@ -100,8 +101,8 @@ def cmd_investigate(args: argparse.Namespace) -> int:
 
     if not args.alarm and not args.resume:
         raise CliError("give an alarm name or ARN, or --resume ID", 2)
-    scenario = _scenario_for(args)
-    runtime = build_runtime(args.config, scenario, args.db)
+    scenario, loaded_at = _scenario_for(args)
+    runtime = build_runtime(args.config, scenario, args.db, scenario_loaded_at=loaded_at)
     try:
         progress = _progress_printer()
         if runtime.sandbox is not None:
@@ -133,22 +134,29 @@ def cmd_investigate(args: argparse.Namespace) -> int:
         runtime.close()
 
 
-def _scenario_for(args: argparse.Namespace) -> str | None:
-    """--scenario, else (resuming) the sandbox scenario the investigation started on: resuming a sandbox
-    investigation against real AWS would only degrade every step."""
+def _scenario_for(args: argparse.Namespace) -> tuple[str | None, datetime | None]:
+    """(--scenario, None), else (resuming) the sandbox scenario the investigation started on and the instant
+    it was loaded at: resuming a sandbox investigation against real AWS would only degrade every step, and
+    reloading it at a new "now" would move its data away from the steps already done."""
     from bot.cli import CliError
     from bot.store import Store
 
     if args.scenario or not args.resume:
-        return args.scenario
+        return args.scenario, None
     record = Store(args.db).get_investigation(args.resume)
-    scenario = ((record or {}).get("params") or {}).get("scenario")
+    params = (record or {}).get("params") or {}
+    scenario = params.get("scenario")
     if scenario and not Path(scenario).is_file():
         raise CliError(f"investigation {args.resume} ran on the sandbox scenario {scenario}, which is gone; "
                        "pass --scenario FILE", 2)
-    if scenario:
-        sys.stderr.write(f"resuming on the investigation's sandbox scenario {scenario}\n")
-    return scenario
+    if not scenario:
+        return None, None
+    sys.stderr.write(f"resuming on the investigation's sandbox scenario {scenario}\n")
+    try:
+        loaded_at = datetime.fromisoformat(params["scenario_loaded_at"])
+    except (KeyError, TypeError, ValueError):
+        loaded_at = None
+    return scenario, loaded_at
 
 
 def cmd_history(args: argparse.Namespace) -> int:

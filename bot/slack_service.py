@@ -294,6 +294,8 @@ class SlackService:
                 continue
             if record["status"] == "running" and not owner_is_gone(params.get("owner")):
                 continue
+            if params.get("scenario_loaded_at") != getattr(self.investigator, "origin", {}).get("scenario_loaded_at"):
+                continue  # another sandbox (or its clock): `aiops-bot investigate --resume` reloads the right one
             try:
                 ref = parse_alarm_ref(record["alarm_ref"], self.investigator.provider.regions)
             except InvestigationError:

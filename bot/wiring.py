@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +94,8 @@ def build_llm(config: Config, secrets: Secrets, store: Store, redactor_factory: 
 
 def build_runtime(config_path: str | os.PathLike | None = None, scenario: str | os.PathLike | None = None,
                   db_path: str | os.PathLike | None = None, memory_db: bool = False,
-                  config: Config | None = None, env: dict[str, str] | None = None) -> Runtime:
+                  config: Config | None = None, env: dict[str, str] | None = None,
+                  scenario_loaded_at: datetime | None = None) -> Runtime:
     """Build everything. Raises ConfigError / ScenarioError with user-facing messages."""
     config = config or load_config(config_path)
     secrets = Secrets.from_env(env)
@@ -102,12 +104,15 @@ def build_runtime(config_path: str | os.PathLike | None = None, scenario: str | 
     sandbox = None
     if scenario:
         from bot.sandbox import Sandbox
-        sandbox = Sandbox.start(Path(scenario))
+        sandbox = Sandbox.start(Path(scenario), scenario_loaded_at)
         regions = sorted(set(config.aws.regions) | set(sandbox.scenario.regions))
         provider = sandbox.provider(regions)
     redactor_factory = _redactor_factory(config)
     llm = build_llm(config, secrets, store, redactor_factory, env)
-    origin = {"scenario": str(Path(scenario).resolve())} if scenario else {}  # a resume finds the same sandbox
+    origin = {}  # a resume finds the same sandbox, on the same clock
+    if sandbox is not None:
+        origin = {"scenario": str(Path(str(scenario)).resolve()),
+                  "scenario_loaded_at": sandbox.scenario.loaded_at.isoformat()}
     investigator = Investigator(config, provider, store, llm=llm, redactor_factory=redactor_factory, origin=origin)
     try:
         purged = store.purge(config.analysis.cache_retention)

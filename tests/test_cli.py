@@ -95,6 +95,38 @@ def test_resume_without_scenario_reuses_the_investigations_sandbox(env):
     assert json.loads(out)["root_cause"]["resource"]["id"] == DEPLOYED
 
 
+def test_a_resume_reloads_the_sandbox_on_the_investigations_own_clock(env):
+    from datetime import datetime, timedelta, timezone
+
+    from bot.engine import InvestigationInterrupted, InvestigationRequest
+    from bot.wiring import build_runtime
+
+    def deploy_before_alarm(report: dict) -> float:  # the alarm is read first, the deploy (CloudTrail) later
+        deploy = next(c["time"] for c in report["changes"] if c.get("resource_name") == DEPLOYED)
+        return (datetime.fromisoformat(report["alarm"]["state_changed"].replace("Z", "+00:00"))
+                - datetime.fromisoformat(deploy.replace("Z", "+00:00"))).total_seconds()
+
+    # GIVEN a sandbox investigation (gap: how long before its alarm the deploy was), and one started 20 minutes
+    # ago (its sandbox loaded then) that was interrupted after reading its alarm
+    code, out, err = run(["investigate", ALARM, "--scenario", str(env["scenario"]), "--format", "json"])
+    gap = deploy_before_alarm(json.loads(out))
+    then = datetime.now(timezone.utc).replace(second=0, microsecond=0) - timedelta(minutes=20)
+    runtime = build_runtime(None, env["scenario"], env["root"] / "aiops.db", scenario_loaded_at=then)
+    try:
+        inv_id = runtime.investigator.start(InvestigationRequest(ALARM))
+        with pytest.raises(InvestigationInterrupted):
+            runtime.investigator.run(inv_id, should_stop=lambda: "alarm" in runtime.store.get_steps(inv_id))
+    finally:
+        runtime.close()
+    # WHEN it is resumed now
+    code, out, err = run(["investigate", "--resume", inv_id, "--format", "json"])
+    # THEN the sandbox is seeded on the investigation's clock, so the data still sits in its window: same cause
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["root_cause"]["category"] == "bad_deployment" and report["root_cause"]["resource"]["id"] == DEPLOYED
+    assert deploy_before_alarm(report) == gap
+
+
 def test_ctrl_c_names_the_investigation_to_resume_and_marks_it_interrupted(env, monkeypatch):
     from bot.engine.investigation import Investigator
     from bot.store import Store

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 from bot.aws.clients import ClientFactory
@@ -26,10 +27,13 @@ class Sandbox:
     server: EmulatorServer
     factory: ClientFactory
     counts: dict[str, int] = field(default_factory=dict)
+    seeded_at: datetime | None = None  # when the emulator was seeded (moto's stamps), in real time
 
     @classmethod
-    def start(cls, scenario_path: str | Path) -> "Sandbox":
-        scenario = load_scenario(scenario_path)
+    def start(cls, scenario_path: str | Path, loaded_at: datetime | None = None) -> "Sandbox":
+        """Start the emulator seeded with the scenario, its relative times measured from ``loaded_at``
+        (default: now, to the minute; a resumed investigation passes its own so old and new steps agree)."""
+        scenario = load_scenario(scenario_path, loaded_at)
         server = EmulatorServer().start()
         factory = ClientFactory(endpoint_url=server.endpoint_url, static_credentials=dict(SANDBOX_CREDENTIALS),
                                 emulator=True)
@@ -39,11 +43,11 @@ class Sandbox:
             server.stop()
             raise
         log.info("sandbox %s seeded: %s", scenario.name, counts)
-        return cls(scenario, server, factory, counts)
+        return cls(scenario, server, factory, counts, datetime.now(timezone.utc))
 
     def provider(self, regions: list[str] | None = None) -> GatewayProvider:
         return GatewayProvider(self.factory, regions or self.scenario.regions, SandboxGateway,
-                               scenario=self.scenario)
+                               scenario=self.scenario, seeded_at=self.seeded_at)
 
     def stop(self) -> None:
         self.server.stop()

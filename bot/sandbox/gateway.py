@@ -30,9 +30,12 @@ class SandboxGateway(AwsGateway):
 
     insights_available = False
 
-    def __init__(self, factory: ClientFactory, region: str, scenario: Scenario):
+    def __init__(self, factory: ClientFactory, region: str, scenario: Scenario, seeded_at: datetime | None = None):
+        """``seeded_at``: when the emulator was seeded (the stamp moto puts on the alarms it created); by
+        default the scenario's ``loaded_at`` (they differ when a resume reloads a scenario on its old clock)."""
         super().__init__(factory, region)
         self.scenario = scenario
+        self.seeded_at = seeded_at or scenario.loaded_at
 
     def lookup_events(self, start: datetime, end: datetime, event_source: str | None = None) -> list[Change]:
         out = []
@@ -53,7 +56,7 @@ class SandboxGateway(AwsGateway):
         """The emulator's alarms; one still in its scenario state since seeding (moto stamps the seeding time)
         changed state when the scenario says, as in the alarm history."""
         given = {a.name: a for a in self.scenario.alarms if self.scenario.region_of(a) == self.region}
-        seeded_by = self.scenario.loaded_at + SEEDING_TIME
+        seeded_by = self.seeded_at + SEEDING_TIME
         out = []
         for alarm in super().describe_alarms(names, state):
             spec = given.get(alarm.name)
