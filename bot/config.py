@@ -148,6 +148,18 @@ class RedactionSettings(_Strict):
     ip_addresses: bool = True
     extra_patterns: list[str] = Field(default_factory=list)
 
+    @field_validator("extra_patterns")
+    @classmethod
+    def _patterns(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            try:
+                compiled = re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"'{pattern}' is not a regular expression ({exc})") from None
+            if compiled.search("") is not None:
+                raise ValueError(f"'{pattern}' matches the empty string, so it would redact everything")
+        return patterns
+
 
 class LlmConfig(_Strict):
     provider: Literal["anthropic", "bedrock", "none"] = "anthropic"

@@ -187,3 +187,12 @@ def test_repository_config_yaml_loads():
     # GIVEN the config.yaml shipped in the repository WHEN loaded THEN it validates
     config = load_config(REPO_CONFIG)
     assert config.aws.regions
+
+
+@pytest.mark.parametrize("pattern,why", [("([unclosed", "is not a regular expression"),
+                                         (".*", "matches the empty string")])
+def test_a_custom_redaction_pattern_that_cannot_work_is_refused_at_load(tmp_path, pattern, why):
+    path = tmp_path / "config.yaml"
+    path.write_text(f"redaction:\n  extra_patterns: ['{pattern}']\n")
+    with pytest.raises(ConfigError, match=why):
+        load_config(path)

@@ -165,6 +165,22 @@ def test_unknown_alarm(sandbox, store):
     assert row["status"] == "failed" and "unknown alarm" in row["error"]
 
 
+def test_a_report_step_that_cannot_write_the_report_fails_the_investigation_instead_of_leaving_it_running(
+        sandbox, store):
+    # GIVEN a redactor that breaks (e.g. a bad custom pattern that slipped through)
+    investigator = make_investigator(sandbox, store)
+    investigator.redactor_factory = lambda: 1 / 0
+    inv_id = investigator.start(InvestigationRequest(ALARM))
+    # WHEN the investigation runs THEN it fails with the step's error, and a resume can try the report again
+    with pytest.raises(InvestigationError, match="internal error in step report"):
+        investigator.run(inv_id)
+    row = store.get_investigation(inv_id)
+    assert row["status"] == "failed" and "step report" in row["error"]
+    investigator.redactor_factory = None
+    assert investigator.run(inv_id)["root_cause"]["resource"]["id"] == DEPLOYED
+    assert store.get_investigation(inv_id)["status"] == "complete"
+
+
 @pytest.mark.parametrize("ref", ["arn:aws:cloudwatch:us-east-1:12345:alarm:x", "arn:aws:sns:us-east-1:123456789012:t",
                                  "arn:nonsense", "   "])
 def test_malformed_reference(sandbox, store, ref):

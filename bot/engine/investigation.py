@@ -189,7 +189,7 @@ class Investigator:
             self._after_step(name, ctx)
             note = result.data.get("note") if result.status == "skipped" and isinstance(result.data, dict) else None
             notify(name, result.status, result.error or note or STEP_LABELS[name])
-            if result.status == "failed" and name == "alarm":
+            if result.status == "failed" and name in ("alarm", "report"):  # no report without these
                 self.store.update_investigation(inv_id, status="failed", error=result.error)
                 raise InvestigationError(result.error or "investigation failed")
         return ctx
