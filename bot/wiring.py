@@ -53,6 +53,9 @@ def build_provider(config: Config, env: dict[str, str] | None = None) -> Gateway
     aws = config.aws
     base = ClientFactory(endpoint_url=aws.endpoint_url, profile=aws.credentials.profile,
                          role_arn=aws.credentials.role_arn, default_region=aws.regions[0])
+    problem = base.profile_problem()
+    if problem:
+        raise ConfigError(problem)
     if not aws.accounts:
         return GatewayProvider(base, aws.regions)
     env = dict(os.environ) if env is None else env

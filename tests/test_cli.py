@@ -276,3 +276,18 @@ def test_verbose_goes_before_or_after_the_subcommand(argv):
     from bot.cli import build_parser
     assert build_parser().parse_args(argv).verbose is True
     assert build_parser().parse_args([a for a in argv if a not in ("-v", "--verbose")]).verbose is False
+
+
+def test_a_misspelt_aws_profile_is_a_one_line_configuration_error(env, monkeypatch, tmp_path):
+    # GIVEN AWS_PROFILE names a profile that is not configured
+    (tmp_path / "aws_config").write_text("[profile real]\nregion = us-east-1\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "aws_config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "aws_credentials"))
+    monkeypatch.setenv("AWS_PROFILE", "does-not-exist")
+    # WHEN an investigation or a watch poll starts against real AWS
+    for argv in (["investigate", "foo", "--db", str(tmp_path / "p.db")],
+                 ["watch", "--once", "--db", str(tmp_path / "p.db")]):
+        code, out, err = run(argv)
+        # THEN it exits 2 with one line naming the profile, before any AWS call
+        assert code == 2
+        assert_one_line_error(code, out, err, "profile (does-not-exist) could not be found", "AWS_PROFILE")

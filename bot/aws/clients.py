@@ -16,7 +16,7 @@ import boto3
 import botocore.session
 from botocore.config import Config as BotoConfig
 from botocore.credentials import RefreshableCredentials
-from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, ProfileNotFound
 from botocore.parsers import ResponseParserError
 
 log = logging.getLogger(__name__)
@@ -76,6 +76,17 @@ class ClientFactory:
     _session: Any = field(default=None, init=False, repr=False)
     _cache: dict[tuple[str, str], Any] = field(default_factory=dict, init=False, repr=False)
 
+    def profile_problem(self) -> str | None:
+        """Why the AWS profile in use (``profile``, else ``AWS_PROFILE``) cannot be used, or None: checked at
+        start-up so that a misspelt profile is a configuration error, not a failure of every AWS call."""
+        if self.static_credentials or self.source is not None:
+            return None
+        try:
+            boto3.session.Session(profile_name=self.profile) if self.profile else boto3.session.Session()
+        except ProfileNotFound as exc:
+            return f"{exc} (set by aws.credentials.profile or AWS_PROFILE; `aws configure list-profiles` lists them)"
+        return None
+
     def _base_session(self) -> Any:
         if self._session is not None:
             return self._session
@@ -84,7 +95,10 @@ class ClientFactory:
             kwargs.update(self.static_credentials)
         elif self.profile:
             kwargs["profile_name"] = self.profile
-        session = self.source._base_session() if self.source is not None else boto3.session.Session(**kwargs)
+        try:
+            session = self.source._base_session() if self.source is not None else boto3.session.Session(**kwargs)
+        except ProfileNotFound as exc:
+            raise AwsError("Session", "ProfileNotFound", str(exc)) from None
         if self.role_arn:
             session = self._assume(session, self.role_arn)
         for event, handler in self.event_hooks:
