@@ -48,6 +48,21 @@ def test_scenario_not_a_mapping(tmp_path):
     ({"alarms": [{"name": "a", "namespace": "n", "metric": "m", "threshold": 1, "state": "RED"}]}, "alarms.0.state"),
     ({"region": "moon"}, "region"),
     ({"changes": [{"event_source": "s", "event_name": "e"}]}, "changes.0.time"),
+    ({"region": "mars-north-1"}, "region"),
+    ({"alarms": [{"name": "a", "namespace": "n", "metric": "m", "threshold": 1, "region": "mars-north-1"}]},
+     "alarms.0.region"),
+    ({"resources": [{"type": "lambda", "id": "f", "properties": {"timeout": "abc"}}]}, "resources.0.properties"),
+    ({"resources": [{"type": "lambda", "id": "f", "properties": {"memory_size": -5}}]}, "resources.0.properties"),
+    ({"metrics": [{"namespace": "AWS/Lambda", "name": "Errors", "points": [[0, float("nan")]]}]},
+     "metrics.0.points.0.1"),
+    ({"metrics": [{"namespace": "AWS/Lambda", "name": "Errors", "points": [[1e15, 1]]}]}, "metrics.0.points.0.0"),
+    ({"logs": [{"group": "g", "stream": "s", "events": [[float("nan"), "x"]]}]}, "logs.0.events.0.0"),
+    ({"alarms": [{"name": "a", "namespace": "n", "metric": "m", "threshold": 1, "state_changed": 1e12}]},
+     "alarms.0.state_changed"),
+    ({"alarms": [{"name": "a", "namespace": "n", "metric": "m", "threshold": 1, "period": 0}]}, "alarms.0.period"),
+    ({"alarms": [{"name": "a", "namespace": "n", "metric": "m", "threshold": float("inf")}]}, "alarms.0.threshold"),
+    ({"changes": [{"time": -1e12, "event_source": "s", "event_name": "e"}]}, "changes.0.time"),
+    ({"loaded_at": "2020-01-01T00:00:00"}, "loaded_at"),
 ])
 def test_scenario_wrong_types_name_the_field(tmp_path, overrides, where):
     # GIVEN a scenario with one wrong field WHEN loaded THEN ScenarioError names that field
@@ -55,6 +70,12 @@ def test_scenario_wrong_types_name_the_field(tmp_path, overrides, where):
     with pytest.raises(ScenarioError) as err:
         load_scenario(path)
     assert f"'{where}'" in str(err.value)
+
+
+def test_a_resource_or_alarm_listed_twice_is_refused(tmp_path):
+    twice = [{"type": "lambda", "id": "f"}, {"type": "lambda", "id": "f"}]
+    with pytest.raises(ScenarioError, match="lambda 'f' is listed twice in us-east-1"):
+        load_scenario(write_scenario(tmp_path, build_scenario(resources=twice)))
 
 
 def test_scenario_expect_block_is_ignored_and_times_are_relative(scenario_file):
@@ -271,3 +292,14 @@ def test_a_service_logs_to_the_one_group_its_scenario_names(tmp_path):
         [service] = [r for r in box.provider().region(REGION).list_resources() if r.type == "ecs"]
     # WHEN its inventory is read THEN its task definition's awslogs group is that one
     assert service.properties["awslogs_groups"] == ["/ecs/leagues-board"]
+
+
+def test_an_alarm_with_insufficient_data_is_seeded_in_that_state(tmp_path):
+    from bot.sandbox import Sandbox
+
+    alarm = {"name": "quiet", "namespace": "AWS/Lambda", "metric": "Errors", "threshold": 1,
+             "dimensions": {"FunctionName": DEPLOYED}, "state": "INSUFFICIENT_DATA", "state_changed": -300}
+    with Sandbox.start(write_scenario(tmp_path, build_scenario(alarms=[alarm]))) as box:
+        (found,) = box.provider().region(REGION).describe_alarms(["quiet"])
+    assert found.state == "INSUFFICIENT_DATA"
+    assert found.state_changed == box.scenario.at(-300)

@@ -8,10 +8,12 @@ never read by the bot.
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+import botocore.session
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from bot.yaml_files import read_yaml_file
 
@@ -20,58 +22,98 @@ class ScenarioError(Exception):
     """A scenario file that cannot be used, phrased for the user."""
 
 
+DAY = 86400
+# Times are seconds relative to load time: CloudWatch keeps two weeks of data points; a few days ahead is allowed
+RelativeTime = Annotated[float, Field(ge=-14 * DAY, le=7 * DAY, allow_inf_nan=False)]
+Value = Annotated[float, Field(allow_inf_nan=False, ge=-1e300, le=1e300)]
+_COUNT_PROPERTIES = {  # resource properties the emulator needs as whole numbers: name -> smallest value
+    "timeout": 1, "memory_size": 128, "reserved_concurrency": 0, "allocated_storage_gb": 5, "desired_count": 0}
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
 
-class ScenarioResource(_Model):
+@lru_cache(maxsize=1)
+def known_regions() -> frozenset[str]:
+    """The regions botocore (and so the emulator) knows, in every partition."""
+    session = botocore.session.get_session()
+    return frozenset(region for partition in session.get_available_partitions()
+                     for region in session.get_available_regions("cloudwatch", partition_name=partition))
+
+
+def _known_region(value: str | None) -> str | None:
+    if value is not None and value not in known_regions():
+        raise ValueError(f"'{value}' is not an AWS region (like us-east-1)")
+    return value
+
+
+class _Regional(_Model):
+    """An item that may live in another region than the scenario's."""
+
+    region: str | None = None
+
+    @field_validator("region")
+    @classmethod
+    def _region(cls, value: str | None) -> str | None:
+        return _known_region(value)
+
+
+class ScenarioResource(_Regional):
     type: Literal["ec2", "lambda", "rds", "ecs", "apigateway", "alb"]
     id: str = Field(min_length=1)
-    region: str | None = None
     properties: dict[str, Any] = Field(default_factory=dict)
 
+    @field_validator("properties")
+    @classmethod
+    def _counts(cls, properties: dict[str, Any]) -> dict[str, Any]:
+        for name, least in _COUNT_PROPERTIES.items():
+            value = properties.get(name)
+            if value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value) \
+                    or value < least:
+                raise ValueError(f"'{name}' must be a whole number of at least {least}, not {value!r}")
+        return properties
 
-class ScenarioMetric(_Model):
+
+class ScenarioMetric(_Regional):
     namespace: str
     name: str
     dimensions: dict[str, str] = Field(default_factory=dict)
     unit: str | None = None
-    region: str | None = None
-    points: list[tuple[float, float]] = Field(default_factory=list)
+    points: list[tuple[RelativeTime, Value]] = Field(default_factory=list)
 
 
-class ScenarioLog(_Model):
+class ScenarioLog(_Regional):
     group: str
     stream: str
-    region: str | None = None
-    events: list[tuple[float, str]] = Field(default_factory=list)
+    events: list[tuple[RelativeTime, str]] = Field(default_factory=list)
 
 
-class ScenarioAlarm(_Model):
+class ScenarioAlarm(_Regional):
     name: str
     namespace: str
     metric: str
     dimensions: dict[str, str] = Field(default_factory=dict)
     statistic: str = "Average"
-    period: int = 60
-    evaluation_periods: int = 1
-    threshold: float
+    period: int = Field(default=60, ge=10)
+    evaluation_periods: int = Field(default=1, ge=1)
+    threshold: Value
     comparison: str = "GreaterThanThreshold"
     state: Literal["OK", "ALARM", "INSUFFICIENT_DATA"] = "OK"
     state_reason: str = ""
-    state_changed: float = 0
+    state_changed: RelativeTime = 0
     description: str | None = None
-    region: str | None = None
 
 
-class ScenarioChange(_Model):
-    time: float
+class ScenarioChange(_Regional):
+    time: RelativeTime
     event_source: str
     event_name: str
     resource_type: str | None = None
     resource_name: str | None = None
     username: str | None = None
-    region: str | None = None
 
 
 class Scenario(_Model):
@@ -91,9 +133,29 @@ class Scenario(_Model):
     @field_validator("region")
     @classmethod
     def _region(cls, value: str) -> str:
-        if len(value.split("-")) < 3:
-            raise ValueError(f"'{value}' is not an AWS region name")
+        return str(_known_region(value))
+
+    @field_validator("loaded_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            raise ValueError("needs a timezone, like 2026-01-01T12:00:00Z")
         return value
+
+    @model_validator(mode="after")
+    def _unique(self) -> "Scenario":
+        seen: set[tuple[str, str, str]] = set()
+        for resource in self.resources:
+            key = (resource.type, resource.id, self.region_of(resource))
+            if key in seen:
+                raise ValueError(f"{resource.type} '{resource.id}' is listed twice in {key[2]}")
+            seen.add(key)
+        names: set[tuple[str, str]] = set()
+        for alarm in self.alarms:
+            if (alarm.name, self.region_of(alarm)) in names:
+                raise ValueError(f"alarm '{alarm.name}' is listed twice in {self.region_of(alarm)}")
+            names.add((alarm.name, self.region_of(alarm)))
+        return self
 
     def at(self, relative_seconds: float) -> datetime:
         return self.loaded_at + timedelta(seconds=float(relative_seconds))
@@ -124,7 +186,8 @@ def parse_scenario(data: object, source: str = "<scenario>", loaded_at: datetime
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise ScenarioError(f"{source}: '{where}': {first['msg']}") from None
+        message = first["msg"].removeprefix("Value error, ")
+        raise ScenarioError(f"{source}: '{where}': {message}" if where else f"{source}: {message}") from None
 
 
 def load_scenario(path: str | Path, loaded_at: datetime | None = None) -> Scenario:

@@ -32,8 +32,9 @@ class EmulatorServer:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> "EmulatorServer":
-        for noisy in ("werkzeug", "moto"):
-            logging.getLogger(noisy).setLevel(logging.ERROR)
+        for noisy in ("werkzeug", "moto"):  # an emulator error reaches the bot as an AWS error: no traceback
+            if not logging.getLogger(noisy).isEnabledFor(logging.DEBUG):
+                logging.getLogger(noisy).setLevel(logging.CRITICAL)
         moto_api_backend.reset()  # moto's state is process-global: each emulator starts empty
         metric_index.install()
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
