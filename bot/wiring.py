@@ -108,7 +108,7 @@ def build_runtime(config_path: str | os.PathLike | None = None, scenario: str | 
     if scenario:
         from bot.sandbox import Sandbox
         sandbox = Sandbox.start(Path(scenario), scenario_loaded_at)
-        regions = sorted(set(config.aws.regions) | set(sandbox.scenario.regions))
+        regions = list(dict.fromkeys([*config.aws.regions, *sandbox.scenario.regions]))  # config order first
         provider = sandbox.provider(regions)
     redactor_factory = _redactor_factory(config)
     llm = build_llm(config, secrets, store, redactor_factory, env)

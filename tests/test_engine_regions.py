@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from bot.config import Config
 from bot.engine import InvestigationRequest, Investigator
 from bot.store import Store
@@ -108,3 +110,23 @@ def test_a_cause_in_another_region_says_where_in_slack_and_in_the_terminal():
     out = StringIO()
     print_report(report, Console(file=out, width=160))
     assert f"rds {DATABASE} ({REMOTE})" in out.getvalue() and f"{DEPLOYED} ({HOME})" not in out.getvalue()
+
+
+def test_a_name_in_two_configured_regions_is_an_error_listing_both_arns(tmp_path):
+    from bot.engine import InvestigationError
+    from bot.sandbox import Sandbox
+
+    # GIVEN the same alarm name in us-west-2 and us-east-1 (active-active), both regions configured
+    scenario = build_scenario(region=HOME)
+    scenario["alarms"] = [scenario["alarms"][0], dict(scenario["alarms"][0], region=REMOTE)]
+    with Sandbox.start(write_scenario(tmp_path, scenario)) as box:
+        investigator = Investigator(Config.model_validate({"aws": {"regions": [HOME, REMOTE]}}),
+                                    box.provider([HOME, REMOTE]), Store(memory=True))
+        # WHEN it is investigated by name THEN the error lists both ARNs, to pick one
+        with pytest.raises(InvestigationError) as err:
+            investigator.investigate(InvestigationRequest(ALARM))
+        assert "exists in 2 places" in str(err.value)
+        assert f":{HOME}:" in str(err.value) and f":{REMOTE}:" in str(err.value)
+        # AND by ARN, the one meant is investigated
+        arn = f"arn:aws:cloudwatch:{REMOTE}:123456789012:alarm:{ALARM}"
+        assert investigator.investigate(InvestigationRequest(arn))["alarm"]["region"] == REMOTE

@@ -95,12 +95,12 @@ def resolve_alarm(provider: GatewayProvider, ref: AlarmRef, start: datetime, end
                 if exc.operation == "AssumeRole":
                     break
                 continue
-            if alarms and not several:  # one account: the first region holding the name
+            if alarms and not several:
                 _check_account(ref, alarms[0])
-                return _resolved(gateway, alarms[0], start, end, [])
             found.extend((gateway, alarm) for alarm in alarms[:1])
-    if len(found) > 1:
-        arns = "\n".join(f"  {a.arn or a.name} ({a.account}, {a.region})" for _, a in found)
+    if len(found) > 1:  # the same name in several regions (or accounts): which one is meant?
+        arns = "\n".join(f"  {a.arn or a.name} ({', '.join(filter(None, (a.account, a.region, a.state)))})"
+                         for _, a in found)
         raise InvestigationError(f"alarm '{ref.name}' exists in {len(found)} places; investigate one of them "
                                  f"by ARN:\n{arns}")
     if not found:
