@@ -74,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("history", help="list past investigations")
     _add_common(p, scenario=False)
-    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--limit", type=_limit, default=20, help="how many (1 to 10000, default 20)")
     p.add_argument("--format", choices=("table", "json"), default="table")
 
     p = sub.add_parser("report", help="show a stored report")
@@ -97,6 +97,16 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.commands import register_extra_commands
     register_extra_commands(sub, _add_common)
     return parser
+
+
+def _limit(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if not 1 <= value <= 10_000:
+        raise argparse.ArgumentTypeError(f"{value} is outside 1-10000")
+    return value
 
 
 def _configure_logging(verbose: bool) -> None:

@@ -70,14 +70,25 @@ def _emit(report: dict[str, Any], fmt: str | None) -> None:
         print_report(report)
 
 
-def write_report_files(report: dict[str, Any], path: Path) -> list[Path]:
-    """Write the report to ``path`` (.json or .md; other suffixes get both) and its charts beside it."""
-    written = _write_documents(report, path)
+def write_report_files(report: dict[str, Any], path: Path | str) -> list[Path]:
+    """Write the report to ``path`` (.json or .md; other suffixes get both) and its charts beside it; a folder
+    (existing, or written with a trailing slash) gets ``<id>.json`` and ``<id>.md``. A file that cannot be
+    written is a CliError naming it (the report itself is stored: ``aiops-bot report ID`` shows it)."""
+    from bot.cli import CliError
+
+    target = Path(path)
+    if str(path).endswith(("/", "\\")) or target.is_dir():
+        target = target / str(report.get("id") or "report")
     try:
-        from bot.charts import write_charts_for_report
-        written += write_charts_for_report(report, written[0].parent)
-    except ImportError:
-        pass
+        written = _write_documents(report, target)
+        try:
+            from bot.charts import write_charts_for_report
+            written += write_charts_for_report(report, written[0].parent)
+        except ImportError:
+            pass
+    except OSError as exc:
+        raise CliError(f"could not write the report to {exc.filename or target}: {exc.strerror or exc} (it is "
+                       f"stored; `aiops-bot report {report.get('id')}` shows it)") from None
     return written
 
 
@@ -101,6 +112,12 @@ def cmd_investigate(args: argparse.Namespace) -> int:
 
     if not args.alarm and not args.resume:
         raise CliError("give an alarm name or ARN, or --resume ID", 2)
+    if args.alarm:  # a malformed name or ARN is bad input: say so before starting anything
+        from bot.engine.alarm_ref import InvestigationError, parse_alarm_ref
+        try:
+            parse_alarm_ref(args.alarm, None)
+        except InvestigationError as exc:
+            raise CliError(str(exc), 2) from None
     scenario, loaded_at = _scenario_for(args)
     runtime = build_runtime(args.config, scenario, args.db, scenario_loaded_at=loaded_at)
     try:
@@ -127,7 +144,7 @@ def cmd_investigate(args: argparse.Namespace) -> int:
             raise
         _emit(report, args.format)
         if args.output:
-            for path in write_report_files(report, Path(args.output)):
+            for path in write_report_files(report, args.output):
                 sys.stderr.write(f"wrote {path}\n")
         return 0
     finally:

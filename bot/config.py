@@ -38,6 +38,9 @@ _REGION = re.compile(r"^[a-z]{2,4}(-[a-z]+)?-(north|south|east|west|central|nort
                      r"southwest)-[1-9]$")  # us-east-1, us-gov-west-1, us-isob-east-1, eusc-de-east-1
 
 
+FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]  # .nan or .inf in YAML would silently break a rule
+
+
 def check_region(region: str) -> str:
     """`region` if it is shaped like an AWS region name (us-east-1, us-gov-west-1...), else ValueError."""
     if not _REGION.match(region or ""):
@@ -88,12 +91,12 @@ class ServiceConfig(_Strict):
 
 
 class MetricRule(_Strict):
-    threshold: float | None = None
+    threshold: FiniteFloat | None = None
     comparison: Literal["GreaterThanThreshold", "GreaterThanOrEqualToThreshold",
                         "LessThanThreshold", "LessThanOrEqualToThreshold"] = "GreaterThanThreshold"
     period: int = Field(default=60, ge=60)
     statistic: Literal["Average", "Sum", "Minimum", "Maximum", "SampleCount"] | None = None
-    resources: dict[str, float] = Field(default_factory=dict, description="per-resource threshold")
+    resources: dict[str, FiniteFloat] = Field(default_factory=dict, description="per-resource threshold")
 
     @field_validator("period")
     @classmethod
@@ -166,8 +169,8 @@ class LlmConfig(_Strict):
     model: str = "claude-sonnet-5-5"
     max_input_tokens: int = Field(default=8000, ge=2000)  # prompt, tools and hypotheses take ~1,500
     max_output_tokens: int = Field(default=1500, ge=100)
-    budget_usd: float = Field(default=0.50, ge=0)
-    timeout: float = Field(default=60, gt=0)
+    budget_usd: FiniteFloat = Field(default=0.50, ge=0)
+    timeout: FiniteFloat = Field(default=60, gt=0, le=3600)
     max_retries: int = Field(default=3, ge=0, le=10)
 
 

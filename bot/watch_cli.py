@@ -105,8 +105,9 @@ def cmd_watch(args: argparse.Namespace) -> int:
     from bot.poller import Poller
     from bot.wiring import build_runtime
 
-    if args.duration is not None and args.duration <= 0:
-        raise CliError("--duration must be a positive number of minutes", EXIT_USAGE)
+    if args.duration is not None and not 0 < args.duration <= MAX_DURATION_MIN:  # also refuses nan and inf
+        raise CliError(f"--duration must be a number of minutes above 0 and at most {MAX_DURATION_MIN} "
+                       "(leave it out to run until Ctrl-C)", EXIT_USAGE)
     resources = load_resources_file(args.resources_file) if args.resources_file else None
     runtime = build_runtime(args.config, args.scenario, db_path=args.db, memory_db=args.db is None)
     try:
@@ -117,6 +118,9 @@ def cmd_watch(args: argparse.Namespace) -> int:
         return _run_scheduled(poller, runtime.config.monitoring, args.format, args.duration)
     finally:
         runtime.close()
+
+
+MAX_DURATION_MIN = 60 * 24 * 366  # a year: longer is "until Ctrl-C"
 
 
 def _run_scheduled(poller: Any, monitoring: Any, fmt: str, duration: float | None) -> int:

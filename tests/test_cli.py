@@ -291,3 +291,38 @@ def test_a_misspelt_aws_profile_is_a_one_line_configuration_error(env, monkeypat
         # THEN it exits 2 with one line naming the profile, before any AWS call
         assert code == 2
         assert_one_line_error(code, out, err, "profile (does-not-exist) could not be found", "AWS_PROFILE")
+
+
+@pytest.mark.parametrize("argv, needle", [
+    (["investigate", "arn:aws:sns:us-east-1:123456789012:topic"], "malformed alarm ARN"),
+    (["investigate", "a" * 300], "1-255 printable characters"),
+    (["watch", "--once", "--duration", "nan"], "--duration must be a number of minutes"),
+    (["watch", "--duration", "inf"], "--duration must be a number of minutes"),
+])
+def test_bad_arguments_exit_2_before_anything_starts(env, argv, needle):
+    code, out, err = run(argv)
+    assert code == 2
+    assert_one_line_error(code, out, err, needle)
+    assert "sandbox AWS at" not in err
+
+
+def test_history_limit_out_of_range_is_a_usage_error(env, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["history", "--limit", "99999999999999999999"])
+    assert exit_.value.code == 2 and "outside 1-10000" in capsys.readouterr().err
+
+
+def test_output_to_a_folder_and_to_an_unwritable_place(env, tmp_path):
+    # WHEN --output names a folder (trailing slash) THEN the report is written inside it, named by its id
+    code, out, err = run(["investigate", ALARM, "--scenario", str(env["scenario"]), "--format", "json",
+                          "--output", f"{tmp_path / 'reports'}/"])
+    inv_id = json.loads(out)["id"]
+    assert code == 0 and (tmp_path / "reports" / f"{inv_id}.json").exists()
+    assert (tmp_path / "reports" / f"{inv_id}.md").exists()
+    # WHEN it cannot be written THEN one line says where and how to see the stored report
+    (tmp_path / "file").write_text("x")
+    code, out, err = run(["investigate", ALARM, "--scenario", str(env["scenario"]), "--format", "json",
+                          "--output", str(tmp_path / "file" / "r.json")])
+    errors = [line for line in err.splitlines() if line.startswith("error:")]
+    assert code == 1 and "Traceback" not in err and len(errors) == 1
+    assert "could not write the report" in errors[0] and "aiops-bot report inv-" in errors[0]

@@ -303,3 +303,16 @@ def test_an_alarm_with_insufficient_data_is_seeded_in_that_state(tmp_path):
         (found,) = box.provider().region(REGION).describe_alarms(["quiet"])
     assert found.state == "INSUFFICIENT_DATA"
     assert found.state_changed == box.scenario.at(-300)
+
+
+def test_what_the_emulator_stamped_while_seeding_is_not_a_change(tmp_path):
+    from bot.sandbox import Sandbox
+
+    # GIVEN a function the emulator created while seeding (its LastModified is the seeding time)
+    with Sandbox.start(write_scenario(tmp_path, build_scenario())) as box:
+        gateway = box.provider().region(REGION)
+        function = next(r for r in gateway.list_resources() if r.id == DEPLOYED)
+        now = box.scenario.loaded_at
+        # WHEN its metadata changes around the seeding are read THEN that stamp is not reported as a change
+        changes = gateway.resource_metadata_changes(function, now - timedelta(hours=1), now + timedelta(hours=1))
+    assert not [c for c in changes if c.event_name == "LastModified"]

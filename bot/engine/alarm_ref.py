@@ -20,8 +20,8 @@ class AlarmRef:
     account_id: str | None = None  # the 12-digit account of an ARN
 
 
-def parse_alarm_ref(text: str, configured_regions: list[str]) -> AlarmRef:
-    """Parse ``text``; an ARN's region must be one of the configured regions."""
+def parse_alarm_ref(text: str, configured_regions: list[str] | None) -> AlarmRef:
+    """Parse ``text``; an ARN's region must be one of the configured regions (None: only check the form)."""
     text = (text or "").strip()
     if not text:
         raise InvestigationError("no alarm given: pass an alarm name or ARN")
@@ -31,7 +31,7 @@ def parse_alarm_ref(text: str, configured_regions: list[str]) -> AlarmRef:
             raise InvestigationError(f"malformed alarm ARN '{text}' (expected "
                                      "arn:aws:cloudwatch:REGION:ACCOUNT:alarm:NAME)")
         region = match.group("region")
-        if region not in configured_regions:
+        if configured_regions is not None and region not in configured_regions:
             raise InvestigationError(f"alarm {match.group('name')} is in region {region}, which is not configured "
                                      f"(aws.regions: {', '.join(configured_regions)})")
         return AlarmRef(match.group("name"), region, text, match.group("account"))

@@ -22,6 +22,7 @@ from bot.aws.logs import InsightsResult
 from .scenario import Scenario
 
 _EMULATOR_LISTED = ("lambda", "rds", "ecs", "apigateway")
+SEEDING_STAMPS = timedelta(minutes=2)  # seeding a scenario takes seconds; what moto stamped then is no change
 SEEDING_TIME = timedelta(minutes=15)  # an alarm stamped later than this after loading changed state since
 
 
@@ -65,6 +66,12 @@ class SandboxGateway(AwsGateway):
                 alarm = replace(alarm, state_changed=self.scenario.at(spec.state_changed))
             out.append(alarm)
         return out
+
+    def resource_metadata_changes(self, ref: ResourceRef, start: datetime, end: datetime) -> list[Change]:
+        """The emulator stamps what it creates (a function's LastModified) with the seeding time: such a stamp is
+        no change (a scenario states its changes under ``changes``)."""
+        low, high = self.seeded_at - SEEDING_STAMPS, self.seeded_at + timedelta(minutes=1)
+        return [c for c in super().resource_metadata_changes(ref, start, end) if not low <= c.time <= high]
 
     def describe_alarm_history(self, name: str, start: datetime, end: datetime) -> list[AlarmTransition]:
         for alarm in self.scenario.alarms:
