@@ -167,6 +167,20 @@ class AlertService:
             return True
 
 
+def record_changes(store: Store, changes: Any, now: datetime) -> None:
+    """Keep what one poll changed (``Poller.last_changes``) in the incidents table without Slack (``watch``),
+    so ``aiops-bot summary`` and ``history`` see the incidents a terminal watch found."""
+    for incident in changes.new:
+        store.upsert_incident(incident.key, alarm_name=incident.alarm_name, region=incident.region,
+                              state=incident.state, title=incident.title, opened_at=iso(now), muted=0,
+                              details=json.dumps(incident.to_dict(), sort_keys=True, default=str))
+    for incident in changes.updated:
+        store.upsert_incident(incident.key, state=incident.state, title=incident.title, resolved_at=None,
+                              details=json.dumps(incident.to_dict(), sort_keys=True, default=str))
+    for incident in changes.resolved:
+        store.upsert_incident(incident.key, state="resolved", resolved_at=iso(now))
+
+
 def default_poller(runtime: Any) -> Callable[[], list[Incident]]:
     """The scheduler's poll job: :meth:`bot.poller.Poller.poll` over every account x region."""
     from bot.poller import Poller

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import threading
 from datetime import datetime, timezone
@@ -22,6 +23,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, 
 from analyzers.grouping import Changes
 from analyzers.incidents import Incident
 from analyzers.model import ResourceRef, iso
+from bot.alerts import record_changes
 from bot.config import check_region
 
 log = logging.getLogger(__name__)
@@ -82,7 +84,8 @@ def print_changes(changes: Changes, fmt: str, stream=None) -> None:
     for kind, incidents in (("new", changes.new), ("updated", changes.updated), ("resolved", changes.resolved)):
         for incident in incidents:
             if fmt == "json":
-                out.write(json.dumps({"change": kind, "incident": incident.to_dict()}, default=str) + "\n")
+                out.write(json.dumps({"change": kind, "at": iso(datetime.now(timezone.utc)),
+                                      "incident": incident.to_dict()}, default=str) + "\n")
             else:
                 out.write(_row(kind, incident) + "\n")
     out.flush()
@@ -109,13 +112,18 @@ def cmd_watch(args: argparse.Namespace) -> int:
         raise CliError(f"--duration must be a number of minutes above 0 and at most {MAX_DURATION_MIN} "
                        "(leave it out to run until Ctrl-C)", EXIT_USAGE)
     resources = load_resources_file(args.resources_file) if args.resources_file else None
-    runtime = build_runtime(args.config, args.scenario, db_path=args.db, memory_db=args.db is None)
+    keep = args.db is not None or bool(os.environ.get("AIOPS_DB"))  # a database named: incidents are kept
+    runtime = build_runtime(args.config, args.scenario, db_path=args.db, memory_db=not keep)
     try:
         poller = Poller(runtime, resources=resources)
+        record = (lambda: record_changes(runtime.store, poller.last_changes, datetime.now(timezone.utc))) \
+            if keep else (lambda: None)
         if args.once:
-            print_incidents(poller.poll(), args.format)
+            incidents = poller.poll()
+            record()
+            print_incidents(incidents, args.format)
             return EXIT_OK
-        return _run_scheduled(poller, runtime.config.monitoring, args.format, args.duration)
+        return _run_scheduled(poller, runtime.config.monitoring, args.format, args.duration, record)
     finally:
         runtime.close()
 
@@ -123,7 +131,8 @@ def cmd_watch(args: argparse.Namespace) -> int:
 MAX_DURATION_MIN = 60 * 24 * 366  # a year: longer is "until Ctrl-C"
 
 
-def _run_scheduled(poller: Any, monitoring: Any, fmt: str, duration: float | None) -> int:
+def _run_scheduled(poller: Any, monitoring: Any, fmt: str, duration: float | None,
+                   record: Any = lambda: None) -> int:
     from apscheduler.schedulers.background import BackgroundScheduler
 
     stop = threading.Event()
@@ -134,6 +143,10 @@ def _run_scheduled(poller: Any, monitoring: Any, fmt: str, duration: float | Non
         except Exception as exc:  # one failed poll must not stop the watch
             print(f"warning: poll failed: {exc}", file=sys.stderr)
             return
+        try:
+            record()
+        except Exception as exc:  # the database is a record; the terminal still gets the changes
+            print(f"warning: incidents not stored: {exc}", file=sys.stderr)
         print_changes(poller.last_changes, fmt)
 
     scheduler = BackgroundScheduler(timezone=timezone.utc)

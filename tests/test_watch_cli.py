@@ -37,6 +37,22 @@ def test_watch_once_json_prints_the_incidents_of_one_poll(tmp_path, config_file,
     assert {r["id"] for r in incident["resources"]} == {"shop-api", "shop-db"}
 
 
+def test_watch_with_a_database_keeps_its_incidents_for_summary(tmp_path, config_file, capsys):
+    from bot.store import Store
+
+    # GIVEN a scenario with a planted outage and a named database
+    scenario = write_scenario(tmp_path / "outage.yaml")
+    db = tmp_path / "watch.db"
+    # WHEN watch --once runs on it, then summary is asked for
+    assert main(["watch", "--once", "--scenario", str(scenario), "--config", config_file, "--db", str(db)]) == 0
+    capsys.readouterr()
+    assert main(["summary", "--since", "1h", "--format", "json", "--db", str(db)]) == 0
+    # THEN the incident is in the database and in the summary
+    (row,) = Store(db).list_incidents(open_only=True)
+    assert row["key"].startswith("alarm:us-east-1:shop-api-errors:") and row["opened_at"]
+    assert json.loads(capsys.readouterr().out)["totals"]["incidents"] == 1
+
+
 @pytest.mark.parametrize("content, message", [
     (None, "not found"),
     ("{not json", "not valid JSON"),
@@ -91,4 +107,6 @@ def test_scheduled_watch_polls_at_once_prints_changes_and_stops_after_duration(c
     # THEN it polled once, printed the change as a JSON line, and stopped
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert code == 0 and poller.polls == 1
-    assert lines == [{"change": "new", "incident": incident.to_dict()}]
+    assert [{k: v for k, v in line.items() if k != "at"} for line in lines] == [
+        {"change": "new", "incident": incident.to_dict()}]
+    assert lines[0]["at"].endswith("Z")  # when the change was seen
