@@ -54,6 +54,8 @@ def print_report(report: dict[str, Any], console: Console | None = None) -> None
                             subtitle=f"sha256 {s['sha256'][:16]}... - proposed only, never executed",
                             border_style=style))
     _print_links(report.get("links") or {}, console)
+    for warning in report.get("warnings") or []:
+        console.print(f"[yellow]Warning:[/] {escape(warning)}")
     if report.get("degraded"):
         console.print("[yellow]Degraded steps:[/] " + "; ".join(f"{k}: {v}" for k, v in report["degraded"].items()))
     if report.get("redaction_receipt"):

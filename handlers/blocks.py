@@ -145,6 +145,8 @@ def findings_blocks(report: Mapping[str, Any]) -> list[dict]:
     narrative = (report.get("llm") or {}).get("narrative")
     if narrative:
         blocks.append(section(f"*Claude's reading*\n{esc(narrative, 2500)}"))
+    for warning in (report.get("warnings") or [])[:3]:
+        blocks.append(context(f":warning: {esc(warning, 500)}"))
     degraded = {k: v for k, v in (report.get("degraded") or {}).items() if v}
     if degraded:
         blocks.append(context(":warning: Degraded steps: " + esc("; ".join(f"{k}: {v}" for k, v in

@@ -326,3 +326,26 @@ def test_output_to_a_folder_and_to_an_unwritable_place(env, tmp_path):
     errors = [line for line in err.splitlines() if line.startswith("error:")]
     assert code == 1 and "Traceback" not in err and len(errors) == 1
     assert "could not write the report" in errors[0] and "aiops-bot report inv-" in errors[0]
+
+
+def test_a_window_that_starts_inside_the_incident_is_flagged(env):
+    # WHEN the window read (10 minutes) starts after the errors began (20 minutes ago)
+    code, out, err = run(["investigate", ALARM, "--scenario", str(env["scenario"]), "--format", "json",
+                          "--time-window", "0.1667"])
+    # THEN the report warns that the incident was already under way, and the full window has no such warning
+    assert code == 0, err
+    (warning,) = json.loads(out)["warnings"]
+    assert "already under way" in warning and "longer time window" in warning
+    assert json.loads(env["out"])["warnings"] == []
+
+
+def test_a_broad_custom_redaction_pattern_does_not_garble_the_categories(env, tmp_path, report_schema):
+    # GIVEN a custom pattern that happens to match category names
+    config = tmp_path / "config.yaml"
+    config.write_text("llm: {provider: none}\nredaction:\n  extra_patterns: ['[a-z]+_[a-z]+']\n")
+    code, out, err = run(["investigate", ALARM, "--scenario", str(env["scenario"]), "--format", "json",
+                          "--config", str(config)])
+    # THEN the report still names its categories and matches the schema
+    report = json.loads(out)
+    assert code == 0 and report["root_cause"]["category"] == "bad_deployment"
+    assert_valid_report(report, report_schema)

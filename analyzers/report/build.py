@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Mapping, Sequence
 
 from ..model import (Alarm, Anomaly, Change, Hypothesis, LogPattern, ResourceRef, Script, TimelineEvent, iso)
@@ -49,6 +49,19 @@ def summarize(root: Hypothesis, onset: datetime | None, alarm: Alarm, reranked: 
             f"({confidence}){since}. {lead}").strip()
 
 
+def report_warnings(data: ReportInput) -> list[str]:
+    """What a reader must know to trust the report: an onset at the very start of the window (the incident
+    began earlier, so its start and trigger may be outside what was read)."""
+    out = []
+    period = timedelta(seconds=max(int(data.alarm.period or 60), 60))
+    if data.onset is not None and data.onset <= data.window_start + period:
+        hours = (data.window_end - data.window_start).total_seconds() / 3600
+        out.append(f"The incident was already under way at the start of the {hours:g} h window that was read "
+                   f"({iso(data.window_start)}); its start and trigger may be earlier. Investigate again with a "
+                   "longer time window.")
+    return out
+
+
 def build_report(data: ReportInput) -> dict[str, Any]:
     root = data.hypotheses[0]
     degraded = {name: step.get("error") for name, step in data.steps.items()
@@ -74,6 +87,7 @@ def build_report(data: ReportInput) -> dict[str, Any]:
         "steps": {name: {"status": step.get("status"), "error": step.get("error")}
                   for name, step in data.steps.items()},
         "degraded": degraded,
+        "warnings": report_warnings(data),
         "llm": dict(data.llm) if data.llm else {"status": "offline",
                                                 "note": "no LLM configured; deterministic analysis only"},
         "redaction": dict(data.redaction),

@@ -101,6 +101,8 @@ def render_markdown(report: dict[str, Any]) -> str:
             lines.append(f"- GetMetricData {w.get('start')} -> {w.get('end')}, {w.get('series')} series")
         lines.append("")
     lines += _links_section(report.get("links") or {}, alarm)
+    if report.get("warnings"):
+        lines += ["## Warnings", ""] + [f"- {w}" for w in report["warnings"]] + [""]
     if report.get("degraded"):
         lines += ["## Degraded steps", ""] + [f"- {k}: {v}" for k, v in report["degraded"].items()] + [""]
     if report.get("redaction"):

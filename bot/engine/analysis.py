@@ -169,8 +169,13 @@ def make_report(inv_id: str, created: datetime, params: dict[str, Any], outputs:
     links = console_links(found, analysis, charts, bundle, data)
     if redactor is not None:
         kept = report.pop("scripts")
+        categories = [report["root_cause"]["category"]] + [h["category"] for h in report["hypotheses"]]
         report = redactor.redact_obj(report)
         report["scripts"] = kept
+        # categories are the engine's own words, never secrets: a broad custom pattern must not garble them
+        report["root_cause"]["category"] = categories[0]
+        for hypothesis, category in zip(report["hypotheses"], categories[1:]):
+            hypothesis["category"] = category
         report["redaction"] = redactor.receipt()
         report["redaction_receipt"] = redactor.receipt_text()
     report["links"] = links  # built from AWS identifiers only; kept out of redaction so URLs stay valid
