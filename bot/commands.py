@@ -160,7 +160,7 @@ def _scenario_for(args: argparse.Namespace) -> tuple[str | None, datetime | None
 
     if args.scenario or not args.resume:
         return args.scenario, None
-    record = Store(args.db).get_investigation(args.resume)
+    record = Store.for_reading(args.db).get_investigation(args.resume)
     params = (record or {}).get("params") or {}
     scenario = params.get("scenario")
     if scenario and not Path(scenario).is_file():
@@ -182,7 +182,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     from bot.cli import CliError
     if args.limit < 1:
         raise CliError("--limit must be at least 1", 2)
-    rows = Store(args.db).list_investigations(limit=args.limit)
+    rows = Store.for_reading(args.db).list_investigations(limit=args.limit)
     table = [[r["id"], r["created_at"][:19].replace("T", " "), r.get("alarm_name") or r.get("alarm_ref"),
               r["status"], r.get("root_category") or "", r.get("root_resource") or ""] for r in rows]
     print_rows(rows, args.format, "no investigations yet; try `aiops-bot demo`", table,
@@ -194,7 +194,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from bot.cli import CliError
     from bot.store import Store
 
-    store = Store(args.db)
+    store = Store.for_reading(args.db)
     record = store.get_investigation(args.id)
     if record is None:
         raise CliError(f"no investigation with id {args.id} (see `aiops-bot history`)")

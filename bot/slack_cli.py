@@ -185,7 +185,7 @@ def cmd_approvals(args: argparse.Namespace) -> int:
 
     from bot.commands import print_rows
 
-    rows = Store(args.db).list_approvals(args.investigation)
+    rows = Store.for_reading(args.db).list_approvals(args.investigation)
     table = [[r["decided_at"][:19].replace("T", " "), r["investigation_id"], r["script_id"], r["sha256"][:12],
               r["user_name"] or r["user_id"], r["decision"], r["outcome"]] for r in rows]
     print_rows(rows, args.format, "no approval decisions recorded yet", table,

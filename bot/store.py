@@ -138,6 +138,13 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot use the database {self.path or ':memory:'}: {exc}") from None
 
+    @classmethod
+    def for_reading(cls, path: str | os.PathLike | None = None) -> "Store":
+        """The database at ``path`` (default: $AIOPS_DB or ./.aiops/aiops.db) for commands that only read: an
+        empty in-memory one when it does not exist yet, so that reading never creates folders or files."""
+        where = Path(path) if path else default_db_path()
+        return cls(where) if where.exists() else cls(memory=True)
+
     # Schema -----------------------------------------------------------------
     def migrate(self) -> list[str]:
         """Apply pending named migrations, all in one write transaction (one process at a time: others

@@ -47,7 +47,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
         parse_period(args.since)
     except PeriodError as exc:
         raise CliError(str(exc), 2) from None
-    summary = load_summary(Store(args.db), args.since)
+    summary = load_summary(Store.for_reading(args.db), args.since)
     if args.format == "json":
         sys.stdout.write(json.dumps(summary, indent=2, default=str) + "\n")
     elif args.format == "table":

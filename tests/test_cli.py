@@ -349,3 +349,14 @@ def test_a_broad_custom_redaction_pattern_does_not_garble_the_categories(env, tm
     report = json.loads(out)
     assert code == 0 and report["root_cause"]["category"] == "bad_deployment"
     assert_valid_report(report, report_schema)
+
+
+def test_reading_commands_never_create_a_database(env, tmp_path):
+    where = tmp_path / "absent" / "aiops.db"
+    # WHEN history, report, summary and approvals read a database that does not exist
+    assert run(["history", "--db", str(where)])[0] == 0
+    assert run(["report", "inv-x", "--db", str(where)])[0] == 1
+    assert run(["summary", "--db", str(where)])[0] == 0
+    assert run(["approvals", "--db", str(where)])[0] == 0
+    # THEN they answer as for an empty one, and nothing was created
+    assert not (tmp_path / "absent").exists()
