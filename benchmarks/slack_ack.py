@@ -32,10 +32,14 @@ AWS_CALL_SECONDS = 2.0
 class SlowAwsInvestigator(CannedInvestigator):
     """The canned investigation, but every (simulated) AWS call takes 2 s."""
 
-    def run(self, inv_id: str, progress=None) -> dict:
+    def find_alarm(self, inv_id: str) -> None:  # DescribeAlarms, after the ack and before the first post
+        time.sleep(AWS_CALL_SECONDS)
+        super().find_alarm(inv_id)
+
+    def run(self, inv_id: str, progress=None, should_stop=None) -> dict:
         for _ in range(3):
             time.sleep(AWS_CALL_SECONDS)
-        return super().run(inv_id, progress)
+        return super().run(inv_id, progress, should_stop)
 
 
 def measure(conn: http.client.HTTPConnection, bodies: list[str]) -> list[float]:

@@ -95,6 +95,7 @@ def _malformed(body: Any) -> str | None:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # a burst of connections waits to be accepted instead of being reset (default 5)
 
     def __init__(self, address: tuple[str, int], app: App | None, health: Callable[[], dict]):
         super().__init__(address, _Handler)

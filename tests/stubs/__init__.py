@@ -30,6 +30,7 @@ def wait_for(predicate: Callable[[], T], timeout: float = 5.0, interval: float =
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # a burst of connections waits to be accepted instead of being reset (default 5)
 
     def __init__(self, handler: type[BaseHTTPRequestHandler], owner: Any) -> None:
         super().__init__(("127.0.0.1", 0), handler)
