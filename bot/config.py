@@ -112,6 +112,8 @@ class MonitoringConfig(_Strict):
     groups: dict[str, list[str]] = Field(
         default_factory=dict, description="named groups of related resources: ids, or prefixes ending in *")
     poll_interval: int = Field(default=300, ge=30, description="seconds between polls")
+    history_hours: float = Field(default=3, ge=1, le=72, description="hours of metrics each poll reads: 26 or "
+                                 "more lets the detector learn daily patterns, at more GetMetricData datapoints")
     jitter: int = Field(default=15, ge=0)
 
     @field_validator("services", "metrics")

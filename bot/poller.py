@@ -68,13 +68,13 @@ class Poller:
     """Polls CloudWatch; ``runtime_or_parts`` is a Runtime or a ``(config, provider)`` pair."""
 
     def __init__(self, runtime_or_parts: Any, *, resources: Sequence[ResourceRef] | None = None,
-                 lookback: timedelta = timedelta(hours=3), relations: Relations | None = None,
+                 lookback: timedelta | None = None, relations: Relations | None = None,
                  gates: Gates = DEFAULT_GATES, resolve_after: int = 2,
                  discovery_ttl: timedelta = timedelta(minutes=30)):
         self.config, self.provider = _parts(runtime_or_parts)
         self.monitoring = self.config.monitoring
         self.explicit = list(resources) if resources is not None else None
-        self.lookback = lookback
+        self.lookback = lookback or timedelta(hours=self.monitoring.history_hours)
         self.relations = relations or Relations(groups={k: tuple(v) for k, v in self.monitoring.groups.items()})
         self.gates = gates
         self.resolve_after = max(1, resolve_after)

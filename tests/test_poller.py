@@ -213,3 +213,35 @@ def test_configured_groups_join_resources_whose_names_share_no_word(tmp_path, gr
     # THEN they are one incident only when the configuration groups them
     assert len(found) == incidents, [i.key for i in found]
     assert {r.id for i in found for r in i.resources} == {"image-resizer", "upload-store"}
+
+
+def _daily_ramp_scenario(path, every_day: bool):
+    """28 hours of one-minute Invocations: 100/min, 500/min in the last hour of each day (or only today's)."""
+    rng = np.random.default_rng(1)
+    points = []
+    for t in range(-28 * 3600, 1, 60):
+        high = (t % 86400 >= 86400 - 3600 or t % 86400 == 0) and (every_day or t > -7200)
+        points.append([t, float(rng.poisson(500 if high else 100))])
+    scenario = {"format": "aiops-scenario/v1", "name": "daily-ramp", "region": "us-east-1",
+                "resources": [{"type": "lambda", "id": "web-api"}],
+                "metrics": [{"namespace": "AWS/Lambda", "name": "Invocations", "unit": "Count",
+                             "dimensions": {"FunctionName": "web-api"}, "points": points}]}
+    path.write_text(yaml.safe_dump(scenario), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("every_day, history_hours, alerts", [
+    (True, 3, True),     # three hours cannot tell a daily ramp from a surge
+    (True, 28, False),   # a day of history: the same ramp at the same time yesterday is no anomaly
+    (False, 28, True),   # ...but a ramp that did not happen yesterday still is
+])
+def test_history_hours_let_the_detector_learn_the_daily_pattern(tmp_path, every_day, history_hours, alerts):
+    config = Config.model_validate({"aws": {"regions": ["us-east-1"]},
+                                    "monitoring": {"services": {"lambda": {}}, "history_hours": history_hours}})
+    runtime = build_runtime(scenario=_daily_ramp_scenario(tmp_path / "s.yaml", every_day), memory_db=True,
+                            config=config)
+    try:
+        incidents = Poller(runtime).poll()
+    finally:
+        runtime.close()
+    assert bool(incidents) is alerts, [i.title for i in incidents]
