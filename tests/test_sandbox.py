@@ -316,3 +316,25 @@ def test_what_the_emulator_stamped_while_seeding_is_not_a_change(tmp_path):
         # WHEN its metadata changes around the seeding are read THEN that stamp is not reported as a change
         changes = gateway.resource_metadata_changes(function, now - timedelta(hours=1), now + timedelta(hours=1))
     assert not [c for c in changes if c.event_name == "LastModified"]
+
+
+def test_the_emulator_holds_its_port_from_the_start_so_no_other_process_can_take_it():
+    import errno
+    import socket
+
+    from bot.sandbox import EmulatorServer
+
+    # GIVEN an emulator that has a port but has not started yet
+    server = EmulatorServer()
+    try:
+        # WHEN another program tries to listen on that port THEN it cannot
+        with socket.socket() as other, pytest.raises(OSError) as err:
+            other.bind(("127.0.0.1", server.port))
+        assert err.value.errno == errno.EADDRINUSE
+        # AND once started, the emulator answers there
+        server.start()
+        import urllib.request
+        with urllib.request.urlopen(f"{server.endpoint_url}/moto-api/", timeout=10) as resp:
+            assert resp.status == 200
+    finally:
+        server.stop()
