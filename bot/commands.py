@@ -158,9 +158,13 @@ def _scenario_for(args: argparse.Namespace) -> tuple[str | None, datetime | None
     from bot.cli import CliError
     from bot.store import Store
 
-    if args.scenario or not args.resume:
+    if not args.resume:
         return args.scenario, None
     record = Store.for_reading(args.db).get_investigation(args.resume)
+    if record is None:  # before anything is started or created
+        raise CliError(f"no investigation with id {args.resume} (see `aiops-bot history`)")
+    if args.scenario:
+        return args.scenario, None
     params = (record or {}).get("params") or {}
     scenario = params.get("scenario")
     if scenario and not Path(scenario).is_file():

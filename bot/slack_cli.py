@@ -83,7 +83,10 @@ def build_stack(args: argparse.Namespace, env: Mapping[str, str]) -> SlackStack:
     from bot.wiring import build_runtime
 
     _require(env, ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET") if args.http else ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"))
-    runtime = build_runtime(args.config, args.scenario, args.db, env=dict(env))
+    from bot.slack_restarts import resume_clock
+    from bot.store import Store
+    clock = resume_clock(Store.for_reading(args.db), args.scenario)  # interrupted sandbox runs resume on their data
+    runtime = build_runtime(args.config, args.scenario, args.db, env=dict(env), scenario_loaded_at=clock)
     try:
         config = runtime.config
         watch = args.watch or config.slack.watch

@@ -20,6 +20,7 @@ from bot.config import Config
 from bot.engine import InvestigationError, InvestigationInterrupted, InvestigationRequest, Investigator, owner_is_gone
 from bot.engine.alarm_ref import parse_alarm_ref
 from bot.slack_progress import ProgressMessage
+from bot.slack_restarts import RESUME_WITHIN_HOURS
 from bot.store import Store
 from handlers import blocks as ui
 
@@ -29,7 +30,6 @@ DECISIONS = ("approve", "reject")
 JOIN_WAIT_SECONDS = 5.0
 AFTER_ACK_THREADS = 16  # threads for the slow part of listeners (Slack and AWS calls after the ack)
 STOP_WAIT_SECONDS = 10.0  # on shutdown, how long running investigations get to reach the end of their step
-RESUME_WITHIN_HOURS = 24  # on start-up, interrupted Slack investigations younger than this resume in their thread
 INTERRUPTED = "interrupted by a bot restart; it resumes in this thread when the bot is back"
 
 
@@ -65,6 +65,7 @@ class _Running:
     ready: threading.Event = field(default_factory=threading.Event)
     in_foreign_thread: bool = False  # posted under someone else's message (an alert), not under its own parent
     resolved: tuple[str | None, str | None] | None = None  # (account, region) of the alarm, once the run found it
+    progress_ts: str | None = None  # its progress message, once posted (a resumed run edits it again)
 
 
 def _either_open(mine: str | None, theirs: str | None) -> bool:
@@ -132,6 +133,7 @@ class SlackService:
             request = InvestigationRequest(alarm_ref, hours, requested_by=user_id)
             running.inv_id = self.investigator.start(request)
             self.investigator.find_alarm(running.inv_id)  # a typo is answered to its author, not posted
+            self._resolved(running)  # from now on only this account's and region's requests join it
             parent_blocks = ui.investigation_parent(ref.name, user_id, "running", f"`{running.inv_id}`")
             text = f"Investigating {ui.esc(ref.name)} ({running.inv_id})"
             running.parent_ts = self.poster.post(channel, text, parent_blocks, thread_ts=thread_ts)
@@ -154,7 +156,14 @@ class SlackService:
             return Outcome("error", f"Could not post in this channel, so investigation {running.inv_id} was "
                                     f"stopped. {hint}", running.inv_id)
         running.ready.set()
-        self._track(self._pool.submit(self._run, key, running))
+        try:
+            self._track(self._pool.submit(self._run, key, running))
+        except RuntimeError:  # the bot is shutting down: the run waits for the next start
+            self.store.update_investigation(str(running.inv_id), status="interrupted")
+            self._update_parent(running, "interrupted", INTERRUPTED)
+            self._finish(key, running)
+            return Outcome("started", f"Investigating `{ui.esc(ref.name)}` ({running.inv_id}); the bot is "
+                                      "restarting, so it goes on when the bot is back.", running.inv_id)
         return Outcome("started", f"Investigating `{ui.esc(ref.name)}` ({running.inv_id}).", running.inv_id)
 
     def _running_for(self, key: tuple[str | None, str | None, str]) -> _Running | None:
@@ -186,17 +195,21 @@ class SlackService:
             with self._lock:
                 running.resolved = (record.get("alarm_account"), record["alarm_region"])
 
-    def _remember_thread(self, running: _Running) -> None:
-        """Store where the run posts, so that a restarted bot resumes it in the same thread."""
+    def _remember_thread(self, running: _Running, progress_ts: str | None = None) -> None:
+        """Store where the run posts (and its progress message), so a restarted bot resumes it in the same
+        thread."""
+        running.progress_ts = progress_ts or running.progress_ts
         record = self.store.get_investigation(str(running.inv_id))
         if record is not None:
             where = {"channel": running.channel, "thread_ts": running.thread_ts, "parent_ts": running.parent_ts,
-                     "user_id": running.user_id, "in_foreign_thread": running.in_foreign_thread}
+                     "user_id": running.user_id, "in_foreign_thread": running.in_foreign_thread,
+                     "progress_ts": running.progress_ts}
             self.store.update_investigation(record["id"], params={**record["params"], "slack": where})
 
     def _run(self, key: tuple[str | None, str | None, str], running: _Running) -> None:
         channel, thread, inv_id = running.channel, running.thread_ts, str(running.inv_id)
-        shown = ProgressMessage(self.poster, channel, thread, inv_id)
+        shown = ProgressMessage(self.poster, channel, thread, inv_id, quiet=self._stopping.is_set,
+                                ts=running.progress_ts, on_posted=lambda ts: self._remember_thread(running, ts))
 
         def progress(step: str, status: str, message: str) -> None:
             if step == "alarm" and status != "started":
@@ -294,14 +307,16 @@ class SlackService:
                 continue
             if record["status"] == "running" and not owner_is_gone(params.get("owner")):
                 continue
-            if params.get("scenario_loaded_at") != getattr(self.investigator, "origin", {}).get("scenario_loaded_at"):
+            origin = getattr(self.investigator, "origin", {})
+            if any(params.get(name) != origin.get(name) for name in ("scenario", "scenario_loaded_at")):
                 continue  # another sandbox (or its clock): `aiops-bot investigate --resume` reloads the right one
             try:
                 ref = parse_alarm_ref(record["alarm_ref"], self.investigator.provider.regions)
             except InvestigationError:
                 continue
             running = _Running(ref.name, where["channel"], where.get("user_id"), record["id"], where.get("thread_ts"),
-                               where.get("parent_ts"), in_foreign_thread=bool(where.get("in_foreign_thread")))
+                               where.get("parent_ts"), in_foreign_thread=bool(where.get("in_foreign_thread")),
+                               progress_ts=where.get("progress_ts"))
             running.ready.set()
             key = (ref.account_id, ref.region, ref.name)
             with self._lock:

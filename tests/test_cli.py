@@ -358,5 +358,7 @@ def test_reading_commands_never_create_a_database(env, tmp_path):
     assert run(["report", "inv-x", "--db", str(where)])[0] == 1
     assert run(["summary", "--db", str(where)])[0] == 0
     assert run(["approvals", "--db", str(where)])[0] == 0
+    code, out, err = run(["investigate", "--resume", "inv-nope", "--db", str(where)])
+    assert_one_line_error(code, out, err, "no investigation with id inv-nope")
     # THEN they answer as for an empty one, and nothing was created
     assert not (tmp_path / "absent").exists()

@@ -55,3 +55,19 @@ def test_a_failing_edit_is_logged_in_one_line_and_does_not_raise(caplog):
     shown.flush()  # the edit fails
     assert "progress message of inv-1 not updated (RuntimeError: ratelimited)" in caplog.text
     assert "Traceback" not in caplog.text
+
+
+def test_while_the_bot_stops_nothing_is_sent_and_a_resumed_run_edits_its_old_message():
+    poster, stopping = Recorder(), [False]
+    posted: list[str] = []
+    # GIVEN the progress of a run resumed with its earlier message (ts 9.9)
+    shown = ProgressMessage(poster, "C1", "1.0", "inv-1", clock=lambda: 0.0, quiet=lambda: stopping[0], ts="9.9",
+                            on_posted=posted.append)
+    shown.step("alarm", "resumed", "reading the alarm")
+    # THEN it edits that message instead of posting a new one
+    assert [kind for kind, _ in poster.calls] == ["update"] and posted == []
+    # WHEN the bot starts stopping THEN no more Slack calls are made (they could outlast the grace period)
+    stopping[0] = True
+    shown.step("metrics", "started", "reading metrics")
+    shown.flush()
+    assert len(poster.calls) == 1

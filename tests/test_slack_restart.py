@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from datetime import datetime, timedelta, timezone
 import signal
 import threading
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 
 from bot.engine import InvestigationInterrupted
 from bot.slack_cli import run_serve
+from bot.slack_restarts import resume_clock
 from bot.store import Store
 from bot.wiring import build_runtime
 from tests.stubs import SlackApiStub
@@ -21,8 +23,10 @@ from tests.test_slack_support import (CHANNEL, SECRET, CannedInvestigator, block
 
 @pytest.fixture
 def runtime(tmp_path: Path):
+    """A bot process whose sandbox was loaded five minutes ago (a restart then comes in another minute)."""
+    started = datetime.now(timezone.utc).replace(second=0, microsecond=0) - timedelta(minutes=5)
     runtime = build_runtime(scenario=write_scenario(tmp_path / "scenario.yaml"), db_path=tmp_path / "aiops.db",
-                            config=config(), env={})
+                            config=config(), env={}, scenario_loaded_at=started)
     yield runtime
     runtime.close()
 
@@ -51,19 +55,25 @@ def test_shutdown_interrupts_at_a_step_boundary_and_the_next_start_resumes_in_th
     assert "interrupted by a bot restart" in _parent_updates(slack, parent_ts)[-1]
     assert record["params"]["scenario"].endswith("scenario.yaml")  # a CLI --resume finds the same sandbox
     assert record["params"]["slack"]["parent_ts"] == parent_ts
-    # WHEN a new bot process starts on the same database
-    runtime.investigator._step_metrics = original
-    app2, service2 = make_stack(slack, runtime.store, runtime.investigator)
+    # WHEN a new bot process starts on the same database and scenario (its sandbox on the clock serve picks)
+    scenario = record["params"]["scenario"]
+    runtime.close()
+    clock = resume_clock(Store.for_reading(runtime.store.path), scenario)
+    again = build_runtime(scenario=scenario, db_path=runtime.store.path, config=config(), env={},
+                          scenario_loaded_at=clock)
+    app2, service2 = make_stack(slack, again.store, again.investigator)
     try:
         assert service2.resume_interrupted() == [inv_id]
         assert service2.wait_idle(60)
     finally:
         service2.shutdown()
+        again.close()
     # THEN it finishes from the first unfinished step, in the original thread, and the parent says complete
-    record = runtime.store.get_investigation(inv_id)
+    record = again.store.get_investigation(inv_id)
     assert record["status"] == "complete" and record["report"]["root_cause"]["category"] == "bad_deployment"
     later = [p for p in slack.messages(CHANNEL) if p.get("thread_ts") == parent_ts]
     assert any("Ranked hypotheses" in blocks_text(p.get("blocks")) for p in later)
+    assert len([p for p in later if "Progress" in (p.get("text") or "")]) == 1  # the resumed run edits it
     updates = _parent_updates(slack, parent_ts)
     assert any("resumed after a restart" in u for u in updates) and "complete" in updates[-1]
 

@@ -7,13 +7,14 @@ never read by the bot.
 """
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import botocore.session
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from bot.yaml_files import read_yaml_file
 
@@ -23,9 +24,20 @@ class ScenarioError(Exception):
 
 
 DAY = 86400
-# Times are seconds relative to load time: CloudWatch keeps two weeks of data points; a few days ahead is allowed
+# Times are seconds relative to load time: CloudWatch takes data points and log events of the last two weeks,
+# CloudTrail keeps 90 days of events, and an alarm may have been in its state for long; a few days ahead is allowed
 RelativeTime = Annotated[float, Field(ge=-14 * DAY, le=7 * DAY, allow_inf_nan=False)]
-Value = Annotated[float, Field(allow_inf_nan=False, ge=-1e300, le=1e300)]
+ChangeTime = Annotated[float, Field(ge=-90 * DAY, le=7 * DAY, allow_inf_nan=False)]
+StateTime = Annotated[float, Field(ge=-366 * DAY, le=7 * DAY, allow_inf_nan=False)]
+
+
+def _finite_value(value: float) -> float:
+    if not math.isfinite(value) or abs(value) > 1e300:
+        raise ValueError("must be a finite number (magnitude at most 1e300)")
+    return value
+
+
+Value = Annotated[float, AfterValidator(_finite_value)]
 _COUNT_PROPERTIES = {  # resource properties the emulator needs as whole numbers: name -> smallest value
     "timeout": 1, "memory_size": 128, "reserved_concurrency": 0, "allocated_storage_gb": 5, "desired_count": 0}
 
@@ -71,8 +83,8 @@ class ScenarioResource(_Regional):
             value = properties.get(name)
             if value is None:
                 continue
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value) \
-                    or value < least:
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+                    or value != int(value) or value < least:
                 raise ValueError(f"'{name}' must be a whole number of at least {least}, not {value!r}")
         return properties
 
@@ -97,18 +109,18 @@ class ScenarioAlarm(_Regional):
     metric: str
     dimensions: dict[str, str] = Field(default_factory=dict)
     statistic: str = "Average"
-    period: int = Field(default=60, ge=10)
-    evaluation_periods: int = Field(default=1, ge=1)
+    period: int = Field(default=60, ge=10, le=DAY)
+    evaluation_periods: int = Field(default=1, ge=1, le=10_080)
     threshold: Value
     comparison: str = "GreaterThanThreshold"
     state: Literal["OK", "ALARM", "INSUFFICIENT_DATA"] = "OK"
     state_reason: str = ""
-    state_changed: RelativeTime = 0
+    state_changed: StateTime = 0
     description: str | None = None
 
 
 class ScenarioChange(_Regional):
-    time: RelativeTime
+    time: ChangeTime
     event_source: str
     event_name: str
     resource_type: str | None = None
@@ -140,6 +152,8 @@ class Scenario(_Model):
     def _aware(cls, value: datetime) -> datetime:
         if value.tzinfo is None:
             raise ValueError("needs a timezone, like 2026-01-01T12:00:00Z")
+        if abs(value - datetime.now(timezone.utc)) > timedelta(days=7):  # its data would be outside CloudWatch's
+            raise ValueError("must be within 7 days of now (the data would be too old or too new for CloudWatch)")
         return value
 
     @model_validator(mode="after")

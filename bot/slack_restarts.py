@@ -1,0 +1,28 @@
+"""What a restarted ``serve`` picks up: the sandbox clock that lets interrupted sandbox investigations resume on
+the data they started on (the resuming itself is :meth:`bot.slack_service.SlackService.resume_interrupted`)."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from bot.store import Store
+
+RESUME_WITHIN_HOURS = 24  # on start-up, interrupted Slack investigations younger than this resume in their thread
+
+
+def resume_clock(store: Store, scenario: str | None, within_hours: float = RESUME_WITHIN_HOURS) -> datetime | None:
+    """The clock a restarted ``serve --scenario`` loads its sandbox on: that of the newest unfinished Slack
+    investigation of the last ``within_hours`` on the same scenario file, so that resuming it reads the data
+    it started on (None: no such run, load at now)."""
+    if not scenario:
+        return None
+    path = str(Path(scenario).resolve())
+    since = datetime.now(timezone.utc) - timedelta(hours=within_hours)
+    for row in store.list_investigations(limit=200, since=since, statuses=("interrupted", "running")):
+        params = (store.get_investigation(row["id"]) or {}).get("params") or {}
+        if params.get("slack") and params.get("scenario") == path and params.get("scenario_loaded_at"):
+            try:
+                return datetime.fromisoformat(params["scenario_loaded_at"])
+            except (TypeError, ValueError):
+                continue
+    return None
