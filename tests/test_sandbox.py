@@ -72,6 +72,11 @@ def test_scenario_wrong_types_name_the_field(tmp_path, overrides, where):
     assert f"'{where}'" in str(err.value)
 
 
+def test_an_aurora_style_database_with_no_allocated_storage_loads(tmp_path):
+    db = [{"type": "rds", "id": "orders-aurora", "properties": {"engine": "aurora-mysql", "allocated_storage_gb": 0}}]
+    assert load_scenario(write_scenario(tmp_path, build_scenario(resources=db))).resources[0].id == "orders-aurora"
+
+
 def test_a_resource_or_alarm_listed_twice_is_refused(tmp_path):
     twice = [{"type": "lambda", "id": "f"}, {"type": "lambda", "id": "f"}]
     with pytest.raises(ScenarioError, match="lambda 'f' is listed twice in us-east-1"):

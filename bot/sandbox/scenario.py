@@ -39,7 +39,7 @@ def _finite_value(value: float) -> float:
 
 Value = Annotated[float, AfterValidator(_finite_value)]
 _COUNT_PROPERTIES = {  # resource properties the emulator needs as whole numbers: name -> smallest value
-    "timeout": 1, "memory_size": 128, "reserved_concurrency": 0, "allocated_storage_gb": 5, "desired_count": 0}
+    "timeout": 1, "memory_size": 128, "reserved_concurrency": 0, "allocated_storage_gb": 0, "desired_count": 0}
 
 
 class _Model(BaseModel):
