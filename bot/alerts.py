@@ -64,7 +64,7 @@ class AlertService:
 
     def _apply(self, incident: Incident) -> str:
         row = self.store.get_incident(incident.key)
-        details = json.dumps(incident.to_dict(), sort_keys=True, default=str)
+        details = incident_details(incident)
         if row is None or not row.get("thread_ts"):
             if incident.state == "resolved":
                 return "skipped"
@@ -167,16 +167,21 @@ class AlertService:
             return True
 
 
+def incident_details(incident: Incident) -> str:
+    """The incident as stored in its row (JSON, keys sorted so that an unchanged incident compares equal)."""
+    return json.dumps(incident.to_dict(), sort_keys=True, default=str)
+
+
 def record_changes(store: Store, changes: Any, now: datetime) -> None:
     """Keep what one poll changed (``Poller.last_changes``) in the incidents table without Slack (``watch``),
     so ``aiops-bot summary`` and ``history`` see the incidents a terminal watch found."""
     for incident in changes.new:
         store.upsert_incident(incident.key, alarm_name=incident.alarm_name, region=incident.region,
                               state=incident.state, title=incident.title, opened_at=iso(now), muted=0,
-                              details=json.dumps(incident.to_dict(), sort_keys=True, default=str))
+                              details=incident_details(incident))
     for incident in changes.updated:
         store.upsert_incident(incident.key, state=incident.state, title=incident.title, resolved_at=None,
-                              details=json.dumps(incident.to_dict(), sort_keys=True, default=str))
+                              details=incident_details(incident))
     for incident in changes.resolved:
         store.upsert_incident(incident.key, state="resolved", resolved_at=iso(now))
 

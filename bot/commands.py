@@ -165,7 +165,7 @@ def _scenario_for(args: argparse.Namespace) -> tuple[str | None, datetime | None
         raise CliError(f"no investigation with id {args.resume} (see `aiops-bot history`)")
     if args.scenario:
         return args.scenario, None
-    params = (record or {}).get("params") or {}
+    params = record.get("params") or {}
     scenario = params.get("scenario")
     if scenario and not Path(scenario).is_file():
         raise CliError(f"investigation {args.resume} ran on the sandbox scenario {scenario}, which is gone; "

@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any, Iterator
 
 from bot.store import Store
 
 RESUME_WITHIN_HOURS = 24  # on start-up, interrupted Slack investigations younger than this resume in their thread
+
+
+def unfinished_slack_runs(store: Store, within_hours: float = RESUME_WITHIN_HOURS) -> Iterator[dict[str, Any]]:
+    """The investigations started from Slack (their ``params["slack"]`` says where they post) in the last
+    ``within_hours`` that did not finish (``interrupted`` or ``running``), newest first, as full records."""
+    since = datetime.now(timezone.utc) - timedelta(hours=within_hours)
+    for row in store.list_investigations(limit=200, since=since, statuses=("interrupted", "running")):
+        record = store.get_investigation(row["id"])
+        where = ((record or {}).get("params") or {}).get("slack")
+        if record is not None and isinstance(where, dict) and where.get("channel"):
+            yield record
 
 
 def resume_clock(store: Store, scenario: str | None, within_hours: float = RESUME_WITHIN_HOURS) -> datetime | None:
@@ -17,10 +29,9 @@ def resume_clock(store: Store, scenario: str | None, within_hours: float = RESUM
     if not scenario:
         return None
     path = str(Path(scenario).resolve())
-    since = datetime.now(timezone.utc) - timedelta(hours=within_hours)
-    for row in store.list_investigations(limit=200, since=since, statuses=("interrupted", "running")):
-        params = (store.get_investigation(row["id"]) or {}).get("params") or {}
-        if params.get("slack") and params.get("scenario") == path and params.get("scenario_loaded_at"):
+    for record in unfinished_slack_runs(store, within_hours):
+        params = record["params"]
+        if params.get("scenario") == path and params.get("scenario_loaded_at"):
             try:
                 return datetime.fromisoformat(params["scenario_loaded_at"])
             except (TypeError, ValueError):

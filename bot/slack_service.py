@@ -13,14 +13,13 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Protocol
 
 from bot.config import Config
 from bot.engine import InvestigationError, InvestigationInterrupted, InvestigationRequest, Investigator, owner_is_gone
 from bot.engine.alarm_ref import parse_alarm_ref
 from bot.slack_progress import ProgressMessage
-from bot.slack_restarts import RESUME_WITHIN_HOURS
+from bot.slack_restarts import RESUME_WITHIN_HOURS, unfinished_slack_runs
 from bot.store import Store
 from handlers import blocks as ui
 
@@ -297,14 +296,9 @@ class SlackService:
         """On start-up: resume, each in its Slack thread, the investigations a previous run of the bot left
         unfinished (``interrupted``, or ``running`` by a process that is gone) within the last
         ``within_hours``; one still ``running`` elsewhere is left alone. Returns the resumed ids."""
-        since = datetime.now(timezone.utc) - timedelta(hours=within_hours)
         resumed = []
-        for row in self.store.list_investigations(limit=200, since=since, statuses=("interrupted", "running")):
-            record = self.store.get_investigation(row["id"])
-            params = (record or {}).get("params") or {}
-            where = params.get("slack")
-            if record is None or not isinstance(where, dict) or not where.get("channel"):
-                continue
+        for record in unfinished_slack_runs(self.store, within_hours):
+            params, where = record["params"], record["params"]["slack"]
             if record["status"] == "running" and not owner_is_gone(params.get("owner")):
                 continue
             origin = getattr(self.investigator, "origin", {})
