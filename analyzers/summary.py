@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any, Iterable, Mapping, Sequence
 
 from .model import iso
+from .report.md_text import flat, inline
 
 _PERIOD = re.compile(r"^\s*(\d{1,5})\s*([mhdw])\s*$", re.I)
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -116,7 +117,8 @@ def build_summary(incidents: Sequence[Mapping[str, Any]], investigations: Sequen
 
 
 def _clean(text: Any) -> str:
-    return str(text if text is not None else "").replace("|", "\\|").replace("\n", " ")
+    """Untrusted text (alarm names, titles, log lines) as one inert line of Markdown."""
+    return inline(text)
 
 
 def render_summary_markdown(summary: Mapping[str, Any]) -> str:
@@ -165,8 +167,8 @@ def render_summary_table(summary: Mapping[str, Any]) -> list[list[Any]]:
     for i in summary["investigations"]:
         rc = i.get("root_cause") or {}
         states = [s["state"] for s in i["scripts"]]
-        rows.append([i["id"], _clean(i["created_at"])[:19].replace("T", " "), i["alarm"], i["status"],
-                     rc.get("category") or "", rc.get("resource") or "",
+        rows.append([i["id"], flat(i["created_at"])[:19].replace("T", " "), flat(i["alarm"]), i["status"],
+                     rc.get("category") or "", flat(rc.get("resource") or ""),
                      f"{len(states)} ({states.count('approved')} approved, {states.count('pending')} pending)"])
     return rows
 

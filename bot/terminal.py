@@ -4,9 +4,17 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
+from rich.markup import escape as escape_markup
 from rich.panel import Panel
 from rich.table import Table
+
+from analyzers.report.md_text import printable
+
+
+def escape(text: Any) -> str:
+    """Untrusted text for rich: no markup and no control characters (a log line cannot drive the terminal)."""
+    return escape_markup(printable(text))
+
 
 RISK_STYLE = {"low": "green", "medium": "yellow", "high": "red"}
 
@@ -57,7 +65,8 @@ def print_report(report: dict[str, Any], console: Console | None = None) -> None
     for warning in report.get("warnings") or []:
         console.print(f"[yellow]Warning:[/] {escape(warning)}")
     if report.get("degraded"):
-        console.print("[yellow]Degraded steps:[/] " + "; ".join(f"{k}: {v}" for k, v in report["degraded"].items()))
+        degraded = "; ".join(f"{k}: {v}" for k, v in report["degraded"].items())
+        console.print(f"[yellow]Degraded steps:[/] {escape(degraded)}")
     if report.get("redaction_receipt"):
         console.print(f"[dim]{escape(report['redaction_receipt'])}[/]")
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable, Mapping, Sequence
 
+from analyzers.report.md_text import flat
+
 APPROVE, REJECT = "approve_script", "reject_script"
 ALERT_INVESTIGATE, ALERT_SNOOZE, ALERT_MUTE = "alert_investigate", "alert_snooze", "alert_mute"
 ALERT_UNMUTE = "alert_unmute"
@@ -23,6 +25,17 @@ def esc(text: Any, limit: int | None = None) -> str:
         value = value[: max(0, limit - 1)] + "…"
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _BROADCAST.sub(lambda m: "@\u200b" + m.group(1), value)
+
+
+def esc_line(text: Any, limit: int | None = None) -> str:
+    """`esc` of untrusted text as one line: a newline in a log line or a CloudTrail field cannot start a line
+    of its own in the message (a fake list item, heading or command)."""
+    return esc(flat(text), limit)
+
+
+def tick(text: Any, limit: int | None = None) -> str:
+    """Untrusted text as inline code: one line, and a backtick in it cannot close the code span."""
+    return "`" + esc_line(text, limit).replace("`", "\u02cb") + "`"
 
 
 def internal_error(error_id: str) -> str:
@@ -111,7 +124,7 @@ def investigation_parent(alarm: str, user_id: str | None, status: str, detail: s
     who = f" requested by <@{user_id}>" if user_id else ""
     icon = {"running": ":mag:", "complete": ":white_check_mark:", "failed": ":x:",
             "interrupted": ":double_vertical_bar:"}.get(status, ":mag:")
-    blocks = [section(f"{icon} *Investigation of `{esc(alarm, 200)}`*{who} — {status}")]
+    blocks = [section(f"{icon} *Investigation of {tick(alarm, 200)}*{who} — {status}")]
     if detail:
         blocks.append(section(detail))
     blocks.append(context("Progress, findings, ranked hypotheses and proposed scripts are in the thread."))
@@ -127,29 +140,30 @@ def progress_text(steps: Sequence[tuple[str, str, str]]) -> str:
 
 def findings_blocks(report: Mapping[str, Any]) -> list[dict]:
     root = report.get("root_cause") or {}
-    blocks = [section(f"*Summary*\n{esc(report.get('summary'), 1500)}")]
-    evidence = [f"• {esc(line, 300)}" for line in (root.get("evidence") or [])[:6]]
+    blocks = [section(f"*Summary*\n{esc_line(report.get('summary'), 1500)}")]
+    evidence = [f"• {esc_line(line, 300)}" for line in (root.get("evidence") or [])[:6]]
     if evidence:
         blocks.append(section("*Evidence for the root cause*\n" + "\n".join(evidence)))
     patterns = [p for p in report.get("log_patterns") or [] if p.get("new")][:4]
     if patterns:
-        lines = [f"• {p.get('count')}× `{esc(p.get('template'), 200)}`" for p in patterns]
+        lines = [f"• {p.get('count')}× {tick(p.get('template'), 200)}" for p in patterns]
         blocks.append(section("*New log patterns*\n" + "\n".join(lines)))
     changes = sorted(report.get("changes") or [], key=lambda c: str(c.get("time") or ""))
     if changes:  # the newest (nearest the onset: the likely triggers), oldest of them first
-        lines = [f"• {esc(c.get('time'))} {esc(c.get('event_name'))} on {esc(c.get('resource_name'))} "
-                 f"by {esc(c.get('username'))}" for c in changes[-4:]]
+        lines = [f"• {esc_line(c.get('time'))} {esc_line(c.get('event_name'))} on {esc_line(c.get('resource_name'))} "
+                 f"by {esc_line(c.get('username'))}" for c in changes[-4:]]
         if len(changes) > 4:
             lines.insert(0, f"_{len(changes) - 4} earlier change(s) are in the report_")
         blocks.append(section("*Recent changes*\n" + "\n".join(lines)))
     narrative = (report.get("llm") or {}).get("narrative")
     if narrative:
-        blocks.append(section(f"*Claude's reading*\n{esc(narrative, 2500)}"))
+        text = esc(narrative, 2500).replace("```", "`\u200b``")  # Claude's words are shown, never as code to copy
+        blocks.append(section(f"*Claude's reading*\n{text}"))
     for warning in (report.get("warnings") or [])[:3]:
-        blocks.append(context(f":warning: {esc(warning, 500)}"))
+        blocks.append(context(f":warning: {esc_line(warning, 500)}"))
     degraded = {k: v for k, v in (report.get("degraded") or {}).items() if v}
     if degraded:
-        blocks.append(context(":warning: Degraded steps: " + esc("; ".join(f"{k}: {v}" for k, v in
+        blocks.append(context(":warning: Degraded steps: " + esc_line("; ".join(f"{k}: {v}" for k, v in
                                                                           degraded.items()), 1500)))
     return blocks
 
@@ -159,9 +173,9 @@ def hypotheses_blocks(report: Mapping[str, Any]) -> list[dict]:
     home = (report.get("alarm") or {}).get("region")
     for i, h in enumerate((report.get("hypotheses") or [])[:5], 1):
         res = h.get("resource") or {}
-        elsewhere = f" in {esc(res['region'])}" if res.get("region") and res.get("region") != home else ""
-        lines.append(f"{i}. *{esc(h.get('category', '')).replace('_', ' ')}* on {esc(res.get('type'))} "
-                     f"`{esc(res.get('id'), 120)}`{elsewhere} — {float(h.get('confidence', 0)):.0%}")
+        elsewhere = f" in {esc_line(res['region'])}" if res.get("region") and res.get("region") != home else ""
+        lines.append(f"{i}. *{esc_line(h.get('category', '')).replace('_', ' ')}* on {esc_line(res.get('type'))} "
+                     f"{tick(res.get('id'), 120)}{elsewhere} — {float(h.get('confidence', 0)):.0%}")
     return [section("*Ranked hypotheses*\n" + ("\n".join(lines) or "none"))]
 
 
@@ -172,7 +186,7 @@ def _verdict(decision: Mapping[str, Any]) -> str:
 def script_blocks(inv_id: str, script: Mapping[str, Any], decision: Mapping[str, Any] | None = None) -> list[dict]:
     sid, sha = str(script.get("id") or script.get("script_id")), str(script.get("sha256", ""))
     risk = str(script.get("risk", ""))
-    head = (f"*Script `{esc(sid, 100)}`* — {esc(script.get('title'), 200)}\n"
+    head = (f"*Script {tick(sid, 100)}* — {esc_line(script.get('title'), 200)}\n"
             f"{RISK_MARK.get(risk, '')} risk *{esc(risk)}* · {esc(script.get('language'))} · sha256 `{sha[:16]}…`")
     if script.get("description"):
         head += f"\n{esc(script['description'], 1000)}"
@@ -219,8 +233,8 @@ def alert_parent(row: Mapping[str, Any]) -> list[dict]:
     resolved = row.get("state") == "resolved" or bool(row.get("resolved_at"))
     icon = ":white_check_mark:" if resolved else ":rotating_light:"
     status = f"resolved {str(row.get('resolved_at') or '')[:19]}" if resolved else f"{esc(row.get('state'))}"
-    blocks = [section(f"{icon} *{esc(row.get('title'), 250)}* ({esc(row.get('region'))}) — {status}")]
-    notes = [f"key `{esc(row.get('key'), 200)}` · opened {esc(row.get('opened_at', ''))[:19]}"]
+    blocks = [section(f"{icon} *{esc_line(row.get('title'), 250)}* ({esc_line(row.get('region'))}) — {status}")]
+    notes = [f"key {tick(row.get('key'), 200)} · opened {esc(row.get('opened_at', ''))[:19]}"]
     by = f" by <@{esc(row['silenced_by'], 40)}>" if row.get("silenced_by") else ""
     silenced = bool(row.get("muted") or row.get("snoozed_until"))
     if row.get("muted"):
@@ -240,18 +254,18 @@ def alert_parent(row: Mapping[str, Any]) -> list[dict]:
 
 def alert_text(row: Mapping[str, Any]) -> str:
     state = "resolved" if row.get("resolved_at") else row.get("state")
-    return f"Incident {esc(row.get('title'))} ({esc(row.get('region'))}): {esc(state)}"
+    return f"Incident {esc_line(row.get('title'))} ({esc_line(row.get('region'))}): {esc(state)}"
 
 
 def alert_details(details: Iterable[str], signals: Iterable[Mapping[str, Any]], limit: int = 12) -> list[dict]:
     """The incident's signals, one line each (the first `limit`, then how many more); its `details` (one line per
     signal, so the same facts) only when it has no signals."""
     items = list(signals)
-    lines = [f"• {esc(s.get('kind'))}: {esc(s.get('metric') or '')} {esc(s.get('text'), 300)}"
+    lines = [f"• {esc(s.get('kind'))}: {esc_line(s.get('metric') or '')} {esc_line(s.get('text'), 300)}"
              for s in items[:limit]]
     if not items:
         items = list(details)
-        lines = [f"• {esc(d, 400)}" for d in items[:limit]]
+        lines = [f"• {esc_line(d, 400)}" for d in items[:limit]]
     if len(items) > limit:
         lines.append(f"• … and {len(items) - limit} more signals")
     return [section("*Details*\n" + ("\n".join(lines) or "no details"))]
