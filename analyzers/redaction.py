@@ -32,6 +32,7 @@ KIND_LABELS: dict[str, tuple[str, str]] = {
     "password": ("password", "passwords"),
     "url_credential": ("URL credential", "URL credentials"),
     "secret": ("secret", "secrets"),
+    "encoded_secret": ("long encoded token", "long encoded tokens"),
     "email": ("email", "emails"),
     "ip_address": ("IP address", "IP addresses"),
     "custom": ("custom match", "custom matches"),
@@ -41,7 +42,9 @@ _ALREADY = re.compile(r"\[REDACTED:")
 _PLACEHOLDER_VALUES = frozenset({"<*>", "null", "none", "nil", "true", "false", "undefined", "''", '""'})
 # first words of an error message after a label like "NoCredentials:" or "InvalidToken:", not values
 _PROSE_WORDS = frozenset({"no", "not", "missing", "invalid", "expired", "unable", "required", "unknown", "failed",
-                          "could", "cannot", "the", "is", "was", "has"})
+                          "could", "cannot", "the", "is", "was", "has", "incorrect", "wrong", "empty", "too", "reset",
+                          "changed", "set", "correct", "valid", "for", "of", "authentication", "auth", "login", "policy",
+                          "change", "expiry", "rotation", "hash", "prompt", "a", "an", "required."})
 _NOT_SECRET_NAMES = re.compile(r"(?i)(next|pagination|continuation|page|cancellation|idempotency|client)_?token$")
 
 _SECRET_NAME = (r"[A-Za-z0-9_.-]*?(?:password|passwd|pwd|passphrase|secret|token|api[_-]?key|apikey"
@@ -64,6 +67,20 @@ _IPV6 = (
 )
 _VERSION_CONTEXT = re.compile(r"(?i)(?:version|ver|release|build|rev|v)[\s:=/-]*$")
 _NON_SENSITIVE_IPS = frozenset({"0.0.0.0", "127.0.0.1", "::", "::1"})
+
+
+_TOKEN_BOUNDARY = re.compile(r"[\s,;\"'()\[\]{}<>|]")
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters (plus "…") at a token boundary, never inside a token: text is
+    often cut before it is redacted, and a cut-off secret (a URL password without its "@", a JWT without its
+    last part) no longer matches the rule that would have caught it, so the cut-off token is dropped whole."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit + 1]
+    boundaries = [m.start() for m in _TOKEN_BOUNDARY.finditer(head)]
+    return (head[: boundaries[-1]].rstrip() if boundaries else "") + "…"
 
 
 @dataclass(frozen=True)
@@ -113,11 +130,25 @@ def _ip_accept(match: re.Match[str]) -> bool:
     return True
 
 
+_ENCODED_TOKEN = r"(?<![\w+/=.-])[A-Za-z0-9+/]{40,}={0,2}(?![\w+/=.-])"
+
+
+def _looks_like_key_material(match: re.Match[str]) -> bool:
+    """A long base64 token mixing upper case, lower case and digits: a bare secret key, or a line of a private
+    key logged one line per event (as container runtimes and the CloudWatch agent write multi-line output).
+    A path (leading or doubled "/") is not."""
+    token = match.group(0)
+    if token.startswith("/") or "//" in token:
+        return False
+    return any(c.isupper() for c in token) and any(c.islower() for c in token) and any(c.isdigit() for c in token)
+
+
 def _secret_rules() -> list[_Rule]:
     kv_value = r"(?P<value>\"(?:[^\"\\]|\\.)*\"|'[^']*'|[^\s\"'&,;)}\]]+)"
     return [
         _Rule("private_key", re.compile(
-            r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----(?:[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----"
+            r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY"
+            r"(?: BLOCK)?-----"
             r"|[A-Za-z0-9+/=\s\\]*)")),
         _Rule("jwt", re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")),
         _Rule("aws_access_key", re.compile(r"(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])")),
@@ -126,6 +157,8 @@ def _secret_rules() -> list[_Rule]:
             r"\b(?:xox[abposr]-[A-Za-z0-9-]{10,}|xapp-\d-[A-Za-z0-9-]{10,})"
             r"|hooks\.slack\.com/services/[A-Za-z0-9_/]+")),
         _Rule("api_key", re.compile(r"(?<![A-Za-z0-9_-])sk-(?:ant-|proj-|svcacct-)?[A-Za-z0-9_-]{20,}")),
+        _Rule("api_key", re.compile(  # Stripe secret and restricted keys, Google API keys
+            r"(?<![A-Za-z0-9_-])(?:[sr]k_(?:live|test)_[A-Za-z0-9]{16,}|AIza[A-Za-z0-9_-]{30,})")),
         _Rule("github_token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})")),
         _Rule("bearer_token", re.compile(
             r"(?i)\b(?:authorization[\"']?\s*[:=]\s*[\"']?(?:bearer|basic|token)\s+|bearer\s+)"
@@ -145,6 +178,12 @@ def _secret_rules() -> list[_Rule]:
         _Rule("secret", re.compile(
             rf"(?i)(?<![A-Za-z0-9_.-])[\"']?(?P<name>{_SECRET_NAME})[\"']?\s*[:=]\s*{kv_value}"),
             group=2, accept=_value_is_secret, kind_of=_secret_kind),
+        _Rule("secret", re.compile(  # Azure storage and service bus connection strings
+            r"(?i)\b(?:AccountKey|SharedAccessKey|SharedAccessSignature)=([^;\s\"']+)"), group=1, accept=_not_redacted),
+        _Rule("password", re.compile(  # in prose: "login failed with password hunter2", "the password is x"
+            r"(?i)\b(?:(?:with|using)\s+(?:the\s+)?password|password\s+is)\s+(?P<value>[^\s\"',;]+)(?P<name>)"),
+            group=1, accept=_value_is_secret),
+        _Rule("encoded_secret", re.compile(_ENCODED_TOKEN), accept=_looks_like_key_material),
     ]
 
 

@@ -6,6 +6,7 @@ from typing import Sequence
 
 from .model import Alarm, Anomaly, Change, LogPattern, TimelineEvent
 from .patterns import is_surging
+from .redaction import clip
 
 MAX_PATTERN_EVENTS = 8
 
@@ -23,7 +24,7 @@ def build_timeline(alarm: Alarm, alarm_time: datetime | None, anomalies: Sequenc
                                     f"{a.key.name} on {who} goes {a.direction} ({a.baseline:g} -> {a.peak:g})", a.id))
     shown = [p for p in patterns if p.new and is_surging(p)][:MAX_PATTERN_EVENTS]
     for p in shown:
-        text = (p.samples[0] if p.samples else p.template).split("\n", 1)[0][:160]
+        text = clip((p.samples[0] if p.samples else p.template).split("\n", 1)[0], 160)
         events.append(TimelineEvent(p.first_seen, "log_pattern_start",
                                     f"new log pattern in {p.log_group} ({p.count}x): {text}", p.id))
     if alarm_time is not None:

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from analyzers.redaction import RedactionConfig, Redactor
+from analyzers.redaction import RedactionConfig, Redactor, clip
 
 SECRETS = [
     ("aws_access_key", "AKIAIOSFODNN7EXAMPLE", "using key AKIAIOSFODNN7EXAMPLE for s3"),
@@ -43,6 +43,16 @@ SECRETS = [
     ("ip_address", "10.0.3.98", "2026-11-20 00:00:00 UTC:10.0.3.98(57412):app@orders:[29590]:FATAL"),
     ("ip_address", "2001:db8:85a3::8a2e:370:7334", "from [2001:db8:85a3::8a2e:370:7334]:443"),
     ("ip_address", "fe80::1ff:fe23:4567:890a", "link-local fe80::1ff:fe23:4567:890a up"),
+    ("private_key", "lQOYBGSomePgpKeyBody", "gpg: -----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlQOYBGSomePgpKeyBody\n"
+                                             "-----END PGP PRIVATE KEY BLOCK-----"),
+    ("encoded_secret", "MIIEowIBAAKCAQEA7bXk2Zq9PdQm3v1uYt8sRnLw0aGhJfCe5oBzN4yKiWx6VlTrU",
+     "MIIEowIBAAKCAQEA7bXk2Zq9PdQm3v1uYt8sRnLw0aGhJfCe5oBzN4yKiWx6VlTrU"),  # one line of a key, one event each
+    ("encoded_secret", "Zq9wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEK0", "signing with Zq9wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEK0"),
+    ("api_key", "sk_live_51HqTestKeyAbCdEf0123456789", "stripe error for sk_live_51HqTestKeyAbCdEf0123456789"),
+    ("api_key", "AIzaSyA1bC2dE3fG4hI5jK6lM7nO8pQ9rS0tUvW", "maps?key=AIzaSyA1bC2dE3fG4hI5jK6lM7nO8pQ9rS0tUvW"),
+    ("secret", "Xy9Zq8Wv7Ut6Sr5Qp4On3Ml2Kj1Ih0Gf==",
+     "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=Xy9Zq8Wv7Ut6Sr5Qp4On3Ml2Kj1Ih0Gf==;"),
+    ("password", "FreeHunter77", "login failed for user admin with password FreeHunter77"),
 ]
 
 
@@ -81,6 +91,9 @@ NO_MANGLE = [
     "The password is wrong for this user (no value given)",
     "AWS DescribeAlarms failed: NoCredentials: no AWS credentials found (set AWS_PROFILE)",
     "InvalidClientTokenId: The security token included in the request is invalid",
+    "the password is incorrect; connect with password authentication failed",
+    "GET /api/v1/Users/12345/OrdersHistoryExportDownloadV2 s3://bucket/Uploads2026/Users/AbCdEf/QuarterlyFinal2026v3",
+    "commit 3f2b1c4e9a8d4c2b8e1f0a1b2c3d4e5f6a7b8c9d deployed",
 ]
 
 
@@ -127,3 +140,14 @@ def test_recall_benchmark_smoke():
     result = run(seed=1, per_kind=20, clean=200)
     assert result["planted"] == 300 and result["recall"] >= 0.95
     assert result["false_positive_rate"] <= 0.01
+
+
+def test_clip_never_leaves_a_fragment_of_a_token():
+    # GIVEN a log line whose URL password would be cut by a display limit
+    line = "ERROR connect failed for postgres://billing:Sup3rSecretPw@db.internal:5432/app after 3 tries"
+    # WHEN it is clipped inside the URL
+    out = clip(line, 50)
+    # THEN the cut-off token is dropped whole (a fragment would no longer match the password rule)
+    assert out == "ERROR connect failed for…"
+    assert clip(line, len(line)) == line
+    assert clip("x" * 80, 20) == "…"

@@ -125,3 +125,11 @@ def test_terminal_report_drops_control_sequences():
     printed = out.getvalue()
     assert "\x07" not in printed and "\x1b]" not in printed and "\x1b[2J" not in printed
     assert "owned" in printed and "screen" in printed
+
+
+def test_direction_overrides_and_narrative_headings_and_tables_are_inert():
+    # GIVEN Claude's text with a heading, a table row and a right-to-left override
+    text = prose("# PWNED\n| a | b |\nsafe \u202etxt.exe")
+    # THEN none of them renders as structure or reorders the text
+    assert text == "\\# PWNED\n\\| a \\| b \\|\nsafe  txt.exe"
+    assert inline("x\u202ey") == "x y"

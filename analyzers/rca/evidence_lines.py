@@ -6,6 +6,7 @@ import re
 from datetime import datetime
 
 from ..model import Change, LogPattern, iso
+from ..redaction import clip
 
 CRASH = re.compile(r"heap out of memory|OutOfMemoryError|OOMKilled|exit(?:ed)? (?:with )?(?:code|status):? 137|"
                    r"signal: killed|core dumped|Segmentation fault|^FATAL ERROR", re.I)
@@ -33,7 +34,7 @@ def fmt_pattern(p: LogPattern) -> str:
     head = lines[0]
     if len(lines) > 1 and _CATEGORY_HEADER.match(head):  # .NET console: the message is on the next line
         head = f"{head} {lines[1].strip()}"
-    sample = head[:180]
+    sample = clip(head, 180)
     return f"[{p.id}] {p.count_after} log events after onset ({state}, first {iso(p.first_seen)}) in {p.log_group}: {sample}"
 
 

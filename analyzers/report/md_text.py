@@ -4,19 +4,21 @@ A log line or a CloudTrail user name is attacker-influenced. Put raw into a Mark
 add a heading, a fake code block, a link, a tracking image or HTML. These helpers keep such text inert:
 `inline` (one line, every Markdown and HTML metacharacter escaped), `code_span` (one line as code,
 fenced by more backticks than it holds), `fence` (a code block no line of the body can close) and
-`prose` (multi-line Markdown kept as formatting, minus links, images, HTML and code fences).
+`prose` (multi-line Markdown kept as emphasis and lists, minus anything that could restructure the document
+or point elsewhere).
 """
 from __future__ import annotations
 
 import re
 from typing import Any
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
-_CONTROL_KEEP_NEWLINE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f\u2028\u2029]+")
+_BIDI = "\u200e\u200f\u202a-\u202e\u2066-\u2069"  # direction overrides make text read other than it is
+_CONTROL = re.compile(f"[\\x00-\\x1f\\x7f\\u2028\\u2029{_BIDI}]+")
+_CONTROL_KEEP_NEWLINE = re.compile(f"[\\x00-\\x09\\x0b-\\x1f\\x7f\\u2028\\u2029{_BIDI}]+")
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<#|~])|^(>)")  # emphasis, code, links/images, HTML, headings,
 # tables, and a quote at the start (a ">" elsewhere, as in "a -> b", is plain text)
-_PROSE_SPECIAL = re.compile(r"([\[\]<])")
-_FENCE_START = re.compile(r"^(\s*)(`{3,}|~{3,}|>)")
+_PROSE_SPECIAL = re.compile(r"([\[\]<|])")
+_FENCE_START = re.compile(r"^(\s*)(`{3,}|~{3,}|>|#)")
 _BACKTICKS = re.compile(r"`+")
 
 
@@ -54,7 +56,7 @@ def fence(body: str, info: str = "") -> list[str]:
 
 
 def prose(text: Any) -> str:
-    """Multi-line Markdown kept as formatting (emphasis, lists, headings), without links, images, HTML
+    """Multi-line Markdown kept as formatting (emphasis, lists), without headings, tables, links, images, HTML,
     code fences or quotes, so that untrusted words cannot point a reader elsewhere or swallow the document."""
     lines = printable(text).split("\n")
     return "\n".join(_FENCE_START.sub(r"\1\\\2", _PROSE_SPECIAL.sub(r"\\\1", line)) for line in lines)
