@@ -47,12 +47,20 @@ class AlertService:
 
     # Sync with the poller ---------------------------------------------------------------
     def sync(self, incidents: Sequence[Incident]) -> SyncResult:
+        """Post, edit and resolve the channel's incident messages to match one poll's `incidents`.
+
+        A Slack call that fails is logged and retried on the next sync (the row keeps ``slack_pending``), and
+        never stops the other incidents of the poll from being brought up to date."""
         posted = updated = resolved = 0
         with self._lock:
             seen = set()
             for incident in incidents:
                 seen.add(incident.key)
-                outcome = self._apply(incident)
+                try:
+                    outcome = self._apply(incident)
+                except Exception:  # a failed post: the next poll posts it again (no thread_ts recorded)
+                    log.warning("posting incident %s failed; retrying on the next poll", incident.key, exc_info=True)
+                    continue
                 posted += outcome == "posted"
                 updated += outcome == "updated"
                 resolved += outcome == "resolved"
@@ -60,6 +68,9 @@ class AlertService:
                 if row["key"] not in seen and row.get("thread_ts") and row.get("channel") == self.channel:
                     self._resolve(row)
                     resolved += 1
+            for row in self.store.incidents_pending_slack(self.channel):
+                if row["key"] not in seen:
+                    self._catch_up(row)
         return SyncResult(posted, updated, resolved)
 
     def _apply(self, incident: Incident) -> str:
@@ -73,51 +84,74 @@ class AlertService:
             if not row.get("resolved_at"):
                 self._resolve(row)
                 return "resolved"
-            return "unchanged"
+            return self._catch_up(row)
         if row.get("details") == details and row.get("state") == incident.state and not row.get("resolved_at"):
-            return "unchanged"
-        previous_state = "resolved" if row.get("resolved_at") else row.get("state")
+            return self._catch_up(row)
         shown = (ui.alert_text(row), ui.alert_parent(row))
+        joined = _new_signals(row.get("details"), incident)
         fields: dict[str, Any] = {"alarm_name": incident.alarm_name} if incident.alarm_name else {}
         self.store.upsert_incident(incident.key, state=incident.state, title=incident.title, details=details,
                                    resolved_at=None, **fields)  # an alarm that joined makes it investigable
         row = self.store.get_incident(incident.key) or row
-        if (ui.alert_text(row), ui.alert_parent(row)) == shown:  # new scores or onsets only: no Slack edit
-            return "unchanged"
-        self.poster.update(row["channel"], row["thread_ts"], ui.alert_text(row), ui.alert_parent(row))
-        if previous_state != incident.state:
-            self._say_state_change(row, previous_state, incident.state)
-        return "updated"
+        if joined:
+            self._say_joined(row, joined)
+        if (ui.alert_text(row), ui.alert_parent(row)) == shown and not row.get("slack_pending"):
+            return "unchanged"  # new scores or onsets only: no Slack edit
+        self._mark_pending(row)
+        return "updated" if self._catch_up(row) != "failed" else "unchanged"
 
     def _post(self, incident: Incident, details: str) -> str:
         now = iso(self.clock())
         fields = {"alarm_name": incident.alarm_name, "region": incident.region, "state": incident.state,
                   "title": incident.title, "details": details, "channel": self.channel, "opened_at": now,
-                  "muted": 0}
+                  "muted": 0, "announced_state": incident.state, "slack_pending": 0}
         row = {"key": incident.key, **fields}
         ts = self.poster.post(self.channel, ui.alert_text(row), ui.alert_parent(row))
         self.store.upsert_incident(incident.key, **fields, thread_ts=ts)
         try:
             signals = [s.to_dict() for s in incident.signals]
-            self.poster.post(self.channel, f"Details of {ui.esc(incident.title)}",
+            self.poster.post(self.channel, f"Details of {ui.esc_line(incident.title)}",
                              ui.alert_details(incident.details, signals), thread_ts=ts)
         except Exception:  # the parent exists and is recorded; details are best effort
             log.warning("details post for %s failed", incident.key, exc_info=True)
         return "posted"
 
     def _resolve(self, row: dict[str, Any]) -> None:
-        previous_state = row.get("state")
-        self.store.upsert_incident(row["key"], state="resolved", resolved_at=iso(self.clock()))
-        row = self.store.get_incident(row["key"]) or row
-        self.poster.update(row["channel"], row["thread_ts"], ui.alert_text(row), ui.alert_parent(row))
-        self._say_state_change(row, previous_state, "resolved")
+        self.store.upsert_incident(row["key"], state="resolved", resolved_at=iso(self.clock()), slack_pending=1)
+        self._catch_up(self.store.get_incident(row["key"]) or row)
 
-    def _say_state_change(self, row: dict[str, Any], before: str | None, after: str) -> None:
-        """A reply in the incident's thread, unless it is muted or snoozed."""
-        if not self._silenced(row):
-            self.poster.post(row["channel"], f"State changed: {before} → {after}",
-                             [ui.section(f"State changed: *{ui.esc(before)}* → *{ui.esc(after)}*")],
-                             thread_ts=row["thread_ts"])
+    def _mark_pending(self, row: dict[str, Any]) -> None:
+        self.store.upsert_incident(row["key"], slack_pending=1)
+        row["slack_pending"] = 1
+
+    def _catch_up(self, row: dict[str, Any]) -> str:
+        """Bring the incident's Slack message and thread up to its row: edit the parent if an edit is pending,
+        and announce a state the thread has not been told. "unchanged", "updated" or "failed" (kept pending)."""
+        if not row.get("slack_pending"):
+            return "unchanged"
+        try:
+            self.poster.update(row["channel"], row["thread_ts"], ui.alert_text(row), ui.alert_parent(row))
+            now = "resolved" if row.get("resolved_at") else row.get("state")
+            before = row.get("announced_state")
+            if before and before != now and not self._silenced(row):
+                self.poster.post(row["channel"], f"State changed: {before} → {now}",
+                                 [ui.section(f"State changed: *{ui.esc(before)}* → *{ui.esc(now)}*")],
+                                 thread_ts=row["thread_ts"])
+        except Exception:
+            log.warning("Slack update of incident %s failed; retrying on the next poll", row["key"], exc_info=True)
+            return "failed"
+        self.store.upsert_incident(row["key"], slack_pending=0, announced_state=now)
+        return "updated"
+
+    def _say_joined(self, row: dict[str, Any], joined: list[dict[str, Any]]) -> None:
+        """A reply in the thread naming the signals (resources, metrics) that just joined the incident."""
+        if self._silenced(row):
+            return
+        try:
+            self.poster.post(row["channel"], f"{len(joined)} signal(s) joined {ui.esc_line(row.get('title'))}",
+                             ui.alert_details((), joined, heading="Joined the incident"), thread_ts=row["thread_ts"])
+        except Exception:  # best effort, as the first details: the parent's title already counts them
+            log.warning("joined-signals post for %s failed", row["key"], exc_info=True)
 
     def _silenced(self, row: dict[str, Any]) -> bool:
         if row.get("muted"):
@@ -131,12 +165,17 @@ class AlertService:
         row = self.store.get_incident(key)
         if row is not None and row.get("resolved_at"):
             return "This incident is already resolved; nothing to snooze."
+        if row is not None and row.get("muted"):
+            return "This incident is muted, which already silences its thread; Unmute it first to snooze it instead."
         if not self._set(key, snoozed_until=until, silenced_by=user_id):
             return "This incident is not known to the bot."
         log.info("incident %s snoozed until %s by %s", key, until, user_id)
         return f"Snoozed until {until[:16]} UTC by <@{user_id}> (thread updates silenced)."
 
     def mute(self, key: str, user_id: str) -> str:
+        row = self.store.get_incident(key)
+        if row is not None and row.get("resolved_at"):
+            return "This incident is already resolved; nothing to mute."
         if not self._set(key, muted=1, silenced_by=user_id):
             return "This incident is not known to the bot."
         log.info("incident %s muted by %s", key, user_id)
@@ -163,8 +202,25 @@ class AlertService:
             self.store.upsert_incident(key, **fields)
             row = self.store.get_incident(key) or row
             if row.get("thread_ts") and row.get("channel"):
-                self.poster.update(row["channel"], row["thread_ts"], ui.alert_text(row), ui.alert_parent(row))
+                self._mark_pending(row)
+                self._catch_up(row)
             return True
+
+
+def _signal_id(signal: dict[str, Any]) -> tuple[Any, ...]:
+    resource = signal.get("resource") or {}
+    return signal.get("kind"), resource.get("type"), resource.get("id"), signal.get("metric")
+
+
+def _new_signals(stored_details: str | None, incident: Incident) -> list[dict[str, Any]]:
+    """The incident's signals (kind, resource, metric) that its stored row did not have yet."""
+    try:
+        before = {_signal_id(s) for s in json.loads(stored_details or "{}").get("signals") or []}
+    except (ValueError, AttributeError):
+        return []
+    if not before:  # a row written before signals were stored: nothing to compare with
+        return []
+    return [s for s in (sig.to_dict() for sig in incident.signals) if _signal_id(s) not in before]
 
 
 def incident_details(incident: Incident) -> str:

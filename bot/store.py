@@ -86,6 +86,14 @@ def _m006_incident_silenced_by(db: sqlite_utils.Database) -> None:
         db["incidents"].add_column("silenced_by", str)
 
 
+def _m007_incident_slack_pending(db: sqlite_utils.Database) -> None:
+    columns = db["incidents"].columns_dict
+    if "slack_pending" not in columns:
+        db["incidents"].add_column("slack_pending", int)
+    if "announced_state" not in columns:
+        db["incidents"].add_column("announced_state", str)
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
     ("002_approvals_incidents", _m002_approvals_incidents),
@@ -93,6 +101,8 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("004_script_descriptions", _m004_script_descriptions),  # shown again when a decision edits the message
     ("005_alarm_account", _m005_alarm_account),  # the resolved alarm's account, next to its name and region
     ("006_incident_silenced_by", _m006_incident_silenced_by),  # who muted or snoozed an incident
+    ("007_incident_slack_pending", _m007_incident_slack_pending),  # a Slack edit or thread note still to make,
+    # and the state the thread last announced (both retried on the next poll after a failed Slack call)
 ]
 
 
@@ -299,6 +309,11 @@ class Store:
             fields["key"] = key
             fields["updated_at"] = _now()
             self.db["incidents"].upsert(fields, pk="key")
+
+    def incidents_pending_slack(self, channel: str) -> list[dict[str, Any]]:
+        """Incidents of `channel` whose Slack message or thread is behind their row (a Slack call failed)."""
+        return [dict(r) for r in self.db["incidents"].rows_where("slack_pending = 1 and channel = ?", [channel],
+                                                                 order_by="opened_at")]
 
     def list_incidents(self, since: datetime | None = None, open_only: bool = False) -> list[dict[str, Any]]:
         clauses, args = [], []

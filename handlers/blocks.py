@@ -229,12 +229,19 @@ def script_text(script: Mapping[str, Any], decision: Mapping[str, Any] | None = 
 
 
 # Incidents (proactive alerts) ------------------------------------------------------------------
+def _alert_title(row: Mapping[str, Any], resolved: bool) -> str:
+    """The incident's title; once resolved, an alarm's "in ALARM" is told in the past."""
+    title = str(row.get("title") or "")
+    return title.replace(" in ALARM", " was in ALARM", 1) if resolved else title
+
+
 def alert_parent(row: Mapping[str, Any]) -> list[dict]:
     resolved = row.get("state") == "resolved" or bool(row.get("resolved_at"))
     icon = ":white_check_mark:" if resolved else ":rotating_light:"
-    status = f"resolved {str(row.get('resolved_at') or '')[:19]}" if resolved else f"{esc(row.get('state'))}"
-    blocks = [section(f"{icon} *{esc_line(row.get('title'), 250)}* ({esc_line(row.get('region'))}) — {status}")]
-    notes = [f"key {tick(row.get('key'), 200)} · opened {esc(row.get('opened_at', ''))[:19]}"]
+    status = f"resolved {str(row.get('resolved_at') or '')[:19]} UTC" if resolved else f"{esc(row.get('state'))}"
+    blocks = [section(f"{icon} *{esc_line(_alert_title(row, resolved), 250)}* ({esc_line(row.get('region'))}) — "
+                      f"{status}")]
+    notes = [f"key {tick(row.get('key'), 200)} · opened {esc(row.get('opened_at', ''))[:19]} UTC"]
     by = f" by <@{esc(row['silenced_by'], 40)}>" if row.get("silenced_by") else ""
     silenced = bool(row.get("muted") or row.get("snoozed_until"))
     if row.get("muted"):
@@ -253,11 +260,13 @@ def alert_parent(row: Mapping[str, Any]) -> list[dict]:
 
 
 def alert_text(row: Mapping[str, Any]) -> str:
-    state = "resolved" if row.get("resolved_at") else row.get("state")
-    return f"Incident {esc_line(row.get('title'))} ({esc_line(row.get('region'))}): {esc(state)}"
+    resolved = row.get("state") == "resolved" or bool(row.get("resolved_at"))
+    state = "resolved" if resolved else row.get("state")
+    return f"Incident {esc_line(_alert_title(row, resolved))} ({esc_line(row.get('region'))}): {esc(state)}"
 
 
-def alert_details(details: Iterable[str], signals: Iterable[Mapping[str, Any]], limit: int = 12) -> list[dict]:
+def alert_details(details: Iterable[str], signals: Iterable[Mapping[str, Any]], limit: int = 12,
+                  heading: str = "Details") -> list[dict]:
     """The incident's signals, one line each (the first `limit`, then how many more); its `details` (one line per
     signal, so the same facts) only when it has no signals."""
     items = list(signals)
@@ -268,7 +277,7 @@ def alert_details(details: Iterable[str], signals: Iterable[Mapping[str, Any]], 
         lines = [f"• {esc_line(d, 400)}" for d in items[:limit]]
     if len(items) > limit:
         lines.append(f"• … and {len(items) - limit} more signals")
-    return [section("*Details*\n" + ("\n".join(lines) or "no details"))]
+    return [section(f"*{heading}*\n" + ("\n".join(lines) or "no details"))]
 
 
 def action_ids_in(blocks: Iterable[Mapping[str, Any]]) -> set[str]:

@@ -155,3 +155,59 @@ def test_mute_names_who_muted_and_unmute_brings_thread_updates_back(tmp_path):
             assert store.get_incident(key)["silenced_by"] is None
         finally:
             svc.shutdown()
+
+
+def test_a_failed_edit_is_retried_on_the_next_poll_and_does_not_stop_the_others(slack, tmp_path):
+    from dataclasses import replace
+    alerts = service(slack, tmp_path / "aiops.db")
+    other = replace(incident(), key="alarm:us-east-1:orders-errors:2026-01-01T11:50:00Z", title="orders in ALARM")
+    alerts.sync([incident(), other])
+    parent_ts = slack.calls("chat.postMessage")[0].response["ts"]
+    # GIVEN Slack refuses the next edit WHEN the first incident resolves (and the other one changes)
+    slack.fail_next("chat.update", error="internal_error")
+    alerts.sync([replace(other, title="orders in ALARM (worse)")])
+    # THEN the other incident is still brought up to date in that poll
+    assert any("worse" in c.params["text"] for c in slack.calls("chat.update"))
+    # WHEN Slack answers again on the next poll
+    alerts.sync([replace(other, title="orders in ALARM (worse)")])
+    # THEN the resolved incident's parent is edited to resolved and its thread told, once
+    edits = [c for c in slack.calls("chat.update") if c.params["ts"] == parent_ts]
+    assert "resolved" in edits[-1].params["blocks"][0]["text"]["text"]
+    replies = [m["text"] for m in slack.messages(CHANNEL) if m.get("thread_ts") == parent_ts]
+    assert replies.count("State changed: open → resolved") == 1
+    assert Store(tmp_path / "aiops.db").get_incident(incident().key)["slack_pending"] == 0
+    # AND a later poll makes no further edit of it
+    count = len(edits)
+    alerts.sync([replace(other, title="orders in ALARM (worse)")])
+    assert len([c for c in slack.calls("chat.update") if c.params["ts"] == parent_ts]) == count
+
+
+def test_signals_that_join_an_incident_are_told_in_its_thread(slack, tmp_path):
+    from dataclasses import replace
+
+    from analyzers.incidents import Signal
+    from analyzers.model import MetricKey, ResourceRef
+    alerts = service(slack, tmp_path / "aiops.db")
+    fn, db = ResourceRef("lambda", "checkout-api", "us-east-1"), ResourceRef("rds", "orders-db", "us-east-1")
+    first = Signal("alarm", fn, None, T0, 1.0, text="checkout-api-errors is ALARM")
+    cpu = Signal("anomaly", db, MetricKey.of("AWS/RDS", "CPUUtilization", {"DBInstanceIdentifier": "orders-db"},
+                                             "Average", "us-east-1"), T0, 0.9, 97.0, "CPUUtilization up to 97")
+    alerts.sync([replace(incident(), signals=(first,))])
+    parent_ts = slack.calls("chat.postMessage")[0].response["ts"]
+    # WHEN the database's CPU anomaly joins the incident on the next poll
+    alerts.sync([replace(incident(title="checkout-api-errors in ALARM (+1 related)"), signals=(first, cpu))])
+    # THEN the thread names what joined (and only that)
+    replies = [m for m in slack.messages(CHANNEL) if m.get("thread_ts") == parent_ts]
+    joined = [m for m in replies if "Joined the incident" in m["blocks"][0]["text"]["text"]]
+    assert len(joined) == 1 and "CPUUtilization up to 97" in joined[0]["blocks"][0]["text"]["text"]
+    assert "checkout-api-errors is ALARM" not in joined[0]["blocks"][0]["text"]["text"]
+
+
+def test_a_resolved_alarm_incident_is_told_in_the_past_and_cannot_be_muted(slack, tmp_path):
+    alerts = service(slack, tmp_path / "aiops.db")
+    alerts.sync([incident(title="checkout-api-errors in ALARM on checkout-api")])
+    alerts.sync([])
+    parent = slack.calls("chat.update")[-1].params
+    assert "checkout-api-errors was in ALARM on checkout-api" in parent["blocks"][0]["text"]["text"]
+    assert parent["text"].startswith("Incident checkout-api-errors was in ALARM")
+    assert "already resolved" in alerts.mute(incident().key, "U1")
