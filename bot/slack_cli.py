@@ -109,7 +109,8 @@ def build_stack(args: argparse.Namespace, env: Mapping[str, str]) -> SlackStack:
         port = args.port if args.http else args.health_port
         try:
             if args.http:
-                stack.server = SlackHttpServer(app, args.host, args.port)
+                stack.server = SlackHttpServer(app, args.host, args.port,
+                                               signing_secret=env.get("SLACK_SIGNING_SECRET"))
             elif args.health_port:
                 stack.server = SlackHttpServer(None, args.host, args.health_port)
         except OSError as exc:  # port taken, no permission, unknown host

@@ -160,3 +160,28 @@ def test_a_port_in_use_or_out_of_range_is_a_one_line_usage_error(monkeypatch, ca
     with pytest.raises(SystemExit) as exited:
         main(["serve", "--http", "--port", "99999"])
     assert exited.value.code == 2 and "outside 0-65535" in capsys.readouterr().err
+
+
+def test_unsigned_requests_are_refused_before_their_body_is_read_and_huge_ones_are_too_large():
+    from bot.slack.runners import MAX_BODY, SlackHttpServer
+    from tests.test_slack_support import CannedInvestigator, make_stack
+
+    store = Store(memory=True)
+    with SlackApiStub() as slack:
+        app, _ = make_stack(slack, store, CannedInvestigator(store))
+        server = SlackHttpServer(app, "127.0.0.1", 0, signing_secret=SECRET).start()
+        url = f"http://127.0.0.1:{server.port}/slack/events"
+        try:
+            # GIVEN garbage with a fresh timestamp but a forged signature, and a signed body over the limit
+            garbage = "payload={not json"
+            forged = {**signed_headers(garbage), "x-slack-signature": ["v0=" + "0" * 64]}
+            huge = "payload=" + "x" * (MAX_BODY + 1)
+            # WHEN they are posted
+            forged_status, _ = post(url, garbage, forged)
+            huge_status, _ = post(url, huge, signed_headers(huge))
+            signed_garbage_status, _ = post(url, garbage, signed_headers(garbage))
+        finally:
+            server.stop()
+    # THEN the forged one is a 401 (not a 400 that tells how the body was read), the huge one a 413,
+    # and only the signed garbage reaches the body check
+    assert forged_status == 401 and huge_status == 413 and signed_garbage_status == 400
