@@ -43,8 +43,8 @@ _PLACEHOLDER_VALUES = frozenset({"<*>", "null", "none", "nil", "true", "false", 
 # first words of an error message after a label like "NoCredentials:" or "InvalidToken:", not values
 _PROSE_WORDS = frozenset({"no", "not", "missing", "invalid", "expired", "unable", "required", "unknown", "failed",
                           "could", "cannot", "the", "is", "was", "has", "incorrect", "wrong", "empty", "too", "reset",
-                          "changed", "set", "correct", "valid", "for", "of", "authentication", "auth", "login", "policy",
-                          "change", "expiry", "rotation", "hash", "prompt", "a", "an", "required."})
+                          "changed", "set", "correct", "valid", "for", "of", "authentication", "auth", "login",
+                          "policy", "change", "expiry", "rotation", "hash", "prompt", "a", "an", "required."})
 _NOT_SECRET_NAMES = re.compile(r"(?i)(next|pagination|continuation|page|cancellation|idempotency|client)_?token$")
 
 _SECRET_NAME = (r"[A-Za-z0-9_.-]*?(?:password|passwd|pwd|passphrase|secret|token|api[_-]?key|apikey"

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from bot.aws import AccountsProvider, ClientFactory, GatewayProvider
 from bot.config import Config, ConfigError, Secrets, load_config
@@ -80,6 +81,20 @@ def build_provider(config: Config, env: dict[str, str] | None = None) -> Gateway
     return AccountsProvider(providers)
 
 
+def _base_url(value: str | None) -> str | None:
+    """ANTHROPIC_BASE_URL checked up front: a malformed one is a configuration error, not a failed step."""
+    if value is None:
+        return None
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as exc:
+        raise ConfigError(f"ANTHROPIC_BASE_URL is not a valid URL ({exc})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError("ANTHROPIC_BASE_URL must be an http(s) URL with a host, e.g. https://api.anthropic.com")
+    return value
+
+
 def build_llm(config: Config, secrets: Secrets, store: Store, redactor_factory: Any,
               env: dict[str, str] | None = None) -> Any:
     """The LLM adapter when configured (API key, or bedrock), else None (offline)."""
@@ -91,7 +106,7 @@ def build_llm(config: Config, secrets: Secrets, store: Store, redactor_factory: 
         from bot.llm import LlmAnalyst
     except ImportError:
         return None
-    base_url = (os.environ if env is None else env).get("ANTHROPIC_BASE_URL") or None
+    base_url = _base_url((os.environ if env is None else env).get("ANTHROPIC_BASE_URL") or None)
     return LlmAnalyst.from_config(config, secrets, store, redactor_factory, base_url=base_url)
 
 

@@ -161,7 +161,7 @@ def test_budget_exceeded_stops_before_the_call(stub):
     # THEN no request is sent and the step stops cleanly
     assert stub.calls() == []
     assert result["status"] == "budget_exceeded" and result["step_status"] == "degraded"
-    assert "budget of $0.00" in result["error"]
+    assert "budget of $0.001 " in result["error"]
     assert [r["status"] for r in usage_rows(store)] == ["budget_exceeded"]
 
 
@@ -226,3 +226,48 @@ def test_map_reduce_stops_at_the_first_bad_batch(stub):
     # THEN no further call is made and the engine's result stands
     assert len(stub.calls()) == 1
     assert result["status"] == "failed" and "schema violation at summary" in result["error"]
+
+
+def test_a_call_that_trickles_is_cut_at_its_wall_clock_deadline():
+    import time
+    from types import SimpleNamespace
+
+    from bot.llm.analyst import LlmAnalyst
+
+    # GIVEN a client whose call never times out per read but takes far longer than every attempt's timeout
+    slow = SimpleNamespace(messages=SimpleNamespace(create=lambda **_: time.sleep(30)))
+    analyst = LlmAnalyst(slow, "claude-sonnet-4-5", Store(memory=True), timeout=0.2, max_retries=0)
+    started = time.monotonic()
+    # WHEN explained
+    result = analyst.explain("inv-drip", *analysis())
+    # THEN the step gives up at its deadline (timeout + 1 s per attempt), degraded, and says so
+    assert time.monotonic() - started < 5
+    assert result["step_status"] == "degraded"
+    assert result["error"].startswith("Claude unavailable: no complete answer within 1.2s")
+
+
+def test_batch_calls_honour_a_small_max_output_tokens(stub):
+    # GIVEN map-reduce and max_output_tokens below the batch default
+    analyst, (out, logs) = make_analyst(stub.base_url, max_input_tokens=2500, max_output_tokens=100), \
+        analysis(extra_patterns=40)
+    plan = analyst.plan(analyst.pack(out, logs, lambda s: s))
+    for n in range(len(plan.batches)):
+        stub.enqueue_tool_use("report_batch_summary", {"summary": f"batch {n}", "evidence_ids": [plan.batches[n][0].id]})
+    stub.enqueue_tool_use("report_analysis", good_answer())
+    # WHEN explained
+    analyst.explain("inv-small", out, logs)
+    # THEN no request asks for more output than configured, and the final one fits the input budget
+    calls = stub.calls()
+    assert len(calls) == len(plan.batches) + 1
+    assert {c.body["max_tokens"] for c in calls} == {100}
+    assert len(calls[-1].raw) <= 2500 * 4 * 1.1
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "not-a-url", "ftp://host/x", "http://host:port/"])
+def test_a_malformed_anthropic_base_url_is_a_configuration_error(url):
+    from bot.config import ConfigError, Secrets, parse_config
+    from bot.wiring import build_llm
+
+    config = parse_config({"llm": {"provider": "anthropic"}})
+    with pytest.raises(ConfigError, match="ANTHROPIC_BASE_URL"):
+        build_llm(config, Secrets(anthropic_api_key="x"), Store(memory=True), None, {"ANTHROPIC_BASE_URL": url})

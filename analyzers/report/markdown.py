@@ -103,7 +103,8 @@ def render_markdown(report: dict[str, Any]) -> str:
     if report.get("warnings"):
         lines += ["## Warnings", ""] + [f"- {inline(w)}" for w in report["warnings"]] + [""]
     if report.get("degraded"):
-        lines += ["## Degraded steps", ""] + [f"- {inline(k)}: {inline(v)}" for k, v in report["degraded"].items()] + [""]
+        lines += ["## Degraded steps", ""]
+        lines += [f"- {inline(k)}: {inline(v)}" for k, v in report["degraded"].items()] + [""]
     if report.get("redaction"):
         lines += [f"_redacted: {', '.join(f'{v} {k}' for k, v in report['redaction'].items())}_", ""]
     return "\n".join(lines)

@@ -15,7 +15,8 @@ from analyzers.llm_evidence import (BatchPlan, EvidencePack, apply_llm_ranking, 
                                     ranking_key, take_within)
 from bot.config import Config, Secrets
 
-from .client import Price, build_client, describe_error, is_tool_choice_rejection, price_for
+from .client import (Price, build_client, call_deadline, call_with_deadline, describe_error,
+                     is_tool_choice_rejection, price_for)
 from .prompt import batch_request, final_request, fixed_tokens, request_tokens
 from .schema import ANALYSIS_TOOL, BATCH_TOOL, AnalysisAnswer, AnswerError, validate_answer, validate_batch
 from .narrative import build_narrative
@@ -52,7 +53,7 @@ class LlmAnalyst:
 
     def __init__(self, client: Any, model: str, store: Any, redactor_factory: Callable[[], Any] | None = None, *,
                  max_input_tokens: int = 8000, max_output_tokens: int = 1500, budget_usd: float = 0.5,
-                 timeout: float = 60.0):
+                 timeout: float = 60.0, max_retries: int = 2):
         self.client = client
         self.model = model
         self.store = store
@@ -61,6 +62,7 @@ class LlmAnalyst:
         self.max_output_tokens = max_output_tokens
         self.budget_usd = budget_usd
         self.timeout = timeout
+        self.deadline = call_deadline(timeout, max_retries)
         self.price: Price = price_for(model)
 
     @classmethod
@@ -69,7 +71,8 @@ class LlmAnalyst:
         llm = config.llm
         client = client or build_client(config, secrets.anthropic_api_key, base_url)
         return cls(client, llm.model, store, redactor_factory, max_input_tokens=llm.max_input_tokens,
-                   max_output_tokens=llm.max_output_tokens, budget_usd=llm.budget_usd, timeout=llm.timeout)
+                   max_output_tokens=llm.max_output_tokens, budget_usd=llm.budget_usd, timeout=llm.timeout,
+                   max_retries=llm.max_retries)
 
     # Public ---------------------------------------------------------------------------
     def explain(self, inv_id: str, analysis: Any, logs: Any) -> dict[str, Any]:
@@ -102,7 +105,7 @@ class LlmAnalyst:
         if not plan.map_reduce:
             return request_tokens(final_request(self.model, self.max_output_tokens, pack.hypotheses_text,
                                                 plan.batches[0]))
-        total = sum(request_tokens(batch_request(self.model, BATCH_MAX_TOKENS, pack.hypotheses_text, b, n,
+        total = sum(request_tokens(batch_request(self.model, self.batch_max_tokens, pack.hypotheses_text, b, n,
                                                  len(plan.batches))) for n, b in enumerate(plan.batches, 1))
         filler = [("x" * SUMMARY_CHARS, ())] * len(plan.batches)
         return total + request_tokens(self._final_with_summaries(pack, filler))
@@ -115,7 +118,7 @@ class LlmAnalyst:
             summaries = []
             for n, batch in enumerate(plan.batches, start=1):
                 ids = frozenset(i.id for i in batch)
-                summary = self._call(run, batch_request(self.model, BATCH_MAX_TOKENS, pack.hypotheses_text, batch,
+                summary = self._call(run, batch_request(self.model, self.batch_max_tokens, pack.hypotheses_text, batch,
                                                         n, len(plan.batches)), BATCH_TOOL,
                                      lambda raw, ids=ids: validate_batch(raw, ids))
                 summaries.append((summary.summary, tuple(summary.evidence_ids)))
@@ -127,21 +130,31 @@ class LlmAnalyst:
         short = [(s[:SUMMARY_CHARS], ids) for s, ids in summaries]
         base = final_request(self.model, self.max_output_tokens, pack.hypotheses_text, (), short)
         room = self.max_input_tokens - request_tokens(base)
-        return final_request(self.model, self.max_output_tokens, pack.hypotheses_text,
-                             take_within(pack.items, room), short)
+        request = final_request(self.model, self.max_output_tokens, pack.hypotheses_text,
+                                take_within(pack.items, room), short)
+        for _ in range(4):  # items are sized as text; escaped in JSON they can weigh more: shrink until they fit
+            over = request_tokens(request) - self.max_input_tokens
+            if over <= 0 or room <= 0:
+                break
+            room -= over
+            request = final_request(self.model, self.max_output_tokens, pack.hypotheses_text,
+                                    take_within(pack.items, room), short)
+        return request
 
     def _call(self, run: _Run, request: dict[str, Any], tool: str, validate: Callable[[Any], Any]) -> Any:
         """One Messages call through the token and budget gates; returns the validated tool input. Its usage
         row says "ok" only for an answer that passes `validate` ("invalid" otherwise)."""
         estimate = request_tokens(request)
         if estimate > self.max_input_tokens:  # the fixed part (prompt, tools, hypotheses) alone is too big
+            sent = (f"the {run.calls} call(s) made before it are counted in the usage" if run.request_tokens
+                    else "nothing was sent")
             raise _Stop("failed", f"a request needs about {estimate} input tokens, over llm.max_input_tokens "
-                                   f"({self.max_input_tokens}); nothing was sent")
+                                   f"({self.max_input_tokens}); {sent}")
         worst = self.price.cost(estimate, request["max_tokens"])
         if run.spent_before + run.cost_usd + worst > self.budget_usd:
             self._record(run, 0, 0, "budget_exceeded")
             raise _Stop("budget_exceeded",
-                        f"LLM budget of ${self.budget_usd:.2f} per investigation reached "
+                        f"LLM budget of ${self.budget_usd:g} per investigation reached "
                         f"(spent ${run.spent_before + run.cost_usd:.4f}, next call up to ${worst:.4f})")
         run.request_tokens.append(estimate)
         try:
@@ -165,7 +178,15 @@ class LlmAnalyst:
         self._record(run, tokens_in, tokens_out, "ok")
         return answer
 
+    @property
+    def batch_max_tokens(self) -> int:
+        """Output tokens of one map-reduce batch summary (never over llm.max_output_tokens)."""
+        return min(BATCH_MAX_TOKENS, self.max_output_tokens)
+
     def _create(self, request: dict[str, Any]) -> Any:
+        return call_with_deadline(lambda: self._create_once(request), self.deadline)
+
+    def _create_once(self, request: dict[str, Any]) -> Any:
         try:
             return self.client.messages.create(**request)
         except Exception as exc:

@@ -2,13 +2,14 @@
 
 The only module that builds SDK clients. ``ANTHROPIC_BASE_URL`` is honoured by the
 SDK itself; an explicit ``base_url`` wins. Retries of 429/5xx/529 and timeouts are
-the SDK's (``max_retries`` with backoff, ``timeout`` per request).
+the SDK's (``max_retries`` with backoff, ``timeout`` per read); ``call_with_deadline`` bounds a whole call.
 """
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 import anthropic
 
@@ -70,8 +71,46 @@ def build_client(config: Config, api_key: str | None, base_url: str | None = Non
                                timeout=llm.timeout)
 
 
+class DeadlineExceeded(Exception):
+    """A call (all its attempts) did not complete within its wall-clock deadline."""
+
+    def __init__(self, seconds: float):
+        super().__init__(f"no complete answer within {seconds:g}s")
+        self.seconds = seconds
+
+
+def call_with_deadline(call: Callable[[], Any], seconds: float) -> Any:
+    """`call()`, or DeadlineExceeded once `seconds` have passed. The SDK's timeout bounds each read, not a server
+    that trickles a byte at a time, so the call runs on a daemon thread that is left to end on its own."""
+    box: dict[str, Any] = {}
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            box["value"] = call()
+        except BaseException as exc:  # handed to the caller
+            box["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="llm-call", daemon=True).start()
+    if not done.wait(seconds):
+        raise DeadlineExceeded(seconds)
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+def call_deadline(timeout: float, max_retries: int) -> float:
+    """Wall-clock bound of one call: every attempt's timeout plus room for the SDK's backoff between them."""
+    return (timeout + 1.0) * (max_retries + 1) + 10.0 * max_retries
+
+
 def describe_error(exc: Exception, timeout: float) -> str:
     """User-facing reason, without request contents or secrets."""
+    if isinstance(exc, DeadlineExceeded):
+        return (f"Claude unavailable: no complete answer within {exc.seconds:g}s (llm.timeout per attempt, "
+                "llm.max_retries)")
     if isinstance(exc, anthropic.APITimeoutError):
         return f"Claude unavailable: no answer within {timeout:g}s (llm.timeout, per attempt; llm.max_retries)"
     if isinstance(exc, anthropic.APIConnectionError):
