@@ -93,17 +93,19 @@ def write_report_files(report: dict[str, Any], path: Path | str) -> list[Path]:
 
 
 def _write_documents(report: dict[str, Any], path: Path) -> list[Path]:
+    """PATH.json or PATH.md (any case) by its suffix; any other PATH gets PATH.json and PATH.md (the suffix is
+    appended, never replaced, so `run.v1` and `run.v2` do not overwrite each other)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    written = []
-    if path.suffix == ".json":
+    suffix = path.suffix.lower()
+    if suffix == ".json":
         path.write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")
-        written.append(path)
-    elif path.suffix == ".md":
+        return [path]
+    if suffix == ".md":
         path.write_text(render_markdown(report), encoding="utf-8")
-        written.append(path)
-    else:
-        for suffix in (".json", ".md"):
-            written += _write_documents(report, path.with_suffix(suffix))
+        return [path]
+    written: list[Path] = []
+    for extension in (".json", ".md"):
+        written += _write_documents(report, path.with_name(path.name + extension))
     return written
 
 

@@ -362,3 +362,19 @@ def test_reading_commands_never_create_a_database(env, tmp_path):
     assert_one_line_error(code, out, err, "no investigation with id inv-nope")
     # THEN they answer as for an empty one, and nothing was created
     assert not (tmp_path / "absent").exists()
+
+
+def test_output_suffixes_are_appended_unless_json_or_md_in_any_case(tmp_path):
+    from analyzers.report import build_report
+    from bot.commands import write_report_files
+    from tests.test_reports import make_input
+
+    report = build_report(make_input())
+    # WHEN --output names files with other suffixes, or .JSON in capitals
+    v1 = write_report_files(report, tmp_path / "run.v1")
+    v2 = write_report_files(report, tmp_path / "run.v2")
+    upper = write_report_files(report, tmp_path / "f.JSON")
+    # THEN the suffix is kept (nothing overwrites anything) and .JSON is one JSON file
+    names = [p.name for p in v1 + v2 + upper if p.suffix in (".json", ".md", ".JSON")]
+    assert names == ["run.v1.json", "run.v1.md", "run.v2.json", "run.v2.md", "f.JSON"]
+    assert json.loads((tmp_path / "f.JSON").read_text())["id"] == report["id"]
