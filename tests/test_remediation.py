@@ -272,3 +272,37 @@ def test_without_a_valid_account_id_scripts_say_so_and_skip_the_check():
     # THEN no account check is generated, and the malformed id is called out in a note
     assert all("get-caller-identity" not in s.body and "get_caller_identity" not in s.body for s in plain + odd)
     assert all("not look like a 12-digit AWS account id" in s.body for s in odd)
+
+
+def test_throttling_without_a_reservation_asks_for_a_higher_account_limit_never_a_cap():
+    # GIVEN a throttled function that has no reserved concurrency (it draws on the account's unreserved pool)
+    props = {k: v for k, v in PROPS["lambda"].items() if k != "reserved_concurrency"}
+    scripts = build_scripts(facts("lambda", "throttling", props=props))
+    ids = [s.id for s in scripts]
+    # THEN no script sets a reservation (which would cap it); one requests a higher regional limit
+    assert "lambda-raise-concurrency" not in ids
+    quota = script(scripts, "lambda-raise-account-concurrency")
+    assert "aws service-quotas request-service-quota-increase" in quota.body
+    assert "L-B99A9384" in quota.body and "NEW_LIMIT" in quota.body
+    # AND a raise of a reserved function stops when the reservation is already at or above the target
+    raise_ = script(build_scripts(facts("lambda", "throttling")), "lambda-raise-concurrency")
+    assert '(( CURRENT_CONCURRENCY >= NEW_CONCURRENCY ))' in raise_.body
+
+
+def test_ecs_rollback_lists_candidates_compares_exact_revisions_and_works_during_a_rollout():
+    body = script(build_scripts(facts("ecs", "bad_deployment")), "ecs-rollback-task-definition").body
+    assert "aws ecs list-task-definitions" in body and "--sort DESC" in body
+    assert '[[ "$CURRENT_TASK_DEFINITION" == "$TARGET_ARN" ]]' in body  # :1 is not :12
+    assert "already rolling out" not in body
+
+
+def test_previous_environment_values_never_enter_a_script():
+    # GIVEN a config change whose previous environment (with a password) is known
+    props = {**PROPS["lambda"], "previous_environment": {"DB_PASSWORD": "hunter2-supersecret", "MODE": "fast"}}
+    scripts = [s for s in build_scripts(facts("lambda", "config_change", props=props))
+               if s.id.startswith("lambda-restore-environment")]
+    # THEN the scripts name the variables but carry none of their values, and stop until they are filled in
+    assert scripts
+    for s in scripts:
+        assert "hunter2-supersecret" not in s.body and "hunter2" not in s.description
+        assert "DB_PASSWORD" in s.body and "PREVIOUS_ENVIRONMENT_SET" in s.body

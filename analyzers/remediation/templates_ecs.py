@@ -94,16 +94,24 @@ def rollback_task_definition(facts: RemediationFacts) -> Plan:
         changes="The service's task definition (ecs:UpdateService); tasks are replaced by a rolling deployment.",
         constants={**_constants(facts), "TARGET_TASK_DEFINITION": target},
         prechecks=(_STATE,
-                   StopIf("empty", "TARGET_TASK_DEFINITION", None, "Pre-check failed: set TARGET_TASK_DEFINITION "
-                          "(family:revision of the last good revision) and re-review.", 1),
                    Call("ecs", "DescribeServices", _DESCRIBE, query="services[0].taskDefinition",
                         capture="CURRENT_TASK_DEFINITION", label="task definition now"),
+                   Call("ecs", "DescribeTaskDefinition", params(taskDefinition=Var("CURRENT_TASK_DEFINITION")),
+                        query="taskDefinition.family", capture="FAMILY", label="its family"),
+                   Call("ecs", "ListTaskDefinitions", params(familyPrefix=Var("FAMILY"), sort=Lit("DESC"),
+                                                             maxResults=Lit(5)),
+                        query="taskDefinitionArns", label="newest revisions of the family (candidates)"),
+                   StopIf("empty", "TARGET_TASK_DEFINITION", None, "Pre-check failed: set TARGET_TASK_DEFINITION "
+                          "(family:revision of the last good revision, from the candidates above) and re-review.", 1),
                    Call("ecs", "DescribeTaskDefinition", params(taskDefinition=Var("TARGET_TASK_DEFINITION")),
                         query="taskDefinition.{arn:taskDefinitionArn,status:status,"
                               "images:containerDefinitions[].image}", label="target revision exists"),
-                   StopIf("contains", "CURRENT_TASK_DEFINITION", Var("TARGET_TASK_DEFINITION"),
-                          "The service already runs the target revision: nothing to do."))
-        + _no_rollout_in_progress(),
+                   Call("ecs", "DescribeTaskDefinition", params(taskDefinition=Var("TARGET_TASK_DEFINITION")),
+                        query="taskDefinition.taskDefinitionArn", capture="TARGET_ARN", label="target revision"),
+                   StopIf("eq", "CURRENT_TASK_DEFINITION", Var("TARGET_ARN"),
+                          "The service already runs the target revision: nothing to do.")),
+        # no "rollout in progress" stop: a bad deployment that keeps failing is itself a rollout in progress, and
+        # UpdateService during it is the standard way back
         apply=(Call("ecs", "UpdateService", _SVC + params(taskDefinition=Var("TARGET_TASK_DEFINITION")),
                     write=True, query="service.taskDefinition", label="switch the task definition"), _STABLE),
         verify=(_STATE,),

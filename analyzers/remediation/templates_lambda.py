@@ -58,12 +58,13 @@ def rollback_alias(facts: RemediationFacts) -> Plan:
 def restore_environment(facts: RemediationFacts) -> Plan:
     """Put back the environment variables the function had before the configuration change."""
     previous = facts.prop("previous_environment")
-    env = {"Variables": {str(k): str(v) for k, v in previous.items()}} if isinstance(previous, dict) else {}
+    names = sorted(str(k) for k in previous) if isinstance(previous, dict) else []
+    env: dict = {}  # never the values: they are often secrets, and a script is shown in chat and in reports
     return make_plan(
         facts, script_id="lambda-restore-environment", title="Restore the previous environment variables",
         risk="medium",
-        what=f"Replace the environment of {facts.resource.id} with the previous set of "
-             f"{len(env.get('Variables', {})) or 'PREVIOUS'} variables.",
+        what=f"Replace the environment of {facts.resource.id} with the variables it had before the change"
+             + (f" ({', '.join(names[:12])}{', …' if len(names) > 12 else ''})." if names else "."),
         reason="An UpdateFunctionConfiguration shortly before onset changed settings the code depends on.",
         changes="The function's environment variables (lambda:UpdateFunctionConfiguration); a new cold start.",
         constants={"FUNCTION_NAME": facts.resource.id, "PREVIOUS_ENVIRONMENT": env,
@@ -71,8 +72,10 @@ def restore_environment(facts: RemediationFacts) -> Plan:
         prechecks=(
             Call("lambda", "GetFunctionConfiguration", _FN, label="environment variable names now (values hidden)",
                  query="{names:keys(Environment.Variables || `{}`),lastModified:LastModified}"),
-            StopIf("empty", "PREVIOUS_ENVIRONMENT_SET", None, "Pre-check failed: PREVIOUS_ENVIRONMENT is unknown; "
-                   "fill it from the previous published version's configuration and re-review.", 1),
+            StopIf("empty", "PREVIOUS_ENVIRONMENT_SET", None, "Pre-check failed: set PREVIOUS_ENVIRONMENT (and "
+                   "PREVIOUS_ENVIRONMENT_SET=yes) from the previous version: aws lambda get-function-configuration "
+                   "--function-name FUNCTION --qualifier VERSION --query Environment. Values are not put in this "
+                   "script: they may be secrets.", 1),
             Call("lambda", "GetFunctionConfiguration", _FN, query="LastUpdateStatus", capture="UPDATE_STATUS"),
             StopIf("eq", "UPDATE_STATUS", Lit("InProgress"), "Pre-check failed: an update is in progress.", 1),
         ),
@@ -147,9 +150,51 @@ def raise_ephemeral_storage(facts: RemediationFacts) -> Plan:
         reason="Invocations fail with 'No space left on device' in /tmp.")
 
 
+ACCOUNT_CONCURRENCY_QUOTA = "L-B99A9384"  # Service Quotas code of Lambda's concurrent executions per region
+
+
+def raise_account_concurrency(facts: RemediationFacts) -> Plan:
+    """A function without a reservation draws on the account's unreserved pool, so its throttles mean the pool
+    is spent: a reservation would only cap it. Ask for a higher regional limit instead."""
+    pre = (_CONFIG_READ,
+           Call("lambda", "GetFunctionConcurrency", _FN, query="ReservedConcurrentExecutions",
+                capture="CURRENT_CONCURRENCY", label="reserved concurrency now"),
+           StopIf("ne", "CURRENT_CONCURRENCY", Lit("None"), "The function has a reservation now: raise it (or lower "
+                  "other functions' reservations) instead of the account limit.", exit_code=1),
+           Call("lambda", "GetAccountSettings", query="AccountLimit.ConcurrentExecutions", capture="CURRENT_LIMIT",
+                label="account concurrency limit now"),
+           Grow("NEW_LIMIT", "CURRENT_LIMIT", 50, 500, 100000),
+           Say("Plan: request the regional concurrency limit {CURRENT_LIMIT} -> {NEW_LIMIT}"))
+    return make_plan(
+        facts, script_id="lambda-raise-account-concurrency", title="Request a higher account concurrency limit",
+        risk="low",
+        what=f"Request a higher Lambda concurrency limit for the account in {facts.region} (about 1.5x), so "
+             f"{facts.resource.id} (no reservation) is no longer throttled when the shared pool runs out.",
+        reason="Invocations are throttled while the function has no reserved concurrency: the account's unreserved "
+               "pool is spent. A reservation would cap the function below what it runs at now.",
+        changes="A Service Quotas request (service-quotas:RequestServiceQuotaIncrease, quota "
+                f"{ACCOUNT_CONCURRENCY_QUOTA}); AWS reviews it, nothing changes until it is approved. Meanwhile, "
+                "lowering other functions' reservations frees pool capacity at once.",
+        constants={"FUNCTION_NAME": facts.resource.id},
+        prechecks=pre,
+        apply=(Call("service-quotas", "RequestServiceQuotaIncrease",
+                    params(ServiceCode=Lit("lambda"), QuotaCode=Lit(ACCOUNT_CONCURRENCY_QUOTA),
+                           DesiredValue=Var("NEW_LIMIT")), write=True, label="request the increase"),),
+        verify=(Call("service-quotas", "ListRequestedServiceQuotaChangeHistoryByQuota",
+                     params(ServiceCode=Lit("lambda"), QuotaCode=Lit(ACCOUNT_CONCURRENCY_QUOTA)),
+                     query="RequestedQuotas[0].{status:Status,desired:DesiredValue,created:Created}",
+                     label="the request's status"),),
+        rollback_note="A pending request can be left to expire; an approved higher limit costs nothing unused.",
+        prerequisites=("lambda:GetAccountSettings, lambda:GetFunctionConcurrency, "
+                       "servicequotas:RequestServiceQuotaIncrease",))
+
+
 def set_concurrency(facts: RemediationFacts, *, lower: bool = False) -> Plan:
-    """Raise reserved concurrency (throttling, surge) or cap it (protect an exhausted database)."""
+    """Raise reserved concurrency (throttling, surge) or cap it (protect an exhausted database). Raising a
+    function that has no reservation asks for a higher account limit instead (`raise_account_concurrency`)."""
     current = facts.int_prop("reserved_concurrency")
+    if not lower and not current:
+        return raise_account_concurrency(facts)
     if lower:
         target = max(1, (current or 20) // 2)
     else:
@@ -159,7 +204,11 @@ def set_concurrency(facts: RemediationFacts, *, lower: bool = False) -> Plan:
                 "unreserved:UnreservedConcurrentExecutions}", label="account concurrency"),
            Call("lambda", "GetFunctionConcurrency", _FN, query="ReservedConcurrentExecutions",
                 capture="CURRENT_CONCURRENCY", label="reserved concurrency now"),
-           StopIf("eq", "CURRENT_CONCURRENCY", Var("NEW_CONCURRENCY"), "Already at the target: nothing to do."),
+           *((StopIf("empty", "CURRENT_CONCURRENCY", None, "The function has no reservation now: a reservation "
+                     "would cap it. Raise the account limit instead.", exit_code=1),
+              StopIf("ge", "CURRENT_CONCURRENCY", Var("NEW_CONCURRENCY"),
+                     "Already at or above the target: nothing to do (a raise never lowers it).")) if not lower else
+             (StopIf("eq", "CURRENT_CONCURRENCY", Var("NEW_CONCURRENCY"), "Already at the target: nothing to do."),)),
            Say("Plan: reserved concurrency {CURRENT_CONCURRENCY} -> {NEW_CONCURRENCY}"))
     if lower:
         what = (f"Cap reserved concurrency of {facts.resource.id} at {target} so it cannot open more database "
