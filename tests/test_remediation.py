@@ -306,3 +306,21 @@ def test_previous_environment_values_never_enter_a_script():
     for s in scripts:
         assert "hunter2-supersecret" not in s.body and "hunter2" not in s.description
         assert "DB_PASSWORD" in s.body and "PREVIOUS_ENVIRONMENT_SET" in s.body
+
+
+def test_a_full_data_disk_is_not_grown_through_the_root_volume():
+    # GIVEN the alarm watches /data (device nvme1n1) on the instance, not its root filesystem
+    ec2 = facts("ec2", "storage_exhaustion", props={k: v for k, v in PROPS["ec2"].items() if k != "volume_id"})
+    ec2 = dataclasses.replace(ec2, alarm_dimensions=(("InstanceId", ec2.resource.id), ("path", "/data"),
+                                                     ("device", "nvme1n1"), ("fstype", "xfs")))
+    scripts = build_scripts(ec2)
+    grow = script(scripts, "ec2-grow-ebs-volume").body
+    # THEN the grow script does not pick the first block device: it stops until VOLUME_ID names the data disk
+    assert "BlockDeviceMappings[0].Ebs.VolumeId' --output text" not in grow and "VOLUME_ID=''" in grow
+    assert "the alarm watches /data (device nvme1n1), not the root disk" in grow
+    # AND the inspection looks inside /data
+    inspect = script(scripts, "ec2-investigate-processes-ssm-cli").body
+    assert "du -xh /data" in inspect and "du -xh / " not in inspect
+    # AND a hostile path is never used
+    odd = dataclasses.replace(ec2, alarm_dimensions=(("InstanceId", ec2.resource.id), ("path", "/x; rm -rf /")))
+    assert odd.alarmed_mount is None

@@ -24,6 +24,8 @@ _VALID_IDS = {
 }
 _REGION = re.compile(r"^[a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d$")
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
+_MOUNT_PATH = re.compile(r"^/[A-Za-z0-9._/-]{0,200}$")
+_DEVICE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class RemediationFacts:
     account: str | None = None  # its configured name (aws.accounts), for the header
     rank: int = 1  # the hypothesis' place in the investigation's ranking (1 = the likely root cause)
     confidence: float | None = None  # its confidence, 0..1
+    alarm_dimensions: tuple[tuple[str, str], ...] = ()  # the alarm metric's dimensions (e.g. a disk's path)
 
     def __post_init__(self) -> None:
         if self.category not in CATEGORIES:
@@ -71,6 +74,17 @@ class RemediationFacts:
     def str_prop(self, *names: str) -> str | None:
         value = self.prop(*names)
         return str(value) if value is not None else None
+
+    @property
+    def alarmed_mount(self) -> tuple[str, str] | None:
+        """(path, device) of the filesystem the alarm watches on this very instance (CWAgent disk_used_percent),
+        when it is not the root filesystem; None otherwise (or when the path is not a plain absolute path)."""
+        dims = dict(self.alarm_dimensions)
+        path = dims.get("path", "")
+        if dims.get("InstanceId") != self.resource.id or path in ("", "/") or not _MOUNT_PATH.match(path):
+            return None
+        device = dims.get("device", "")
+        return path, device if _DEVICE.match(device) else ""
 
     @property
     def id_is_valid(self) -> bool:

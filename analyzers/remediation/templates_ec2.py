@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import shlex
 
 from analyzers.remediation.facts import RemediationFacts, make_plan, next_size
 from analyzers.remediation.steps import Call, Grow, Lit, Plan, Say, Step, StopIf, Var, VarList, Waiter, params
@@ -31,6 +32,11 @@ def _instance(facts: RemediationFacts) -> dict:
 def investigate_processes(facts: RemediationFacts) -> Plan:
     """Run read-only inspection commands on the instance through SSM Run Command."""
     commands = _SSM_COMMANDS.get(facts.category, _SSM_COMMANDS["cpu_saturation"])
+    mount = facts.alarmed_mount
+    if facts.category == "storage_exhaustion" and mount:  # the full disk is the alarm's, not the root one
+        where = shlex.quote(mount[0])
+        commands = [f"df -h {where}", f"df -i {where}", "lsblk -o NAME,SERIAL,SIZE,MOUNTPOINT",
+                    f"du -xh {where} --max-depth=2 2>/dev/null | sort -rh | head -n 25"]
     return make_plan(
         facts, script_id="ec2-investigate-processes-ssm", title="Inspect the top processes via SSM", risk="low",
         what=f"Run read-only commands ({'; '.join(c.split()[0] for c in commands)}) on {facts.resource.id} "
@@ -118,13 +124,23 @@ def reboot_instance(facts: RemediationFacts) -> Plan:
 
 
 def grow_volume(facts: RemediationFacts) -> Plan:
-    current = facts.int_prop("volume_size_gb")
+    volume = facts.str_prop("volume_id")
+    mount = facts.alarmed_mount
+    current = facts.int_prop("volume_size_gb") if volume or not mount else None  # the inventory's is the root's
     target = max(current + 10, -(-current * 5 // 4)) if current else None
     constants: dict = _instance(facts)
-    volume = facts.str_prop("volume_id")
     pre: list[Step] = [_STATE]
     if volume:
         constants["VOLUME_ID"] = volume
+    elif mount:  # a data disk: which EBS volume backs it is only known on the instance
+        constants["VOLUME_ID"] = ""
+        pre += [Call("ec2", "DescribeInstances", _IDS, label="EBS volumes attached (pick the one of the full disk)",
+                     query="Reservations[0].Instances[0].BlockDeviceMappings[].{device:DeviceName,"
+                           "volume:Ebs.VolumeId}"),
+                StopIf("empty", "VOLUME_ID", None, f"Pre-check failed: the alarm watches {mount[0]}"
+                       + (f" (device {mount[1]})" if mount[1] else "") + ", not the root disk. Set VOLUME_ID to its "
+                       "EBS volume (on the instance, lsblk -o NAME,SERIAL shows vol... as the serial of an NVMe "
+                       "disk) and re-review.", 1)]
     else:
         pre.append(Call("ec2", "DescribeInstances", _IDS, capture="VOLUME_ID", label="root volume",
                         query="Reservations[0].Instances[0].BlockDeviceMappings[0].Ebs.VolumeId"))
@@ -138,7 +154,8 @@ def grow_volume(facts: RemediationFacts) -> Plan:
             Say("Plan: volume {VOLUME_ID} {CURRENT_SIZE} GiB -> {NEW_SIZE} GiB")]
     return make_plan(
         facts, script_id="ec2-grow-ebs-volume", title="Grow the EBS volume", risk="medium",
-        what=f"Grow the EBS volume of {facts.resource.id} from {current or 'its size'} to "
+        what=f"Grow the EBS volume{' behind ' + mount[0] if mount and not volume else ''} of {facts.resource.id} "
+             f"from {current or 'its size'} to "
              f"{target or 'about 1.25x'} GiB (online).",
         reason="The disk is nearly full ('No space left on device'); writes fail at zero.",
         changes="The volume size (ec2:ModifyVolume, online, no downtime). The partition and filesystem must "

@@ -111,7 +111,7 @@ def make_scripts(inv_id: str, found: ResolvedAlarm, analysis: AnalysisOutput, ch
                                  region=resource.region or found.alarm.region, alarm_name=found.alarm.name,
                                  changes=related, production=True, evidence=hyp.evidence[:5],
                                  account_id=found.alarm.account_id, account=found.alarm.account, rank=rank,
-                                 confidence=hyp.confidence)
+                                 confidence=hyp.confidence, alarm_dimensions=tuple(found.alarm.dimensions))
         for script in build_scripts(facts):
             scripts.setdefault(script.id, script)
     return list(scripts.values())
