@@ -324,3 +324,29 @@ def test_a_full_data_disk_is_not_grown_through_the_root_volume():
     # AND a hostile path is never used
     odd = dataclasses.replace(ec2, alarm_dimensions=(("InstanceId", ec2.resource.id), ("path", "/x; rm -rf /")))
     assert odd.alarmed_mount is None
+
+
+def test_a_user_name_that_is_an_email_stays_out_of_scripts():
+    change = dataclasses.replace(CHANGE, username="carol@example.com")
+    scripts = build_scripts(dataclasses.replace(facts("lambda", "bad_deployment"), changes=(change,)))
+    assert scripts and all("carol" not in s.body and "carol" not in s.description for s in scripts)
+
+
+def test_no_scripts_for_an_unlikely_runner_up():
+    from types import SimpleNamespace
+
+    from analyzers.model import Alarm, Hypothesis
+    from bot.engine.analysis import make_scripts
+
+    fn = ResourceRef("lambda", IDS["lambda"], "us-east-1", properties=PROPS["lambda"])
+    db = ResourceRef("rds", IDS["rds"], "us-east-1", properties=PROPS["rds"])
+    found = SimpleNamespace(alarm=Alarm("checkout-api-errors", "us-east-1"))
+
+    def scripts_for(runner_up: float) -> set[str]:
+        analysis = SimpleNamespace(hypotheses=(Hypothesis("application_error", fn, 0.8, ()),
+                                               Hypothesis("cpu_saturation", db, runner_up, ())), related_changes=())
+        return {s.id for s in make_scripts("inv-1", found, analysis, ())}
+
+    # GIVEN a database hypothesis ranked second WHEN it is unlikely THEN no database change is proposed
+    assert not any(i.startswith("rds-") for i in scripts_for(0.11))
+    assert any(i.startswith("rds-") for i in scripts_for(0.34))

@@ -113,7 +113,8 @@ def related_change_text(facts: RemediationFacts) -> str:
     if not facts.changes:
         return ""
     change = facts.changes[-1]
-    who = f" by {change.username}" if change.username else ""
+    # scripts are not redacted (their sha256 is what is approved): a user name that is an email address is left out
+    who = f" by {change.username}" if change.username and "@" not in change.username else ""
     return one_line(f"{change.event_name} ({change.event_source}) at {change.time.isoformat()}{who}", 200)
 
 

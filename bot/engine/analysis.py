@@ -90,6 +90,7 @@ def analyse(found: ResolvedAlarm, resources: Sequence[ResourceRef], series: Sequ
 
 
 SCRIPTED_CAUSES = 2  # remediation is written for this many top hypotheses
+MIN_RUNNER_UP_CONFIDENCE = 0.2  # ...the second only when it is this likely
 
 
 def make_scripts(inv_id: str, found: ResolvedAlarm, analysis: AnalysisOutput, changes: Sequence[Change],
@@ -101,6 +102,8 @@ def make_scripts(inv_id: str, found: ResolvedAlarm, analysis: AnalysisOutput, ch
     """
     scripts: dict[str, Script] = {}
     for rank, hyp in enumerate(list(analysis.hypotheses)[:SCRIPTED_CAUSES], start=1):
+        if rank > 1 and hyp.confidence < MIN_RUNNER_UP_CONFIDENCE:  # a change proposed for an unlikely cause
+            continue  # confuses more than it helps
         related = tuple(c for c in analysis.related_changes
                         if c.resource_name and c.resource_name in hyp.resource.aliases)
         resource = hyp.resource
