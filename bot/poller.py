@@ -49,6 +49,8 @@ class PollStats:
     failed_regions: list[str] = field(default_factory=list)  # "region", or "account/region" with accounts
     small_regions: set[str] = field(default_factory=set)
     failed_accounts: dict[str, str] = field(default_factory=dict)  # account name -> why it was skipped
+    silent_resources: list[str] = field(default_factory=list)  # listed resources (--resources-file) with no
+    # datapoint in any watched metric: a wrong id or region, or a resource that does not exist
 
 
 @dataclass(frozen=True)
@@ -178,6 +180,12 @@ class Poller:
                 watched.append((one, resource, rule))
         signals = self._signals(watched, now)
         alarms = gateway.describe_alarms(state="ALARM")
+        if self.explicit is not None:  # only what was listed: its alarms, and a word on listed ones never seen
+            listed = {r.key for r in resources}
+            alarms = [a for a in alarms if a.resource is not None and a.resource.key in listed]
+            heard = {planned.resource.key for planned, one in zip(plan, series) if one.values}
+            stats.silent_resources += [f"{r.type} {r.id} in {region}" for r in resources
+                                       if r.key not in heard and any(e.key == r.key for e in self.explicit)]
         return signals, alarms
 
     def _signals(self, watched: list[tuple[Series, ResourceRef, WatchRule]], now: datetime) -> list[Signal]:

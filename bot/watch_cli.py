@@ -45,7 +45,8 @@ def register(sub: Any, add_common: Callable[..., None]) -> None:
     p.add_argument("--once", action="store_true", help="poll once, print the incidents and exit")
     p.add_argument("--duration", type=float, metavar="MIN", help="stop after this many minutes")
     p.add_argument("--resources-file", metavar="FILE",
-                   help='JSON list of {"type", "id", "region"?} to watch instead of discovered resources')
+                   help='JSON list of {"type", "id", "region"?} to watch instead of discovered resources (alarms '
+                        'too: only those on listed resources)')
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(func=cmd_watch)
 
@@ -120,12 +121,22 @@ def cmd_watch(args: argparse.Namespace) -> int:
             if keep else (lambda: None)
         if args.once:
             incidents = poller.poll()
+            _warn_silent(poller)
             record()
             print_incidents(incidents, args.format)
             return EXIT_OK
         return _run_scheduled(poller, runtime.config.monitoring, args.format, args.duration, record)
     finally:
         runtime.close()
+
+
+def _warn_silent(poller: Any) -> None:
+    """Say which --resources-file entries had no CloudWatch data at all (once, after the first poll)."""
+    silent = getattr(getattr(poller, "last_stats", None), "silent_resources", None) or []
+    if silent:
+        shown = ", ".join(silent[:5]) + (f" and {len(silent) - 5} more" if len(silent) > 5 else "")
+        print(f"warning: no CloudWatch data for {shown}: check the id, type and region in the resources file",
+              file=sys.stderr)
 
 
 MAX_DURATION_MIN = 60 * 24 * 366  # a year: longer is "until Ctrl-C"
@@ -135,7 +146,7 @@ def _run_scheduled(poller: Any, monitoring: Any, fmt: str, duration: float | Non
                    record: Any = lambda: None) -> int:
     from apscheduler.schedulers.background import BackgroundScheduler
 
-    stop = threading.Event()
+    stop, warned = threading.Event(), threading.Event()
 
     def poll_once() -> None:
         try:
@@ -143,6 +154,9 @@ def _run_scheduled(poller: Any, monitoring: Any, fmt: str, duration: float | Non
         except Exception as exc:  # one failed poll must not stop the watch
             print(f"warning: poll failed: {exc}", file=sys.stderr)
             return
+        if not warned.is_set():
+            warned.set()
+            _warn_silent(poller)
         try:
             record()
         except Exception as exc:  # the database is a record; the terminal still gets the changes

@@ -110,3 +110,19 @@ def test_scheduled_watch_polls_at_once_prints_changes_and_stops_after_duration(c
     assert [{k: v for k, v in line.items() if k != "at"} for line in lines] == [
         {"change": "new", "incident": incident.to_dict()}]
     assert lines[0]["at"].endswith("Z")  # when the change was seen
+
+
+def test_a_resources_file_limits_alarms_to_its_resources_and_names_the_silent_ones(tmp_path, config_file, capsys):
+    # GIVEN the outage scenario (shop-api's alarm is in ALARM) and a file listing only the database and a typo
+    scenario = write_scenario(tmp_path / "outage.yaml")
+    listed = tmp_path / "resources.json"
+    listed.write_text(json.dumps([{"type": "rds", "id": "shop-db"}, {"type": "lambda", "id": "shop-apii"}]))
+    # WHEN watch --once runs on the listed resources
+    code = main(["watch", "--once", "--format", "json", "--scenario", str(scenario), "--config", config_file,
+                 "--resources-file", str(listed)])
+    captured = capsys.readouterr()
+    # THEN the alarm of an unlisted function raises nothing, and the typo is named as having no data
+    assert code == 0
+    assert not [i for i in json.loads(captured.out) if i["key"].startswith("alarm:")]
+    assert "warning: no CloudWatch data for lambda shop-apii in us-east-1" in captured.err
+    assert "shop-db" not in captured.err
