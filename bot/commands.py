@@ -190,7 +190,8 @@ def cmd_history(args: argparse.Namespace) -> int:
         raise CliError("--limit must be at least 1", 2)
     rows = Store.for_reading(args.db).list_investigations(limit=args.limit)
     table = [[r["id"], r["created_at"][:19].replace("T", " "), r.get("alarm_name") or r.get("alarm_ref"),
-              r["status"], r.get("root_category") or "", r.get("root_resource") or ""] for r in rows]
+              r["status"] + (f" (degraded: {', '.join(r['degraded'])})" if r.get("degraded") else ""),
+              r.get("root_category") or "", r.get("root_resource") or ""] for r in rows]
     print_rows(rows, args.format, "no investigations yet; try `aiops-bot demo`", table,
                ["id", "created (UTC)", "alarm", "status", "root cause", "resource"])
     return 0

@@ -229,8 +229,17 @@ class Store:
         where = " and ".join(clauses) or None
         rows = self.db["investigations"].rows_where(where, args, order_by="created_at desc", limit=limit,
                                                     select="id, alarm_name, alarm_region, alarm_ref, status, "
-                                                           "created_at, summary, root_category, root_resource")
-        return [dict(r) for r in rows]
+                                                           "created_at, summary, root_category, root_resource, "
+                                                           "json_extract(report, '$.degraded') as degraded")
+        out = []
+        for row in rows:
+            row = dict(row)
+            try:  # the steps that ran degraded (e.g. Claude unavailable), by name
+                row["degraded"] = sorted(json.loads(row["degraded"] or "{}"))
+            except (TypeError, ValueError):
+                row["degraded"] = []
+            out.append(row)
+        return out
 
     def find_running(self, alarm_name: str) -> dict[str, Any] | None:
         rows = list(self.db["investigations"].rows_where(

@@ -237,3 +237,14 @@ def test_processes_opening_a_new_database_at_once_all_succeed(tmp_path):
     store = Store(path)
     assert [r["name"] for r in store.db["_migrations"].rows] == NAMES
     assert len(store.list_investigations(limit=20)) == 8
+
+
+def test_history_rows_name_the_degraded_steps():
+    store = Store(memory=True)
+    store.create_investigation("inv-a", "a", {})
+    store.update_investigation("inv-a", status="complete", report={"degraded": {"llm": "Claude unavailable"}})
+    store.create_investigation("inv-b", "b", {})
+    store.update_investigation("inv-b", status="complete", report={"degraded": {}})
+    store.create_investigation("inv-c", "c", {})  # no report yet
+    rows = {r["id"]: r["degraded"] for r in store.list_investigations()}
+    assert rows == {"inv-a": ["llm"], "inv-b": [], "inv-c": []}
