@@ -350,3 +350,18 @@ def test_no_scripts_for_an_unlikely_runner_up():
     # GIVEN a database hypothesis ranked second WHEN it is unlikely THEN no database change is proposed
     assert not any(i.startswith("rds-") for i in scripts_for(0.11))
     assert any(i.startswith("rds-") for i in scripts_for(0.34))
+
+
+def test_rollback_values_are_checked_live_before_a_change():
+    # RDS max_connections and the API Gateway stage throttle restore values the investigation read: the scripts
+    # stop unless the live value is still that one, and a raise never lowers a value already above the target
+    rds = script(build_scripts(facts("rds", "db_connection_exhaustion")), "rds-raise-max-connections").body
+    assert "LIVE_MAX_CONNECTIONS" in rds and '"$LIVE_MAX_CONNECTIONS" != ' in rds
+    assert "(( LIVE_MAX_CONNECTIONS >= " in rds
+    api = script(build_scripts(facts("apigateway", "throttling")), "apigateway-raise-stage-throttle").body
+    assert '"$LIVE_RATE" != ' in api and "throttlingRateLimit" in api
+
+
+def test_an_auto_scaling_member_is_not_stopped_for_a_resize():
+    body = next(s.body for s in build_scripts(facts("ec2", "cpu_saturation")) if s.id.startswith("ec2-resize"))
+    assert "aws:autoscaling:groupName" in body and "belongs to an Auto Scaling group" in body

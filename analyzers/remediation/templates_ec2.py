@@ -83,6 +83,11 @@ def resize_instance(facts: RemediationFacts) -> Plan:
                    Call("ec2", "DescribeInstances", _IDS, query="Reservations[0].Instances[0].InstanceType",
                         capture="CURRENT_TYPE", label="type now"),
                    StopIf("eq", "CURRENT_TYPE", Var("NEW_TYPE"), "Already the target type: nothing to do."),
+                   Call("ec2", "DescribeInstances", _IDS, capture="ASG_NAME", label="Auto Scaling group",
+                        query="Reservations[0].Instances[0].Tags[?Key=='aws:autoscaling:groupName'].Value | [0]"),
+                   StopIf("ne", "ASG_NAME", Lit("None"), "Pre-check failed: the instance belongs to an Auto Scaling "
+                          "group, which would replace it when it stops (and undo the resize). Change the launch "
+                          "template's instance type and start an instance refresh instead.", 1),
                    Call("ec2", "DescribeInstances", _IDS, query="Reservations[0].Instances[0].RootDeviceType",
                         capture="ROOT_DEVICE_TYPE", label="root device type"),
                    StopIf("eq", "ROOT_DEVICE_TYPE", Lit("instance-store"), "Pre-check failed: instance-store "

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 
 from analyzers.remediation.facts import RemediationFacts, make_plan
-from analyzers.remediation.steps import Call, Grow, Plan, Say, StopIf, Var, VarList, params
+from analyzers.remediation.steps import Call, Grow, Lit, Plan, Say, StopIf, Var, VarList, params
 from analyzers.remediation.templates_common import api_id
 
 logger = logging.getLogger(__name__)
@@ -41,6 +41,11 @@ def raise_stage_throttle(facts: RemediationFacts) -> Plan | None:
         constants=constants,
         prechecks=(Call("apigateway", "GetStage", _STAGE, label="stage throttling now",
                         query="{deployment:deploymentId,settings:methodSettings}"),
+                   Call("apigateway", "GetStage", _STAGE, query="methodSettings.\"*/*\".throttlingRateLimit",
+                        capture="LIVE_RATE", label="default rate limit"),
+                   StopIf("ne", "LIVE_RATE", Lit(str(float(rate))), f"Pre-check failed: the stage's default rate "
+                          f"limit is not the {rate} requests/s the investigation read (raised since?), so this "
+                          "change and its rollback are stale; re-run the investigation.", 1),
                    Call("apigateway", "GetAccount", query="throttleSettings", label="account-level throttling")),
         apply=(Call("apigateway", "UpdateStage", _STAGE + params(patchOperations=Var("NEW_PATCH")), write=True,
                     query="methodSettings", label="raise the limits"),),

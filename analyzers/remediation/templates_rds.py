@@ -97,7 +97,15 @@ def raise_max_connections(facts: RemediationFacts) -> Plan | None:
                           "groups cannot be modified; create a custom group first.", 1),
                    Call("rds", "DescribeDBParameters", params(DBParameterGroupName=Var("PARAMETER_GROUP")),
                         query="Parameters[?ParameterName=='max_connections'].[ParameterValue,ApplyType,Source]",
-                        label="max_connections now")),
+                        label="max_connections now"),
+                   Call("rds", "DescribeDBParameters", params(DBParameterGroupName=Var("PARAMETER_GROUP")),
+                        query="Parameters[?ParameterName=='max_connections'].ParameterValue | [0]",
+                        capture="LIVE_MAX_CONNECTIONS", label="its value"),
+                   StopIf("ge", "LIVE_MAX_CONNECTIONS", Lit(target), "max_connections is already at or above the "
+                          "target: nothing to do (a raise never lowers it)."),
+                   StopIf("ne", "LIVE_MAX_CONNECTIONS", Lit(str(current)), f"Pre-check failed: max_connections is "
+                          f"not the {current} the investigation read (changed since, or an engine formula), so the "
+                          "rollback below would not restore it; re-run the investigation.", 1)),
         apply=(Call("rds", "ModifyDBParameterGroup", params(DBParameterGroupName=Var("PARAMETER_GROUP"),
                                                             Parameters=Var("NEW_PARAMETERS")),
                     write=True, label="set max_connections"),),
