@@ -365,3 +365,12 @@ def test_rollback_values_are_checked_live_before_a_change():
 def test_an_auto_scaling_member_is_not_stopped_for_a_resize():
     body = next(s.body for s in build_scripts(facts("ec2", "cpu_saturation")) if s.id.startswith("ec2-resize"))
     assert "aws:autoscaling:groupName" in body and "belongs to an Auto Scaling group" in body
+
+
+def test_a_database_disk_full_seen_in_a_function_log_does_not_grow_its_tmp():
+    relayed = ("[l1] psycopg2.errors.DiskFull: could not extend file \"base/16215/47452\": No space left on device",)
+    ids = [s.id for s in build_scripts(facts("lambda", "storage_exhaustion", evidence=relayed))]
+    assert not any(i.startswith("lambda-raise-ephemeral-storage") for i in ids)
+    own = ("[l1] OSError: [Errno 28] No space left on device: '/tmp/render-1.pdf'",)
+    ids = [s.id for s in build_scripts(facts("lambda", "storage_exhaustion", evidence=own))]
+    assert "lambda-raise-ephemeral-storage" in ids

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from analyzers.remediation.facts import RemediationFacts, make_plan
 from analyzers.remediation.steps import Call, Grow, Lit, Plan, Say, Step, StopIf, Var, Waiter, params
@@ -142,7 +143,16 @@ def raise_memory(facts: RemediationFacts) -> Plan:
         else "Invocations run out of memory; a larger allocation stops the out-of-memory failures.")
 
 
-def raise_ephemeral_storage(facts: RemediationFacts) -> Plan:
+# a database server's full disk, relayed by its driver: the function's own /tmp is not what is full
+_SERVER_DISK_FULL = re.compile(r"DiskFull|could not extend file|psycopg|PG::DiskFull|SQLSTATE\[?53100|"
+                               r"The table '[^']+' is full|ER_RECORD_FILE_FULL|errno 28 .{0,40}mysql", re.I)
+
+
+def raise_ephemeral_storage(facts: RemediationFacts) -> Plan | None:
+    """More /tmp, unless the evidence is a database's full disk seen through its driver (no /tmp in sight)."""
+    evidence = " ".join(facts.evidence)
+    if _SERVER_DISK_FULL.search(evidence) and "/tmp" not in evidence:
+        return None
     return _raise_setting(
         facts, script_id="lambda-raise-ephemeral-storage", title="Raise the function's /tmp storage",
         setting="storage", query="EphemeralStorage.Size", current=facts.int_prop("ephemeral_storage_mb") or 512,
