@@ -127,7 +127,7 @@ def threshold_signal(series: Series, resource: ResourceRef | None, rule: StaticT
     latest = float(values[-1])
     excess = abs(latest - rule.threshold) / max(abs(rule.threshold), 1.0)
     verb = "above" if rule.comparison.startswith("Greater") else "below"
-    text = (f"{series.key.name} {latest:g} {verb} threshold {rule.threshold:g} "
+    text = (f"{series.key.name} {latest:.4g} {verb} threshold {rule.threshold:g} "
             f"for {values.size - start} points")
     return Signal("threshold", resource, series.key, _utc(stamps[start]), min(1.0, 0.5 + 0.5 * excess),
                   latest, text)
@@ -245,6 +245,6 @@ def anomaly_signal(series: Series, resource: ResourceRef | None, period: int, no
         return None  # an old episode and only a coincidence of the latest points
     score = float(np.max(raw[onset:episode[1] + 1]))
     latest = float(values[-1])
-    text = (f"{series.key.name} {direction} from ~{baseline:g} to {latest:g} "
+    text = (f"{series.key.name} {direction} from ~{baseline:.4g} to {latest:.4g} "
             f"(detector score {score:.2f})")
     return Signal("anomaly", resource, series.key, _utc(stamps[onset]), score, latest, text)
