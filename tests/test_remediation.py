@@ -374,3 +374,12 @@ def test_a_database_disk_full_seen_in_a_function_log_does_not_grow_its_tmp():
     own = ("[l1] OSError: [Errno 28] No space left on device: '/tmp/render-1.pdf'",)
     ids = [s.id for s in build_scripts(facts("lambda", "storage_exhaustion", evidence=own))]
     assert "lambda-raise-ephemeral-storage" in ids
+
+
+def test_a_config_change_followed_by_out_of_memory_errors_gets_more_memory_first():
+    oom = ("[l1] FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory",)
+    first = build_scripts(facts("lambda", "config_change", evidence=oom))[0]
+    assert first.id == "lambda-raise-memory"
+    timeouts = ("[l1] Task timed out after 3.00 seconds",)
+    assert build_scripts(facts("lambda", "config_change", evidence=timeouts))[0].id == "lambda-raise-timeout"
+    assert build_scripts(facts("lambda", "config_change"))[0].id == "lambda-restore-environment"

@@ -33,7 +33,7 @@ SERVICES = ("lambda", "ec2", "rds", "ecs", "apigateway", "alb", "other")
 # (service, category) -> templates in preference order. Missing entries get diagnostics only.
 REGISTRY: dict[tuple[str, str], tuple[Template, ...]] = {
     ("lambda", "bad_deployment"): (lam.rollback_alias, diagnostics),
-    ("lambda", "config_change"): (lam.restore_environment, lam.rollback_alias),
+    ("lambda", "config_change"): (lam.undo_config_change, lam.rollback_alias),
     ("lambda", "permission_denied"): (iam_reattach_policy, diagnostics),
     ("lambda", "db_connection_exhaustion"): (lam.cap_concurrency, diagnostics),
     ("lambda", "cpu_saturation"): (lam.raise_memory, diagnostics),

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import re
 
+from analyzers.rca.rules import LOG_RULES
 from analyzers.remediation.facts import RemediationFacts, make_plan
 from analyzers.remediation.steps import Call, Grow, Lit, Plan, Say, Step, StopIf, Var, Waiter, params
 
@@ -141,6 +142,17 @@ def raise_memory(facts: RemediationFacts) -> Plan:
         query="MemorySize", current=facts.int_prop("memory_size"), percent=100, step=128, cap=10240, unit="MB",
         reason="Lambda allocates CPU in proportion to memory; more memory relieves CPU saturation." if cpu
         else "Invocations run out of memory; a larger allocation stops the out-of-memory failures.")
+
+
+def undo_config_change(facts: RemediationFacts) -> Plan:
+    """Answer a configuration change by what its failures show: out-of-memory errors after it point at a lowered
+    memory size, timeouts at a lowered timeout; otherwise its environment variables are restored."""
+    evidence = " ".join(facts.evidence)
+    if LOG_RULES["memory_exhaustion"].search(evidence):
+        return raise_memory(facts)
+    if LOG_RULES["function_timeout"].search(evidence):
+        return raise_timeout(facts)
+    return restore_environment(facts)
 
 
 # a database server's full disk, relayed by its driver: the function's own /tmp is not what is full
