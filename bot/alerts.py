@@ -22,6 +22,7 @@ from handlers import blocks as ui
 log = logging.getLogger(__name__)
 
 SNOOZE = timedelta(hours=1)
+ABSENT_POLLS_TO_RESOLVE = 2  # an open incident no poll mentions is resolved after this many polls
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class AlertService:
         self.channel = channel
         self.clock = clock
         self._lock = threading.RLock()
+        self._absent: dict[str, int] = {}  # open incident key -> consecutive polls that did not mention it
 
     # Sync with the poller ---------------------------------------------------------------
     def sync(self, incidents: Sequence[Incident]) -> SyncResult:
@@ -65,7 +67,14 @@ class AlertService:
                 updated += outcome == "updated"
                 resolved += outcome == "resolved"
             for row in self.store.list_incidents(open_only=True):
-                if row["key"] not in seen and row.get("thread_ts") and row.get("channel") == self.channel:
+                if row["key"] in seen or not row.get("thread_ts") or row.get("channel") != self.channel:
+                    self._absent.pop(row["key"], None)
+                    continue
+                # unknown to this poll altogether (the poller reports what it resolves): a row from before a
+                # restart, or of a region this poll could not read; resolved only if absent twice in a row
+                self._absent[row["key"]] = self._absent.get(row["key"], 0) + 1
+                if self._absent[row["key"]] >= ABSENT_POLLS_TO_RESOLVE:
+                    self._absent.pop(row["key"], None)
                     self._resolve(row)
                     resolved += 1
             for row in self.store.incidents_pending_slack(self.channel):
