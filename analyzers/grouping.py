@@ -19,6 +19,7 @@ from typing import Mapping, Sequence
 from .catalog import DERIVED_RATES, ERROR_COUNT_METRICS
 from .incidents import Incident, Signal
 from .model import Alarm, ResourceRef, iso
+from .redaction import clip
 
 WINDOW = timedelta(minutes=15)
 ONSET_BUCKET = timedelta(minutes=30)
@@ -82,7 +83,7 @@ class Relations:
 
 def alarm_signal(alarm: Alarm, now: datetime) -> Signal:
     """The ALARM state of an alarm as a signal (score 1)."""
-    reason = re.split(r"\.(?:\s|$)", alarm.state_reason or "", maxsplit=1)[0][:300]  # its first sentence
+    reason = clip(re.split(r"\.(?:\s|$)", alarm.state_reason or "", maxsplit=1)[0], 300)  # its first sentence
     return Signal("alarm", alarm.resource, alarm.metric_key, alarm.state_changed or now, 1.0, None,
                   f"alarm {alarm.name} is {alarm.state}" + (f": {reason}" if reason else ""))
 

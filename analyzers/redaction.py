@@ -130,17 +130,39 @@ def _ip_accept(match: re.Match[str]) -> bool:
     return True
 
 
-_ENCODED_TOKEN = r"(?<![\w+/=.-])[A-Za-z0-9+/]{40,}={0,2}(?![\w+/=.-])"
+_ENCODED_LINE = r"(?m)^[ \t]*([A-Za-z0-9+/]{16,}={0,2})[ \t]*$"  # a line that is one base64 token
+_ENCODED_TOKEN = r"(?<![\w+/=.-])[A-Za-z0-9+/]{40,}={0,2}(?![\w+/=.-])"  # one inside a longer line
+_WORDLIKE = re.compile(r"[a-z]{6}|[A-Z]{6}")  # a run of letters no random key is likely to hold
+_SHORT_WORDLIKE = re.compile(r"[a-z]{5}|[A-Z]{5}")
+
+
+def _mixed_classes(token: str) -> bool:
+    return any(c.isupper() for c in token) and any(c.islower() for c in token) and any(c.isdigit() for c in token)
+
+
+def _is_key_line(match: re.Match[str]) -> bool:
+    """A line that is nothing but a base64 token mixing upper case, lower case and digits: a line of a private
+    key logged one line per event (as container runtimes and the CloudWatch agent write multi-line output),
+    its short last line included."""
+    token = match.group(1)
+    cased = any(c.isupper() for c in token) and any(c.islower() for c in token)
+    if _ALREADY.match(token) or not cased:  # (a line of only [A-Za-z0-9+/=] holds no URL or dotted path)
+        return False
+    if token.startswith("/"):  # a short one is a path; a long line of only [A-Za-z0-9+/=] (no dot, dash or
+        return len(token) >= 40  # underscore, as paths have) is a key line that happens to start with "/"
+    if any(c in token for c in "+/="):  # looks encoded
+        return True
+    # otherwise it needs a digit too, and a short one no word-like run: "HealthCheck2Passed" is a word, not a key
+    return _mixed_classes(token) and (len(token) >= 40 or not _SHORT_WORDLIKE.search(token))
 
 
 def _looks_like_key_material(match: re.Match[str]) -> bool:
-    """A long base64 token mixing upper case, lower case and digits: a bare secret key, or a line of a private
-    key logged one line per event (as container runtimes and the CloudWatch agent write multi-line output).
-    A path (leading or doubled "/") is not."""
+    """A long random-looking base64 token inside a line (a bare secret key). Identifiers are not: a word-like run
+    of letters (CamelCase class names, table names, S3 keys) or a path (leading or doubled "/")."""
     token = match.group(0)
-    if token.startswith("/") or "//" in token:
+    if token.startswith("/") or "//" in token or _WORDLIKE.search(token):
         return False
-    return any(c.isupper() for c in token) and any(c.islower() for c in token) and any(c.isdigit() for c in token)
+    return _mixed_classes(token)
 
 
 def _secret_rules() -> list[_Rule]:
@@ -183,6 +205,7 @@ def _secret_rules() -> list[_Rule]:
         _Rule("password", re.compile(  # in prose: "login failed with password hunter2", "the password is x"
             r"(?i)\b(?:(?:with|using)\s+(?:the\s+)?password|password\s+is)\s+(?P<value>[^\s\"',;]+)(?P<name>)"),
             group=1, accept=_value_is_secret),
+        _Rule("encoded_secret", re.compile(_ENCODED_LINE), group=1, accept=_is_key_line),
         _Rule("encoded_secret", re.compile(_ENCODED_TOKEN), accept=_looks_like_key_material),
     ]
 
@@ -191,7 +214,8 @@ def _pii_rules(config: RedactionConfig) -> list[_Rule]:
     rules = []
     if config.emails:
         rules.append(_Rule("email", re.compile(
-            r"(?<![A-Za-z0-9._%+/:-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")))
+            r"(?<![A-Za-z0-9._%+/:-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"
+            r"(?!:[^\s\d])")))  # not git@github.com:org/repo (an SSH remote)
     if config.ip_addresses:
         rules.append(_Rule("ip_address", re.compile(rf"(?<![\w.:-]){_IPV6}(?![\w:])|(?<![\w.-]){_IPV4}(?!\w|\.\d)"),
                            accept=_ip_accept))

@@ -25,6 +25,7 @@ from analyzers.detection import StaticThreshold
 from analyzers.grouping import Changes, Relations, carry_keys, diff, group_signals
 from analyzers.incidents import Incident, Signal
 from analyzers.model import Alarm, MetricKey, ResourceRef, Series
+from analyzers.redaction import RedactionConfig, Redactor
 from analyzers.series_math import (DEFAULT_GATES, Gates, anomaly_candidates, anomaly_signal, derive_rates,
                                    threshold_signal)
 from bot.aws import AwsError, account_problem, accounts_of
@@ -90,6 +91,9 @@ class Poller:
         self._listed: dict[tuple[str | None, str, str], tuple[datetime, list[tuple[str, dict[str, str]]] | None]] = {}
         self._open: dict[str, Incident] = {}
         self._misses: dict[str, int] = {}
+        redaction = self.config.redaction  # alarm state reasons are free text (SetAlarmState): Slack, `watch`
+        self._redaction = RedactionConfig(emails=redaction.emails, ip_addresses=redaction.ip_addresses,  # and the
+                                          extra_patterns=tuple(redaction.extra_patterns))  # database see them redacted
         self.last_changes = Changes()
         self.last_stats = PollStats()
 
@@ -179,7 +183,9 @@ class Poller:
             if rule is not None:
                 watched.append((one, resource, rule))
         signals = self._signals(watched, now)
-        alarms = gateway.describe_alarms(state="ALARM")
+        redactor = Redactor(self._redaction)
+        alarms = [replace(a, state_reason=redactor.redact(a.state_reason)) if a.state_reason else a
+                  for a in gateway.describe_alarms(state="ALARM")]
         if self.explicit is not None:  # only what was listed: its alarms, and a word on listed ones never seen
             listed = {r.key for r in resources}
             alarms = [a for a in alarms if a.resource is not None and a.resource.key in listed]

@@ -245,3 +245,21 @@ def test_history_hours_let_the_detector_learn_the_daily_pattern(tmp_path, every_
     finally:
         runtime.close()
     assert bool(incidents) is alerts, [i.title for i in incidents]
+
+
+def test_alarm_state_reasons_are_redacted_before_they_reach_an_incident(tmp_path):
+    # GIVEN the firing alarm's state reason carries a token (SetAlarmState takes any text)
+    runtime = build_runtime(scenario=write_scenario(tmp_path / "outage.yaml"), memory_db=True, config=CONFIG)
+    try:
+        gateway = runtime.provider.region("us-east-1")
+        gateway.factory.client("cloudwatch", "us-east-1").set_alarm_state(
+            AlarmName="shop-api-errors", StateValue="ALARM",
+            StateReason="Threshold Crossed: token=s3cr3tT0kenValue9 in the reason")
+        # WHEN polled
+        incidents = Poller(runtime).poll()
+    finally:
+        runtime.close()
+    # THEN the alarm's signal text (Slack details, watch JSON, the stored incident) has the token redacted
+    texts = [s.text for i in incidents for s in i.signals if s.kind == "alarm"]
+    assert texts and all("s3cr3tT0kenValue9" not in t for t in texts)
+    assert any("[REDACTED:secret]" in t for t in texts)

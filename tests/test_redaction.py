@@ -47,7 +47,8 @@ SECRETS = [
                                              "-----END PGP PRIVATE KEY BLOCK-----"),
     ("encoded_secret", "MIIEowIBAAKCAQEA7bXk2Zq9PdQm3v1uYt8sRnLw0aGhJfCe5oBzN4yKiWx6VlTrU",
      "MIIEowIBAAKCAQEA7bXk2Zq9PdQm3v1uYt8sRnLw0aGhJfCe5oBzN4yKiWx6VlTrU"),  # one line of a key, one event each
-    ("encoded_secret", "Zq9wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEK0", "signing with Zq9wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEK0"),
+    ("encoded_secret", "Zq9wJalrXUtnFEMIK7MDENGbPxRfiCYeXAmPLEK0", "signing with Zq9wJalrXUtnFEMIK7MDENGbPxRfiCYeXAmPLEK0"),
+    ("encoded_secret", "Bjcx4Kh9+h6oDdBcJztv8dw=", "Bjcx4Kh9+h6oDdBcJztv8dw="),  # the short last line of a key
     ("api_key", "sk_live_51HqTestKeyAbCdEf0123456789", "stripe error for sk_live_51HqTestKeyAbCdEf0123456789"),
     ("api_key", "AIzaSyA1bC2dE3fG4hI5jK6lM7nO8pQ9rS0tUvW", "maps?key=AIzaSyA1bC2dE3fG4hI5jK6lM7nO8pQ9rS0tUvW"),
     ("secret", "Xy9Zq8Wv7Ut6Sr5Qp4On3Ml2Kj1Ih0Gf==",
@@ -94,6 +95,11 @@ NO_MANGLE = [
     "the password is incorrect; connect with password authentication failed",
     "GET /api/v1/Users/12345/OrdersHistoryExportDownloadV2 s3://bucket/Uploads2026/Users/AbCdEf/QuarterlyFinal2026v3",
     "commit 3f2b1c4e9a8d4c2b8e1f0a1b2c3d4e5f6a7b8c9d deployed",
+    "AccessDenied on arn:aws:dynamodb:us-east-1:123456789012:table/BillingInvoicesProductionTable2026",
+    "NullPointerException in InvoiceLineItemAggregationDiscountCalculatorV2Impl",
+    "key exports/2026/12/InvoiceExportBatch2026December07Final999",
+    "git fetch git@github.com:example/billing-service.git",
+    "HealthCheck2Passed",
 ]
 
 
