@@ -13,6 +13,7 @@ ACTION_IDS = (APPROVE, REJECT, ALERT_INVESTIGATE, ALERT_SNOOZE, ALERT_MUTE, ALER
 SECTION_LIMIT = 2900
 MAX_CODE_SECTIONS = 12
 _BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
+_BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\x1b]")  # text-direction overrides, terminal escapes
 STEP_MARK = {"started": ":hourglass_flowing_sand:", "ok": ":white_check_mark:", "resumed": ":white_check_mark:",
              "skipped": ":heavy_minus_sign:", "degraded": ":warning:", "failed": ":x:"}
 RISK_MARK = {"low": ":large_green_circle:", "medium": ":large_yellow_circle:", "high": ":red_circle:"}
@@ -23,7 +24,7 @@ def esc(text: Any, limit: int | None = None) -> str:
     value = "" if text is None else str(text)
     if limit is not None and len(value) > limit:
         value = value[: max(0, limit - 1)] + "…"
-    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    value = _BIDI.sub("", value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _BROADCAST.sub(lambda m: "@\u200b" + m.group(1), value)
 
 

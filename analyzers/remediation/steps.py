@@ -173,7 +173,7 @@ def placeholders(text: str) -> list[str]:
     return re.findall(r"\{([A-Z][A-Z0-9_]*)\}", text)
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]+")  # and bidi
 
 
 def one_line(text: object, limit: int = 160) -> str:

@@ -32,6 +32,17 @@ def printable(text: Any) -> str:
     return _CONTROL_KEEP_NEWLINE.sub(" ", "" if text is None else str(text))
 
 
+def printable_obj(obj: Any) -> Any:
+    """`printable` applied to every string inside dicts and lists (a report from untrusted sources)."""
+    if isinstance(obj, str):
+        return printable(obj)
+    if isinstance(obj, dict):
+        return {key: printable_obj(value) for key, value in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [printable_obj(item) for item in obj]
+    return obj
+
+
 def inline(text: Any) -> str:
     """One line of plain text, safe anywhere in a Markdown line or table cell."""
     return _INLINE_SPECIAL.sub(lambda m: "\\" + (m.group(1) or m.group(2)), flat(text))

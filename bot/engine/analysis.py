@@ -20,6 +20,7 @@ from analyzers.rca.involvement import targets_answer_as_usual
 from analyzers.rca.network import ENDPOINT_POLICY_CHANGE, NETWORK_CHANGE
 from analyzers.remediation import RemediationFacts, build_scripts
 from analyzers.report import ReportInput, build_report
+from analyzers.report.md_text import printable_obj
 from analyzers.timeline import build_timeline
 from analyzers.topology import (FRONT_DOORS, Candidate, by_target_group, clients_named_by_stores, downstream_ids,
                                 linked_from, lines_written_by, select_candidates)
@@ -181,6 +182,9 @@ def make_report(inv_id: str, created: datetime, params: dict[str, Any], outputs:
             hypothesis["category"] = category
         report["redaction"] = redactor.receipt()
         report["redaction_receipt"] = redactor.receipt_text()
+    scripts = report.pop("scripts")  # their text is what is approved (sha256): comments are cleaned when built
+    report = printable_obj(report)  # no control or text-direction characters from logs, names or CloudTrail
+    report["scripts"] = scripts
     report["links"] = links  # built from AWS identifiers only; kept out of redaction so URLs stay valid
     return report
 
