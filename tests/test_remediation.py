@@ -38,6 +38,9 @@ def facts(service: str, category: str, *, rid: str | None = None, props: dict | 
                             "us-east-1", "checkout-api-errors", (CHANGE,), production, evidence)
 
 
+THROTTLED = ("[m3] AWS/Lambda Throttles [FunctionName=checkout-api] Sum up from 0 to 40",)
+
+
 def script(scripts, script_id):
     return next(s for s in scripts if s.id == script_id)
 
@@ -161,7 +164,7 @@ def test_a_script_for_the_second_hypothesis_says_where_it_was_ranked():
 ])
 def test_facts_are_substituted_into_templates(service, category, script_id, expected):
     # GIVEN known resource properties WHEN scripts are built THEN the computed target is in the bash body
-    bash = script(build_scripts(facts(service, category)), script_id)
+    bash = script(build_scripts(facts(service, category, evidence=THROTTLED)), script_id)
     assert expected in bash.body.splitlines()
 
 
@@ -277,7 +280,7 @@ def test_without_a_valid_account_id_scripts_say_so_and_skip_the_check():
 def test_throttling_without_a_reservation_asks_for_a_higher_account_limit_never_a_cap():
     # GIVEN a throttled function that has no reserved concurrency (it draws on the account's unreserved pool)
     props = {k: v for k, v in PROPS["lambda"].items() if k != "reserved_concurrency"}
-    scripts = build_scripts(facts("lambda", "throttling", props=props))
+    scripts = build_scripts(facts("lambda", "throttling", props=props, evidence=THROTTLED))
     ids = [s.id for s in scripts]
     # THEN no script sets a reservation (which would cap it); one requests a higher regional limit
     assert "lambda-raise-concurrency" not in ids
@@ -285,7 +288,7 @@ def test_throttling_without_a_reservation_asks_for_a_higher_account_limit_never_
     assert "aws service-quotas request-service-quota-increase" in quota.body
     assert "L-B99A9384" in quota.body and "NEW_LIMIT" in quota.body
     # AND a raise of a reserved function stops when the reservation is already at or above the target
-    raise_ = script(build_scripts(facts("lambda", "throttling")), "lambda-raise-concurrency")
+    raise_ = script(build_scripts(facts("lambda", "throttling", evidence=THROTTLED)), "lambda-raise-concurrency")
     assert '(( CURRENT_CONCURRENCY >= NEW_CONCURRENCY ))' in raise_.body
 
 
@@ -383,3 +386,20 @@ def test_a_config_change_followed_by_out_of_memory_errors_gets_more_memory_first
     timeouts = ("[l1] Task timed out after 3.00 seconds",)
     assert build_scripts(facts("lambda", "config_change", evidence=timeouts))[0].id == "lambda-raise-timeout"
     assert build_scripts(facts("lambda", "config_change"))[0].id == "lambda-restore-environment"
+
+
+def test_downstream_throttling_or_a_surge_without_a_reservation_gets_no_concurrency_change():
+    dynamo = ("[l1] ProvisionedThroughputExceededException: UpdateItem on payouts-ledger throttled",)
+    props = {k: v for k, v in PROPS["lambda"].items() if k != "reserved_concurrency"}
+    for category, evidence in (("throttling", dynamo), ("traffic_surge", THROTTLED)):
+        ids = [s.id for s in build_scripts(facts("lambda", category, props=props, evidence=evidence))]
+        assert not any("concurrency" in i for i in ids), (category, ids)
+
+
+def test_a_risky_fallback_is_never_the_ready_to_run_script():
+    # GIVEN RDS connection exhaustion where max_connections is unknown (the preferred fix cannot be written)
+    props = {k: v for k, v in PROPS["rds"].items() if k != "max_connections"}
+    scripts = build_scripts(facts("rds", "db_connection_exhaustion", props=props))
+    # THEN the executable scripts are read-only diagnostics; the reboot is only a commented CLI sequence
+    assert [s.language for s in scripts][:2] == ["bash", "python"] and scripts[0].risk == "low"
+    assert scripts[-1].language == "aws-cli" and "reboot" in scripts[-1].id

@@ -91,10 +91,15 @@ def plans_for(facts: RemediationFacts) -> list[Plan]:
     if facts.category == "unknown":
         return [diagnostics(facts)]
     plans: list[Plan] = []
-    for template in REGISTRY.get((facts.service, facts.category), (diagnostics,)):
+    templates = REGISTRY.get((facts.service, facts.category), (diagnostics,))
+    for template in templates:
         plan = template(facts)
         if plan is not None and plan.script_id not in {p.script_id for p in plans}:
             plans.append(plan)
+    if plans and plans[0].risk == "high" and templates[0](facts) is None:
+        # the preferred fix lacks a fact it needs (e.g. max_connections unknown): a riskier fallback is never the
+        # ready-to-run script; read-only diagnostics are, and the fallback is shown as commented CLI steps
+        plans = [diagnostics(facts), plans[0]]
     return plans[:2] or [diagnostics(facts)]
 
 

@@ -258,7 +258,20 @@ def set_concurrency(facts: RemediationFacts, *, lower: bool = False) -> Plan:
                        "enough unreserved account concurrency (shown in the pre-checks)"))
 
 
-def raise_concurrency(facts: RemediationFacts) -> Plan:
+# Lambda itself refused invocations (its Throttles metric, or the invoke errors), not a downstream service
+_LAMBDA_THROTTLED = re.compile(r"\bThrottles\b|ThrottleRate|TooManyRequestsException|"
+                               r"ReservedFunctionConcurrentInvocationLimitExceeded|concurrency limit|"
+                               r"Rate Exceeded", re.I)
+
+
+def raise_concurrency(facts: RemediationFacts) -> Plan | None:
+    """More concurrency, only where Lambda itself throttles: a DynamoDB or Kinesis throttle seen in the function's
+    logs gets more load from more concurrency, and a surge on an unreserved function is not helped by a quota
+    request AWS takes days to grant."""
+    if not _LAMBDA_THROTTLED.search(" ".join(facts.evidence)):
+        return None
+    if facts.category != "throttling" and not facts.int_prop("reserved_concurrency"):
+        return None
     return set_concurrency(facts)
 
 
