@@ -186,7 +186,7 @@ def test_missing_target_stops_the_script_instead_of_guessing():
     # GIVEN a bad deployment without a known previous version
     bash = script(build_scripts(facts("lambda", "bad_deployment", props={})), "lambda-rollback-alias")
     # THEN the target is empty and the pre-check refuses to continue
-    assert "TARGET_VERSION=''" in bash.body
+    assert 'TARGET_VERSION="${TARGET_VERSION:-}"' in bash.body  # given when running, so the body stays approved
     assert 'if [[ -z "$TARGET_VERSION" || "$TARGET_VERSION" == "None" ]]; then' in bash.body
 
 
@@ -210,7 +210,8 @@ def test_injection_in_resource_ids_and_properties_is_inert(service, category):
             tree = ast.parse(s.body)
             constants = {node.targets[0].id: ast.literal_eval(node.value) for node in tree.body
                          if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
-                         and node.targets[0].id.isupper() and node.targets[0].id != "_CLIENTS"}
+                         and node.targets[0].id.isupper() and node.targets[0].id != "_CLIENTS"
+                         and not isinstance(node.value, ast.Call)}  # os.environ.get: a value given when run
             assert constants["RESOURCE_ID"] == EVIL
             assert all("rm -rf" not in line or "'" in line or line.lstrip().startswith("#")
                        for line in s.body.splitlines())
@@ -308,7 +309,7 @@ def test_previous_environment_values_never_enter_a_script():
     assert scripts
     for s in scripts:
         assert "hunter2-supersecret" not in s.body and "hunter2" not in s.description
-        assert "DB_PASSWORD" in s.body and "PREVIOUS_ENVIRONMENT_SET" in s.body
+        assert "DB_PASSWORD" in s.body and "PREVIOUS_ENVIRONMENT is empty" in s.body
 
 
 def test_a_full_data_disk_is_not_grown_through_the_root_volume():
@@ -319,7 +320,7 @@ def test_a_full_data_disk_is_not_grown_through_the_root_volume():
     scripts = build_scripts(ec2)
     grow = script(scripts, "ec2-grow-ebs-volume").body
     # THEN the grow script does not pick the first block device: it stops until VOLUME_ID names the data disk
-    assert "BlockDeviceMappings[0].Ebs.VolumeId' --output text" not in grow and "VOLUME_ID=''" in grow
+    assert "BlockDeviceMappings[0].Ebs.VolumeId' --output text" not in grow and 'VOLUME_ID="${VOLUME_ID:-}"' in grow
     assert "the alarm watches /data (device nvme1n1), not the root disk" in grow
     # AND the inspection looks inside /data
     inspect = script(scripts, "ec2-investigate-processes-ssm-cli").body
@@ -403,3 +404,13 @@ def test_a_risky_fallback_is_never_the_ready_to_run_script():
     # THEN the executable scripts are read-only diagnostics; the reboot is only a commented CLI sequence
     assert [s.language for s in scripts][:2] == ["bash", "python"] and scripts[0].risk == "low"
     assert scripts[-1].language == "aws-cli" and "reboot" in scripts[-1].id
+
+
+def test_a_value_to_fill_in_is_given_when_running_so_the_approved_body_runs_unchanged():
+    # GIVEN a rollback whose target version is unknown
+    scripts = build_scripts(facts("lambda", "bad_deployment", props={}))
+    bash = script(scripts, "lambda-rollback-alias").body
+    python = script(scripts, "lambda-rollback-alias-py").body
+    # THEN both read it from the environment (TARGET_VERSION=7 bash script.sh), and refuse to run without it
+    assert 'TARGET_VERSION="${TARGET_VERSION:-}"' in bash
+    assert "TARGET_VERSION = os.environ.get('TARGET_VERSION', '')" in python

@@ -172,7 +172,8 @@ def render_python(plan: Plan) -> str:
            "#        python3 script.py --apply    # apply (or APPLY=1); production asks for the resource id"
            if writes else "#        read-only diagnostics: safe to run, changes nothing",
            _PRELUDE.rstrip("\n"), ""]
-    out += [f"{name} = {value!r}" for name, value in plan.constants.items() if name in used]
+    out += [f"{name} = os.environ.get({name!r}, '')  # to be given when running: {name}=... python3 script.py"
+            if value == "" else f"{name} = {value!r}" for name, value in plan.constants.items() if name in used]
     out += [f"PRODUCTION = {plan.production!r}", "", "",
             "def _cli_value(value):", '    """Constants as the CLI expects them: JSON for structures."""',
             "    return json.dumps(value) if isinstance(value, (dict, list)) else value", "", "",

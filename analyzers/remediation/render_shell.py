@@ -181,7 +181,8 @@ def _probe_lines(call: Call) -> list[str]:
 
 def _constants(plan: Plan, always: tuple[str, ...]) -> list[str]:
     used = referenced_names(plan) | set(always)
-    return [f"{name}={constant_literal(value)}" for name, value in plan.constants.items() if name in used]
+    return [f'{name}="${{{name}:-}}"  # to be given when running: {name}=... bash script.sh' if value == ""
+            else f"{name}={constant_literal(value)}" for name, value in plan.constants.items() if name in used]
 
 
 def render_bash(plan: Plan) -> str:

@@ -136,6 +136,10 @@ def _instructions(plan: Plan, language: str, file_name: str) -> str:
     else:
         lines.append("Needs AWS CLI v2 and bash.")
     lines.append(f"1. Save the script as {file_name} and read it; check the sha256 matches the approved one.")
+    blanks = [name for name, value in plan.constants.items() if value == ""]
+    if blanks and language != "aws-cli":  # given in the environment, so the approved body runs unchanged
+        lines.append("   It needs " + ", ".join(blanks) + " given when you run it, e.g. "
+                     + " ".join(f"{name}=..." for name in blanks) + f" {dry}; do not edit the file.")
     if plan.read_only:
         lines.append(f"2. Run it: {dry}. It only reads.")
     else:

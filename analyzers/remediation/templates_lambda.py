@@ -69,15 +69,14 @@ def restore_environment(facts: RemediationFacts) -> Plan:
              + (f" ({', '.join(names[:12])}{', …' if len(names) > 12 else ''})." if names else "."),
         reason="An UpdateFunctionConfiguration shortly before onset changed settings the code depends on.",
         changes="The function's environment variables (lambda:UpdateFunctionConfiguration); a new cold start.",
-        constants={"FUNCTION_NAME": facts.resource.id, "PREVIOUS_ENVIRONMENT": env,
-                   "PREVIOUS_ENVIRONMENT_SET": "yes" if env else ""},
+        constants={"FUNCTION_NAME": facts.resource.id, "PREVIOUS_ENVIRONMENT": env},
         prechecks=(
             Call("lambda", "GetFunctionConfiguration", _FN, label="environment variable names now (values hidden)",
                  query="{names:keys(Environment.Variables || `{}`),lastModified:LastModified}"),
-            StopIf("empty", "PREVIOUS_ENVIRONMENT_SET", None, "Pre-check failed: set PREVIOUS_ENVIRONMENT (and "
-                   "PREVIOUS_ENVIRONMENT_SET=yes) from the previous version: aws lambda get-function-configuration "
-                   "--function-name FUNCTION --qualifier VERSION --query Environment. Values are not put in this "
-                   "script: they may be secrets.", 1),
+            StopIf("eq", "PREVIOUS_ENVIRONMENT", Lit("{}"), "Pre-check failed: PREVIOUS_ENVIRONMENT is empty, "
+                   "and applying it would remove every variable. Fill it from the previous version (aws lambda "
+                   "get-function-configuration --function-name FUNCTION --qualifier VERSION --query Environment) "
+                   "and re-review; values are not put in this script: they may be secrets.", 1),
             Call("lambda", "GetFunctionConfiguration", _FN, query="LastUpdateStatus", capture="UPDATE_STATUS"),
             StopIf("eq", "UPDATE_STATUS", Lit("InProgress"), "Pre-check failed: an update is in progress.", 1),
         ),
