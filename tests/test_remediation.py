@@ -414,3 +414,12 @@ def test_a_value_to_fill_in_is_given_when_running_so_the_approved_body_runs_unch
     # THEN both read it from the environment (TARGET_VERSION=7 bash script.sh), and refuse to run without it
     assert 'TARGET_VERSION="${TARGET_VERSION:-}"' in bash
     assert "TARGET_VERSION = os.environ.get('TARGET_VERSION', '')" in python
+
+
+def test_a_cap_never_raises_a_reservation():
+    scripts = build_scripts(facts("lambda", "db_connection_exhaustion"))
+    bash = script(scripts, "lambda-cap-concurrency").body
+    python = script(scripts, "lambda-cap-concurrency-py").body
+    assert '[[ "$CURRENT_CONCURRENCY" =~ ^[0-9]+$ && "$NEW_CONCURRENCY" =~ ^[0-9]+$ ]] && ' \
+           '(( CURRENT_CONCURRENCY <= NEW_CONCURRENCY ))' in bash
+    assert "int(current_concurrency) <= int(NEW_CONCURRENCY)" in python

@@ -119,6 +119,8 @@ def _stop_if(step: StopIf, names: _Names, indent: str) -> list[str]:
         cond = f"str({left}) != str({right})"
     elif step.op == "ge":
         cond = f"str({left}).isdigit() and int({left}) >= int({right})"
+    elif step.op == "le":  # both must be numbers (an unset reservation, None, is not "below")
+        cond = f"str({left}).isdigit() and str({right}).isdigit() and int({left}) <= int({right})"
     elif step.op == "prefix":
         cond = f"str({left}).startswith({right})"
     elif step.op == "empty":

@@ -109,6 +109,10 @@ def _stop_if(step: StopIf) -> list[str]:
     elif step.op == "ge":
         right = step.right.name if isinstance(step.right, Var) else str(int(step.right.value))
         cond = f"[[ {left} =~ ^[0-9]+$ ]] && (( {step.left} >= {right} ))"
+    elif step.op == "le":  # both must be numbers (an unset reservation, "None", is not "below")
+        right = step.right.name if isinstance(step.right, Var) else str(int(step.right.value))
+        right_ok = f' && "${right}" =~ ^[0-9]+$' if isinstance(step.right, Var) else ""
+        cond = f"[[ {left} =~ ^[0-9]+${right_ok} ]] && (( {step.left} <= {right} ))"
     elif step.op == "prefix":
         cond = f"[[ {left} == {shlex.quote(str(step.right.value))}* ]]"
     elif step.op == "empty":

@@ -72,7 +72,7 @@ class Waiter:
 
 @dataclass(frozen=True)
 class StopIf:
-    """Pre-check verdict. ops: eq, ne, ge (ints), prefix (literal b), contains (var b in a), empty (a unset)."""
+    """Pre-check verdict. ops: eq, ne, ge / le (ints), prefix (literal b), contains (var b in a), empty (a unset)."""
 
     op: str
     left: str                                       # variable name

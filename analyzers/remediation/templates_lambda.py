@@ -229,7 +229,8 @@ def set_concurrency(facts: RemediationFacts, *, lower: bool = False) -> Plan:
                      "would cap it. Raise the account limit instead.", exit_code=1),
               StopIf("ge", "CURRENT_CONCURRENCY", Var("NEW_CONCURRENCY"),
                      "Already at or above the target: nothing to do (a raise never lowers it).")) if not lower else
-             (StopIf("eq", "CURRENT_CONCURRENCY", Var("NEW_CONCURRENCY"), "Already at the target: nothing to do."),)),
+             (StopIf("le", "CURRENT_CONCURRENCY", Var("NEW_CONCURRENCY"),
+                     "Already at or below the cap: nothing to do (a cap never raises it)."),)),
            Say("Plan: reserved concurrency {CURRENT_CONCURRENCY} -> {NEW_CONCURRENCY}"))
     if lower:
         what = (f"Cap reserved concurrency of {facts.resource.id} at {target} so it cannot open more database "

@@ -19,9 +19,13 @@ _AVAILABLE = Waiter("rds", "db_instance_available", _DB)
 def _must_be_available() -> tuple[Step, ...]:
     return (Call("rds", "DescribeDBInstances", _DB, query="DBInstances[0].DBInstanceStatus", capture="DB_STATUS",
                  label="status"),
-            StopIf("eq", "DB_STATUS", Lit("modifying"), "Pre-check failed: the instance is already being modified.",
-                   1),
-            StopIf("eq", "DB_STATUS", Lit("rebooting"), "Pre-check failed: the instance is already rebooting.", 1))
+            StopIf("ne", "DB_STATUS", Lit("available"), "Pre-check failed: the instance is not 'available' (being "
+                   "modified, rebooted, backed up or maintained); wait until it is.", 1),
+            Call("rds", "DescribeDBInstances", _DB, capture="PENDING_CHANGES", label="changes waiting for the "
+                 "maintenance window", query="length(keys(DBInstances[0].PendingModifiedValues || `{}`))"),
+            StopIf("ne", "PENDING_CHANGES", Lit("0"), "Pre-check failed: changes are waiting for the maintenance "
+                   "window (PendingModifiedValues), and applying this one immediately would apply them too; review "
+                   "them first.", 1))
 
 
 def reboot(facts: RemediationFacts) -> Plan:
