@@ -185,3 +185,25 @@ def test_unsigned_requests_are_refused_before_their_body_is_read_and_huge_ones_a
     # THEN the forged one is a 401 (not a 400 that tells how the body was read), the huge one a 413,
     # and only the signed garbage reaches the body check
     assert forged_status == 401 and huge_status == 413 and signed_garbage_status == 400
+
+
+def test_a_request_body_that_never_arrives_is_dropped_after_the_read_timeout(monkeypatch):
+    import socket
+
+    from bot.slack import runners
+    from bot.slack.runners import SlackHttpServer
+    from tests.test_slack_support import CannedInvestigator, make_stack
+
+    monkeypatch.setattr(runners._Handler, "timeout", 0.5)
+    store = Store(memory=True)
+    with SlackApiStub() as slack:
+        app, _ = make_stack(slack, store, CannedInvestigator(store))
+        server = SlackHttpServer(app, "127.0.0.1", 0, signing_secret=SECRET).start()
+        try:
+            # GIVEN a client that announces 500 bytes and sends 10
+            with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+                sock.sendall(b"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\n0123456789")
+                # WHEN it waits THEN the server closes the connection (an empty read) instead of holding it
+                assert sock.recv(100) == b""
+        finally:
+            server.stop()

@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 MAX_BODY = 1024 * 1024
+READ_TIMEOUT_S = 10  # Slack sends a request in one go; the ack is due within 3 s anyway
 
 
 class SocketModeFailure(Exception):
@@ -28,6 +29,7 @@ class SocketModeFailure(Exception):
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: "_Server"
+    timeout = READ_TIMEOUT_S  # a client that sends its request slowly (or not at all) loses its connection
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         log.debug("http %s", format % args)
@@ -63,7 +65,14 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(413 if length > MAX_BODY else 400, b'{"error": "bad request"}',
                        {"Content-Type": "application/json"})
             return
-        raw = self.rfile.read(length) if length else b""
+        try:
+            raw = self.rfile.read(length) if length else b""
+        except OSError:  # the body did not arrive within READ_TIMEOUT_S (or the client went away)
+            self.close_connection = True
+            return
+        if len(raw) < length:  # the client closed before sending what it announced
+            self.close_connection = True
+            return
         headers: dict[str, list[str]] = {}
         for key, value in self.headers.items():
             headers.setdefault(key.lower(), []).append(value)
