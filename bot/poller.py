@@ -51,7 +51,8 @@ class PollStats:
     small_regions: set[str] = field(default_factory=set)
     failed_accounts: dict[str, str] = field(default_factory=dict)  # account name -> why it was skipped
     silent_resources: list[str] = field(default_factory=list)  # listed resources (--resources-file) with no
-    # datapoint in any watched metric: a wrong id or region, or a resource that does not exist
+    # datapoint in any watched metric of any region: a wrong id or region, or a resource that does not exist
+    heard: set[tuple[str, str]] = field(default_factory=set)  # (type, id) with datapoints in this poll
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,9 @@ class Poller:
             current.extend(carry_keys(previous, found))
         if errors and len(stats.failed_regions) == stats.regions:
             raise errors[0]
+        if self.explicit is not None:
+            stats.silent_resources = [f"{r.type} {r.id}" + (f" in {r.region}" if r.region else "")
+                                      for r in self.explicit if (r.type, r.id) not in stats.heard]
         result = self._track(current, failed)
         stats.incidents = sum(1 for i in result if i.state == "open")
         stats.cpu_seconds = time.process_time() - started
@@ -189,9 +193,8 @@ class Poller:
         if self.explicit is not None:  # only what was listed: its alarms, and a word on listed ones never seen
             listed = {r.key for r in resources}
             alarms = [a for a in alarms if a.resource is not None and a.resource.key in listed]
-            heard = {planned.resource.key for planned, one in zip(plan, series) if one.values}
-            stats.silent_resources += [f"{r.type} {r.id} in {region}" for r in resources
-                                       if r.key not in heard and any(e.key == r.key for e in self.explicit)]
+            stats.heard.update((r.type, r.id) for r, one in ((p.resource, o) for p, o in zip(plan, series))
+                               if one.values)
         return signals, alarms
 
     def _signals(self, watched: list[tuple[Series, ResourceRef, WatchRule]], now: datetime) -> list[Signal]:

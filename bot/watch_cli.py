@@ -113,6 +113,9 @@ def cmd_watch(args: argparse.Namespace) -> int:
         raise CliError(f"--duration must be a number of minutes above 0 and at most {MAX_DURATION_MIN} "
                        "(leave it out to run until Ctrl-C)", EXIT_USAGE)
     resources = load_resources_file(args.resources_file) if args.resources_file else None
+    if resources == []:
+        raise CliError(f"{args.resources_file}: lists no resources (give at least one, or leave the option out "
+                       "to watch every discovered resource)", EXIT_USAGE)
     keep = args.db is not None or bool(os.environ.get("AIOPS_DB"))  # a database named: incidents are kept
     runtime = build_runtime(args.config, args.scenario, db_path=args.db, memory_db=not keep)
     try:

@@ -59,6 +59,7 @@ def test_watch_with_a_database_keeps_its_incidents_for_summary(tmp_path, config_
     ('[{"type": "queue", "id": "x"}]', "'0.type'"),
     ('{"type": "lambda"}', "expected a list"),
     ('[{"type": "lambda", "id": "f", "region": "mars-1"}]', "'mars-1' is not an AWS region name"),
+    ("[]", "lists no resources"),
 ])
 def test_bad_resources_file_is_one_line_error(tmp_path, config_file, capsys, content, message):
     # GIVEN a broken --resources-file
@@ -124,5 +125,5 @@ def test_a_resources_file_limits_alarms_to_its_resources_and_names_the_silent_on
     # THEN the alarm of an unlisted function raises nothing, and the typo is named as having no data
     assert code == 0
     assert not [i for i in json.loads(captured.out) if i["key"].startswith("alarm:")]
-    assert "warning: no CloudWatch data for lambda shop-apii in us-east-1" in captured.err
+    assert "warning: no CloudWatch data for lambda shop-apii:" in captured.err
     assert "shop-db" not in captured.err
