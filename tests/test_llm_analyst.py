@@ -271,3 +271,16 @@ def test_a_malformed_anthropic_base_url_is_a_configuration_error(url):
     config = parse_config({"llm": {"provider": "anthropic"}})
     with pytest.raises(ConfigError, match="ANTHROPIC_BASE_URL"):
         build_llm(config, Secrets(anthropic_api_key="x"), Store(memory=True), None, {"ANTHROPIC_BASE_URL": url})
+
+
+def test_a_map_reduce_plan_over_budget_is_refused_before_the_first_call(stub):
+    # GIVEN more evidence than one request holds, and a budget below what its calls could cost
+    store = Store(memory=True)
+    analyst, (out, logs) = make_analyst(stub.base_url, store=store, max_input_tokens=2500, budget_usd=0.01), \
+        analysis(extra_patterns=40)
+    assert analyst.plan(analyst.pack(out, logs, lambda s: s)).map_reduce
+    # WHEN explained
+    result = analyst.explain("inv-budget", out, logs)
+    # THEN nothing is sent (no money spent for no narrative) and the step says why
+    assert stub.calls() == []
+    assert result["status"] == "budget_exceeded" and "nothing was sent" in result["error"]

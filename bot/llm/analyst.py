@@ -83,6 +83,7 @@ class LlmAnalyst:
                 raise _Stop("failed", "no analysis to explain")
             pack = self.pack(analysis, logs, redactor.redact)
             plan = self.plan(pack)
+            self._check_plan_budget(run, pack, plan)
             answer = self._answer(run, pack, plan)
             result = self._result(run, redactor, "ok", None, pack, plan)
             result.update(self._from_answer(answer, pack, redactor))
@@ -109,6 +110,18 @@ class LlmAnalyst:
                                                  len(plan.batches))) for n, b in enumerate(plan.batches, 1))
         filler = [("x" * SUMMARY_CHARS, ())] * len(plan.batches)
         return total + request_tokens(self._final_with_summaries(pack, filler))
+
+    def _check_plan_budget(self, run: _Run, pack: EvidencePack, plan: BatchPlan) -> None:
+        """Refuse a plan whose calls together could cost more than the budget left, before the first one (a
+        map-reduce that stops half-way has spent money for no narrative)."""
+        outputs = self.max_output_tokens + (self.batch_max_tokens * len(plan.batches) if plan.map_reduce else 0)
+        worst = self.price.cost(self.estimate_input_tokens(pack, plan), outputs)
+        if plan.map_reduce and run.spent_before + worst > self.budget_usd:
+            self._record(run, 0, 0, "budget_exceeded")
+            raise _Stop("budget_exceeded",
+                        f"LLM budget of ${self.budget_usd:g} per investigation is too small for this evidence "
+                        f"({len(plan.batches)} batch calls and a final one, up to ${worst:.4f}; spent before "
+                        f"${run.spent_before:.4f}); nothing was sent")
 
     # Calls ----------------------------------------------------------------------------
     def _answer(self, run: _Run, pack: EvidencePack, plan: BatchPlan) -> AnalysisAnswer:
