@@ -246,3 +246,27 @@ def test_access_denied_on_logs_degrades_that_step_only(sandbox, store, report_sc
     assert result["log_patterns"] == []
     assert result["root_cause"]["resource"]["id"] == DEPLOYED
 
+
+
+def test_scripts_read_the_reserved_concurrency_the_inventory_lacks(monkeypatch):
+    # GIVEN a throttled function whose inventory (as on a real account) does not hold its reservation
+    from types import SimpleNamespace
+
+    from analyzers.model import Alarm, Hypothesis, ResourceRef
+    from bot.engine import investigation
+
+    asked = []
+
+    class Gateway:
+        def get_lambda_concurrency(self, function: str) -> int:
+            asked.append(function)
+            return 50
+
+    monkeypatch.setattr(investigation, "gateway_of", lambda *_: Gateway())
+    fn = ResourceRef("lambda", "thumbnailer", "us-east-1")
+    ctx = SimpleNamespace(outputs={"analysis": SimpleNamespace(hypotheses=(Hypothesis("throttling", fn, 0.8, ()),)),
+                                   "alarm": SimpleNamespace(alarm=Alarm("thumbnailer-throttles", "us-east-1"))})
+    engine = Investigator.__new__(Investigator)
+    engine.provider = None
+    # WHEN the script facts are read THEN the live reservation is there for the concurrency templates
+    assert engine._rollback_facts(ctx) == {fn.key: {"reserved_concurrency": 50}} and asked == ["thumbnailer"]

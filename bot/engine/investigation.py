@@ -37,6 +37,9 @@ STEP_LABELS = {"alarm": "reading the alarm", "resources": "finding related resou
                "report": "writing the report"}
 
 
+_CONCURRENCY_CAUSES = ("throttling", "traffic_surge", "db_connection_exhaustion")  # scripts that change it
+
+
 @dataclass(frozen=True)
 class InvestigationRequest:
     alarm_ref: str
@@ -306,17 +309,22 @@ class Investigator:
         return StepResult("ok", scripts)
 
     def _rollback_facts(self, ctx: _Context) -> dict[tuple[str, str], dict[str, object]]:
-        """Alias and previous version of each Lambda blamed for a deployment (read-only calls)."""
+        """Facts the scripts need that the inventory does not hold (read-only calls): the alias and previous
+        version of a Lambda blamed for a deployment, the reserved concurrency of one whose concurrency a
+        script would change."""
         out: dict[tuple[str, str], dict[str, object]] = {}
         for hyp in list(ctx.outputs["analysis"].hypotheses)[:SCRIPTED_CAUSES]:
-            if hyp.category != "bad_deployment" or hyp.resource.type != "lambda":
+            if hyp.resource.type != "lambda" or hyp.category not in ("bad_deployment", *_CONCURRENCY_CAUSES):
                 continue
             alarm = ctx.outputs["alarm"].alarm
             gateway = gateway_of(self.provider, hyp.resource.region or alarm.region, alarm.account)
             try:
-                out[hyp.resource.key] = gateway.get_lambda_release(hyp.resource.id)
+                if hyp.category == "bad_deployment":
+                    out[hyp.resource.key] = gateway.get_lambda_release(hyp.resource.id)
+                elif hyp.resource.properties.get("reserved_concurrency") is None:
+                    out[hyp.resource.key] = {"reserved_concurrency": gateway.get_lambda_concurrency(hyp.resource.id)}
             except AwsError as exc:
-                log.info("versions of %s not readable: %s", hyp.resource.id, exc.code)
+                log.info("script facts of %s not readable: %s", hyp.resource.id, exc.code)
         return out
 
     def _step_report(self, ctx: _Context) -> StepResult:
