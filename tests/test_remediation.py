@@ -423,3 +423,19 @@ def test_a_cap_never_raises_a_reservation():
     assert '[[ "$CURRENT_CONCURRENCY" =~ ^[0-9]+$ && "$NEW_CONCURRENCY" =~ ^[0-9]+$ ]] && ' \
            '(( CURRENT_CONCURRENCY <= NEW_CONCURRENCY ))' in bash
     assert "int(current_concurrency) <= int(NEW_CONCURRENCY)" in python
+
+
+def test_templates_that_cannot_help_a_resource_stay_out():
+    # an alias is never invented: without one the rollback asks for it
+    body = script(build_scripts(facts("lambda", "bad_deployment", props={"previous_version": "3"})),
+                  "lambda-rollback-alias").body
+    assert 'ALIAS="${ALIAS:-}"' in body and "give ALIAS" in body
+    # a Trainium instance is not a burstable one
+    ids = [s.id for s in build_scripts(facts("ec2", "throttling", props={"instance_type": "trn1.2xlarge"}))]
+    assert not any("unlimited-cpu-credits" in i for i in ids)
+    # Aurora storage is not allocated; gp3 I/O is not bought with size
+    aurora = {**PROPS["rds"], "engine": "aurora-postgresql"}
+    assert not any(s.id.startswith("rds-grow-storage") for s in build_scripts(facts("rds", "storage_exhaustion",
+                                                                                    props=aurora)))
+    gp3 = {**PROPS["rds"], "storage_type": "gp3"}
+    assert not any(s.id.startswith("rds-grow-storage") for s in build_scripts(facts("rds", "throttling", props=gp3)))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import shlex
 
 from analyzers.remediation.facts import RemediationFacts, make_plan, next_size
@@ -10,6 +11,7 @@ from analyzers.remediation.steps import Call, Grow, Lit, Plan, Say, Step, StopIf
 logger = logging.getLogger(__name__)
 
 _IDS = params(InstanceIds=VarList("INSTANCE_ID"))
+_BURSTABLE = re.compile(r"^t[2-4][a-z]*\.")
 _STATE = Call("ec2", "DescribeInstances", _IDS, label="instance now",
               query="Reservations[0].Instances[0].{type:InstanceType,state:State.Name,"
                     "rootVolume:BlockDeviceMappings[0].Ebs.VolumeId,publicIp:PublicIpAddress}")
@@ -180,7 +182,7 @@ def grow_volume(facts: RemediationFacts) -> Plan:
 def unlimited_credits(facts: RemediationFacts) -> Plan | None:
     """Burstable (t*) instances throttled by CPU credits: switch to unlimited."""
     instance_type = facts.str_prop("instance_type") or ""
-    if not instance_type.startswith("t"):
+    if not _BURSTABLE.match(instance_type):  # t2, t3, t3a, t4g (not trn1, a Trainium type)
         return None
 
     def spec(mode: str) -> list[dict]:

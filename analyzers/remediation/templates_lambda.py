@@ -25,20 +25,24 @@ _ROLLBACK_REASONS = {
 
 def rollback_alias(facts: RemediationFacts) -> Plan:
     """Point the serving alias back at the previously published version."""
-    alias = facts.str_prop("alias") or "live"
+    alias = facts.str_prop("alias") or ""  # never guessed: an alias the function lacks helps nobody
     target = facts.str_prop("previous_version") or ""
     alias_params = params(FunctionName=Var("FUNCTION_NAME"), Name=Var("ALIAS"))
     return make_plan(
-        facts, script_id="lambda-rollback-alias", title=f"Roll back alias {alias} to the previous version",
+        facts, script_id="lambda-rollback-alias",
+        title=f"Roll back alias {alias} to the previous version" if alias else "Roll back the serving alias",
         risk="medium",
-        what=f"Point alias '{alias}' of function {facts.resource.id} at version {target or 'TARGET_VERSION'} "
-             "(the version it served before the change).",
+        what=f"Point alias '{alias or 'ALIAS'}' of function {facts.resource.id} at version "
+             f"{target or 'TARGET_VERSION'} (the version it served before the change).",
         reason=_ROLLBACK_REASONS.get(facts.category, _ROLLBACK_REASONS["bad_deployment"]),
         changes="One alias's FunctionVersion (lambda:UpdateAlias). Code and configuration are untouched.",
         constants={"FUNCTION_NAME": facts.resource.id, "ALIAS": alias, "TARGET_VERSION": target},
         prechecks=(
             Call("lambda", "ListVersionsByFunction", _FN, query="Versions[-5:].[Version,LastModified,Description]",
                  label="latest published versions"),
+            Call("lambda", "ListAliases", _FN, query="Aliases[].[Name,FunctionVersion]", label="aliases"),
+            StopIf("empty", "ALIAS", None, "Pre-check failed: give ALIAS, the alias callers invoke (listed above; "
+                   "without one, callers invoke $LATEST and a rollback means redeploying the previous code).", 1),
             StopIf("empty", "TARGET_VERSION", None, "Pre-check failed: set TARGET_VERSION to the last good version "
                    "(listed above) and re-review.", 1),
             Call("lambda", "GetAlias", alias_params, query="FunctionVersion", capture="CURRENT_VERSION",
@@ -189,8 +193,8 @@ def raise_account_concurrency(facts: RemediationFacts) -> Plan:
     return make_plan(
         facts, script_id="lambda-raise-account-concurrency", title="Request a higher account concurrency limit",
         risk="low",
-        what=f"Request a higher Lambda concurrency limit for the account in {facts.region} (about 1.5x), so "
-             f"{facts.resource.id} (no reservation) is no longer throttled when the shared pool runs out.",
+        what=f"Request a higher Lambda concurrency limit for the account in {facts.region} (about 1.5x), so that "
+             f"{facts.resource.id} (no reservation) has room once AWS approves it.",
         reason="Invocations are throttled while the function has no reserved concurrency: the account's unreserved "
                "pool is spent. A reservation would cap the function below what it runs at now.",
         changes="A Service Quotas request (service-quotas:RequestServiceQuotaIncrease, quota "
@@ -200,14 +204,16 @@ def raise_account_concurrency(facts: RemediationFacts) -> Plan:
         prechecks=pre,
         apply=(Call("service-quotas", "RequestServiceQuotaIncrease",
                     params(ServiceCode=Lit("lambda"), QuotaCode=Lit(ACCOUNT_CONCURRENCY_QUOTA),
-                           DesiredValue=Var("NEW_LIMIT")), write=True, label="request the increase"),),
-        verify=(Call("service-quotas", "ListRequestedServiceQuotaChangeHistoryByQuota",
-                     params(ServiceCode=Lit("lambda"), QuotaCode=Lit(ACCOUNT_CONCURRENCY_QUOTA)),
-                     query="RequestedQuotas[0].{status:Status,desired:DesiredValue,created:Created}",
+                           DesiredValue=Var("NEW_LIMIT")), write=True, capture="REQUEST_ID",
+                    query="RequestedQuota.Id", label="request the increase"),),
+        verify=(Call("service-quotas", "GetRequestedServiceQuotaChange", params(RequestId=Var("REQUEST_ID")),
+                     query="RequestedQuota.{status:Status,desired:DesiredValue,created:Created}",
                      label="the request's status"),),
-        rollback_note="A pending request can be left to expire; an approved higher limit costs nothing unused.",
-        prerequisites=("lambda:GetAccountSettings, lambda:GetFunctionConcurrency, "
-                       "servicequotas:RequestServiceQuotaIncrease",))
+        rollback_note="A request cannot be withdrawn here; it stays open until AWS decides, and an approved higher "
+                      "limit costs nothing unused. Meanwhile, lowering other functions' reservations frees pool "
+                      "capacity at once.",
+        prerequisites=("lambda:GetAccountSettings, lambda:GetFunctionConcurrency, lambda:GetFunctionConfiguration, "
+                       "servicequotas:RequestServiceQuotaIncrease, servicequotas:GetRequestedServiceQuotaChange",))
 
 
 def set_concurrency(facts: RemediationFacts, *, lower: bool = False) -> Plan:

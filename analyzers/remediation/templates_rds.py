@@ -122,7 +122,14 @@ def raise_max_connections(facts: RemediationFacts) -> Plan | None:
         notes=("find the client that leaks connections too; a higher limit buys time",))
 
 
-def grow_storage(facts: RemediationFacts) -> Plan:
+def grow_storage(facts: RemediationFacts) -> Plan | None:
+    """More allocated storage: for a full disk, or gp2 I/O credits (whose baseline grows with size). Not for
+    Aurora (its cluster storage grows by itself), nor for I/O on other volume types (size sets no baseline)."""
+    if "aurora" in (facts.str_prop("engine") or "").lower():
+        return None
+    storage_type = (facts.str_prop("storage_type") or "").lower()
+    if facts.category == "throttling" and storage_type and storage_type != "gp2":
+        return None
     current = facts.int_prop("allocated_storage_gb")
     target = max(current + 10, -(-current * 5 // 4)) if current else None
     constants: dict = {"DB_INSTANCE_ID": facts.resource.id}
