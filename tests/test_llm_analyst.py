@@ -284,3 +284,9 @@ def test_a_map_reduce_plan_over_budget_is_refused_before_the_first_call(stub):
     # THEN nothing is sent (no money spent for no narrative) and the step says why
     assert stub.calls() == []
     assert result["status"] == "budget_exceeded" and "nothing was sent" in result["error"]
+
+
+def test_a_reply_that_is_not_json_is_described_plainly():
+    from bot.llm.client import describe_error
+    assert describe_error(ValueError("Expecting value: line 1"), 5) == \
+        "Claude unavailable: the answer was not a valid Messages API response"

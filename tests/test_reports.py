@@ -146,3 +146,9 @@ def test_markdown_links_name_the_alarms_account():
     report = build_report(make_input(alarm=dataclasses.replace(prod, arn=None, account=None)))
     report["links"] = {"alarm": "https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1"}
     assert "Sign in to account" not in render_markdown(report)
+
+
+def test_markdown_says_degraded_steps_up_front_and_shows_evidence_ids_as_code():
+    md = render_markdown(build_report(make_input()))
+    assert md.index("> Some steps ran degraded (logs)") < md.index("## Root cause")
+    assert "- `c1` UpdateFunctionCode on checkout-api" in md

@@ -1,10 +1,20 @@
 """Markdown rendering of a report dict (for files, `aiops-bot report`, and the terminal)."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..charts_data import chart_file_name
 from .md_text import code_span, fence, inline, prose
+
+
+_EVIDENCE_ID = re.compile(r"^\[([\w:.-]{1,40})\] ")
+
+
+def _evidence_line(line: str) -> str:
+    """An evidence line with its id ("[l2] ...") as code, which needs no escaping, then the text."""
+    found = _EVIDENCE_ID.match(str(line))
+    return f"{code_span(found.group(1))} {inline(line[found.end():])}" if found else inline(line)
 
 
 def _charts_section(report: dict[str, Any]) -> list[str]:
@@ -45,12 +55,15 @@ def render_markdown(report: dict[str, Any]) -> str:
              f"*Alarm* {code_span(alarm['name'])} in {code_span(alarm['region'])} is "
              f"**{inline(alarm.get('state'))}** - report created {inline(report['created_at'])}", "",
              "## Summary", "", inline(report["summary"]), ""]
+    if report.get("degraded"):  # said up front too: a reader must know what the report could not see
+        lines += [f"> Some steps ran degraded ({inline(', '.join(report['degraded']))}): see *Degraded steps* "
+                  "below.", ""]
     if report.get("llm", {}).get("narrative"):
         lines += ["## Analysis (Claude)", "", prose(report["llm"]["narrative"]), ""]
     lines += ["## Root cause", "",
               f"**{root['category']}** on {root['resource']['type']} "
               f"{code_span(root['resource']['id'])} (confidence {root['confidence']:.0%})", ""]
-    lines += [f"- {inline(e)}" for e in root.get("evidence", [])] + [""]
+    lines += [f"- {_evidence_line(e)}" for e in root.get("evidence", [])] + [""]
     lines += ["## Hypotheses", "", "| # | category | resource | confidence |", "|---|---|---|---|"]
     for i, h in enumerate(report["hypotheses"], 1):
         lines.append(f"| {i} | {h['category']} | {h['resource']['type']} {inline(h['resource']['id'])} "

@@ -120,6 +120,8 @@ def describe_error(exc: Exception, timeout: float) -> str:
         if exc.status_code == 429 or exc.status_code >= 500:
             return f"Claude unavailable: HTTP {exc.status_code} {kind}".rstrip()
         return f"Claude rejected the request: HTTP {exc.status_code} {kind}".rstrip()
+    if isinstance(exc, (ValueError, anthropic.APIResponseValidationError)):  # e.g. a body that is not JSON
+        return "Claude unavailable: the answer was not a valid Messages API response"
     return f"Claude unavailable: {exc.__class__.__name__}"
 
 
