@@ -98,12 +98,15 @@ class AlertService:
             return self._catch_up(row)
         shown = (ui.alert_text(row), ui.alert_parent(row))
         joined = _new_signals(row.get("details"), incident)
+        cleared = _cleared_alarms(row.get("details"), incident)
         fields: dict[str, Any] = {"alarm_name": incident.alarm_name} if incident.alarm_name else {}
         self.store.upsert_incident(incident.key, state=incident.state, title=incident.title, details=details,
                                    resolved_at=None, **fields)  # an alarm that joined makes it investigable
         row = self.store.get_incident(incident.key) or row
         if joined:
             self._say_joined(row, joined)
+        if cleared:
+            self._say(row, f"Alarm {', '.join(cleared)} is no longer in ALARM; the incident's other signals go on.")
         if (ui.alert_text(row), ui.alert_parent(row)) == shown and not row.get("slack_pending"):
             return "unchanged"  # new scores or onsets only: no Slack edit
         self._mark_pending(row)
@@ -151,6 +154,15 @@ class AlertService:
             return "failed"
         self.store.upsert_incident(row["key"], slack_pending=0, announced_state=now)
         return "updated"
+
+    def _say(self, row: dict[str, Any], text: str) -> None:
+        """A one-line note in the incident's thread (best effort), unless it is muted or snoozed."""
+        if self._silenced(row):
+            return
+        try:
+            self.poster.post(row["channel"], text, [ui.section(ui.esc_line(text))], thread_ts=row["thread_ts"])
+        except Exception:
+            log.warning("thread note for %s failed", row["key"], exc_info=True)
 
     def _say_joined(self, row: dict[str, Any], joined: list[dict[str, Any]]) -> None:
         """A reply in the thread naming the signals (resources, metrics) that just joined the incident."""
@@ -230,6 +242,19 @@ def _new_signals(stored_details: str | None, incident: Incident) -> list[dict[st
     if not before:  # a row written before signals were stored: nothing to compare with
         return []
     return [s for s in (sig.to_dict() for sig in incident.signals) if _signal_id(s) not in before]
+
+
+def _cleared_alarms(stored_details: str | None, incident: Incident) -> list[str]:
+    """Names of the alarms whose signals the stored incident had and this one (still open) has not."""
+    if incident.state != "open":
+        return []
+    try:
+        before = json.loads(stored_details or "{}").get("signals") or []
+    except (ValueError, AttributeError):
+        return []
+    now = {_signal_id(s.to_dict()) for s in incident.signals}
+    gone = [s for s in before if s.get("kind") == "alarm" and _signal_id(s) not in now]
+    return [str(s.get("text", "")).removeprefix("alarm ").split(" is ", 1)[0] for s in gone]
 
 
 def incident_details(incident: Incident) -> str:

@@ -224,3 +224,22 @@ def test_after_a_restart_an_incident_the_first_poll_misses_is_not_resolved_at_on
     # WHEN it polls once THEN the incident stays open; only a second poll without it resolves it
     assert restarted.sync([]).resolved == 0 and not Store(db).get_incident(incident().key)["resolved_at"]
     assert restarted.sync([]).resolved == 1
+
+
+def test_an_alarm_that_clears_while_its_anomalies_go_on_is_told_in_the_thread(slack, tmp_path):
+    from dataclasses import replace
+
+    from analyzers.incidents import Signal
+    from analyzers.model import MetricKey, ResourceRef
+    alerts = service(slack, tmp_path / "aiops.db")
+    fn = ResourceRef("lambda", "checkout-api", "us-east-1")
+    alarm = Signal("alarm", fn, None, T0, 1.0, text="alarm checkout-api-errors is ALARM: Threshold Crossed")
+    errors = Signal("anomaly", fn, MetricKey.of("AWS/Lambda", "Errors", {"FunctionName": "checkout-api"}, "Sum",
+                                                "us-east-1"), T0, 0.9, 40.0, "Errors up from ~0 to 40")
+    alerts.sync([replace(incident(), signals=(alarm, errors))])
+    parent_ts = slack.calls("chat.postMessage")[0].response["ts"]
+    # WHEN the alarm returns to OK but the errors go on
+    alerts.sync([replace(incident(title="Errors anomalous on checkout-api"), signals=(errors,))])
+    # THEN the thread says so
+    replies = [m["text"] for m in slack.messages(CHANNEL) if m.get("thread_ts") == parent_ts]
+    assert "Alarm checkout-api-errors is no longer in ALARM; the incident's other signals go on." in replies
