@@ -343,3 +343,15 @@ def test_the_emulator_holds_its_port_from_the_start_so_no_other_process_can_take
             assert resp.status == 200
     finally:
         server.stop()
+
+
+def test_unknown_scenario_keys_are_named_in_a_warning(tmp_path, caplog):
+    # GIVEN a scenario with a misspelt alarm field (state_change for state_changed) and a made-up one
+    path = tmp_path / "typo.yaml"
+    path.write_text("format: aiops-scenario/v1\nname: typo\nresources: [{type: lambda, id: fn-a}]\nalarms:\n"
+                    "  - {name: fn-a-errors, namespace: AWS/Lambda, metric: Errors, dimensions: {FunctionName: fn-a},"
+                    " threshold: 1, state: ALARM, state_change: -600, colour: red}\n")
+    # WHEN it is loaded THEN it loads (other tools' fields are allowed) and the warning names both keys
+    with caplog.at_level("WARNING"):
+        load_scenario(path)
+    assert "unknown key(s) ignored: alarms.0.state_change, alarms.0.colour" in caplog.text

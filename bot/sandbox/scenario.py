@@ -7,6 +7,7 @@ never read by the bot.
 """
 from __future__ import annotations
 
+import logging
 import math
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
@@ -18,6 +19,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from bot.yaml_files import read_yaml_file
 
+logger = logging.getLogger(__name__)
 
 class ScenarioError(Exception):
     """A scenario file that cannot be used, phrased for the user."""
@@ -43,7 +45,7 @@ _COUNT_PROPERTIES = {  # resource properties the emulator needs as whole numbers
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True)  # unknown keys: ignored, with a warning (unknown_keys)
 
 
 @lru_cache(maxsize=1)
@@ -196,12 +198,30 @@ def parse_scenario(data: object, source: str = "<scenario>", loaded_at: datetime
     if loaded_at is not None:
         data["loaded_at"] = loaded_at
     try:
-        return Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         message = first["msg"].removeprefix("Value error, ")
         raise ScenarioError(f"{source}: '{where}': {message}" if where else f"{source}: {message}") from None
+    unknown = unknown_keys(scenario)
+    if unknown:  # a typo (state_change for state_changed) would otherwise fall back to a default unseen
+        logger.warning("%s: unknown key(s) ignored: %s", source, ", ".join(unknown[:8])
+                       + (f" and {len(unknown) - 8} more" if len(unknown) > 8 else ""))
+    return scenario
+
+
+def unknown_keys(model: BaseModel, where: str = "") -> list[str]:
+    """Dotted paths of the keys a scenario has that its format does not define (``alarms.0.colour``)."""
+    found = [f"{where}{key}" for key in (model.model_extra or {})]
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        items = value if isinstance(value, (list, tuple)) else [value]
+        for i, item in enumerate(items):
+            if isinstance(item, BaseModel):
+                index = f"{i}." if isinstance(value, (list, tuple)) else ""
+                found += unknown_keys(item, f"{where}{name}.{index}")
+    return found
 
 
 def load_scenario(path: str | Path, loaded_at: datetime | None = None) -> Scenario:
