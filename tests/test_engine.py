@@ -270,3 +270,13 @@ def test_scripts_read_the_reserved_concurrency_the_inventory_lacks(monkeypatch):
     engine.provider = None
     # WHEN the script facts are read THEN the live reservation is there for the concurrency templates
     assert engine._rollback_facts(ctx) == {fn.key: {"reserved_concurrency": 50}} and asked == ["thumbnailer"]
+
+
+def test_a_misspelt_alarm_name_gets_a_suggestion(sandbox, store):
+    # GIVEN the alarm's name with a letter missing and another case
+    typo = ALARM[:-1].upper()
+    investigator = make_investigator(sandbox, store)
+    inv_id = investigator.start(InvestigationRequest(typo))
+    # WHEN investigated THEN the error names the alarm that was probably meant
+    with pytest.raises(InvestigationError, match=f"did you mean '{ALARM}'"):
+        investigator.run(inv_id)

@@ -6,6 +6,7 @@ step lives in :mod:`bot.engine.collect_logs`.
 """
 from __future__ import annotations
 
+import difflib
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -107,9 +108,28 @@ def resolve_alarm(provider: GatewayProvider, ref: AlarmRef, start: datetime, end
         where = (", ".join(f"{a.account} ({', '.join([ref.region] if ref.region else a.regions)})" for a in accounts)
                  if several else f"region {ref.region}" if ref.region else f"regions {', '.join(provider.regions)}")
         extra = "; skipped: " + "; ".join(skipped) if skipped else ""
-        raise InvestigationError(f"unknown alarm '{ref.name}' (not found in {where}){extra}")
+        near = [] if several else _similar_alarm_names(account_gateways(accounts[0], ref.region), ref.name)
+        hint = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
+        raise InvestigationError(f"unknown alarm '{ref.name}' (not found in {where}){hint}{extra}")
     gateway, alarm = found[0]
     return _resolved(gateway, alarm, start, end, [f"skipped {s}" for s in skipped])
+
+
+def account_gateways(account: Any, region: str | None) -> list[AwsGateway]:
+    return [account.region(r) for r in ([region] if region else account.regions)]
+
+
+def _similar_alarm_names(gateways: Sequence[AwsGateway], name: str) -> list[str]:
+    """Up to three alarm names close to a misspelt one (one DescribeAlarms per region, only after a miss)."""
+    names: list[str] = []
+    for gateway in gateways:
+        try:
+            names += [a.name for a in gateway.describe_alarms()]
+        except AwsError:
+            continue
+    by_lower = {n.lower(): n for n in names}
+    close = difflib.get_close_matches(name.lower(), list(by_lower), n=3, cutoff=0.8)
+    return [by_lower[c] for c in close]
 
 
 def _check_account(ref: AlarmRef, alarm: Alarm) -> None:
