@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from datetime import datetime
@@ -120,6 +121,14 @@ def cmd_investigate(args: argparse.Namespace) -> int:
             parse_alarm_ref(args.alarm, None)
         except InvestigationError as exc:
             raise CliError(str(exc), 2) from None
+    if args.output and (problem := _output_problem(args.output)):  # before minutes of work, not after
+        raise CliError(f"cannot write the report to {args.output}: {problem}", 2)
+    if args.resume and (done := _finished_report(args)) is not None:
+        sys.stderr.write(f"{args.resume} is already complete: its stored report follows (nothing was re-run)\n")
+        _emit(done, args.format)
+        for path in write_report_files(done, args.output) if args.output else []:
+            sys.stderr.write(f"wrote {path}\n")
+        return 0
     scenario, loaded_at = _scenario_for(args)
     runtime = build_runtime(args.config, scenario, args.db, scenario_loaded_at=loaded_at)
     try:
@@ -151,6 +160,29 @@ def cmd_investigate(args: argparse.Namespace) -> int:
         return 0
     finally:
         runtime.close()
+
+
+def _output_problem(path: str) -> str | None:
+    """Why --output PATH could not be written (the nearest existing folder is a file or not writable), or None."""
+    target = Path(path)
+    probe = target if str(path).endswith(("/", "\\")) or target.is_dir() else target.parent
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if not probe.is_dir():
+        return f"{probe} is a file, not a folder"
+    if not os.access(probe, os.W_OK):
+        return f"{probe} is not writable"
+    return None
+
+
+def _finished_report(args: argparse.Namespace) -> dict[str, Any] | None:
+    """The stored report of a complete investigation being resumed (nothing to run again), else None."""
+    from bot.store import Store
+
+    record = Store.for_reading(args.db).get_investigation(args.resume)
+    if record is None or record.get("status") != "complete" or not record.get("report"):
+        return None
+    return record["report"]
 
 
 def _scenario_for(args: argparse.Namespace) -> tuple[str | None, datetime | None]:

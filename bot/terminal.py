@@ -8,6 +8,7 @@ from rich.markup import escape as escape_markup
 from rich.panel import Panel
 from rich.table import Table
 
+from analyzers.redaction import clip
 from analyzers.report.md_text import printable
 
 
@@ -45,7 +46,7 @@ def print_report(report: dict[str, Any], console: Console | None = None) -> None
     tl.add_column("kind")
     tl.add_column("what")
     for e in report["timeline"][:25]:
-        tl.add_row(e["time"][11:19], e["kind"], escape(e["text"][:110]))
+        tl.add_row(e["time"][11:19], e["kind"], escape(clip(e["text"], 110)))
     console.print(tl)
     pt = Table(title="Log patterns (new or surging first)")
     for col in ("id", "count", "/min before->after", "new", "template"):
@@ -53,7 +54,7 @@ def print_report(report: dict[str, Any], console: Console | None = None) -> None
     for p in report["log_patterns"][:8]:
         pt.add_row(p.get("id", ""), str(p["count"]),
                    f"{p.get('rate_before_per_min', 0):.2f} -> {p.get('rate_after_per_min', 0):.2f}",
-                   "yes" if p.get("new") else "", escape(p["template"][:90]))
+                   "yes" if p.get("new") else "", escape(clip(p["template"], 90)))
     console.print(pt)
     for s in report["scripts"]:
         style = RISK_STYLE.get(s["risk"], "white")

@@ -319,13 +319,20 @@ def test_output_to_a_folder_and_to_an_unwritable_place(env, tmp_path):
     inv_id = json.loads(out)["id"]
     assert code == 0 and (tmp_path / "reports" / f"{inv_id}.json").exists()
     assert (tmp_path / "reports" / f"{inv_id}.md").exists()
-    # WHEN it cannot be written THEN one line says where and how to see the stored report
+    # WHEN it cannot be written THEN one line says so before anything is investigated
     (tmp_path / "file").write_text("x")
     code, out, err = run(["investigate", ALARM, "--scenario", str(env["scenario"]), "--format", "json",
                           "--output", str(tmp_path / "file" / "r.json")])
     errors = [line for line in err.splitlines() if line.startswith("error:")]
-    assert code == 1 and "Traceback" not in err and len(errors) == 1
-    assert "could not write the report" in errors[0] and "aiops-bot report inv-" in errors[0]
+    assert code == 2 and "Traceback" not in err and len(errors) == 1 and out == ""
+    assert "is a file, not a folder" in errors[0] and "investigation inv-" not in err
+
+
+def test_resuming_a_complete_investigation_prints_its_stored_report(env):
+    inv_id = json.loads(env["out"])["id"]
+    code, out, err = run(["investigate", "--resume", inv_id, "--format", "json"])
+    assert code == 0 and json.loads(out)["id"] == inv_id
+    assert "already complete" in err and "sandbox AWS at" not in err
 
 
 def test_a_window_that_starts_inside_the_incident_is_flagged(env):
