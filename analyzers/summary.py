@@ -116,6 +116,10 @@ def build_summary(incidents: Sequence[Mapping[str, Any]], investigations: Sequen
     }
 
 
+def plural(count: int, word: str) -> str:
+    return word if count == 1 else word + "s"
+
+
 def _clean(text: Any) -> str:
     """Untrusted text (alarm names, titles, log lines) as one inert line of Markdown."""
     return inline(text)
@@ -125,8 +129,10 @@ def render_summary_markdown(summary: Mapping[str, Any]) -> str:
     """Markdown for files and the terminal (and Slack's ``markdown`` block)."""
     t = summary["totals"]
     lines = [f"# aiops-bot summary: {summary['since']} → {summary['until']}", "",
-             f"**{t['incidents']}** incidents ({t['open_incidents']} open, {t['resolved_incidents']} resolved), "
-             f"**{t['investigations']}** investigations, **{t['scripts']}** scripts proposed "
+             f"**{t['incidents']}** {plural(t['incidents'], 'incident')} ({t['open_incidents']} open, "
+             f"{t['resolved_incidents']} resolved), **{t['investigations']}** "
+             f"{plural(t['investigations'], 'investigation')}, **{t['scripts']}** {plural(t['scripts'], 'script')} "
+             "proposed "
              f"({t['approved']} approved, {t['rejected']} rejected, {t['pending']} pending).", ""]
     if not t["incidents"] and not t["investigations"]:
         return "\n".join(lines + ["Nothing happened in this period.", ""])

@@ -14,7 +14,8 @@ import sys
 from datetime import datetime, timezone
 from typing import Any, Callable
 
-from analyzers.summary import PeriodError, build_summary, parse_period, render_summary_markdown, render_summary_table
+from analyzers.summary import (PeriodError, build_summary, parse_period, plural, render_summary_markdown,
+                               render_summary_table)
 
 log = logging.getLogger(__name__)
 
@@ -52,9 +53,15 @@ def cmd_summary(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(summary, indent=2, default=str) + "\n")
     elif args.format == "table":
         t = summary["totals"]
-        sys.stdout.write(f"{summary['since']} -> {summary['until']}: {t['incidents']} incidents "
-                         f"({t['open_incidents']} open), {t['investigations']} investigations, {t['scripts']} scripts "
-                         f"({t['approved']} approved, {t['rejected']} rejected, {t['pending']} pending)\n")
+        sys.stdout.write(f"{summary['since']} -> {summary['until']}: {t['incidents']} "
+                         f"{plural(t['incidents'], 'incident')} ({t['open_incidents']} open), {t['investigations']} "
+                         f"{plural(t['investigations'], 'investigation')}, {t['scripts']} "
+                         f"{plural(t['scripts'], 'script')} ({t['approved']} approved, {t['rejected']} rejected, "
+                         f"{t['pending']} pending)\n")
+        if summary["incidents"]:
+            sys.stdout.write(tabulate([[i["opened_at"][:19].replace("T", " "), i["state"], i["region"],
+                                        i["title"] or i["alarm"]] for i in summary["incidents"]],
+                                      headers=["opened (UTC)", "state", "region", "incident"]) + "\n\n")
         rows = render_summary_table(summary)
         if rows:
             sys.stdout.write(tabulate(rows, headers=TABLE_HEADERS) + "\n")

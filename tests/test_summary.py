@@ -100,7 +100,7 @@ def test_markdown_rendering(store):
     _fill(store)
     md = render_summary_markdown(load_summary(store, "24h", now=NOW))
     assert md.startswith("# aiops-bot summary:")
-    assert "**1** incidents (1 open, 0 resolved), **1** investigations, **3** scripts proposed" in md
+    assert "**1** incident (1 open, 0 resolved), **1** investigation, **3** scripts proposed" in md
     assert "- root cause: bad_deployment on lambda orders-api (78%)" in md
     assert "- script `rollback`: Roll back alias live (bash, risk medium) - **approved** by alice" in md
     assert "- script `diag`: Read-only diagnostics (bash, risk low) - **pending**" in md
@@ -132,7 +132,7 @@ def test_cli_formats_and_bad_since(tmp_path, isolated_env, capsys):
     code, out, _ = _cli(["summary", "--db", str(db), "--format", "json"], capsys)
     assert code == 0 and json.loads(out)["totals"]["investigations"] == 1
     code, out, _ = _cli(["summary", "--db", str(db), "--since", "7d", "--format", "table"], capsys)
-    assert code == 0 and "inv-new" in out and "inv-old" in out and "1 approved" in out
+    assert code == 0 and "inv-new" in out and "inv-old" in out and "1 approved" in out and "opened (UTC)" in out
     code, out, _ = _cli(["summary", "--db", str(db)], capsys)
     assert code == 0 and out.startswith("# aiops-bot summary:")
     # AND an unknown period is one line on stderr and exit 2
