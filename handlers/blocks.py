@@ -13,6 +13,7 @@ ACTION_IDS = (APPROVE, REJECT, ALERT_INVESTIGATE, ALERT_SNOOZE, ALERT_MUTE, ALER
 SECTION_LIMIT = 2900
 MAX_CODE_SECTIONS = 12
 _BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
+_NO_EMPHASIS = str.maketrans({"*": "\u2217", "~": "\u223c"})  # look-alikes of mrkdwn markers
 _BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\x1b]")  # text-direction overrides, terminal escapes
 STEP_MARK = {"started": ":hourglass_flowing_sand:", "ok": ":white_check_mark:", "resumed": ":white_check_mark:",
              "skipped": ":heavy_minus_sign:", "degraded": ":warning:", "failed": ":x:"}
@@ -240,8 +241,8 @@ def alert_parent(row: Mapping[str, Any]) -> list[dict]:
     resolved = row.get("state") == "resolved" or bool(row.get("resolved_at"))
     icon = ":white_check_mark:" if resolved else ":rotating_light:"
     status = f"resolved {str(row.get('resolved_at') or '')[:19]} UTC" if resolved else f"{esc(row.get('state'))}"
-    blocks = [section(f"{icon} *{esc_line(_alert_title(row, resolved), 250)}* ({esc_line(row.get('region'))}) — "
-                      f"{status}")]
+    title = esc_line(_alert_title(row, resolved), 250).translate(_NO_EMPHASIS)  # a * or ~ in a name cannot
+    blocks = [section(f"{icon} *{title}* ({esc_line(row.get('region'))}) — {status}")]  # end the bold early
     notes = [f"key {tick(row.get('key'), 200)} · opened {esc(row.get('opened_at', ''))[:19]} UTC"]
     by = f" by <@{esc(row['silenced_by'], 40)}>" if row.get("silenced_by") else ""
     silenced = bool(row.get("muted") or row.get("snoozed_until"))

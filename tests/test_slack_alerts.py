@@ -243,3 +243,10 @@ def test_an_alarm_that_clears_while_its_anomalies_go_on_is_told_in_the_thread(sl
     # THEN the thread says so
     replies = [m["text"] for m in slack.messages(CHANNEL) if m.get("thread_ts") == parent_ts]
     assert "Alarm checkout-api-errors is no longer in ALARM; the incident's other signals go on." in replies
+
+
+def test_emphasis_marks_in_an_alarm_name_do_not_break_the_bold_title():
+    text = ui.alert_parent({"title": "billing *URGENT* ~x~ in ALARM", "region": "us-east-1", "state": "open",
+                            "key": "k"})[0]["text"]["text"]
+    inner = text.split("*", 1)[1].rsplit("*", 1)[0]
+    assert "*" not in inner and "~" not in inner and "URGENT" in inner
