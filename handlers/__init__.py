@@ -5,6 +5,7 @@ compares with ``manifest.yml`` and with the action ids the blocks emit.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from . import actions, blocks, commands, events
@@ -24,5 +25,6 @@ def register(app: Any, services: Any) -> dict[str, tuple[str, ...]]:
     app.action(blocks.ALERT_SNOOZE)(actions.alert_snooze(services))
     app.action(blocks.ALERT_MUTE)(actions.alert_mute(services))
     app.action(blocks.ALERT_UNMUTE)(actions.alert_unmute(services))
+    app.action(re.compile(".+"))(actions.unknown_action(services))  # last: only what no listener above takes
     app.event("app_mention")(events.on_mention)
     return {"commands": COMMANDS, "actions": ACTIONS, "events": EVENTS}

@@ -94,3 +94,13 @@ def alert_unmute(services: Any) -> Callable[..., None]:
         services.after_ack(
             lambda: _tell(respond, services.alerts.unmute(str(action.get("value", "")), _who(body)[0])), respond)
     return on_click
+
+
+def unknown_action(services: Any) -> Callable[..., None]:
+    """Any other button (a message from an older version, a hand-made payload): acked, and the clicker told."""
+    def on_click(ack: Callable[..., Any], action: dict, respond: Callable[..., Any]) -> None:
+        ack()
+        log.info("unknown button %r clicked", str(action.get("action_id", ""))[:80])
+        services.after_ack(lambda: _tell(respond, "This button is not one this version of aiops-bot handles; "
+                                                  "nothing was done."), respond)
+    return on_click
