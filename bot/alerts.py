@@ -104,7 +104,8 @@ class AlertService:
                                    resolved_at=None, **fields)  # an alarm that joined makes it investigable
         row = self.store.get_incident(incident.key) or row
         if joined:
-            self._say_joined(row, joined)
+            self._say(row, f"{len(joined)} signal(s) joined {ui.esc_line(row.get('title'))}",
+                      ui.alert_details((), joined, heading="Joined the incident"))
         if cleared:
             self._say(row, f"Alarm {', '.join(cleared)} is no longer in ALARM; the incident's other signals go on.")
         if (ui.alert_text(row), ui.alert_parent(row)) == shown and not row.get("slack_pending"):
@@ -155,24 +156,16 @@ class AlertService:
         self.store.upsert_incident(row["key"], slack_pending=0, announced_state=now)
         return "updated"
 
-    def _say(self, row: dict[str, Any], text: str) -> None:
-        """A one-line note in the incident's thread (best effort), unless it is muted or snoozed."""
+    def _say(self, row: dict[str, Any], text: str, blocks: list[dict] | None = None) -> None:
+        """A note in the incident's thread (best effort: the parent already shows the change), unless it is
+        muted or snoozed."""
         if self._silenced(row):
             return
         try:
-            self.poster.post(row["channel"], text, [ui.section(ui.esc_line(text))], thread_ts=row["thread_ts"])
+            self.poster.post(row["channel"], text, blocks or [ui.section(ui.esc_line(text))],
+                             thread_ts=row["thread_ts"])
         except Exception:
             log.warning("thread note for %s failed", row["key"], exc_info=True)
-
-    def _say_joined(self, row: dict[str, Any], joined: list[dict[str, Any]]) -> None:
-        """A reply in the thread naming the signals (resources, metrics) that just joined the incident."""
-        if self._silenced(row):
-            return
-        try:
-            self.poster.post(row["channel"], f"{len(joined)} signal(s) joined {ui.esc_line(row.get('title'))}",
-                             ui.alert_details((), joined, heading="Joined the incident"), thread_ts=row["thread_ts"])
-        except Exception:  # best effort, as the first details: the parent's title already counts them
-            log.warning("joined-signals post for %s failed", row["key"], exc_info=True)
 
     def _silenced(self, row: dict[str, Any]) -> bool:
         if row.get("muted"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable, Mapping, Sequence
 
-from analyzers.report.md_text import flat
+from analyzers.report.md_text import BIDI, flat
 
 APPROVE, REJECT = "approve_script", "reject_script"
 ALERT_INVESTIGATE, ALERT_SNOOZE, ALERT_MUTE = "alert_investigate", "alert_snooze", "alert_mute"
@@ -14,7 +14,7 @@ SECTION_LIMIT = 2900
 MAX_CODE_SECTIONS = 12
 _BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
 _NO_EMPHASIS = str.maketrans({"*": "\u2217", "~": "\u223c"})  # look-alikes of mrkdwn markers
-_BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\x1b]")  # text-direction overrides, terminal escapes
+_BIDI = re.compile(f"[{BIDI}\x1b]")  # text-direction overrides, terminal escapes
 STEP_MARK = {"started": ":hourglass_flowing_sand:", "ok": ":white_check_mark:", "resumed": ":white_check_mark:",
              "skipped": ":heavy_minus_sign:", "degraded": ":warning:", "failed": ":x:"}
 RISK_MARK = {"low": ":large_green_circle:", "medium": ":large_yellow_circle:", "high": ":red_circle:"}

@@ -269,7 +269,7 @@ def test_scripts_read_the_reserved_concurrency_the_inventory_lacks(monkeypatch):
     engine = Investigator.__new__(Investigator)
     engine.provider = None
     # WHEN the script facts are read THEN the live reservation is there for the concurrency templates
-    assert engine._rollback_facts(ctx) == {fn.key: {"reserved_concurrency": 50}} and asked == ["thumbnailer"]
+    assert engine._script_facts(ctx) == {fn.key: {"reserved_concurrency": 50}} and asked == ["thumbnailer"]
 
 
 def test_a_misspelt_alarm_name_gets_a_suggestion(sandbox, store):

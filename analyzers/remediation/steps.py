@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Mapping, Union
 
+from analyzers.report.md_text import flat
+
 Constant = Union[str, int, dict, list]
 
 _NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
@@ -173,13 +175,10 @@ def placeholders(text: str) -> list[str]:
     return re.findall(r"\{([A-Z][A-Z0-9_]*)\}", text)
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]+")  # and bidi
-
-
 def one_line(text: object, limit: int = 160) -> str:
-    """Display form for comments and messages: no control characters, bounded length."""
-    flat = _CONTROL.sub(" ", str(text)).strip()
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    """Display form for comments and messages: no control or direction characters, bounded length."""
+    line = flat(str(text))
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def referenced_names(plan: "Plan") -> set[str]:

@@ -91,12 +91,13 @@ def plans_for(facts: RemediationFacts) -> list[Plan]:
     if facts.category == "unknown":
         return [diagnostics(facts)]
     plans: list[Plan] = []
-    templates = REGISTRY.get((facts.service, facts.category), (diagnostics,))
-    for template in templates:
+    preferred_applies = True
+    for n, template in enumerate(REGISTRY.get((facts.service, facts.category), (diagnostics,))):
         plan = template(facts)
+        preferred_applies &= n > 0 or plan is not None
         if plan is not None and plan.script_id not in {p.script_id for p in plans}:
             plans.append(plan)
-    if plans and plans[0].risk == "high" and templates[0](facts) is None:
+    if plans and plans[0].risk == "high" and not preferred_applies:
         # the preferred fix lacks a fact it needs (e.g. max_connections unknown): a riskier fallback is never the
         # ready-to-run script; read-only diagnostics are, and the fallback is shown as commented CLI steps
         plans = [diagnostics(facts), plans[0]]

@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-_BIDI = "\u200e\u200f\u202a-\u202e\u2066-\u2069"  # direction overrides make text read other than it is
-_CONTROL = re.compile(f"[\\x00-\\x1f\\x7f\\u2028\\u2029{_BIDI}]+")
-_CONTROL_KEEP_NEWLINE = re.compile(f"[\\x00-\\x09\\x0b-\\x1f\\x7f\\u2028\\u2029{_BIDI}]+")
+BIDI = "\u200e\u200f\u202a-\u202e\u2066-\u2069"  # direction overrides make text read other than it is (a
+# character-class fragment, for every place that cleans untrusted text)
+_CONTROL = re.compile(f"[\\x00-\\x1f\\x7f\\u2028\\u2029{BIDI}]+")
+_CONTROL_KEEP_NEWLINE = re.compile(f"[\\x00-\\x09\\x0b-\\x1f\\x7f\\u2028\\u2029{BIDI}]+")
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<#|~])|^(>)")  # emphasis, code, links/images, HTML, headings,
 # tables, and a quote at the start (a ">" elsewhere, as in "a -> b", is plain text)
 _PROSE_SPECIAL = re.compile(r"([\[\]<|])")

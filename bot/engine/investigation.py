@@ -304,11 +304,11 @@ class Investigator:
 
     def _step_scripts(self, ctx: _Context) -> StepResult:
         scripts = make_scripts(ctx.inv_id, ctx.outputs["alarm"], ctx.outputs["analysis"], ctx.outputs["changes"],
-                               self._rollback_facts(ctx))
+                               self._script_facts(ctx))
         self.store.save_scripts(ctx.inv_id, [s.to_dict() for s in scripts])
         return StepResult("ok", scripts)
 
-    def _rollback_facts(self, ctx: _Context) -> dict[tuple[str, str], dict[str, object]]:
+    def _script_facts(self, ctx: _Context) -> dict[tuple[str, str], dict[str, object]]:
         """Facts the scripts need that the inventory does not hold (read-only calls): the alias and previous
         version of a Lambda blamed for a deployment, the reserved concurrency of one whose concurrency a
         script would change."""

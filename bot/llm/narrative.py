@@ -10,17 +10,17 @@ import re
 from typing import Sequence
 
 from analyzers.model import Hypothesis
+from analyzers.report.md_text import flat
 
 from .schema import AnalysisAnswer
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _BLOCK_START = re.compile(r"[#>*+=_~|-]|\d{1,9}[.)]")  # what would start a heading, quote, list or rule
 
 
 def plain(text: str, limit: int = 600) -> str:
     """Model text as one inert line: no control or direction characters, no <...> (mentions, links), no
     code fence, and nothing at its start that Markdown would read as a heading, quote, list item or rule."""
-    text = _CONTROL.sub(" ", text).replace("<", "‹").replace(">", "›").replace("```", "'''")
+    text = flat(text).replace("<", "‹").replace(">", "›").replace("```", "'''")
     text = " ".join(text.split())
     text = text if len(text) <= limit else text[: limit - 1] + "…"
     return "\u200b" + text if _BLOCK_START.match(text) else text
