@@ -85,7 +85,7 @@ def alarm_signal(alarm: Alarm, now: datetime) -> Signal:
     """The ALARM state of an alarm as a signal (score 1)."""
     reason = clip(re.split(r"\.(?:\s|$)", alarm.state_reason or "", maxsplit=1)[0], 300)  # its first sentence
     return Signal("alarm", alarm.resource, alarm.metric_key, alarm.state_changed or now, 1.0, None,
-                  f"alarm {alarm.name} is {alarm.state}" + (f": {reason}" if reason else ""))
+                  f"alarm {alarm.name} is {alarm.state}" + (f": {reason}" if reason else ""), alarm=alarm.name)
 
 
 @dataclass(frozen=True)

@@ -24,11 +24,15 @@ class Signal:
     score: float  # [0, 1]
     value: float | None = None
     text: str = ""
+    alarm: str = ""  # the alarm's name, for an alarm signal
 
     def to_dict(self) -> dict:
-        return {"kind": self.kind, "resource": self.resource.to_dict() if self.resource else None,
-                "metric": self.metric.label if self.metric else None, "onset": iso(self.onset),
-                "score": round(self.score, 4), "value": self.value, "text": self.text}
+        out = {"kind": self.kind, "resource": self.resource.to_dict() if self.resource else None,
+               "metric": self.metric.label if self.metric else None, "onset": iso(self.onset),
+               "score": round(self.score, 4), "value": self.value, "text": self.text}
+        if self.alarm:
+            out["alarm"] = self.alarm
+        return out
 
 
 @dataclass(frozen=True)

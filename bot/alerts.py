@@ -247,7 +247,14 @@ def _cleared_alarms(stored_details: str | None, incident: Incident) -> list[str]
         return []
     now = {_signal_id(s.to_dict()) for s in incident.signals}
     gone = [s for s in before if s.get("kind") == "alarm" and _signal_id(s) not in now]
-    return [str(s.get("text", "")).removeprefix("alarm ").split(" is ", 1)[0] for s in gone]
+    return [str(s.get("alarm") or _alarm_in_text(s.get("text"))) for s in gone]
+
+
+def _alarm_in_text(text: Any) -> str:
+    """The alarm name in an alarm signal's text ("alarm NAME is ALARM: ..."), for rows stored before signals
+    carried the name; the last " is " before the state, so a name with " is " in it stays whole."""
+    head = str(text or "").removeprefix("alarm ").split(": ", 1)[0]
+    return head.rsplit(" is ", 1)[0]
 
 
 def incident_details(incident: Incident) -> str:

@@ -245,6 +245,28 @@ def test_an_alarm_that_clears_while_its_anomalies_go_on_is_told_in_the_thread(sl
     assert "Alarm checkout-api-errors is no longer in ALARM; the incident's other signals go on." in replies
 
 
+@pytest.mark.parametrize("carries_name", [True, False], ids=["signal-names-alarm", "row-stored-before-names"])
+def test_a_cleared_alarm_whose_name_contains_is_is_named_whole(slack, tmp_path, carries_name):
+    from dataclasses import replace
+
+    from analyzers.incidents import Signal
+    from analyzers.model import MetricKey, ResourceRef
+    alerts = service(slack, tmp_path / "aiops.db")
+    fn = ResourceRef("lambda", "checkout-api", "us-east-1")
+    # GIVEN an alarm whose name has " is " in it, and a reason that has it too
+    alarm = Signal("alarm", fn, None, T0, 1.0, text="alarm queue is stuck is ALARM: depth is 40: Threshold Crossed",
+                   alarm="queue is stuck" if carries_name else "")
+    errors = Signal("anomaly", fn, MetricKey.of("AWS/Lambda", "Errors", {"FunctionName": "checkout-api"}, "Sum",
+                                                "us-east-1"), T0, 0.9, 40.0, "Errors up from ~0 to 40")
+    alerts.sync([replace(incident(), signals=(alarm, errors))])
+    parent_ts = slack.calls("chat.postMessage")[0].response["ts"]
+    # WHEN the alarm clears while the errors go on
+    alerts.sync([replace(incident(title="Errors anomalous on checkout-api"), signals=(errors,))])
+    # THEN the thread names the whole alarm
+    replies = [m["text"] for m in slack.messages(CHANNEL) if m.get("thread_ts") == parent_ts]
+    assert "Alarm queue is stuck is no longer in ALARM; the incident's other signals go on." in replies
+
+
 def test_emphasis_marks_in_an_alarm_name_do_not_break_the_bold_title():
     text = ui.alert_parent({"title": "billing *URGENT* ~x~ in ALARM", "region": "us-east-1", "state": "open",
                             "key": "k"})[0]["text"]["text"]
