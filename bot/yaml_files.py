@@ -1,6 +1,7 @@
 """Reading YAML files (config, scenarios) with one clear error message per failure, never a traceback."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,8 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def read_yaml_file(path: str | Path, kind: str, error: type[Exception]) -> Any:
-    """Parse a YAML (or JSON) file; raises ``error`` naming the file, the problem and the line."""
+    """Parse a YAML file, or a JSON one (``.json``: strict JSON, so a trailing comma is an error, not YAML's
+    plain text); raises ``error`` naming the file, the problem and the line."""
     file = Path(path)
     try:
         text = file.read_text(encoding="utf-8")
@@ -18,6 +20,11 @@ def read_yaml_file(path: str | Path, kind: str, error: type[Exception]) -> Any:
         raise error(f"{file}: {kind} file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise error(f"{file}: cannot read {kind} file ({exc.__class__.__name__})") from None
+    if file.suffix.lower() == ".json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise error(f"{file}: not valid JSON at line {exc.lineno} ({exc.msg})") from None
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader (C or Python)
     except yaml.YAMLError as exc:

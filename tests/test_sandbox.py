@@ -20,6 +20,15 @@ def test_missing_scenario_file(tmp_path):
     assert "absent.yaml" in str(err.value)
 
 
+def test_a_json_scenario_is_read_as_strict_json(tmp_path):
+    # GIVEN a .json scenario with a trailing comma (YAML would read it, as the wrong value)
+    path = tmp_path / "bad.json"
+    path.write_text('{"format": "aiops-scenario/v1",\n "name": "x",\n}', encoding="utf-8")
+    # WHEN it is loaded THEN the error names the file, JSON and the line
+    with pytest.raises(ScenarioError, match=r"bad.json: not valid JSON at line 3"):
+        load_scenario(path)
+
+
 def test_scenario_bad_yaml_has_line(tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_text("format: aiops-scenario/v1\nname: x\nmetrics: [\n  {a: 1\n", encoding="utf-8")
