@@ -360,11 +360,62 @@ def test_an_apis_stages_name_the_log_groups_of_its_access_logs_and_its_throttle(
     # WHEN read
     client = factory.client("apigateway", REGION)
     read, denied = stage_settings(client, "g2m7"), stage_settings(client, "x")
-    # THEN the live stage's group and throttle are named, and AccessDenied degrades to none
+    # THEN the live stage's group and throttle are named (and it is the stage a throttle script raises), and
+    # AccessDenied degrades to none
     assert read == {"access_log_groups": ["/aws/apigateway/gacha-live-access"], "throttle_rate_limit": 100.0,
-                    "throttle_burst_limit": 200}
+                    "throttle_burst_limit": 200, "stages": ["dev", "live"], "stage": "live"}
     assert denied == {"access_log_groups": []}
     api.assert_no_pending_responses()
+
+
+def test_an_apis_only_stage_is_its_stage_and_several_unthrottled_ones_name_none(factory):
+    from bot.aws.inventory import stage_settings
+
+    api = stub(factory, "apigateway")
+    api.add_response("get_stages", {"item": [{"stageName": "prod"}]}, {"restApiId": "one"})
+    api.add_response("get_stages", {"item": [{"stageName": "prod"}, {"stageName": "test"}]}, {"restApiId": "two"})
+    client = factory.client("apigateway", REGION)
+    assert stage_settings(client, "one")["stage"] == "prod"
+    assert "stage" not in stage_settings(client, "two")  # which one is meant is not known: scripts ask for it
+
+
+def test_the_inventory_reads_max_connections_a_custom_parameter_group_sets(factory):
+    # GIVEN (in the emulator) a database whose custom parameter group sets max_connections, one on a formula,
+    # and one on its engine's default group
+    from moto import mock_aws
+
+    from bot.aws.inventory import list_rds
+    with mock_aws():
+        rds = factory.client("rds", REGION)
+        for group, value in (("orders-pg", "150"), ("formula-pg", "{DBInstanceClassMemory/12582880}")):
+            rds.create_db_parameter_group(DBParameterGroupName=group, DBParameterGroupFamily="postgres15",
+                                          Description=group)
+            rds.modify_db_parameter_group(DBParameterGroupName=group, Parameters=[
+                {"ParameterName": "max_connections", "ParameterValue": value, "ApplyMethod": "pending-reboot"}])
+        for name, group in (("orders-db", "orders-pg"), ("formula-db", "formula-pg"), ("plain-db", None)):
+            rds.create_db_instance(DBInstanceIdentifier=name, DBInstanceClass="db.t3.medium", Engine="postgres",
+                                   AllocatedStorage=20, MasterUsername="admin", MasterUserPassword="secret-123",
+                                   **({"DBParameterGroupName": group} if group else {}))
+        # WHEN the inventory lists them
+        caps = {r.id: r.properties.get("max_connections") for r in list_rds(factory, REGION)}
+    # THEN only the number a group sets is a fact
+    assert caps == {"orders-db": 150, "formula-db": None, "plain-db": None}
+
+
+def test_an_instance_an_auto_scaling_group_launched_names_its_group(factory):
+    from moto import mock_aws
+
+    from bot.aws.inventory import list_ec2
+    with mock_aws():
+        ec2 = factory.client("ec2", REGION)
+        ec2.create_launch_template(LaunchTemplateName="web-template",
+                                   LaunchTemplateData={"ImageId": "ami-12c6146b", "InstanceType": "t3.micro"})
+        factory.client("autoscaling", REGION).create_auto_scaling_group(
+            AutoScalingGroupName="web-asg", LaunchTemplate={"LaunchTemplateName": "web-template"}, MinSize=1,
+            MaxSize=2, DesiredCapacity=1, AvailabilityZones=["us-east-1a"])
+        ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, InstanceType="t3.micro")
+        groups = sorted(str(r.properties.get("autoscaling_group")) for r in list_ec2(factory, REGION))
+    assert groups == ["None", "web-asg"]
 
 
 def test_aurora_cluster_members_are_read_as_writer_or_reader(factory):

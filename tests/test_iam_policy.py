@@ -9,6 +9,7 @@ not recorded.
 """
 from __future__ import annotations
 
+import fnmatch
 import json
 import re
 from datetime import datetime, timedelta, timezone
@@ -34,6 +35,7 @@ class Recorder:
     def __init__(self) -> None:
         self.active = True
         self.actions: set[str] = set()
+        self.api_paths: set[str] = set()  # API Gateway request paths (its policy is per resource path)
 
     def __call__(self, model, **_: object) -> None:
         if not self.active:
@@ -42,6 +44,7 @@ class Recorder:
         prefix = IAM_PREFIX.get(service, service)
         if service == "apigateway":  # API Gateway management is authorized per HTTP verb
             self.actions.add(f"apigateway:{model.http['method']}")
+            self.api_paths.add(re.sub(r"\{[^}]+\}", "id", model.http["requestUri"].split("?")[0]))
         else:
             self.actions.add(f"{prefix}:{model.name}")
 
@@ -99,7 +102,7 @@ def _exercise_real_gateway(factory, region: str) -> None:
     from analyzers.model import ResourceRef
     from bot.aws import AwsError
     from bot.aws.gateway import AwsGateway
-    from bot.aws.inventory import target_groups
+    from bot.aws.inventory import cluster_roles, target_groups, user_max_connections
 
     gateway = AwsGateway(factory, region)
     now = datetime.now(timezone.utc)
@@ -116,6 +119,9 @@ def _exercise_real_gateway(factory, region: str) -> None:
         # load balancers are not created in the emulator: ask for the target groups of a made-up one
         lambda: target_groups(factory.client("elbv2", region),
                               f"arn:aws:elasticloadbalancing:{region}:123456789012:loadbalancer/app/web/0123456789abcdef"),
+        # Aurora roles and a custom parameter group's max_connections (the scenario has neither)
+        lambda: cluster_roles(factory.client("rds", region)),
+        lambda: user_max_connections(factory.client("rds", region), "orders-params"),
     ]
     for ref in (ResourceRef("lambda", DEPLOYED, region), ResourceRef("ecs", "shop/web", region),
                 ResourceRef("rds", "orders-db", region)):
@@ -177,6 +183,11 @@ def test_policy_grants_exactly_the_recorded_read_only_calls(recorder: Recorder, 
     assert not missing, f"iam-policy.json lacks {missing}"
     unused = sorted(granted - recorded)
     assert not unused, f"iam-policy.json grants calls the adapter never makes: {unused}"
+    # AND every API Gateway path it read is a resource the policy's apigateway:GET statement names
+    paths = [r.split("::", 1)[1] for st in json.loads(POLICY.read_text(encoding="utf-8"))["Statement"]
+             if "apigateway:GET" in st["Action"] for r in st["Resource"]]
+    unlisted = sorted(p for p in recorder.api_paths if not any(fnmatch.fnmatchcase(p, g) for g in paths))
+    assert recorder.api_paths and not unlisted, f"iam-policy.json's apigateway:GET lacks {unlisted}"
     # AND the loader's writes were not attributed to the adapter
     assert not any(a.split(":")[1].startswith(("Put", "Create", "Register", "Set")) for a in recorded)
 

@@ -83,6 +83,7 @@ def list_rds(factory: Any, region: str) -> list[ResourceRef]:
     client = factory.client("rds", region)
     page = call("DescribeDBInstances", client.describe_db_instances)
     roles = cluster_roles(client) if any(db.get("DBClusterIdentifier") for db in page.get("DBInstances", [])) else {}
+    caps: dict[str, int | None] = {}  # parameter group -> the max_connections it sets
     out = []
     for db in page.get("DBInstances", []):
         props = {"engine": db.get("Engine"), "instance_class": db.get("DBInstanceClass"),
@@ -94,8 +95,50 @@ def list_rds(factory: Any, region: str) -> list[ResourceRef]:
                                      if g.get("VpcSecurityGroupId")]}
         if db["DBInstanceIdentifier"] in roles:
             props["role"] = roles[db["DBInstanceIdentifier"]]
+        cap = _max_connections(client, props["parameter_groups"], caps)
+        if cap is not None:
+            props["max_connections"] = cap
         out.append(ResourceRef("rds", db["DBInstanceIdentifier"], region, props))
     return out
+
+
+MAX_PARAMETER_GROUPS = 10  # custom parameter groups read per region and inventory (one DescribeDBParameters each)
+
+
+def _max_connections(client: Any, groups: list[str], caps: dict[str, int | None]) -> int | None:
+    """The max_connections the first of an instance's parameter groups to set one sets (``caps``: the groups
+    read so far, at most MAX_PARAMETER_GROUPS per inventory; the rest count as unknown)."""
+    for group in groups:
+        if group not in caps and len(caps) < MAX_PARAMETER_GROUPS:
+            caps[group] = user_max_connections(client, group)
+        if caps.get(group) is not None:
+            return caps[group]
+    return None
+
+
+def user_max_connections(client: Any, group: str) -> int | None:
+    """``max_connections`` as a number when a custom parameter group sets it (DescribeDBParameters, Source=user);
+    None for a default group, a formula (``{DBInstanceClassMemory/...}``), or a group that cannot be read."""
+    if group.startswith("default."):
+        return None
+    kwargs: dict[str, Any] = {"DBParameterGroupName": group, "Source": "user"}
+    for _ in range(5):  # pages of 100 parameters a user set: a few at most
+        try:
+            page = call("DescribeDBParameters", client.describe_db_parameters, **kwargs)
+        except AwsError as exc:
+            log.info("parameter group %s not readable: %s", group, exc.code)
+            return None
+        value = next((str(p.get("ParameterValue", "")) for p in page.get("Parameters", [])
+                      if p.get("ParameterName") == "max_connections"), None)
+        if value is not None:
+            return int(value) if value.isdigit() and int(value) > 0 else None
+        if not page.get("Marker"):
+            return None
+        kwargs["Marker"] = page["Marker"]
+    return None
+
+
+_ASG_TAG = "aws:autoscaling:groupName"
 
 
 def list_ec2(factory: Any, region: str) -> list[ResourceRef]:
@@ -112,6 +155,8 @@ def list_ec2(factory: Any, region: str) -> list[ResourceRef]:
                          "private_ip": inst.get("PrivateIpAddress"), "private_dns": inst.get("PrivateDnsName"),
                          "security_groups": [v for g in inst.get("SecurityGroups", [])
                                              for v in (g.get("GroupId"), g.get("GroupName")) if v]}
+                if tags.get(_ASG_TAG):  # AWS tags every instance an Auto Scaling group launches
+                    props["autoscaling_group"] = tags[_ASG_TAG]
                 out.append(ResourceRef("ec2", inst["InstanceId"], region, props))
         token = page.get("NextToken")
         if not token:
@@ -189,8 +234,9 @@ _LOG_GROUP_ARN = re.compile(r":log-group:([^:]+)")
 
 def stage_settings(client: Any, api_id: str) -> dict[str, Any]:
     """What a REST API's stages say (GetStages): ``access_log_groups``, the log groups they write access logs
-    to, and when a stage throttles all its methods (``*/*``), the lowest ``throttle_rate_limit`` (requests/s)
-    and ``throttle_burst_limit``. Empty groups when unreadable."""
+    to, ``stages`` (their names), and when a stage throttles all its methods (``*/*``), the lowest
+    ``throttle_rate_limit`` (requests/s) and ``throttle_burst_limit``. ``stage`` names the API's only stage, or
+    the one stage with that lowest limit (which a throttle script then raises). Empty groups when unreadable."""
     try:
         page = call("GetStages", client.get_stages, restApiId=api_id)
     except AwsError as exc:
@@ -199,12 +245,19 @@ def stage_settings(client: Any, api_id: str) -> dict[str, Any]:
     stages = page.get("item", [])
     arns = [(stage.get("accessLogSettings") or {}).get("destinationArn", "") for stage in stages]
     out: dict[str, Any] = {"access_log_groups": sorted({m.group(1) for arn in arns
-                                                        if (m := _LOG_GROUP_ARN.search(arn or ""))})}
+                                                        if (m := _LOG_GROUP_ARN.search(arn or ""))}),
+                           "stages": sorted(str(s["stageName"]) for s in stages if s.get("stageName"))}
     every = [(stage.get("methodSettings") or {}).get("*/*") or {} for stage in stages]
     for prop, key in (("throttle_rate_limit", "throttlingRateLimit"), ("throttle_burst_limit", "throttlingBurstLimit")):
         limits = [m[key] for m in every if isinstance(m.get(key), (int, float)) and m[key] > 0]
         if limits:
             out[prop] = min(limits)
+    throttled = [s.get("stageName") for s, m in zip(stages, every)
+                 if out.get("throttle_rate_limit") is not None and m.get("throttlingRateLimit") == out["throttle_rate_limit"]]
+    if len(out["stages"]) == 1:
+        out["stage"] = out["stages"][0]
+    elif len(throttled) == 1 and throttled[0]:  # the stage whose limit is the one reported
+        out["stage"] = throttled[0]
     return out
 
 
