@@ -8,6 +8,7 @@ import signal
 import sys
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable, Mapping
 from urllib.error import URLError
 
@@ -117,6 +118,9 @@ def build_stack(args: argparse.Namespace, env: Mapping[str, str]) -> SlackStack:
             service.shutdown()
             raise CliError(f"cannot listen on {args.host}:{port}: {exc.strerror or exc}", EXIT_USAGE) from None
         if watch:
+            if runtime.sandbox is not None and args.scenario:  # a restart reloads the sandbox on this clock
+                scenario = str(Path(args.scenario).resolve())
+                runtime.store.record_sandbox_clock(scenario, runtime.sandbox.scenario.loaded_at)
             monitoring = config.monitoring
             stack.scheduler = build_scheduler(default_poller(runtime), service.alerts.sync,
                                               monitoring.poll_interval, monitoring.jitter)

@@ -1,5 +1,6 @@
 """What a restarted ``serve`` picks up: the sandbox clock that lets interrupted sandbox investigations resume on
-the data they started on (the resuming itself is :meth:`bot.slack_service.SlackService.resume_interrupted`)."""
+the data they started on (the resuming itself is :meth:`bot.slack_service.SlackService.resume_interrupted`), and
+open alert incidents keep their messages."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -36,4 +37,16 @@ def resume_clock(store: Store, scenario: str | None, within_hours: float = RESUM
                 return datetime.fromisoformat(params["scenario_loaded_at"])
             except (TypeError, ValueError):
                 continue
-    return None
+    return alerts_clock(store, path, within_hours)
+
+
+def alerts_clock(store: Store, path: str, within_hours: float = RESUME_WITHIN_HOURS) -> datetime | None:
+    """The clock a watching ``serve`` last loaded scenario ``path`` on, when alert incidents are still open in
+    Slack and that was within ``within_hours``: on it, the restarted poll finds the same alarms and anomalies
+    (the same incident keys) and edits their messages instead of posting them again."""
+    known = store.sandbox_clock(path)
+    if known is None or known[1] < datetime.now(timezone.utc) - timedelta(hours=within_hours):
+        return None
+    if not any(row.get("thread_ts") for row in store.list_incidents(open_only=True)):
+        return None
+    return known[0]

@@ -94,6 +94,11 @@ def _m007_incident_slack_pending(db: sqlite_utils.Database) -> None:
         db["incidents"].add_column("announced_state", str)
 
 
+def _m008_sandbox_clocks(db: sqlite_utils.Database) -> None:
+    db["sandbox_clocks"].create({"scenario": str, "loaded_at": str, "recorded_at": str}, pk="scenario",
+                                if_not_exists=True)
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
     ("002_approvals_incidents", _m002_approvals_incidents),
@@ -103,6 +108,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("006_incident_silenced_by", _m006_incident_silenced_by),  # who muted or snoozed an incident
     ("007_incident_slack_pending", _m007_incident_slack_pending),  # a Slack edit or thread note still to make,
     # and the state the thread last announced (both retried on the next poll after a failed Slack call)
+    ("008_sandbox_clocks", _m008_sandbox_clocks),  # the clock a watching `serve --scenario` loaded its sandbox on
 ]
 
 
@@ -333,6 +339,24 @@ class Store:
             clauses.append("resolved_at is null")
         where = " and ".join(clauses) or None
         return [dict(r) for r in self.db["incidents"].rows_where(where, args, order_by="opened_at desc")]
+
+    # Sandbox clocks --------------------------------------------------------------------------
+    def record_sandbox_clock(self, scenario: str, loaded_at: datetime) -> None:
+        """Remember the instant a watching ``serve`` loaded the sandbox scenario file ``scenario`` at."""
+        with self._lock:
+            self.db["sandbox_clocks"].upsert({"scenario": scenario, "loaded_at": loaded_at.isoformat(),
+                                              "recorded_at": _now()}, pk="scenario")
+
+    def sandbox_clock(self, scenario: str) -> tuple[datetime, datetime] | None:
+        """(the instant ``scenario`` was last loaded at by a watching ``serve``, when that was recorded), or None."""
+        if not self.db["sandbox_clocks"].exists():  # a database read before migration 008
+            return None
+        rows = list(self.db["sandbox_clocks"].rows_where("scenario = ?", [scenario]))
+        try:
+            return (datetime.fromisoformat(rows[0]["loaded_at"]),
+                    datetime.fromisoformat(rows[0]["recorded_at"])) if rows else None
+        except (TypeError, ValueError):
+            return None
 
     # LLM usage -----------------------------------------------------------------------------
     def record_llm_usage(self, **row: Any) -> None:

@@ -135,3 +135,39 @@ def test_sigterm_stops_serve_like_ctrl_c(tmp_path: Path):
         code = run_serve(args, env, on_ready=lambda stack: os.kill(os.getpid(), signal.SIGTERM))
     # THEN it stops cleanly with exit 0 and puts the previous handler back
     assert code == 0 and signal.getsignal(signal.SIGTERM) == before
+
+
+def test_a_restarted_watching_serve_edits_the_open_alerts_instead_of_posting_them_again(slack, tmp_path: Path,
+                                                                                     monkeypatch):
+    # GIVEN `serve --http --watch --scenario` whose first poll posted the alarm's incident
+    from bot.alerts import default_poller
+    from bot.slack_cli import build_stack
+
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text("llm:\n  provider: none\n")
+    env = {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_BASE_URL": slack.base_url}
+    args = argparse.Namespace(http=True, host="127.0.0.1", port=0, health_port=None, config=str(cfg),
+                              db=str(tmp_path / "aiops.db"), scenario=str(write_scenario(tmp_path / "scenario.yaml")),
+                              watch=True, channel=CHANNEL)
+
+    def poll_once() -> tuple[datetime, list[str]]:
+        stack = build_stack(args, env)
+        try:
+            stack.service.alerts.sync(default_poller(stack.runtime)())  # the scheduler's job, run once
+            return stack.runtime.sandbox.scenario.loaded_at, [c.params.get("text", "") for c in
+                                                             slack.calls("chat.postMessage")]
+        finally:
+            stack.close()
+
+    import bot.slack_restarts
+    earlier = datetime.now(timezone.utc).replace(second=0, microsecond=0) - timedelta(minutes=7)
+    with monkeypatch.context() as patch:  # the first process started seven minutes ago
+        patch.setattr(bot.slack_restarts, "resume_clock", lambda *_: earlier)
+        first_clock, posted = poll_once()
+    parents = [t for t in posted if t.startswith("Incident")]
+    assert len(parents) == 1
+    # WHEN the process restarts (a new clock would shift every alarm's state time, and so the incident keys)
+    second_clock, posted_after = poll_once()
+    # THEN the sandbox is loaded on the first process's clock and nothing is posted again
+    assert second_clock == first_clock
+    assert [t for t in posted_after if t.startswith("Incident")] == parents

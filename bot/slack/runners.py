@@ -145,22 +145,28 @@ class SlackHttpServer:
                                                                     "uptime_s": round(time.time() - started)}),
                                signing_secret)
         self._thread: threading.Thread | None = None
+        self._served = False  # serve_forever ran (or runs): only then does shutdown() return
 
     @property
     def port(self) -> int:
         return int(self._server.server_address[1])
 
     def start(self) -> "SlackHttpServer":
+        self._served = True
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.2,), name="slack-http",
                                         daemon=True)
         self._thread.start()
         return self
 
     def serve_forever(self) -> None:
+        self._served = True
         self._server.serve_forever(0.5)
 
     def stop(self) -> None:
-        self._server.shutdown()
+        """Stop serving and close the socket; a server that never served is just closed (its shutdown()
+        would wait for a serve loop forever)."""
+        if self._served:
+            self._server.shutdown()
         self._server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
