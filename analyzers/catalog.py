@@ -128,6 +128,15 @@ PER_TARGET_GROUP = frozenset({"UnHealthyHostCount", "HealthyHostCount"})
 API_NAMESPACE = "AWS/ApiGateway"  # published per API and per stage (some accounts have only the latter)
 
 
+_PERCENT_METRICS = frozenset((spec.namespace, spec.name) for specs in CATALOG.values() for spec in specs
+                              if spec.unit == "Percent")
+
+
+def is_percent(namespace: str, metric: str) -> bool:
+    """A catalog metric measured in percent of a capacity (CPU, memory, disk used)."""
+    return (namespace, metric) in _PERCENT_METRICS
+
+
 def published_with_more_dimensions(namespace: str, metric: str) -> bool:
     """Whether CloudWatch publishes the metric with dimensions beyond the resource's own, so that its real
     dimension sets must be found with ListMetrics (the agent's disk path, a balancer's target group)."""
@@ -174,7 +183,9 @@ DERIVED_RATES: dict[str, tuple[DerivedRate, ...]] = {
     "apigateway": (DerivedRate("4XXRate", "4XXError", "Count"),
                    DerivedRate("5XXRate", "5XXError", "Count")),
     "alb": (DerivedRate("Target5XXRate", "HTTPCode_Target_5XX_Count", "RequestCount"),
-            DerivedRate("ELB5XXRate", "HTTPCode_ELB_5XX_Count", "RequestCount")),
+            # RequestCount counts only requests the balancer found a target for: its own 503s (no healthy
+            # target) are not in it, so the rate is over both (a total outage reads 100 %, not nothing)
+            DerivedRate("ELB5XXRate", "HTTPCode_ELB_5XX_Count", "RequestCount", over_attempts=True)),
 }
 
 # Sensible static thresholds per (service, metric): (threshold, comparison). Config overrides them.

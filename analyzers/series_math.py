@@ -15,7 +15,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from .catalog import DERIVED_RATES, ERROR_COUNT_METRICS, DerivedRate
+from .catalog import DERIVED_RATES, ERROR_COUNT_METRICS, DerivedRate, is_percent
 from .detection import StaticThreshold, raw_scores
 from .incidents import Signal
 from .model import MetricKey, ResourceRef, Series
@@ -28,21 +28,30 @@ def ratio_series(numerator: Series | None, denominator: Series, rate: DerivedRat
     denominator's timestamps.
 
     A missing numerator point counts as 0 (error counts are often not emitted when
-    nothing failed); a zero denominator is a missing point (NaN), not a rate.
+    nothing failed); a zero denominator is a missing point (NaN), not a rate. Over attempts, the
+    timestamps are both series' (refusals with nothing served, e.g. a balancer with no healthy target,
+    read 100 %; a missing denominator point counts as 0).
     """
-    den = np.asarray(denominator.values, dtype=float)
-    if numerator is not None and numerator.timestamps == denominator.timestamps:
+    stamps = denominator.timestamps
+    if rate.over_attempts and numerator is not None and numerator.timestamps != stamps:
+        stamps = tuple(sorted(set(stamps) | set(numerator.timestamps)))
+    if stamps == denominator.timestamps:
+        den = np.asarray(denominator.values, dtype=float)
+    else:
+        served = dict(zip(denominator.timestamps, denominator.values))
+        den = np.array([served.get(ts, 0.0) for ts in stamps], dtype=float)
+    if numerator is not None and numerator.timestamps == stamps:
         num = np.asarray(numerator.values, dtype=float)
     else:
         known = dict(zip(numerator.timestamps, numerator.values)) if numerator is not None else {}
-        num = np.array([known.get(ts, 0.0) for ts in denominator.timestamps], dtype=float)
+        num = np.array([known.get(ts, 0.0) for ts in stamps], dtype=float)
     if rate.over_attempts:
-        den = den + num  # every call tried: the invoked ones and the refused ones
+        den = np.nan_to_num(den) + num  # every call tried: the served ones and the refused ones
     with np.errstate(divide="ignore", invalid="ignore"):
         values = np.where(den > 0, 100.0 * num / np.where(den > 0, den, 1.0), np.nan)
     key = denominator.key
     derived_key = MetricKey(key.namespace, rate.name, key.dimensions, "Rate", key.region)
-    return Series(series_id, derived_key, denominator.timestamps, tuple(values.tolist()), rate.unit)
+    return Series(series_id, derived_key, stamps, tuple(values.tolist()), rate.unit)
 
 
 def derive_rates(series: Sequence[Series], wanted: Iterable[str] | None = None) -> list[Series]:
@@ -63,7 +72,7 @@ def derive_rates(series: Sequence[Series], wanted: Iterable[str] | None = None) 
             if names is not None and rate.name not in names:
                 continue
             denominator = members.get(rate.denominator)
-            if denominator is None or not denominator.values:
+            if denominator is None or not (denominator.values or rate.over_attempts):
                 continue
             out.append(ratio_series(members.get(rate.numerator), denominator, rate, f"d{len(out) + 1}"))
     return out
@@ -114,21 +123,37 @@ def _utc(epoch: float) -> datetime:
 
 def threshold_signal(series: Series, resource: ResourceRef | None, rule: StaticThreshold, period: int,
                      now: datetime, gates: Gates = DEFAULT_GATES) -> Signal | None:
-    """A signal when the latest points all breach the static threshold; onset = start of that run."""
+    """A signal when M of the latest N points breach the static threshold, as a CloudWatch alarm's "M out of N"
+    (M = the sustain count, N = 2M - 1: 3 of 5 for one-minute periods), the latest breach among the last two:
+    sustained, and also intermittent (errors a balancer reports only in the minutes they occur). Onset = the
+    first breach of the latest stretch whose gaps are never two points wide. Score 0.5 at the threshold, 1 at
+    twice it (below: at 0), or for a percent of a capacity (CPU, memory, disk) at 100 %; a critical incident
+    from 0.75."""
     stamps, values = _valid(series)
     sustain = gates.sustain_for(period)
     if values.size < sustain or not _is_current(stamps, now, period, gates):
         return None
     hit = rule.breaches(values)
-    if not hit[-sustain:].all():
+    if hit[-(2 * sustain - 1):].sum() < sustain or not hit[-2:].any():
         return None
-    misses = np.flatnonzero(~hit)
-    start = int(misses[-1]) + 1 if misses.size else 0
-    latest = float(values[-1])
-    excess = abs(latest - rule.threshold) / max(abs(rule.threshold), 1.0)
+    start = int(np.flatnonzero(hit)[-1])
+    while True:  # back over breaches and single-point gaps
+        if start >= 1 and hit[start - 1]:
+            start -= 1
+        elif start >= 2 and hit[start - 2]:
+            start -= 2
+        else:
+            break
+    latest = float(values[np.flatnonzero(hit)[-1]])
     verb = "above" if rule.comparison.startswith("Greater") else "below"
+    if verb == "above" and is_percent(series.key.namespace, series.key.name) and rule.threshold < 100:
+        excess = min(1.0, (latest - rule.threshold) / (100.0 - rule.threshold))  # how much of the headroom is gone
+    else:
+        excess = abs(latest - rule.threshold) / max(abs(rule.threshold), 1.0)
+    breached = int(hit[start:].sum())
+    span = values.size - start
     text = (f"{series.key.name} {latest:.4g} {verb} threshold {rule.threshold:g} "
-            f"for {values.size - start} points")
+            + (f"for {span} points" if breached == span else f"in {breached} of the last {span} points"))
     return Signal("threshold", resource, series.key, _utc(stamps[start]), min(1.0, 0.5 + 0.5 * excess),
                   latest, text)
 

@@ -34,6 +34,8 @@ from bot.aws.cloudwatch import MetricQuery
 log = logging.getLogger(__name__)
 
 SMALL_INVENTORY = 10  # at most this many watched resources in a region: its API / load balancer fronts them all
+MIN_POLL_POINTS = 180  # points a poll reads of each series at least (see Poller.lookback_for)...
+MAX_LOOKBACK = timedelta(hours=24)  # ...within this
 
 
 @dataclass
@@ -170,7 +172,7 @@ class Poller:
             small.add(region)
         plan = self._plan(gateway, scope, resources, now)
         end = now.replace(second=0, microsecond=0)
-        series = gateway.get_metric_data([p.query for p in plan], end - self.lookback, end) if plan else []
+        series = self._fetch(gateway, plan, end)
         stats.series += len(series)
         watched: list[tuple[Series, ResourceRef, WatchRule]] = [
             (one, planned.resource, planned.rule) for planned, one in zip(plan, series)]
@@ -214,6 +216,24 @@ class Poller:
                 if found is not None:
                     out.append(found)
         return out
+
+    def lookback_for(self, period: int) -> timedelta:
+        """How far back a series of ``period`` seconds is read: ``history_hours``, stretched for long periods to
+        MIN_POLL_POINTS points (what three hours of one-minute data give the detector; five-minute EC2 basic
+        monitoring would have 36), at most MAX_LOOKBACK."""
+        wanted = min(timedelta(seconds=MIN_POLL_POINTS * period), MAX_LOOKBACK)
+        return max(self.lookback, wanted)
+
+    def _fetch(self, gateway: Any, plan: list[_Planned], end: datetime) -> list[Series]:
+        """Every planned series, in plan order: one batched GetMetricData run per distinct look-back (series of
+        one period share one; usually one or two runs a poll)."""
+        by_start: dict[datetime, list[int]] = {}
+        for i, planned in enumerate(plan):
+            by_start.setdefault(end - self.lookback_for(planned.query.period), []).append(i)
+        fetched: dict[int, Series] = {}
+        for start, indices in by_start.items():
+            fetched.update(zip(indices, gateway.get_metric_data([plan[i].query for i in indices], start, end)))
+        return [fetched[i] for i in range(len(plan))]
 
     # What to fetch ------------------------------------------------------------------------------
     def _resources(self, gateway: Any, scope: tuple[str | None, str], now: datetime) -> list[ResourceRef]:

@@ -79,6 +79,45 @@ def test_threshold_needs_the_latest_points_to_breach():
     assert threshold_signal(blip, None, rule, 60, NOW) is None
 
 
+def test_intermittent_breaches_signal_like_an_m_out_of_n_alarm():
+    # GIVEN target 5xx a balancer reports only in the minutes they occur: a rate over 5 % in 3 of the last 5
+    # minutes (and for a while before), against a series whose breaches are too sparse
+    dims = {"LoadBalancer": "app/shop/123"}
+    intermittent = _series("Target5XXRate", [0.5] * 30 + [8, 0, 8, 8, 0, 8, 0, 8, 8], dims, "Rate", "AWS/ApplicationELB")
+    sparse = _series("Target5XXRate", [0.5] * 30 + [8, 0, 0, 8, 0, 0, 8], dims, "Rate", "AWS/ApplicationELB")
+    recovered = _series("Target5XXRate", [0.5] * 30 + [8] * 5 + [0, 0], dims, "Rate", "AWS/ApplicationELB")
+    rule = StaticThreshold(5, "GreaterThanThreshold")
+    # WHEN checked THEN the intermittent one signals from its first breach, the others do not
+    signal = threshold_signal(intermittent, None, rule, 60, NOW)
+    assert signal is not None and signal.onset.timestamp() == intermittent.timestamps[30]
+    assert "in 6 of the last 9 points" in signal.text
+    assert threshold_signal(sparse, None, rule, 60, NOW) is None
+    assert threshold_signal(recovered, None, rule, 60, NOW) is None
+
+
+def test_a_capacity_near_full_scores_by_the_headroom_it_used_up():
+    # GIVEN CPU over an 80 % threshold: at 98 % (nine tenths of the headroom gone) and at 84 %
+    rule = StaticThreshold(80, "GreaterThanThreshold")
+    pinned = _series("CPUUtilization", [40] * 30 + [98] * 4, {"InstanceId": "i-1"}, "Average", "AWS/EC2")
+    busy = _series("CPUUtilization", [40] * 30 + [84] * 4, {"InstanceId": "i-1"}, "Average", "AWS/EC2")
+    # WHEN checked THEN the pinned one scores as critical (0.75 or more), the busy one as a warning
+    assert threshold_signal(pinned, None, rule, 60, NOW).score >= 0.75
+    assert 0.5 <= threshold_signal(busy, None, rule, 60, NOW).score < 0.75
+
+
+def test_the_balancers_own_5xx_rate_counts_the_requests_it_refused():
+    # GIVEN a balancer whose targets served 500 requests a minute, then half its requests got its own 503s
+    # (no healthy target: not in RequestCount), then every one (no RequestCount point at all)
+    dims = {"LoadBalancer": "app/shop/123"}
+    served = _series("RequestCount", [500, 500, 500], dims, "Sum", "AWS/ApplicationELB")
+    refused = Series("e", MetricKey.of("AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", dims, "Sum", "us-east-1"),
+                     served.timestamps[1:] + (NOW.timestamp(),), (500.0, 0.0, 480.0))
+    # WHEN rates are derived
+    (rate,) = derive_rates([served, refused], wanted={"ELB5XXRate"})
+    # THEN the rate is over every request: 0 %, 50 %, 0 %, and 100 % in the minute nothing was served
+    assert rate.values == (0.0, 50.0, 0.0, 100.0)
+
+
 def test_anomaly_gates_current_sustained_material():
     rng = np.random.default_rng(3)
     base = rng.normal(100, 3, 150)

@@ -263,3 +263,28 @@ def test_alarm_state_reasons_are_redacted_before_they_reach_an_incident(tmp_path
     texts = [s.text for i in incidents for s in i.signals if s.kind == "alarm"]
     assert texts and all("s3cr3tT0kenValue9" not in t for t in texts)
     assert any("[REDACTED:secret]" in t for t in texts)
+
+
+def test_five_minute_series_are_read_far_enough_back_for_the_detector(tmp_path):
+    # GIVEN EC2 basic monitoring (a point every 5 minutes) for 15 hours, CPU stepping from ~20 to ~75 % for the
+    # last 30 minutes, and the default 3 hours of history (36 such points)
+    rng = np.random.default_rng(5)
+    points = [[float(t), float(rng.normal(75 if t > -1800 else 20, 2))] for t in range(-15 * 3600, 1, 300)]
+    scenario = {"format": "aiops-scenario/v1", "name": "basic-monitoring", "region": "us-east-1",
+                "resources": [{"type": "ec2", "id": "i-0basic0000000001"}],
+                "metrics": [{"namespace": "AWS/EC2", "name": "CPUUtilization", "unit": "Percent", "period": 300,
+                             "dimensions": {"InstanceId": "i-0basic0000000001"}, "points": points}]}
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(scenario), encoding="utf-8")
+    config = Config.model_validate({"aws": {"regions": ["us-east-1"]}, "monitoring": {
+        "services": {"ec2": {}}, "metrics": {"ec2": {"CPUUtilization": {"period": 300}}}}})
+    runtime = build_runtime(scenario=path, memory_db=True, config=config)
+    try:
+        poller = Poller(runtime)
+        # WHEN polled
+        incidents = poller.poll()
+    finally:
+        runtime.close()
+    # THEN the series is read 180 points back (15 hours) and the step is an incident
+    assert [i.title for i in incidents] == ["CPUUtilization anomalous on i-0basic0000000001"]
+    assert poller.lookback_for(300) == timedelta(hours=15) and poller.lookback_for(60) == timedelta(hours=3)
