@@ -28,7 +28,7 @@ _STOP_TOKENS = frozenset(
     "prod production dev develop stage staging stg test qa uat sandbox app apps api apis svc service services "
     "www lambda function func fn db rds database ec2 ecs alb elb nlb lb cluster main primary replica aws "
     "east west north south central internal public private http https default worker workers job jobs task "
-    "tasks gateway backend frontend server instance the and".split())
+    "tasks gateway backend frontend server servers instance node nodes host hosts vm machine box the and".split())
 FRONT_DOORS = frozenset({"apigateway", "alb"})
 _RATE_NAMES = frozenset(rate.name for rates in DERIVED_RATES.values() for rate in rates)
 

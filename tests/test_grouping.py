@@ -102,6 +102,9 @@ def test_name_tokens_drop_generic_words_and_hashes():
     # THEN only meaningful words remain
     assert name_tokens(alb) == {"web"}
     assert name_tokens(fn) == {"checkout"}
+    # AND hosts named by role and a generic word share nothing (cache-node and files-node are not related)
+    assert not name_tokens(ResourceRef("ec2", "i-1", properties={"name": "cache-node"})) & name_tokens(
+        ResourceRef("ec2", "i-2", properties={"name": "files-node-host"}))
 
 
 def test_carry_keys_keeps_the_open_key_when_the_onset_crosses_a_bucket():
