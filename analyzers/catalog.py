@@ -188,6 +188,10 @@ DERIVED_RATES: dict[str, tuple[DerivedRate, ...]] = {
             DerivedRate("ELB5XXRate", "HTTPCode_ELB_5XX_Count", "RequestCount", over_attempts=True)),
 }
 
+# Metrics whose bad side is low: a threshold configured for them without a comparison is a floor.
+LOW_IS_BAD = frozenset({"FreeableMemory", "FreeStorageSpace", "BurstBalance", "EBSIOBalance%", "CPUCreditBalance",
+                        "RunningTaskCount"})
+
 # Sensible static thresholds per (service, metric): (threshold, comparison). Config overrides them.
 DEFAULT_THRESHOLDS: dict[tuple[str, str], tuple[float, str]] = {
     ("ec2", "CPUUtilization"): (90.0, GT),
@@ -252,7 +256,9 @@ def watch_rules(service: str, overrides: dict[str, object] | None = None) -> lis
 
 def _default_threshold(service: str, metric: str) -> dict[str, object]:
     found = DEFAULT_THRESHOLDS.get((service, metric))
-    return {"threshold": found[0], "comparison": found[1]} if found else {}
+    if found:
+        return {"threshold": found[0], "comparison": found[1]}
+    return {"comparison": LT} if metric in LOW_IS_BAD else {}
 
 
 def _apply(rule: WatchRule, override: object | None) -> WatchRule:

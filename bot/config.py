@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, StringConstraints, field_validator
 
 from bot.yaml_files import read_yaml_file
 
@@ -93,9 +93,12 @@ class ServiceConfig(_Strict):
 class MetricRule(_Strict):
     threshold: FiniteFloat | None = None
     comparison: Literal["GreaterThanThreshold", "GreaterThanOrEqualToThreshold",
-                        "LessThanThreshold", "LessThanOrEqualToThreshold"] = "GreaterThanThreshold"
+                        "LessThanThreshold", "LessThanOrEqualToThreshold"] | None = Field(
+        default=None, description="default: the metric's bad side (below for free memory, storage, credits)")
     period: int = Field(default=60, ge=60)
-    statistic: Literal["Average", "Sum", "Minimum", "Maximum", "SampleCount"] | None = None
+    statistic: Literal["Average", "Sum", "Minimum", "Maximum", "SampleCount"] | Annotated[
+        str, StringConstraints(pattern=r"^p(\d{1,2}(\.\d{1,3})?|100)$")] | None = Field(
+        default=None, description="a statistic, or a percentile such as p99 or p99.9")
     resources: dict[str, FiniteFloat] = Field(default_factory=dict, description="per-resource threshold")
 
     @field_validator("period")

@@ -55,6 +55,8 @@ class PollStats:
     silent_resources: list[str] = field(default_factory=list)  # listed resources (--resources-file) with no
     # datapoint in any watched metric of any region: a wrong id or region, or a resource that does not exist
     heard: set[tuple[str, str]] = field(default_factory=set)  # (type, id) with datapoints in this poll
+    watched: set[tuple[str, str]] = field(default_factory=set)  # (type, id) of every resource polled
+    unknown_overrides: list[str] = field(default_factory=list)  # per-resource thresholds naming no watched resource
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ class Poller:
         self._listed: dict[tuple[str | None, str, str], tuple[datetime, list[tuple[str, dict[str, str]]] | None]] = {}
         self._open: dict[str, Incident] = {}
         self._misses: dict[str, int] = {}
+        self._warned: set[str] = set()  # per-resource thresholds already named as matching no resource
         redaction = self.config.redaction  # alarm state reasons are free text (SetAlarmState): Slack, `watch`
         self._redaction = RedactionConfig(emails=redaction.emails, ip_addresses=redaction.ip_addresses,  # and the
                                           extra_patterns=tuple(redaction.extra_patterns))  # database see them redacted
@@ -122,6 +125,8 @@ class Poller:
         if self.explicit is not None:
             stats.silent_resources = [f"{r.type} {r.id}" + (f" in {r.region}" if r.region else "")
                                       for r in self.explicit if (r.type, r.id) not in stats.heard]
+        if not failed:
+            self._check_overrides(stats)
         result = self._track(current, failed)
         stats.incidents = sum(1 for i in result if i.state == "open")
         stats.cpu_seconds = time.process_time() - started
@@ -167,6 +172,7 @@ class Poller:
         scope = (name, region)
         resources = self._resources(gateway, scope, now)
         stats.resources += len(resources)
+        stats.watched.update(r.key for r in resources)
         if len(resources) <= SMALL_INVENTORY:
             stats.small_regions.add(f"{name}/{region}" if name else region)
             small.add(region)
@@ -216,6 +222,22 @@ class Poller:
                 if found is not None:
                     out.append(found)
         return out
+
+    def _check_overrides(self, stats: PollStats) -> None:
+        """Name (once a process) the per-resource thresholds of ``monitoring.metrics`` whose resource id no
+        region has: a typo there would leave that resource on the metric's general threshold unnoticed."""
+        if self.explicit is not None:  # only the listed resources are watched: the others are not typos
+            return
+        for service, rules in self._rules.items():
+            for rule in rules:
+                for rid, _ in rule.per_resource:
+                    if (service, rid) in stats.watched:
+                        continue
+                    item = f"{service} {rule.metric} threshold for {rid!r}"
+                    stats.unknown_overrides.append(item)
+                    if item not in self._warned:
+                        self._warned.add(item)
+                        log.warning("monitoring.metrics: %s: no watched %s has that id (a typo?)", item, service)
 
     def lookback_for(self, period: int) -> timedelta:
         """How far back a series of ``period`` seconds is read: ``history_hours``, stretched for long periods to

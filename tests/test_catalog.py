@@ -160,3 +160,14 @@ def test_an_apis_series_are_its_own_or_else_its_stages_never_per_method():
     assert listed_dimension_sets(listed, "Count", {"ApiName": "orders"}) == [{"ApiName": "orders"}]
     assert listed_dimension_sets(listed, "Count", {"ApiName": "hooks"}) == [
         {"ApiName": "hooks", "Stage": "beta"}, {"ApiName": "hooks", "Stage": "prod"}]
+
+
+def test_a_threshold_without_comparison_is_on_the_metrics_bad_side_and_percentiles_are_statistics():
+    # GIVEN a floor for free memory and a p99 Duration, configured without a comparison
+    rules = {r.metric: r for r in watch_rules("rds", {"FreeableMemory": MetricRule(threshold=5e8)})}
+    duration = {r.metric: r for r in watch_rules("lambda", {"Duration": MetricRule(statistic="p99.9")})}
+    # THEN the memory threshold is a floor (not "more than 500 MB free" on every healthy database), a CPU
+    # threshold stays a ceiling, and the percentile is read as the statistic
+    assert rules["FreeableMemory"].comparison == "LessThanThreshold"
+    assert rules["CPUUtilization"].comparison == "GreaterThanThreshold"
+    assert duration["Duration"].stat == "p99.9"

@@ -288,3 +288,21 @@ def test_five_minute_series_are_read_far_enough_back_for_the_detector(tmp_path):
     # THEN the series is read 180 points back (15 hours) and the step is an incident
     assert [i.title for i in incidents] == ["CPUUtilization anomalous on i-0basic0000000001"]
     assert poller.lookback_for(300) == timedelta(hours=15) and poller.lookback_for(60) == timedelta(hours=3)
+
+
+def test_a_per_resource_threshold_naming_no_resource_is_reported(tmp_path, caplog):
+    # GIVEN a per-resource Duration threshold whose id has a typo ("shop-apo")
+    config = Config.model_validate({"aws": {"regions": ["us-east-1"]}, "monitoring": {
+        "services": {"lambda": {}}, "metrics": {"lambda": {"Duration": {"resources": {"shop-apo": 8000}}}}}})
+    runtime = build_runtime(scenario=write_scenario(tmp_path / "calm.yaml", incident=False), memory_db=True,
+                            config=config)
+    try:
+        poller = Poller(runtime)
+        # WHEN polled twice
+        poller.poll()
+        poller.poll()
+    finally:
+        runtime.close()
+    # THEN the poll names it, and the log says it once
+    assert poller.last_stats.unknown_overrides == ["lambda Duration threshold for 'shop-apo'"]
+    assert sum("'shop-apo': no watched lambda has that id" in r.getMessage() for r in caplog.records) == 1
