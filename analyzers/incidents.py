@@ -30,6 +30,9 @@ class Signal:
         out = {"kind": self.kind, "resource": self.resource.to_dict() if self.resource else None,
                "metric": self.metric.label if self.metric else None, "onset": iso(self.onset),
                "score": round(self.score, 4), "value": self.value, "text": self.text}
+        if self.metric is not None:  # the metric's parts, for machines (``metric`` is its one-line label)
+            out["metric_key"] = {"namespace": self.metric.namespace, "name": self.metric.name,
+                                 "dimensions": dict(self.metric.dimensions), "statistic": self.metric.stat}
         if self.alarm:
             out["alarm"] = self.alarm
         return out

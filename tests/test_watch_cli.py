@@ -35,6 +35,10 @@ def test_watch_once_json_prints_the_incidents_of_one_poll(tmp_path, config_file,
     signal = incident["signals"][0]
     assert {"resource", "metric", "onset", "score"} <= set(signal) and 0 <= signal["score"] <= 1
     assert {r["id"] for r in incident["resources"]} == {"shop-api", "shop-db"}
+    # AND each metric signal names its metric's parts for machines
+    keyed = [s["metric_key"] for s in incident["signals"] if s.get("metric_key")]
+    assert keyed and all({"namespace", "name", "dimensions", "statistic"} == set(k) for k in keyed)
+    assert any(k["namespace"] == "AWS/Lambda" and k["dimensions"] == {"FunctionName": "shop-api"} for k in keyed)
 
 
 def test_watch_with_a_database_keeps_its_incidents_for_summary(tmp_path, config_file, capsys):
