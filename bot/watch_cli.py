@@ -12,6 +12,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import sys
 import threading
 from datetime import datetime, timezone
@@ -70,7 +71,43 @@ def load_resources_file(path: str) -> list[ResourceRef]:
         where = ".".join(str(p) for p in first["loc"]) or "(top level)"
         raise CliError(f"{file}: '{where}': {first['msg']} (expected a list of {{type, id, region?}})",
                        EXIT_USAGE) from None
-    return [ResourceRef(e.type, e.id, e.region) for e in entries]
+    out = []
+    for n, entry in enumerate(entries):
+        problem, ref = resource_of(entry.type, entry.id, entry.region)
+        if problem:
+            raise CliError(f"{file}: '{n}.id': {problem}", EXIT_USAGE)
+        out.append(ref)
+    return out
+
+
+_ARN = re.compile(r"^arn:aws[a-z-]*:(?P<service>[a-z0-9-]+):(?P<region>[a-z0-9-]*):\d*:(?P<rest>.+)$")
+_ARN_IDS = {  # (type, ARN service) -> the resource id in the rest of the ARN
+    ("lambda", "lambda"): re.compile(r"^function:([^:]+)(?::[^:]+)?$"),
+    ("alb", "elasticloadbalancing"): re.compile(r"^loadbalancer/(app/[^/]+/[^/]+)$"),
+    ("rds", "rds"): re.compile(r"^db:(.+)$"),
+    ("ecs", "ecs"): re.compile(r"^service/([^/]+/[^/]+)$"),
+    ("ec2", "ec2"): re.compile(r"^instance/(i-[0-9a-f]+)$"),
+}
+
+
+def resource_of(kind: str, rid: str, region: str | None) -> tuple[str | None, ResourceRef | None]:
+    """(a one-line problem, or None and the resource) for one resources-file entry: an ARN is read for its id
+    and region; ids the poller could not match (an ALB or ECS service by bare name) are refused with the form
+    they need."""
+    arn = _ARN.match(rid)
+    if arn:
+        pattern = _ARN_IDS.get((kind, arn["service"]))
+        found = pattern.match(arn["rest"]) if pattern else None
+        if found is None:
+            return f"{rid!r} is not the ARN of a {kind} resource", None
+        if region and arn["region"] and region != arn["region"]:
+            return f"region {region!r} does not match the ARN's {arn['region']!r}", None
+        return None, ResourceRef(kind, found[1], region or arn["region"] or None)
+    if kind == "alb" and not rid.startswith(("app/", "net/")):
+        return f"an ALB is 'app/NAME/ID' (its ARN after 'loadbalancer/') or its ARN, not {rid!r}", None
+    if kind == "ecs" and "/" not in rid:
+        return f"an ECS service is 'CLUSTER/SERVICE' or its ARN, not {rid!r}", None
+    return None, ResourceRef(kind, rid, region)
 
 
 def _row(change: str, incident: Incident) -> str:
@@ -122,20 +159,35 @@ def cmd_watch(args: argparse.Namespace) -> int:
         poller = Poller(runtime, resources=resources)
         record = (lambda: record_changes(runtime.store, poller.last_changes, datetime.now(timezone.utc))) \
             if keep else (lambda: None)
+        outside = _outside_regions(runtime, resources or ())
         if args.once:
             incidents = poller.poll()
-            _warn_silent(poller)
+            _warn_silent(poller, outside)
             record()
             print_incidents(incidents, args.format)
             return EXIT_OK
-        return _run_scheduled(poller, runtime.config.monitoring, args.format, args.duration, record)
+        return _run_scheduled(poller, runtime.config.monitoring, args.format, args.duration, record, outside)
     finally:
         runtime.close()
 
 
-def _warn_silent(poller: Any) -> None:
-    """Say which --resources-file entries had no CloudWatch data at all (once, after the first poll)."""
+def _outside_regions(runtime: Any, resources: Sequence[ResourceRef]) -> list[str]:
+    """The --resources-file entries in a region no account watches (said now: no poll will look there)."""
+    from bot.aws import accounts_of
+
+    watched = {region for account in accounts_of(runtime.provider) for region in account.regions}
+    outside = [f"{r.type} {r.id} in {r.region}" for r in resources if r.region and r.region not in watched]
+    if outside:
+        print(f"warning: {', '.join(outside[:5])}: not in a watched region (aws.regions: "
+              f"{', '.join(sorted(watched))})", file=sys.stderr)
+    return outside
+
+
+def _warn_silent(poller: Any, outside: Sequence[str] = ()) -> None:
+    """Say which --resources-file entries had no CloudWatch data at all (once, after the first poll; not those
+    in a region no poll reads, already named)."""
     silent = getattr(getattr(poller, "last_stats", None), "silent_resources", None) or []
+    silent = [s for s in silent if s not in outside]
     if silent:
         shown = ", ".join(silent[:5]) + (f" and {len(silent) - 5} more" if len(silent) > 5 else "")
         print(f"warning: no CloudWatch data for {shown}: check the id, type and region in the resources file",
@@ -146,7 +198,7 @@ MAX_DURATION_MIN = 60 * 24 * 366  # a year: longer is "until Ctrl-C"
 
 
 def _run_scheduled(poller: Any, monitoring: Any, fmt: str, duration: float | None,
-                   record: Any = lambda: None) -> int:
+                   record: Any = lambda: None, outside: Sequence[str] = ()) -> int:
     from apscheduler.schedulers.background import BackgroundScheduler
 
     stop, warned = threading.Event(), threading.Event()
@@ -159,7 +211,7 @@ def _run_scheduled(poller: Any, monitoring: Any, fmt: str, duration: float | Non
             return
         if not warned.is_set():
             warned.set()
-            _warn_silent(poller)
+            _warn_silent(poller, outside)
         try:
             record()
         except Exception as exc:  # the database is a record; the terminal still gets the changes

@@ -64,6 +64,11 @@ def test_watch_with_a_database_keeps_its_incidents_for_summary(tmp_path, config_
     ('{"type": "lambda"}', "expected a list"),
     ('[{"type": "lambda", "id": "f", "region": "mars-1"}]', "'mars-1' is not an AWS region name"),
     ("[]", "lists no resources"),
+    ('[{"type": "alb", "id": "pay-alb"}]', "an ALB is 'app/NAME/ID'"),
+    ('[{"type": "ecs", "id": "cart-svc"}]', "an ECS service is 'CLUSTER/SERVICE'"),
+    ('[{"type": "rds", "id": "arn:aws:lambda:us-east-1:123456789012:function:pay"}]', "not the ARN of a rds"),
+    ('[{"type": "lambda", "id": "arn:aws:lambda:us-east-1:1:function:pay", "region": "eu-west-1"}]',
+     "does not match the ARN's 'us-east-1'"),
 ])
 def test_bad_resources_file_is_one_line_error(tmp_path, config_file, capsys, content, message):
     # GIVEN a broken --resources-file
@@ -131,3 +136,28 @@ def test_a_resources_file_limits_alarms_to_its_resources_and_names_the_silent_on
     assert not [i for i in json.loads(captured.out) if i["key"].startswith("alarm:")]
     assert "warning: no CloudWatch data for lambda shop-apii:" in captured.err
     assert "shop-db" not in captured.err
+
+
+def test_resources_are_listed_by_arn_and_one_in_an_unwatched_region_is_named_as_such(tmp_path, config_file, capsys):
+    from bot.watch_cli import resource_of
+
+    # GIVEN ARNs of a function (with its alias), a balancer, a database and a service
+    arns = {("lambda", "arn:aws:lambda:eu-west-1:123456789012:function:pay-api:live"): "pay-api",
+            ("alb", "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/pay-alb/50dc6c49"):
+                "app/pay-alb/50dc6c49",
+            ("rds", "arn:aws:rds:eu-west-1:123456789012:db:pay-db"): "pay-db",
+            ("ecs", "arn:aws:ecs:eu-west-1:123456789012:service/shop/cart-svc"): "shop/cart-svc"}
+    # WHEN read THEN each becomes the id the poller matches, in the ARN's region
+    for (kind, arn), rid in arns.items():
+        problem, ref = resource_of(kind, arn, None)
+        assert problem is None and (ref.id, ref.region) == (rid, "eu-west-1")
+    # AND a listed resource in a region the config does not watch is named as such, not as "no data"
+    scenario = write_scenario(tmp_path / "outage.yaml")
+    listed = tmp_path / "resources.json"
+    listed.write_text(json.dumps([{"type": "rds", "id": "shop-db"},
+                                  {"type": "lambda", "id": "arn:aws:lambda:ap-south-1:123456789012:function:x"}]))
+    code = main(["watch", "--once", "--format", "json", "--scenario", str(scenario), "--config", config_file,
+                 "--resources-file", str(listed)])
+    err = capsys.readouterr().err
+    assert code == 0 and "warning: lambda x in ap-south-1: not in a watched region" in err
+    assert "no CloudWatch data" not in err
