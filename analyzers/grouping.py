@@ -155,6 +155,13 @@ def _severity(signals: Sequence[Signal], resources: Sequence[ResourceRef]) -> st
     return "critical" if len(resources) >= 3 else "warning"
 
 
+def _shown(resource: ResourceRef) -> str:
+    """A resource as a title names it: an instance with its Name tag beside its id."""
+    name = resource.properties.get("name")
+    return f"{resource.id} ({name})" if resource.type == "ec2" and isinstance(name, str) and name \
+        and name != resource.id else resource.id
+
+
 def _incident(members: list[_Item]) -> Incident:
     ordered = sorted(members, key=lambda m: (m.signal.onset, _KIND_RANK.get(m.signal.kind, 9),
                                              -m.signal.score, m.signal.metric.label if m.signal.metric else ""))
@@ -181,7 +188,8 @@ def _incident(members: list[_Item]) -> Incident:
         primary_id = primary.id if primary else (signals[0].metric.name if signals[0].metric else "unknown")
         key = f"anomaly:{region}:{primary_id}:{iso(bucket(onset))}"
         metrics = sorted({s.metric.name for s in signals if s.metric is not None})
-        title = f"{', '.join(metrics[:3])} anomalous on {primary_id}"
+        state = "breaching its threshold" if all(s.kind == "threshold" for s in signals) else "anomalous"
+        title = f"{', '.join(metrics[:3])} {state} on {_shown(primary) if primary else primary_id}"
         alarm_name = None
     if len(resources) > 1:
         title += f" (+{len(resources) - 1} related)"

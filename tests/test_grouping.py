@@ -173,3 +173,16 @@ def test_an_alarm_signal_keeps_the_whole_first_sentence_of_its_reason():
     alarm = Alarm("cpu-high", REGION, state="ALARM", state_changed=NOW, state_reason=reason)
     text = alarm_signal(alarm, NOW).text
     assert text.endswith("was greater than the threshold (90.0)") and "Second" not in text
+
+
+def test_a_threshold_only_incident_says_so_and_an_instance_is_named_by_its_name_tag():
+    from dataclasses import replace
+
+    # GIVEN a CPU threshold breach on an instance tagged web-1, and an anomaly on a function
+    web = replace(_signal("ec2", "i-0abc1234", "CPUUtilization", 10, kind="threshold"),
+                  resource=ResourceRef("ec2", "i-0abc1234", REGION, {"name": "web-1"}))
+    # WHEN grouped THEN the titles say which kind of signal it is, and name the instance
+    (breach,) = group_signals([web], now=NOW)
+    (odd,) = group_signals([_signal("lambda", "mailer", "Errors", 10)], now=NOW)
+    assert breach.title == "CPUUtilization breaching its threshold on i-0abc1234 (web-1)"
+    assert odd.title == "Errors anomalous on mailer"
