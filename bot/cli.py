@@ -10,6 +10,7 @@ import argparse
 import json
 import logging
 import secrets
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -116,6 +117,11 @@ def _configure_logging(verbose: bool) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING if verbose else logging.ERROR)
 
 
+_DB_HINTS = {"locked": " (another process holds a write lock; retry when it is done, or use another --db)",
+             "disk is full": " (free space on its disk, or use another --db)",
+             "readonly": " (it or its folder is read-only; use a writable --db)"}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -142,6 +148,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except sqlite3.OperationalError as exc:  # the database: locked by another process, its disk full...
+        print(f"error: the database ({getattr(args, 'db', None) or 'the default'}) could not be used: {exc}"
+              f"{_DB_HINTS.get(next((k for k in _DB_HINTS if k in str(exc)), ''), '')}", file=sys.stderr)
+        return EXIT_FAIL
     except Exception as exc:  # last resort: an error id, never a traceback
         error_id = secrets.token_hex(4)
         log.debug("internal error %s", error_id, exc_info=True)

@@ -2,19 +2,25 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import logging
 import os
+import signal
 import sys
+import threading
 import time
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from tabulate import tabulate
 
 from analyzers.report import render_markdown
 from bot.engine import InvestigationRequest
 from bot.wiring import build_runtime
+
+log = logging.getLogger(__name__)
 
 BUNDLED_SCENARIO = Path(__file__).parent / "scenarios" / "demo-checkout-outage.yaml"
 
@@ -145,13 +151,17 @@ def cmd_investigate(args: argparse.Namespace) -> int:
             inv_id = runtime.investigator.start(request)
             sys.stderr.write(f"investigation {inv_id}: {args.alarm}\n")
         try:
-            report = runtime.investigator.run(inv_id, progress)
+            with _sigterm_as_interrupt():  # `timeout`, `docker stop`, a cancelled CI job: as Ctrl-C
+                report = runtime.investigator.run(inv_id, progress)
         except KeyboardInterrupt:
             record = runtime.store.get_investigation(inv_id)
             if record is not None and record["status"] == "running":
                 runtime.store.update_investigation(record["id"], status="interrupted")
                 raise CliError(f"interrupted; resume with `aiops-bot investigate --resume {record['id']}`",
                                130) from None
+            raise
+        except Exception:  # a failure the engine could not record (the database locked or full): leave the run
+            _mark_interrupted(runtime.store, inv_id)  # resumable, not "running" for ever, where the database lets us
             raise
         _emit(report, args.format)
         if args.output:
@@ -160,6 +170,35 @@ def cmd_investigate(args: argparse.Namespace) -> int:
         return 0
     finally:
         runtime.close()
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM raises KeyboardInterrupt in the main thread while the block runs (the previous handler after)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(_signum: int, _frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _mark_interrupted(store: Any, inv_id: str) -> None:
+    """Mark a run the engine left "running" as interrupted (resumable); best effort (the database may be why)."""
+    try:
+        record = store.get_investigation(inv_id)
+        if record is not None and record["status"] == "running":
+            store.update_investigation(inv_id, status="interrupted")
+            sys.stderr.write(f"investigation {inv_id} stopped; resume with "
+                             f"`aiops-bot investigate --resume {inv_id}`\n")
+    except Exception:  # noqa: BLE001 - the database itself failing is what is being reported
+        log.debug("could not mark %s interrupted", inv_id, exc_info=True)
 
 
 def _output_problem(path: str) -> str | None:

@@ -136,6 +136,7 @@ def build_runtime(config_path: str | os.PathLike | None = None, scenario: str | 
         purged = store.purge(config.analysis.cache_retention)
         if purged:
             log.info("purged %d investigations older than %d days", purged, config.analysis.cache_retention)
-    except Exception:  # retention is housekeeping; never block start-up on it
-        log.exception("purge on start failed")
+    except Exception as exc:  # retention is housekeeping; never block start-up on it (one line, no traceback)
+        log.warning("purge of old investigations skipped: %s: %s", exc.__class__.__name__, exc)
+        log.debug("purge on start failed", exc_info=True)
     return Runtime(config, secrets, store, provider, investigator, sandbox)

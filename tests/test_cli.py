@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import time
 import os
 import subprocess
 import sys
@@ -141,6 +142,47 @@ def test_ctrl_c_names_the_investigation_to_resume_and_marks_it_interrupted(env, 
     assert code == 130 and out == ""
     inv_id = err.split("--resume ")[1].split("`")[0]
     assert Store(env["root"] / "i.db").get_investigation(inv_id)["status"] == "interrupted"
+
+
+def test_sigterm_stops_an_investigation_like_ctrl_c(env, monkeypatch):
+    import os
+    import signal
+
+    from bot.engine.investigation import Investigator
+    from bot.store import Store
+
+    def terminated(self, inv_id, progress=None):
+        os.kill(os.getpid(), signal.SIGTERM)  # `timeout`, `docker stop`, a cancelled CI job
+        time.sleep(5)
+
+    monkeypatch.setattr(Investigator, "run", terminated)
+    before = signal.getsignal(signal.SIGTERM)
+    # WHEN SIGTERM arrives during an investigation
+    code, out, err = run(["investigate", ALARM, "--scenario", str(env["scenario"]), "--db", str(env["root"] / "t.db")])
+    # THEN it stops as Ctrl-C does: exit 130, the id to resume, "interrupted" in history, the handler put back
+    assert code == 130 and out == ""
+    inv_id = err.split("--resume ")[1].split("`")[0]
+    assert Store(env["root"] / "t.db").get_investigation(inv_id)["status"] == "interrupted"
+    assert signal.getsignal(signal.SIGTERM) == before
+
+
+def test_a_failure_the_engine_cannot_record_leaves_the_run_resumable_with_a_plain_message(env, monkeypatch):
+    import sqlite3
+
+    from bot.engine.investigation import Investigator
+    from bot.store import Store
+
+    def locked(self, inv_id, progress=None):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(Investigator, "run", locked)
+    # WHEN the database stays locked by another process past the wait
+    code, out, err = run(["investigate", ALARM, "--scenario", str(env["scenario"]), "--db", str(env["root"] / "l.db")])
+    # THEN one plain line says so (no "internal error"), and the run is resumable, not "running" for ever
+    assert code == 1 and "internal error" not in err
+    assert "could not be used: database is locked (another process holds a write lock" in err
+    inv_id = err.split("--resume ")[1].split("`")[0]
+    assert Store(env["root"] / "l.db").get_investigation(inv_id)["status"] == "interrupted"
 
 
 def test_history_json_lists_it(env):
