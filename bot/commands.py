@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import json
 import logging
 import os
@@ -105,15 +106,29 @@ def _write_documents(report: dict[str, Any], path: Path) -> list[Path]:
     path.parent.mkdir(parents=True, exist_ok=True)
     suffix = path.suffix.lower()
     if suffix == ".json":
-        path.write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")
+        _write_whole(path, json.dumps(report, indent=2, default=str))
         return [path]
     if suffix == ".md":
-        path.write_text(render_markdown(report), encoding="utf-8")
+        _write_whole(path, render_markdown(report))
         return [path]
     written: list[Path] = []
     for extension in (".json", ".md"):
         written += _write_documents(report, path.with_name(path.name + extension))
     return written
+
+
+def _write_whole(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all (a temporary file beside it, renamed over it): a full disk
+    leaves no truncated report behind; only regular files are written (not /dev/full or a FIFO)."""
+    if path.exists() and not path.is_file():
+        raise OSError(errno.EINVAL, "not a regular file", str(path))
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def cmd_investigate(args: argparse.Namespace) -> int:
@@ -204,6 +219,8 @@ def _mark_interrupted(store: Any, inv_id: str) -> None:
 def _output_problem(path: str) -> str | None:
     """Why --output PATH could not be written (the nearest existing folder is a file or not writable), or None."""
     target = Path(path)
+    if target.exists() and not target.is_dir() and not target.is_file():
+        return f"{target} is not a regular file or a folder (a device or a pipe)"
     probe = target if str(path).endswith(("/", "\\")) or target.is_dir() else target.parent
     while not probe.exists() and probe != probe.parent:
         probe = probe.parent

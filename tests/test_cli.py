@@ -427,3 +427,31 @@ def test_output_suffixes_are_appended_unless_json_or_md_in_any_case(tmp_path):
     names = [p.name for p in v1 + v2 + upper if p.suffix in (".json", ".md", ".JSON")]
     assert names == ["run.v1.json", "run.v1.md", "run.v2.json", "run.v2.md", "f.JSON"]
     assert json.loads((tmp_path / "f.JSON").read_text())["id"] == report["id"]
+
+
+def test_a_report_that_cannot_be_written_whole_leaves_no_truncated_file(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from analyzers.report import build_report
+    from bot.cli import CliError
+    from bot.commands import write_report_files
+    from tests.test_reports import make_input
+
+    report = build_report(make_input())
+    real = Path.write_text
+
+    def disk_full(self, text, *args, **kwargs):  # half the bytes land, then the disk is full
+        real(self, text[: len(text) // 2], *args, **kwargs)
+        raise OSError(28, "No space left on device", str(self))
+
+    monkeypatch.setattr(Path, "write_text", disk_full)
+    # WHEN the report is written to a full disk
+    with pytest.raises(CliError, match="No space left on device"):
+        write_report_files(report, tmp_path / "out.json")
+    # THEN nothing is left in the folder: no truncated report, no temporary file
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_output_to_a_device_is_refused_before_the_run(env):
+    code, out, err = run(["investigate", ALARM, "--scenario", str(env["scenario"]), "--output", "/dev/null"])
+    assert_one_line_error(code, out, err, "/dev/null is not a regular file or a folder")
