@@ -12,6 +12,7 @@ import os
 import re
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, StringConstraints, field_validator
 
@@ -48,6 +49,18 @@ def check_region(region: str) -> str:
     return region
 
 
+def check_http_url(value: str) -> str:
+    """`value` if it is an http(s) URL with a host (and a numeric port, if any), else ValueError."""
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as exc:
+        raise ValueError(f"'{value}' is not a valid URL ({exc})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"'{value}' is not an http(s) URL with a host (like http://localhost:5000)")
+    return value
+
+
 def _check_regions(regions: list[str]) -> list[str]:
     for region in regions:
         check_region(region)
@@ -81,7 +94,7 @@ class AwsConfig(_Strict):
     regions: Regions = Field(default_factory=lambda: ["us-east-1"])
     credentials: CredentialsConfig = CredentialsConfig()
     accounts: list[AccountConfig] = Field(default_factory=list)
-    endpoint_url: str | None = None
+    endpoint_url: Annotated[str, AfterValidator(check_http_url)] | None = None
 
 
 

@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from bot.aws import AccountsProvider, ClientFactory, GatewayProvider
-from bot.config import Config, ConfigError, Secrets, load_config
+from bot.config import Config, ConfigError, Secrets, check_http_url, load_config
 from bot.engine import Investigator
 from bot.store import Store
 
@@ -86,13 +85,9 @@ def _base_url(value: str | None) -> str | None:
     if value is None:
         return None
     try:
-        parts = urlsplit(value)
-        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+        return check_http_url(value)
     except ValueError as exc:
-        raise ConfigError(f"ANTHROPIC_BASE_URL is not a valid URL ({exc})") from None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError("ANTHROPIC_BASE_URL must be an http(s) URL with a host, e.g. https://api.anthropic.com")
-    return value
+        raise ConfigError(f"ANTHROPIC_BASE_URL: {exc}") from None
 
 
 def build_llm(config: Config, secrets: Secrets, store: Store, redactor_factory: Any,

@@ -455,3 +455,12 @@ def test_a_report_that_cannot_be_written_whole_leaves_no_truncated_file(tmp_path
 def test_output_to_a_device_is_refused_before_the_run(env):
     code, out, err = run(["investigate", ALARM, "--scenario", str(env["scenario"]), "--output", "/dev/null"])
     assert_one_line_error(code, out, err, "/dev/null is not a regular file or a folder")
+
+
+def test_a_sandbox_run_ignores_an_aws_profile_this_machine_lacks(env, monkeypatch):
+    # GIVEN AWS_PROFILE naming a profile that does not exist here (a shell set up for another account)
+    monkeypatch.setenv("AWS_PROFILE", "no-such-profile-here")
+    # WHEN an investigation runs on the sandbox THEN it completes as without it
+    code, out, err = run(["investigate", ALARM, "--scenario", str(env["scenario"]), "--format", "json"])
+    assert code == 0, err
+    assert json.loads(out)["root_cause"]["category"] == "bad_deployment"

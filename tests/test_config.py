@@ -91,6 +91,8 @@ def test_wrong_type_names_key(tmp_path):
     ("monitoring:\n  poll_interval: 5\n", "monitoring.poll_interval"),
     ("monitoring:\n  services:\n    kafka: {}\n", "monitoring.services"),
     ("slack:\n  digest_hour_utc: 24\n", "slack.digest_hour_utc"),
+    ("aws:\n  endpoint_url: not a url\n", "aws.endpoint_url"),
+    ("aws:\n  endpoint_url: 'http://localhost:port'\n", "aws.endpoint_url"),
 ])
 def test_impossible_values_are_rejected(tmp_path, text, key):
     # GIVEN a value that cannot work WHEN loaded THEN ConfigError names the key

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -32,7 +33,12 @@ class Sandbox:
     @classmethod
     def start(cls, scenario_path: str | Path, loaded_at: datetime | None = None) -> "Sandbox":
         """Start the emulator seeded with the scenario, its relative times measured from ``loaded_at``
-        (default: now, to the minute; a resumed investigation passes its own so old and new steps agree)."""
+        (default: now, to the minute; a resumed investigation passes its own so old and new steps agree).
+        An AWS profile in the environment is set aside for this process: the sandbox has its own credentials,
+        and botocore (in the bot and in the emulator it runs) would fail on a profile this machine lacks."""
+        for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
+            if os.environ.pop(name, None) is not None:
+                log.info("sandbox: %s ignored (the sandbox has its own credentials)", name)
         scenario = load_scenario(scenario_path, loaded_at)
         server = EmulatorServer().start()
         factory = ClientFactory(endpoint_url=server.endpoint_url, static_credentials=dict(SANDBOX_CREDENTIALS),
