@@ -19,6 +19,7 @@ from tabulate import tabulate
 
 from analyzers.report import render_markdown
 from bot.engine import InvestigationRequest
+from bot.engine.investigation import owner_is_alive
 from bot.wiring import build_runtime
 
 log = logging.getLogger(__name__)
@@ -253,9 +254,16 @@ def _scenario_for(args: argparse.Namespace) -> tuple[str | None, datetime | None
     record = Store.for_reading(args.db).get_investigation(args.resume)
     if record is None:  # before anything is started or created
         raise CliError(f"no investigation with id {args.resume} (see `aiops-bot history`)")
-    if args.scenario:
-        return args.scenario, None
     params = record.get("params") or {}
+    owner = params.get("owner") or {}
+    if record.get("status") == "running" and owner_is_alive(owner):
+        raise CliError(f"investigation {args.resume} is still running (process {owner.get('pid')} on this host); "
+                       "wait for it to finish, or stop it (it can then be resumed)", 2)
+    if args.scenario:
+        if params.get("scenario") and Path(args.scenario).resolve() != Path(params["scenario"]):
+            sys.stderr.write(f"warning: investigation {args.resume} started on the scenario {params['scenario']}; "
+                             f"its remaining steps read {args.scenario}\n")
+        return args.scenario, None
     scenario = params.get("scenario")
     if scenario and not Path(scenario).is_file():
         raise CliError(f"investigation {args.resume} ran on the sandbox scenario {scenario}, which is gone; "

@@ -464,3 +464,19 @@ def test_a_sandbox_run_ignores_an_aws_profile_this_machine_lacks(env, monkeypatc
     code, out, err = run(["investigate", ALARM, "--scenario", str(env["scenario"]), "--format", "json"])
     assert code == 0, err
     assert json.loads(out)["root_cause"]["category"] == "bad_deployment"
+
+
+def test_resume_refuses_a_run_another_live_process_is_running(env):
+    import os
+
+    from bot.engine.investigation import process_owner
+    from bot.store import Store
+
+    # GIVEN an investigation another process of this host (our parent, alive) is running
+    db = env["root"] / "live.db"
+    store = Store(db)
+    store.create_investigation("inv-live", ALARM, {"owner": {**process_owner(), "pid": os.getppid()}})
+    # WHEN it is resumed from here THEN that is refused in one line, and the run is left alone
+    code, out, err = run(["investigate", "--resume", "inv-live", "--db", str(db)])
+    assert_one_line_error(code, out, err, "is still running (process")
+    assert Store(db).get_investigation("inv-live")["status"] == "running"

@@ -86,6 +86,14 @@ def owner_is_gone(owner: Any) -> bool:
     return False
 
 
+def owner_is_alive(owner: Any) -> bool:
+    """Whether the process that runs an investigation is known to be alive: another process of this host."""
+    if not isinstance(owner, dict) or owner.get("host") != socket.gethostname():
+        return False
+    pid = owner.get("pid")
+    return isinstance(pid, int) and pid > 0 and pid != os.getpid() and not owner_is_gone(owner)
+
+
 def new_investigation_id(now: datetime) -> str:
     return f"inv-{now.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(3)}"
 
