@@ -280,3 +280,21 @@ def test_a_misspelt_alarm_name_gets_a_suggestion(sandbox, store):
     # WHEN investigated THEN the error names the alarm that was probably meant
     with pytest.raises(InvestigationError, match=f"did you mean '{ALARM}'"):
         investigator.run(inv_id)
+
+
+def test_access_denied_on_an_inventory_listing_degrades_the_resources_step(sandbox, store, report_schema):
+    # GIVEN Lambda's ListFunctions answers AccessDeniedException
+    factory = ClientFactory(endpoint_url=sandbox.server.endpoint_url, static_credentials=dict(SANDBOX_CREDENTIALS))
+
+    def deny(model, **_):
+        response = AWSResponse("https://lambda.us-east-1.amazonaws.com", 403, {}, None)
+        return response, {"Error": {"Code": "AccessDeniedException", "Message": "not authorized: ListFunctions"},
+                          "ResponseMetadata": {"HTTPStatusCode": 403}}
+
+    factory.client("lambda", REGION).meta.events.register("before-call.lambda.ListFunctions", deny)
+    # WHEN investigated
+    result = make_investigator(sandbox, store, factory=factory).investigate(InvestigationRequest(ALARM))
+    # THEN the report says the inventory is incomplete (not "ok" with the functions silently missing)
+    assert_valid_report(result, report_schema)
+    assert result["steps"]["resources"]["status"] == "degraded" and "resources" in result["degraded"]
+    assert "inventory of lambda (AccessDeniedException) in us-east-1 skipped" in result["steps"]["resources"]["error"]

@@ -32,6 +32,7 @@ class AwsGateway:
     def __init__(self, factory: ClientFactory, region: str):
         self.factory = factory
         self.region = region
+        self.inventory_skipped: list[str] = []  # services the last list_resources could not list
 
     def _client(self, service: str):
         return self.factory.client(service, self.region)
@@ -74,7 +75,9 @@ class AwsGateway:
         return changes.resource_metadata_changes(self.factory, ref, self.region, start, end)
 
     def list_resources(self) -> list[ResourceRef]:
-        return inventory.list_resources(self.factory, self.region)
+        """The region's inventory; the services that could not be listed are in ``inventory_skipped`` after."""
+        self.inventory_skipped = []
+        return inventory.list_resources(self.factory, self.region, skipped=self.inventory_skipped)
 
     def get_lambda_concurrency(self, function: str) -> int | None:
         return inventory.get_lambda_concurrency(self.factory, self.region, function)

@@ -315,14 +315,18 @@ LISTERS: dict[str, Callable[[Any, str], list[ResourceRef]]] = {
     "apigateway": list_apigateway, "alb": list_alb}
 
 
-def list_resources(factory: Any, region: str, services: tuple[str, ...] = tuple(LISTERS)) -> list[ResourceRef]:
-    """Every resource of the given services in a region; a failing service is skipped and logged."""
+def list_resources(factory: Any, region: str, services: tuple[str, ...] = tuple(LISTERS),
+                   skipped: list[str] | None = None) -> list[ResourceRef]:
+    """Every resource of the given services in a region; a failing service is skipped, logged and named in
+    ``skipped`` ("lambda (AccessDeniedException)")."""
     out: list[ResourceRef] = []
     for service in services:
         try:
             out.extend(LISTERS[service](factory, region))
         except AwsError as exc:
             log.warning("inventory of %s in %s skipped: %s", service, region, exc.code)
+            if skipped is not None:
+                skipped.append(f"{service} ({exc.code})")
     return out
 
 

@@ -265,10 +265,12 @@ class Investigator:
         alarm = ctx.outputs["alarm"].alarm
         gateway = self._gateway(alarm)
         inventory = collect.with_metric_only_resources(gateway, gateway.list_resources())
+        skipped = list(getattr(gateway, "inventory_skipped", None) or [])
         inventory += regions.other_region_resources(self._regional(alarm),
                                                     regions.account_regions(self.provider, alarm.account),
                                                     alarm.region, inventory)
-        return StepResult("ok", collect.with_alarm_resource(inventory, alarm))
+        error = f"inventory of {', '.join(skipped)} in {alarm.region} skipped" if skipped else None
+        return StepResult("degraded" if skipped else "ok", collect.with_alarm_resource(inventory, alarm), error)
 
     def _step_metrics(self, ctx: _Context) -> StepResult:
         start, end = self._window(ctx)

@@ -88,7 +88,9 @@ class SandboxGateway(AwsGateway):
         raise AwsError("StartQuery", "Unavailable", "Logs Insights is not emulated in the sandbox")
 
     def list_resources(self) -> list[ResourceRef]:
-        listed = {r.key: r for r in inventory.list_resources(self.factory, self.region, _EMULATOR_LISTED)}
+        self.inventory_skipped = []
+        listed = {r.key: r for r in inventory.list_resources(self.factory, self.region, _EMULATOR_LISTED,
+                                                             skipped=self.inventory_skipped)}
         out = []
         for res in self.scenario.resources:
             if self.scenario.region_of(res) != self.region:
