@@ -8,6 +8,7 @@ fewer than two points becomes a placeholder chart that says so.
 from __future__ import annotations
 
 import logging
+import warnings
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Mapping
@@ -45,7 +46,9 @@ def render_chart(spec: ChartSpec | Mapping[str, Any], path: str | Path) -> Path:
     else:
         _draw_series(ax, spec)
     fig.subplots_adjust(left=0.08, right=0.98, top=0.9, bottom=0.16)  # fixed margins: tight_layout is slow
-    fig.savefig(path, format="png")
+    with warnings.catch_warnings():  # a title in a script the font lacks (CJK) draws boxes: no warning per glyph
+        warnings.filterwarnings("ignore", message="Glyph .* missing from", category=UserWarning)
+        fig.savefig(path, format="png")
     return path
 
 

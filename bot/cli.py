@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import secrets
 import sqlite3
 import sys
@@ -123,6 +124,9 @@ _DB_HINTS = {"locked": " (another process holds a write lock; retry when it is d
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    for name in ("stdout", "stderr"):  # started with one closed (`>&-`): write to nowhere rather than crash
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115 - for the process's life
     parser = build_parser()
     args = parser.parse_args(argv)
     _configure_logging(args.verbose)
@@ -151,6 +155,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except sqlite3.OperationalError as exc:  # the database: locked by another process, its disk full...
         print(f"error: the database ({getattr(args, 'db', None) or 'the default'}) could not be used: {exc}"
               f"{_DB_HINTS.get(next((k for k in _DB_HINTS if k in str(exc)), ''), '')}", file=sys.stderr)
+        return EXIT_FAIL
+    except OSError as exc:  # stdout a full disk (/dev/full), or a file or socket the command was writing
+        print(f"error: could not write{' to ' + str(exc.filename) if exc.filename else ' the output'}: "
+              f"{exc.strerror or exc}", file=sys.stderr)
         return EXIT_FAIL
     except Exception as exc:  # last resort: an error id, never a traceback
         error_id = secrets.token_hex(4)

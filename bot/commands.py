@@ -137,6 +137,8 @@ def cmd_investigate(args: argparse.Namespace) -> int:
 
     if not args.alarm and not args.resume:
         raise CliError("give an alarm name or ARN, or --resume ID", 2)
+    if args.alarm and args.resume:
+        raise CliError("give an alarm or --resume ID, not both (a resumed investigation keeps its own alarm)", 2)
     if args.alarm:  # a malformed name or ARN is bad input: say so before starting anything
         from bot.engine.alarm_ref import InvestigationError, parse_alarm_ref
         try:

@@ -480,3 +480,25 @@ def test_resume_refuses_a_run_another_live_process_is_running(env):
     code, out, err = run(["investigate", "--resume", "inv-live", "--db", str(db)])
     assert_one_line_error(code, out, err, "is still running (process")
     assert Store(db).get_investigation("inv-live")["status"] == "running"
+
+
+def test_output_that_cannot_be_written_is_one_plain_line(env, capsys, monkeypatch):
+    import errno
+    import sys
+
+    class Full:
+        def write(self, _text):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def flush(self):
+            pass
+
+    # WHEN stdout is a full disk (`> /dev/full`) THEN one line says so, not an internal error
+    monkeypatch.setattr(sys, "stdout", Full())
+    assert main(["history", "--db", str(env["root"] / "h.db")]) == 1
+    assert capsys.readouterr().err.strip() == "error: could not write the output: No space left on device"
+
+
+def test_an_alarm_and_resume_together_are_refused(env):
+    code, out, err = run(["investigate", ALARM, "--resume", "inv-x"])
+    assert_one_line_error(code, out, err, "give an alarm or --resume ID, not both")
