@@ -26,7 +26,12 @@ def read_yaml_file(path: str | Path, kind: str, error: type[Exception]) -> Any:
         except json.JSONDecodeError as exc:
             raise error(f"{file}: not valid JSON at line {exc.lineno} ({exc.msg})") from None
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader (C or Python)
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader (C or Python)
+        if "*" in text:  # an alias: one that contains itself (a: &a [*a]) makes a cycle no reader can walk
+            json.dumps(data, default=str)
+        return data
+    except (RecursionError, ValueError):
+        raise error(f"{file}: not valid YAML (an alias refers to itself)") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""

@@ -198,3 +198,9 @@ def test_a_custom_redaction_pattern_that_cannot_work_is_refused_at_load(tmp_path
     path.write_text(f"redaction:\n  extra_patterns: ['{pattern}']\n")
     with pytest.raises(ConfigError, match=why):
         load_config(path)
+
+
+def test_a_self_referring_alias_is_a_config_error(tmp_path):
+    # GIVEN a YAML alias that contains itself WHEN loaded THEN one clear error, not a recursion crash
+    with pytest.raises(ConfigError, match="an alias refers to itself"):
+        load_config(write(tmp_path, "a: &a [*a]\n"))
