@@ -445,3 +445,20 @@ def test_an_unreadable_answer_becomes_an_aws_error_not_a_crash():
     with pytest.raises(AwsError) as caught:
         call("DescribeAlarms", broken)
     assert caught.value.code == "UnreadableResponse" and "region" in caught.value.message
+
+
+def test_an_error_page_in_an_aws_error_becomes_one_line_of_its_text():
+    from botocore.exceptions import ClientError
+
+    from bot.aws.clients import call
+
+    page = ("<!doctype html>\n<html lang=en>\n<title>500 Internal Server Error</title>\n<h1>Internal Server Error</h1>"
+            "\n<p>The server encountered an internal error.</p>")
+
+    def proxy_page(**_):  # what botocore hands over when a proxy answers with its own error page
+        raise ClientError({"Error": {"Code": "500", "Message": page}}, "GetMetricData")
+
+    with pytest.raises(AwsError) as caught:
+        call("GetMetricData", proxy_page)
+    assert caught.value.message == ("500 Internal Server Error Internal Server Error The server encountered an "
+                                    "internal error.")

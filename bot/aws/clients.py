@@ -9,6 +9,7 @@ expire; an ``ExternalId`` is sent with AssumeRole but never logged or shown.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -44,7 +45,8 @@ def call(operation: str, fn: Callable[..., Any], **kwargs: Any) -> Any:
         return fn(**kwargs)
     except ClientError as exc:
         err = exc.response.get("Error", {})
-        raise AwsError(operation, str(err.get("Code", "Error")), str(err.get("Message", exc))) from None
+        raise AwsError(operation, _plain(str(err.get("Code", "Error"))), _plain(str(err.get("Message", exc)))) \
+            from None
     except NoCredentialsError:
         raise AwsError(operation, "NoCredentials",
                        "no AWS credentials found (set AWS_PROFILE or AWS_ACCESS_KEY_ID/"
@@ -54,6 +56,18 @@ def call(operation: str, fn: Callable[..., Any], **kwargs: Any) -> Any:
     except ResponseParserError:  # e.g. an emulator asked for a region it does not know
         raise AwsError(operation, "UnreadableResponse", "the endpoint's answer could not be read (is the "
                                                         "region right?)") from None
+
+
+_MARKUP = re.compile(r"<[^>]*>")
+
+
+def _plain(text: str) -> str:
+    """An error field as one line: a proxy's or server's HTML/XML error page (botocore hands its body over as
+    the code or message) becomes its text, cut short."""
+    if "<" not in text:
+        return text
+    words = " ".join(_MARKUP.sub(" ", text).split())
+    return (words[:157] + "...") if len(words) > 160 else (words or "an error page with no text")
 
 
 @dataclass
