@@ -149,6 +149,8 @@ def cmd_watch(args: argparse.Namespace) -> int:
     if args.duration is not None and not 0 < args.duration <= MAX_DURATION_MIN:  # also refuses nan and inf
         raise CliError(f"--duration must be a number of minutes above 0 and at most {MAX_DURATION_MIN} "
                        "(leave it out to run until Ctrl-C)", EXIT_USAGE)
+    if args.once and args.duration is not None:
+        raise CliError("--once polls once and exits: --duration goes with the continuous mode", EXIT_USAGE)
     resources = load_resources_file(args.resources_file) if args.resources_file else None
     if resources == []:
         raise CliError(f"{args.resources_file}: lists no resources (give at least one, or leave the option out "

@@ -87,6 +87,8 @@ def test_bad_duration_and_missing_scenario_fail_cleanly(tmp_path, config_file, c
     assert main(["watch", "--once", "--config", config_file, "--scenario", str(tmp_path / "nope.yaml")]) == 2
     err = capsys.readouterr().err
     assert "--duration" in err and "not found" in err and "Traceback" not in err
+    assert main(["watch", "--once", "--duration", "5", "--config", config_file]) == 2
+    assert "--duration goes with the continuous mode" in capsys.readouterr().err
 
 
 class _FakePoller:
