@@ -114,7 +114,7 @@ def _row(change: str, incident: Incident) -> str:
     top = max(incident.signals, key=lambda s: s.score, default=None)
     score = f"{top.score:.2f}" if top else "-"
     return (f"{iso(datetime.now(timezone.utc))}  {change.upper():8} {incident.severity:8} {score:>5}  "
-            f"{incident.title}  [{incident.key}]")
+            f"{incident.title} (since {iso(incident.onset)})  [{incident.key}]")
 
 
 def print_changes(changes: Changes, fmt: str, stream=None) -> None:
