@@ -2,6 +2,7 @@
 dependency after an old deploy, and timeouts of targets behind a surging load balancer."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from analyzers.model import Anomaly, Change, MetricKey, ResourceRef
@@ -135,3 +136,34 @@ def test_nginx_failing_on_its_own_hosts_php_fpm_socket_under_a_surge_is_the_surg
                                       owners={"/nginx/error": web}))
     # THEN the surge is the cause, not a dependency failure of the instance (its upstream is its own FPM)
     assert (ranked[0].category, ranked[0].resource.key) == ("traffic_surge", alb.key)
+
+
+def test_a_database_pinned_right_after_its_callers_release_is_that_release_when_the_caller_then_fails():
+    # GIVEN the database's own CPU alarm, its CPU pinned from onset with flat traffic, and its caller (whose
+    # configuration names the database) deployed 8 minutes before; another client of it deployed as well
+    caller = ResourceRef("lambda", "orders-api", REGION, {"env_refs": ["orders-db"]})
+    other = ResourceRef("lambda", "report-builder", REGION, {"env_refs": ["orders-db"]})
+    db_alarm = replace(alarm_on(DB), name="orders-db-cpu", namespace="AWS/RDS", metric="CPUUtilization",
+                       dimensions=(("DBInstanceIdentifier", DB.id),), statistic="Average", threshold=90)
+    cpu = _anomaly(DB, "AWS/RDS", "CPUUtilization", {"DBInstanceIdentifier": DB.id}, 27, 97, "a1")
+    timeouts = pattern("l1", "QueryCanceled: canceling statement due to statement timeout", 0, 40,
+                       group="/aws/lambda/orders-api", exception="QueryCanceled")
+    candidates = [Candidate(DB, "alarm", 1.0), Candidate(caller, "involved", 0.9, "its configuration names it"),
+                  Candidate(other, "involved", 0.9, "its configuration names it")]
+    changes = [Change("c1", ONSET - timedelta(minutes=8), "lambda.amazonaws.com", "UpdateFunctionCode20150331v2",
+                      "AWS::Lambda::Function", caller.id, "ci", REGION),
+               Change("c2", ONSET - timedelta(minutes=5), "lambda.amazonaws.com", "UpdateFunctionCode20150331v2",
+                      "AWS::Lambda::Function", other.id, "ci", REGION)]
+    search = ResourceRef("lambda", "search-api", REGION, {"env_refs": ["orders-db"]})
+    candidates.append(Candidate(search, "involved", 0.9, "its configuration names it"))
+    owners = {"/aws/lambda/orders-api": caller, "/aws/lambda/report-builder": other, "/aws/lambda/search-api": search}
+
+    def top(lines):
+        return rank_hypotheses(evidence(candidates, lines, changes, anomalies=[cpu], alarm=db_alarm,
+                                        owners=owners))[0]
+    # WHEN the caller's own lines then show new errors THEN its release is the cause, not the busy database
+    assert (top([timeouts]).category, top([timeouts]).resource.key) == ("bad_deployment", caller.key)
+    assert "a1" in top([timeouts]).evidence_ids  # the pinned CPU is what the release did
+    # AND when only a client nobody deployed times out (the releases are bystanders) the pinned database is
+    victim = pattern("l1", timeouts.template, 0, 40, group="/aws/lambda/search-api", exception="QueryCanceled")
+    assert (top([victim]).category, top([victim]).resource.key) == ("cpu_saturation", DB.key)

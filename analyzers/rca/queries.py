@@ -28,6 +28,7 @@ HOST_DOWN_WINDOW = timedelta(minutes=15)  # a host that failed its status checks
 
 TRIGGERS = ("bad_deployment", "config_change")  # the categories a change is the cause in
 FRESH_CHANGE = 0.85  # a change within ~25 min of onset (a deployment within its first 20 min)
+DEPLOY_LEAD = timedelta(minutes=1)  # a database's CPU may rise a sample before its caller's roll-out is logged
 
 
 class ScoreQueries:
@@ -262,6 +263,28 @@ class ScoreQueries:
         return not self._owns(key, relayed) and any(self.scores[(c, key)].logs >= 0.5
                                                     and self._owns(key, self.scores[(c, key)])
                                                     for c in why if (c, key) in self.scores)
+
+    def _busied_by_deploy(self, key: tuple[str, str]) -> tuple[str, str] | None:
+        """The caller whose fresh deployment made a database busy: its CPU rose only after the roll-out of a
+        client that loads it (its configuration names it) and whose own lines then show new errors, with no
+        surge of requests behind it. A new version asking more of the database than the old one (a query an
+        index no longer serves) is the cause; the pinned CPU is what it did. None when no such caller."""
+        cpu = self.scores.get(("cpu_saturation", key))
+        rises = self._onsets(cpu)
+        if key[0] != "rds" or cpu is None or cpu.metrics < 0.5 or not rises or self._under_surge(key):
+            return None
+        for (category, caller), deployed in self.scores.items():
+            if category == "bad_deployment" and caller != key and deployed.change >= FRESH_CHANGE \
+                    and deployed.changed_at is not None and min(rises) >= deployed.changed_at - DEPLOY_LEAD \
+                    and caller in self.by_key and key in self._loaded_by(caller) \
+                    and self._new_errors_since(caller, deployed.changed_at - DEPLOY_LEAD):
+                return caller  # (a client deployed just before whose own lines stay clean is a bystander)
+        return None
+
+    def _new_errors_since(self, key: tuple[str, str], since: datetime) -> bool:
+        """Its own lines show new errors that began after ``since``."""
+        return any(p.new and p.is_error and p.first_seen >= since and p.id in self.owner_of
+                   and self.owner_of[p.id].key == key for p in self.ev.patterns)
 
     def _waits_on_pinned_store(self, key: tuple[str, str]) -> bool:
         """Its own new or surging lines, errors or not, are about database queries ("slow query", "still waiting

@@ -88,6 +88,9 @@ class _Ranker(EvidenceCollector):
             out += [self.scores[(limit, key)] for limit, calls in LIMIT_SETTINGS.items()
                     if (limit, key) in self.scores and any(calls.search(e) for e in own.events)
                     and max(self.scores[(limit, key)].logs, self.scores[(limit, key)].metrics) >= 0.5]  # hit
+        if category == "bad_deployment" and trigger is not None:  # a database its new version keeps busy
+            out += [self.scores[("cpu_saturation", k)] for k in self.by_key
+                    if k[0] == "rds" and self._busied_by_deploy(k) == key]
         if category == "config_change" and own is not None and any(NETWORK_CHANGE.search(e) for e in own.events) \
                 and ("dependency_failure", key) in self.scores:  # a closed port: its callers cannot reach it
             out.append(self.scores[("dependency_failure", key)])
@@ -247,6 +250,8 @@ class _Ranker(EvidenceCollector):
             return s.metrics * (0.5 if any(f > 0.3 for f in faults) else 1.0)
         parts = sorted((s.logs, s.metrics), reverse=True)
         combined = 0.65 * parts[0] + 0.35 * parts[1]
+        if category == "cpu_saturation" and self._busied_by_deploy(key) is not None:
+            return 0.5 * combined  # busy with what a just-deployed caller asks of it: the deployment is the cause
         if category == "cpu_saturation" and not s.logs and self._symptomless():
             return 0.3 * combined  # busy CPU with no latency or errors following is not yet an incident cause
         if category == "cpu_saturation" and not s.logs and self._busy_bystander(key):
